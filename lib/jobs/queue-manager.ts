@@ -1,0 +1,248 @@
+import { Queue, type Job, type JobsOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import { env } from "../env";
+import { sharedRedis } from "../redis";
+import { QUEUE_KEYS, queueDefinition, type QueueKey, PRIORITY } from "./catalog";
+import { queueSettings } from "./settings";
+
+export const CLEANABLE_STATES = ["completed", "failed", "wait", "delayed", "prioritized", "paused"] as const;
+export type CleanableState = (typeof CLEANABLE_STATES)[number];
+
+export interface QueueStats {
+  queueName: string;
+  key: QueueKey;
+  waiting: number;
+  active: number;
+  completed: number;
+  failed: number;
+  delayed: number;
+  prioritized: number;
+  isPaused: boolean;
+  total: number;
+}
+
+export interface AddJobOptions {
+  jobId: string;
+  /** 1 (highest) to 10 (lowest). */
+  priority?: number;
+  delay?: number;
+}
+
+export interface FailedJobView {
+  id: string;
+  name: string;
+  data: unknown;
+  failedReason: string;
+  attemptsMade: number;
+  stacktrace: string[];
+  timestamp: number;
+  finishedOn: number | null;
+}
+
+export type JobStateName = "waiting" | "delayed" | "prioritized" | "active" | "completed" | "failed" | "waiting-children" | "unknown";
+
+export interface JobView {
+  id: string;
+  queue: QueueKey;
+  name: string;
+  state: JobStateName;
+  progress: number;
+  progressMessage: string | null;
+  data: unknown;
+  returnValue: unknown;
+  failedReason: string | null;
+  stacktrace: string[];
+  attemptsMade: number;
+  attempts: number;
+  priority: number;
+  timestamp: number;
+  processedOn: number | null;
+  finishedOn: number | null;
+}
+
+/** Progress as the worker stores it: a percentage plus the step message. */
+export interface JobProgress {
+  percent: number;
+  message: string | null;
+}
+
+export function readProgress(progress: unknown): JobProgress {
+  if (typeof progress === "number") return { percent: progress, message: null };
+  if (progress && typeof progress === "object" && "percent" in progress) {
+    const value = progress as { percent: unknown; message?: unknown };
+    return { percent: Number(value.percent) || 0, message: typeof value.message === "string" ? value.message : null };
+  }
+  return { percent: 0, message: null };
+}
+
+export interface QueueManagerOptions {
+  /** Producer connection; shared by every Queue object of this manager. */
+  connection?: Redis;
+  /** BullMQ key prefix (hash-tagged for Redis Cluster). @defaultValue env REDIS_PREFIX */
+  prefix?: string;
+}
+
+/**
+ * Every queue operation the API and the dashboard need, over BullMQ. One Queue object per queue,
+ * created on first use and reused.
+ */
+export class QueueManager {
+  readonly prefix: string;
+  private readonly connection: Redis;
+  private readonly queues = new Map<QueueKey, Queue>();
+
+  constructor(options: QueueManagerOptions = {}) {
+    this.connection = options.connection ?? sharedRedis("producer");
+    this.prefix = options.prefix ?? env().REDIS_PREFIX;
+  }
+
+  queue(key: QueueKey): Queue {
+    let queue = this.queues.get(key);
+    if (!queue) {
+      const settings = queueSettings(key);
+      queue = new Queue(queueDefinition(key).name, {
+        connection: this.connection,
+        prefix: this.prefix,
+        defaultJobOptions: {
+          attempts: settings.attempts,
+          backoff: settings.backoff,
+          removeOnComplete: { age: Math.round(settings.keepCompletedMs / 1000) },
+          removeOnFail: { age: Math.round(settings.keepFailedMs / 1000) },
+        },
+      });
+      queue.on("error", () => {});
+      this.queues.set(key, queue);
+    }
+    return queue;
+  }
+
+  /** Creates every Queue object and waits until Redis answers. */
+  async initialise(): Promise<void> {
+    await Promise.all(QUEUE_KEYS.map((key) => this.queue(key).waitUntilReady()));
+  }
+
+  async addJob(key: QueueKey, name: string, data: unknown, options: AddJobOptions): Promise<Job> {
+    const jobOptions: JobsOptions = { jobId: options.jobId };
+    if (options.priority !== undefined) jobOptions.priority = clampPriority(options.priority);
+    if (options.delay !== undefined && options.delay > 0) jobOptions.delay = options.delay;
+    return this.queue(key).add(name, data, jobOptions);
+  }
+
+  async getJob(key: QueueKey, jobId: string): Promise<Job | undefined> {
+    return (await this.queue(key).getJob(jobId)) ?? undefined;
+  }
+
+  async jobView(key: QueueKey, jobId: string): Promise<JobView | undefined> {
+    const job = await this.getJob(key, jobId);
+    if (!job) return undefined;
+    const state = (await job.getState()) as JobStateName;
+    const progress = readProgress(job.progress);
+    return {
+      id: job.id!,
+      queue: key,
+      name: job.name,
+      state,
+      progress: progress.percent,
+      progressMessage: progress.message,
+      data: job.data,
+      returnValue: job.returnvalue ?? null,
+      failedReason: job.failedReason || null,
+      stacktrace: job.stacktrace ?? [],
+      attemptsMade: job.attemptsMade,
+      attempts: job.opts.attempts ?? 1,
+      priority: job.priority,
+      timestamp: job.timestamp,
+      processedOn: job.processedOn ?? null,
+      finishedOn: job.finishedOn ?? null,
+    };
+  }
+
+  async stats(key: QueueKey): Promise<QueueStats> {
+    const queue = this.queue(key);
+    const [counts, isPaused] = await Promise.all([
+      queue.getJobCounts("waiting", "active", "completed", "failed", "delayed", "prioritized"),
+      queue.isPaused(),
+    ]);
+    const waiting = counts.waiting ?? 0;
+    const active = counts.active ?? 0;
+    const completed = counts.completed ?? 0;
+    const failed = counts.failed ?? 0;
+    const delayed = counts.delayed ?? 0;
+    const prioritized = counts.prioritized ?? 0;
+    return {
+      queueName: queue.name,
+      key,
+      waiting,
+      active,
+      completed,
+      failed,
+      delayed,
+      prioritized,
+      isPaused,
+      total: waiting + active + completed + failed + delayed + prioritized,
+    };
+  }
+
+  async allStats(): Promise<QueueStats[]> {
+    return Promise.all(QUEUE_KEYS.map((key) => this.stats(key)));
+  }
+
+  /** Failed jobs, newest first; `start`/`end` are inclusive indexes as in BullMQ. */
+  async failedJobs(key: QueueKey, start: number, end: number): Promise<{ total: number; jobs: FailedJobView[] }> {
+    const queue = this.queue(key);
+    const [total, jobs] = await Promise.all([queue.getFailedCount(), queue.getFailed(start, end)]);
+    return {
+      total,
+      jobs: jobs.filter(Boolean).map((job) => ({
+        id: job.id!,
+        name: job.name,
+        data: job.data,
+        failedReason: job.failedReason,
+        attemptsMade: job.attemptsMade,
+        stacktrace: job.stacktrace ?? [],
+        timestamp: job.timestamp,
+        finishedOn: job.finishedOn ?? null,
+      })),
+    };
+  }
+
+  /** Moves a failed job back to waiting; a job in any other state is left alone. */
+  async retryJob(key: QueueKey, jobId: string): Promise<{ ok: true } | { ok: false; code: "job-not-found" | "job-not-failed"; state?: string }> {
+    const job = await this.getJob(key, jobId);
+    if (!job) return { ok: false, code: "job-not-found" };
+    const state = await job.getState();
+    if (state !== "failed") return { ok: false, code: "job-not-failed", state };
+    await job.retry("failed");
+    return { ok: true };
+  }
+
+  async pause(key: QueueKey): Promise<void> {
+    await this.queue(key).pause();
+  }
+
+  async resume(key: QueueKey): Promise<void> {
+    await this.queue(key).resume();
+  }
+
+  /** Removes up to `limit` jobs in `type` older than `graceMs`; returns the removed ids. */
+  async clean(key: QueueKey, graceMs: number, limit: number, type: CleanableState): Promise<string[]> {
+    return this.queue(key).clean(graceMs, limit, type);
+  }
+
+  async close(): Promise<void> {
+    const queues = [...this.queues.values()];
+    this.queues.clear();
+    await Promise.all(queues.map((queue) => queue.close()));
+  }
+}
+
+export function clampPriority(priority: number): number {
+  return Math.min(PRIORITY.max, Math.max(PRIORITY.min, Math.round(priority)));
+}
+
+const globalManager = globalThis as unknown as { __capliquifyQueues?: QueueManager };
+
+export function queueManager(): QueueManager {
+  globalManager.__capliquifyQueues ??= new QueueManager();
+  return globalManager.__capliquifyQueues;
+}

@@ -1,0 +1,17 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Node-only clients stay out of the bundle: they hold sockets and native-ish deps.
+  serverExternalPackages: [
+    "bullmq",
+    "ioredis",
+    "pg",
+    "pino",
+    "@prisma/adapter-pg",
+    "@bull-board/api",
+    "@bull-board/ui",
+    "@bull-board/hono",
+  ],
+  poweredByHeader: false,
+};
+
+export default nextConfig;
