@@ -1,0 +1,8 @@
+import { apiRoute } from "@/lib/api/handler";
+import { queueParams } from "@/lib/api/params";
+import { queueManager } from "@/lib/jobs/queue-manager";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/v1/queues/:queueKey/stats — job counts by state and the paused flag
+export const GET = apiRoute({ auth: "user", params: queueParams }, async ({ params }) => queueManager().stats(params.queueKey));

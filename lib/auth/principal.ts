@@ -1,0 +1,64 @@
+import { decode } from "next-auth/jwt";
+import type { Db } from "../db";
+import { db as defaultDb } from "../db";
+import { env } from "../env";
+import type { Role } from "../jobs/catalog";
+import { authenticateApiKey } from "./api-keys";
+
+/** Who is calling: a signed-in browser session or a script with an API key. */
+export interface Principal {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  via: "session" | "api-key";
+}
+
+const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+
+export function readCookie(header: string | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const separator = part.indexOf("=");
+    if (separator > 0 && part.slice(0, separator).trim() === name) return decodeURIComponent(part.slice(separator + 1).trim());
+  }
+  return undefined;
+}
+
+export type AuthOutcome = { ok: true; principal: Principal } | { ok: false; reason: "missing" | "invalid" };
+
+export async function authenticate(request: Request, { db = defaultDb() }: { db?: Db } = {}): Promise<AuthOutcome> {
+  const authorization = request.headers.get("authorization");
+  if (authorization) {
+    const [scheme, key] = authorization.split(" ");
+    if (scheme !== "Bearer" || !key) return { ok: false, reason: "invalid" };
+    const owner = await authenticateApiKey(key, { db });
+    return owner ? { ok: true, principal: { ...owner, via: "api-key" } } : { ok: false, reason: "invalid" };
+  }
+  const cookieHeader = request.headers.get("cookie");
+  const token = SESSION_COOKIES.map((name) => readCookie(cookieHeader, name)).find(Boolean);
+  if (!token) return { ok: false, reason: "missing" };
+  const claims = await decode({ token, secret: env().NEXTAUTH_SECRET }).catch(() => null);
+  if (!claims?.sub || (claims.role !== "ADMIN" && claims.role !== "PLANNER")) return { ok: false, reason: "invalid" };
+  return {
+    ok: true,
+    principal: { id: claims.sub, email: claims.email ?? "", name: claims.name ?? "", role: claims.role, via: "session" },
+  };
+}
+
+/**
+ * Cookie-authenticated mutations must come from our own pages: browsers send Origin on cross-site
+ * POSTs (and Sec-Fetch-Site), so a mismatch means another site is riding the session cookie.
+ */
+export function isSameOrigin(request: Request): boolean {
+  const fetchSite = request.headers.get("sec-fetch-site");
+  if (fetchSite && fetchSite !== "same-origin" && fetchSite !== "none") return false;
+  const origin = request.headers.get("origin");
+  if (!origin) return fetchSite === "same-origin";
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}

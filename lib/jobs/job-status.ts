@@ -1,0 +1,102 @@
+import type { Principal } from "../auth/principal";
+import type { Db } from "../db";
+import { db as defaultDb } from "../db";
+import type { JobRun } from "../generated/prisma/client";
+import type { QueueKey } from "./catalog";
+import { findRun } from "./ledger";
+import { queueManager as defaultQueueManager, type JobStateName, type QueueManager } from "./queue-manager";
+
+export interface JobStatus {
+  id: string;
+  queue: QueueKey;
+  name: string;
+  state: JobStateName | "cancelled";
+  progress: number;
+  progressMessage: string | null;
+  data: unknown;
+  result: unknown;
+  failedReason: string | null;
+  stacktrace: string[];
+  attemptsMade: number;
+  attempts: number | null;
+  priority: number | null;
+  ownerId: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** "redis" while BullMQ still holds the job; "ledger" once retention has dropped it. */
+  source: "redis" | "ledger";
+}
+
+type Deps = { db?: Db; queues?: QueueManager };
+
+/**
+ * A job's status for a caller: live from Redis while it is there, from the ledger afterwards.
+ * Planners only see their own jobs; someone else's job is reported as not found, not forbidden,
+ * so ids cannot be probed.
+ */
+export async function getJobStatus(
+  key: QueueKey,
+  jobId: string,
+  principal: Principal,
+  { db = defaultDb(), queues = defaultQueueManager() }: Deps = {},
+): Promise<JobStatus | null> {
+  const [run, view] = await Promise.all([findRun(jobId, { db }), queues.jobView(key, jobId)]);
+  if (run && run.queue !== key) return null;
+  if (!canAccess(principal, run, Boolean(view))) return null;
+  if (view) {
+    const rawData = view.data as Record<string, unknown>;
+    const { ownerId: _ownerId, ...data } = rawData ?? {};
+    return {
+      id: view.id,
+      queue: key,
+      name: view.name,
+      state: view.state,
+      progress: view.progress,
+      progressMessage: view.progressMessage,
+      data,
+      result: view.returnValue,
+      failedReason: view.failedReason,
+      stacktrace: principal.role === "ADMIN" ? view.stacktrace : [],
+      attemptsMade: view.attemptsMade,
+      attempts: view.attempts,
+      priority: view.priority,
+      ownerId: run?.ownerId ?? null,
+      createdAt: new Date(view.timestamp).toISOString(),
+      startedAt: view.processedOn ? new Date(view.processedOn).toISOString() : null,
+      finishedAt: view.finishedOn ? new Date(view.finishedOn).toISOString() : null,
+      source: "redis",
+    };
+  }
+  if (!run) return null;
+  return ledgerStatus(run);
+}
+
+/** Admins see everything; planners their own runs; jobs with no ledger row are admin-only. */
+export function canAccess(principal: Principal, run: Pick<JobRun, "ownerId"> | null, existsInRedis: boolean): boolean {
+  if (principal.role === "ADMIN") return Boolean(run) || existsInRedis;
+  return run?.ownerId === principal.id;
+}
+
+export function ledgerStatus(run: JobRun): JobStatus {
+  return {
+    id: run.id,
+    queue: run.queue as QueueKey,
+    name: run.name,
+    state: run.state === "CANCELLED" ? "cancelled" : (run.state.toLowerCase() as JobStateName),
+    progress: run.progress,
+    progressMessage: run.progressText,
+    data: run.data,
+    result: run.result,
+    failedReason: run.failedReason,
+    stacktrace: [],
+    attemptsMade: run.attempts,
+    attempts: null,
+    priority: run.priority,
+    ownerId: run.ownerId,
+    createdAt: run.createdAt.toISOString(),
+    startedAt: run.startedAt?.toISOString() ?? null,
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+    source: "ledger",
+  };
+}

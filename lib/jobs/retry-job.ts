@@ -1,0 +1,32 @@
+import type { Principal } from "../auth/principal";
+import type { Db } from "../db";
+import { db as defaultDb } from "../db";
+import { recordAudit } from "../audit";
+import type { QueueKey } from "./catalog";
+import { canAccess } from "./job-status";
+import { findRun, updateRun } from "./ledger";
+import { queueManager as defaultQueueManager, type QueueManager } from "./queue-manager";
+
+export type RetryResult = { ok: true } | { ok: false; code: "job-not-found" } | { ok: false; code: "job-not-failed"; state: string };
+
+/** Retries a failed job the caller may see; the ledger row goes back to waiting. */
+export async function retryJob(
+  key: QueueKey,
+  jobId: string,
+  principal: Principal,
+  { db = defaultDb(), queues = defaultQueueManager() }: { db?: Db; queues?: QueueManager } = {},
+): Promise<RetryResult> {
+  const [run, job] = await Promise.all([findRun(jobId, { db }), queues.getJob(key, jobId)]);
+  if ((run && run.queue !== key) || !canAccess(principal, run, Boolean(job))) return { ok: false, code: "job-not-found" };
+  const result = await queues.retryJob(key, jobId);
+  if (!result.ok) {
+    return result.code === "job-not-failed"
+      ? { ok: false, code: "job-not-failed", state: result.state ?? "unknown" }
+      : { ok: false, code: "job-not-found" };
+  }
+  await updateRun(jobId, { state: "WAITING", failedReason: null, finishedAt: null, progress: 0, progressText: null }, { db });
+  if (principal.role === "ADMIN" && run?.ownerId !== principal.id) {
+    await recordAudit({ actorId: principal.id, action: "job.retry", target: `${key}/${jobId}`, jobCount: 1 }, { db });
+  }
+  return { ok: true };
+}

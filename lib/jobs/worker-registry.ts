@@ -1,0 +1,56 @@
+import type { Redis } from "ioredis";
+import type { QueueKey } from "./catalog";
+
+/**
+ * Live worker processes, as they report themselves through Redis: each writes its status under
+ * a key that expires, and keeps its id in a sorted set scored by the last beat. A process that
+ * dies stops beating and drops out after three missed intervals.
+ */
+export interface WorkerHeartbeat {
+  id: string;
+  host: string;
+  pid: number;
+  queues: QueueKey[];
+  concurrency: Partial<Record<QueueKey, number>>;
+  startedAt: string;
+  lastHeartbeat: string;
+  jobsProcessed: number;
+  jobsFailed: number;
+  activeJobs: number;
+  status: "running" | "restarting" | "stopping";
+}
+
+export function workersKey(prefix: string): string {
+  return `${prefix}:workers`;
+}
+
+export function workerControlChannel(prefix: string): string {
+  return `${prefix}:workers:control`;
+}
+
+export async function writeHeartbeat(redis: Redis, prefix: string, beat: WorkerHeartbeat, intervalMs: number): Promise<void> {
+  const ttlMs = intervalMs * 3;
+  await redis
+    .multi()
+    .set(`${workersKey(prefix)}:${beat.id}`, JSON.stringify(beat), "PX", ttlMs)
+    .zadd(workersKey(prefix), String(Date.now()), beat.id)
+    .exec();
+}
+
+export async function removeHeartbeat(redis: Redis, prefix: string, id: string): Promise<void> {
+  await redis.multi().del(`${workersKey(prefix)}:${id}`).zrem(workersKey(prefix), id).exec();
+}
+
+export async function listWorkers(redis: Redis, prefix: string): Promise<WorkerHeartbeat[]> {
+  const ids = await redis.zrange(workersKey(prefix), "0", "-1");
+  if (ids.length === 0) return [];
+  const values = await redis.mget(ids.map((id) => `${workersKey(prefix)}:${id}`));
+  const dead = ids.filter((_, index) => values[index] === null);
+  if (dead.length > 0) await redis.zrem(workersKey(prefix), ...dead);
+  return values.filter((value): value is string => value !== null).map((value) => JSON.parse(value) as WorkerHeartbeat);
+}
+
+/** Asks every running worker process to drain and restart; returns how many received it. */
+export async function requestWorkerRestart(redis: Redis, prefix: string): Promise<number> {
+  return redis.publish(workerControlChannel(prefix), JSON.stringify({ command: "restart", at: new Date().toISOString() }));
+}

@@ -1,0 +1,67 @@
+import type { Redis } from "ioredis";
+import type { QueueKey } from "../jobs/catalog";
+
+/**
+ * Job events travel through one capped Redis stream. Any worker process appends; every web
+ * instance tails it once and fans out to its browsers. The stream id doubles as the SSE event id,
+ * so a reconnecting browser resumes exactly where it left off.
+ */
+export const JOB_EVENT_TYPES = ["job:progress", "job:complete", "job:failed"] as const;
+export type JobEventType = (typeof JOB_EVENT_TYPES)[number];
+
+export interface JobEventPayload {
+  jobId: string;
+  /** Queue key. */
+  type: QueueKey;
+  name: string;
+  ownerId: string | null;
+  progress: number;
+  message: string;
+  result?: unknown;
+  failedReason?: string;
+  attemptsMade?: number;
+  timestamp: number;
+}
+
+export interface JobEvent extends JobEventPayload {
+  /** Redis stream entry id. */
+  id: string;
+  event: JobEventType;
+}
+
+/** Kept long enough for a browser to ride out a short disconnect on a busy system. */
+export const EVENT_STREAM_MAX_LENGTH = 10_000;
+
+export function eventStreamKey(prefix: string): string {
+  return `${prefix}:realtime:job-events`;
+}
+
+export async function publishJobEvent(redis: Redis, prefix: string, event: JobEventType, payload: JobEventPayload): Promise<string> {
+  const id = await redis.xadd(
+    eventStreamKey(prefix),
+    "MAXLEN",
+    "~",
+    EVENT_STREAM_MAX_LENGTH,
+    "*",
+    "event",
+    event,
+    "payload",
+    JSON.stringify(payload),
+  );
+  return id!;
+}
+
+export function parseStreamEntry([id, fields]: [string, string[]]): JobEvent | null {
+  let event: string | undefined;
+  let payload: string | undefined;
+  for (let index = 0; index < fields.length; index += 2) {
+    if (fields[index] === "event") event = fields[index + 1];
+    else if (fields[index] === "payload") payload = fields[index + 1];
+  }
+  if (!event || !payload || !(JOB_EVENT_TYPES as readonly string[]).includes(event)) return null;
+  try {
+    return { ...(JSON.parse(payload) as JobEventPayload), id, event: event as JobEventType };
+  } catch {
+    return null;
+  }
+}

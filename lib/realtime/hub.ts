@@ -1,0 +1,88 @@
+import type { Redis } from "ioredis";
+import { env } from "../env";
+import { createRedis, sharedRedis } from "../redis";
+import { eventStreamKey, parseStreamEntry, type JobEvent } from "./events";
+
+type Listener = (event: JobEvent) => void;
+
+/**
+ * One tail of the job-event stream per web process. Browsers subscribe in memory, so the number
+ * of Redis connections stays at two (one blocking reader, the shared client for replays) however
+ * many streams are open.
+ */
+export class EventHub {
+  private readonly listeners = new Set<Listener>();
+  private readonly key: string;
+  private reader: Redis | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    prefix: string,
+    private readonly client: Redis,
+    private readonly createReader: () => Redis,
+  ) {
+    this.key = eventStreamKey(prefix);
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    this.start();
+    return () => this.listeners.delete(listener);
+  }
+
+  get subscriberCount(): number {
+    return this.listeners.size;
+  }
+
+  /** Events after `afterId` (exclusive), oldest first. */
+  async replay(afterId: string, limit = 1_000): Promise<JobEvent[]> {
+    const entries = (await this.client.xrange(this.key, `(${afterId}`, "+", "COUNT", limit)) as [string, string[]][];
+    return entries.map(parseStreamEntry).filter((event): event is JobEvent => event !== null);
+  }
+
+  private start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.reader = this.createReader();
+    this.loop = this.tail(this.reader);
+  }
+
+  private async tail(reader: Redis): Promise<void> {
+    // "$" would be re-evaluated on every XREAD and drop events published between two calls, so
+    // the loop always continues from a concrete id.
+    let lastId: string | undefined;
+    while (this.running) {
+      try {
+        lastId ??= ((await reader.xrevrange(this.key, "+", "-", "COUNT", 1)) as [string, string[]][])[0]?.[0] ?? "0-0";
+        const response = (await reader.xread("COUNT", 500, "BLOCK", 5_000, "STREAMS", this.key, lastId)) as
+          | [string, [string, string[]][]][]
+          | null;
+        for (const [, entries] of response ?? []) {
+          for (const entry of entries) {
+            lastId = entry[0];
+            const event = parseStreamEntry(entry);
+            if (event) for (const listener of this.listeners) listener(event);
+          }
+        }
+      } catch {
+        if (!this.running) return;
+        // Redis went away; the reader reconnects by itself. Wait a little rather than spin.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.running = false;
+    this.reader?.disconnect();
+    await this.loop;
+  }
+}
+
+const globalHub = globalThis as unknown as { __capliquifyHub?: EventHub };
+
+export function eventHub(): EventHub {
+  globalHub.__capliquifyHub ??= new EventHub(env().REDIS_PREFIX, sharedRedis("producer"), () => createRedis("subscriber"));
+  return globalHub.__capliquifyHub;
+}

@@ -1,0 +1,87 @@
+import type { Principal } from "../auth/principal";
+import type { JobEvent } from "./events";
+import type { EventHub } from "./hub";
+
+export interface EventStreamOptions {
+  principal: Principal;
+  /** Admins may ask for every user's events; planners only ever get their own. */
+  all: boolean;
+  lastEventId: string | null;
+  heartbeatMs: number;
+  hub: EventHub;
+  signal: AbortSignal;
+}
+
+export function canSee(principal: Principal, all: boolean, event: JobEvent): boolean {
+  if (all && principal.role === "ADMIN") return true;
+  return event.ownerId === principal.id;
+}
+
+export function formatSse(event: JobEvent): string {
+  const { id, event: name, ownerId: _owner, ...data } = event;
+  return `id: ${id}\nevent: ${name}\ndata: ${JSON.stringify({ ...data, jobId: event.jobId })}\n\n`;
+}
+
+function compareIds(a: string, b: string): number {
+  const [aMs, aSeq] = a.split("-").map(Number);
+  const [bMs, bSeq] = b.split("-").map(Number);
+  return aMs !== bMs ? aMs! - bMs! : aSeq! - bSeq!;
+}
+
+/**
+ * A text/event-stream body for one browser: missed events since Last-Event-ID first, then live
+ * ones, then heartbeat comments so proxies keep the connection open.
+ */
+export function openEventStream(options: EventStreamOptions): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const { principal, all, hub, signal } = options;
+  let cleanup = () => {};
+
+  return new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let closed = false;
+      const send = (chunk: string) => {
+        if (!closed) controller.enqueue(encoder.encode(chunk));
+      };
+      // Live events are buffered until the replay has been sent, so nothing is lost or reordered
+      // in the gap between reading the history and joining the live tail.
+      let lastSentId = options.lastEventId;
+      let buffer: JobEvent[] | null = [];
+      const deliver = (event: JobEvent) => {
+        if (!canSee(principal, all, event)) return;
+        if (lastSentId && compareIds(event.id, lastSentId) <= 0) return;
+        lastSentId = event.id;
+        send(formatSse(event));
+      };
+      const unsubscribe = hub.subscribe((event) => (buffer ? buffer.push(event) : deliver(event)));
+      const heartbeat = setInterval(() => send(`: heartbeat ${Date.now()}\n\n`), options.heartbeatMs);
+      cleanup = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        unsubscribe();
+        try {
+          controller.close();
+        } catch {
+          // already closed by the client
+        }
+      };
+      signal.addEventListener("abort", cleanup, { once: true });
+
+      send(`retry: 3000\n: connected\n\n`);
+      if (options.lastEventId) {
+        try {
+          for (const event of await hub.replay(options.lastEventId)) deliver(event);
+        } catch {
+          send(`: replay unavailable\n\n`);
+        }
+      }
+      const pending = buffer;
+      buffer = null;
+      for (const event of pending) deliver(event);
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+}

@@ -1,0 +1,57 @@
+import { closeDb, db } from "../lib/db";
+import { env, EnvError } from "../lib/env";
+import { QUEUE_KEYS, isQueueKey, type QueueKey } from "../lib/jobs/catalog";
+import { logger } from "../lib/logger";
+import { createRedis } from "../lib/redis";
+import { processors } from "./processors";
+import { WorkerManager } from "./worker-manager";
+
+/**
+ * `npm run worker` — one process serving every queue, or the subset named by `--queues a,b` or
+ * WORKER_QUEUES, so heavy queues can run on their own hosts.
+ */
+function selectedQueues(): QueueKey[] {
+  const flag = process.argv.find((arg) => arg.startsWith("--queues="))?.split("=")[1];
+  const raw = flag ?? env().WORKER_QUEUES;
+  if (!raw) return [...QUEUE_KEYS];
+  const names = raw.split(",").map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !isQueueKey(name));
+  if (unknown.length > 0) {
+    throw new EnvError(`Unknown queue(s) in WORKER_QUEUES/--queues: ${unknown.join(", ")}. Known: ${QUEUE_KEYS.join(", ")}`);
+  }
+  return names as QueueKey[];
+}
+
+async function main() {
+  const { assertServicesReachable } = await import("../lib/preflight");
+  await assertServicesReachable();
+  const config = env();
+  const manager = new WorkerManager({
+    queues: selectedQueues(),
+    processors,
+    db: db(),
+    createConnection: () => createRedis("worker"),
+    prefix: config.REDIS_PREFIX,
+    logger: logger(),
+    heartbeatIntervalMs: config.WORKER_HEALTH_CHECK_INTERVAL,
+    shutdownTimeoutMs: config.WORKER_SHUTDOWN_TIMEOUT,
+  });
+  await manager.start();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger().info({ signal }, "shutting down: finishing active jobs");
+    await manager.stop();
+    await closeDb();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error && error.name.endsWith("Error") && !(error.stack && process.env.DEBUG) ? `\n${error.message}\n` : error);
+  process.exit(1);
+});

@@ -1,0 +1,95 @@
+import { UnrecoverableError } from "bullmq";
+import { FORECAST_MODELS } from "../../lib/jobs/catalog";
+import { MIN_HISTORY, preprocess, type ModelKey } from "../../lib/forecasting";
+import { dailySeries, forecastDates } from "../../lib/forecasting/daily-series";
+import type { Processor } from "../job-context";
+
+/** Loads a product's daily sales, runs the models in a task thread, saves the forecast. */
+export const forecastProcessor: Processor<"forecast"> = async (job, context) => {
+  const { productId, horizon } = job.data;
+  const models: ModelKey[] = job.data.models[0] === "all" ? [...FORECAST_MODELS] : (job.data.models as ModelKey[]);
+
+  await context.progress(10, "Loading historical data");
+  const product = await context.db.product.findUnique({ where: { id: productId }, select: { id: true, sku: true } });
+  if (!product) throw new UnrecoverableError(`Product ${productId} does not exist`);
+  const sales = await context.db.salesDaily.findMany({
+    where: { productId },
+    orderBy: { date: "asc" },
+    select: { date: true, quantity: true },
+  });
+  if (sales.length < MIN_HISTORY) {
+    throw new UnrecoverableError(
+      `Product ${product.sku} has ${sales.length} days of sales history; a forecast needs at least ${MIN_HISTORY}`,
+    );
+  }
+
+  await context.progress(20, "Preprocessing data");
+  const history = dailySeries(sales);
+  const cleaned = preprocess(history.values);
+
+  await context.progress(30, "Running forecast models");
+  const result = await context.threads.run("forecast", [cleaned.values, { horizon, models }], context.signal);
+
+  await context.progress(60, "Calculating ensemble");
+  const dates = forecastDates(history.end, horizon);
+  const predictions = result.predictions.map((value, index) => ({ date: dates[index]!, value }));
+
+  await context.progress(80, "Calculating accuracy");
+  const accuracy = {
+    ensembleMape: result.ensembleMape,
+    models: Object.fromEntries(result.models.map((model) => [model.key, model.mape])),
+  };
+
+  await context.progress(90, "Saving results");
+  context.signal.throwIfAborted();
+  // Keyed by job id: a retried or stalled job replaces its own forecast instead of adding one.
+  const [, saved] = await context.db.$transaction([
+    context.db.forecast.deleteMany({ where: { jobId: job.id! } }),
+    context.db.forecast.create({
+      data: {
+        jobId: job.id!,
+        productId,
+        horizon,
+        models,
+        seasonLength: result.seasonLength,
+        ensembleMape: result.ensembleMape,
+        baselineMape: result.seasonalNaiveMape,
+        historyStart: history.start,
+        historyEnd: history.end,
+        points: {
+          createMany: {
+            data: predictions.map((point, index) => ({
+              date: point.date,
+              value: point.value,
+              lower: result.lower?.[index] ?? null,
+              upper: result.upper?.[index] ?? null,
+            })),
+          },
+        },
+        modelResults: {
+          createMany: {
+            data: result.models.map((model) => ({
+              model: model.key,
+              method: model.method,
+              mape: model.mape,
+              weight: model.weight,
+              params: model.params,
+              predictions: model.predictions,
+            })),
+          },
+        },
+      },
+      select: { id: true },
+    }),
+  ]);
+
+  await context.progress(100, "Complete");
+  return {
+    success: true,
+    forecastId: saved.id,
+    productId,
+    horizon,
+    accuracy,
+    predictions: predictions.map((point) => ({ date: point.date.toISOString().slice(0, 10), value: point.value })),
+  };
+};

@@ -1,0 +1,18 @@
+import type { QueueKey } from "../../lib/jobs/catalog";
+import type { Processor } from "../job-context";
+import { forecastProcessor } from "./forecast.processor";
+
+/**
+ * The processor of each queue. Every queue in the catalogue must appear here (the type check
+ * fails otherwise); `null` marks a queue whose processor has not been built yet: its jobs wait,
+ * and the dashboard flags the queue as having no worker.
+ */
+export const processors = {
+  forecast: forecastProcessor,
+  optimization: null,
+  sync: null,
+  import: null,
+  export: null,
+  notification: null,
+  analytics: null,
+} satisfies { [K in QueueKey]: Processor<K> | null };

@@ -1,0 +1,132 @@
+import { Worker } from "node:worker_threads";
+
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+
+interface Slot {
+  thread: Worker;
+  busy: boolean;
+  pending?: Pending & { id: number };
+}
+
+/** Error thrown inside a task thread, re-created on this side with its name and message. */
+export class ThreadTaskError extends Error {}
+
+/**
+ * A small pool of reusable worker threads (starting one costs ~250 ms under tsx). A task whose
+ * AbortSignal fires has its thread terminated, which really stops a CPU-bound loop; a fresh thread
+ * takes its place on the next task.
+ */
+type TaskMap = Record<string, (...args: never[]) => unknown>;
+
+export class ThreadPool<Tasks extends TaskMap = typeof import("./tasks").threadTasks> {
+  private readonly slots: Slot[] = [];
+  private readonly waiters: (() => void)[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  /**
+   * @param size - threads kept at most; use the queue's concurrency.
+   * @param tasksModule - URL of a module exporting `threadTasks`. @defaultValue ./tasks.ts
+   */
+  constructor(
+    private readonly size: number,
+    private readonly tasksModule: string = new URL("./tasks.ts", import.meta.url).href,
+  ) {}
+
+  async run<T extends keyof Tasks & string>(
+    task: T,
+    args: Parameters<Tasks[T]>,
+    signal?: AbortSignal,
+  ): Promise<ReturnType<Tasks[T]>> {
+    signal?.throwIfAborted();
+    const slot = await this.acquire(signal);
+    const id = this.nextId++;
+    try {
+      return (await new Promise<unknown>((resolve, reject) => {
+        const onAbort = () => {
+          this.discard(slot);
+          reject(signal!.reason instanceof Error ? signal!.reason : new Error("Task aborted"));
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+        slot.pending = {
+          id,
+          resolve: (value) => (signal?.removeEventListener("abort", onAbort), resolve(value)),
+          reject: (error) => (signal?.removeEventListener("abort", onAbort), reject(error)),
+        };
+        slot.thread.postMessage({ id, task, args });
+      })) as ReturnType<Tasks[T]>;
+    } finally {
+      this.release(slot);
+    }
+  }
+
+  private async acquire(signal?: AbortSignal): Promise<Slot> {
+    for (;;) {
+      if (this.closed) throw new Error("Thread pool is closed");
+      const idle = this.slots.find((slot) => !slot.busy);
+      if (idle) {
+        idle.busy = true;
+        return idle;
+      }
+      if (this.slots.length < this.size) {
+        const slot: Slot = { thread: this.spawn(), busy: true };
+        this.slots.push(slot);
+        return slot;
+      }
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+      signal?.throwIfAborted();
+    }
+  }
+
+  private spawn(): Worker {
+    const thread = new Worker(new URL("./bootstrap.mjs", import.meta.url), {
+      workerData: { entry: new URL("./task-thread.ts", import.meta.url).href, tasksModule: this.tasksModule },
+    });
+    thread.on("message", (message: { id: number; ok: boolean; value?: unknown; error?: { name: string; message: string } }) => {
+      const slot = this.slots.find((candidate) => candidate.thread === thread);
+      if (!slot?.pending || slot.pending.id !== message.id) return;
+      const { resolve, reject } = slot.pending;
+      slot.pending = undefined;
+      if (message.ok) resolve(message.value);
+      else {
+        const error = new ThreadTaskError(message.error?.message ?? "Task failed");
+        error.name = message.error?.name ?? "Error";
+        reject(error);
+      }
+    });
+    thread.on("error", (error) => this.failSlot(thread, error));
+    thread.on("exit", (code) => {
+      if (code !== 0) this.failSlot(thread, new Error(`Task thread exited with code ${code}`));
+    });
+    return thread;
+  }
+
+  private failSlot(thread: Worker, error: Error): void {
+    const slot = this.slots.find((candidate) => candidate.thread === thread);
+    if (!slot) return;
+    slot.pending?.reject(error);
+    slot.pending = undefined;
+    this.discard(slot);
+  }
+
+  private discard(slot: Slot): void {
+    const index = this.slots.indexOf(slot);
+    if (index >= 0) this.slots.splice(index, 1);
+    slot.pending = undefined;
+    void slot.thread.terminate();
+    this.waiters.shift()?.();
+  }
+
+  private release(slot: Slot): void {
+    slot.busy = false;
+    slot.pending = undefined;
+    this.waiters.shift()?.();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const resolve of this.waiters.splice(0)) resolve();
+    await Promise.all(this.slots.splice(0).map((slot) => slot.thread.terminate()));
+  }
+}
