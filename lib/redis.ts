@@ -3,8 +3,9 @@ import { env } from "./env";
 
 /**
  * Redis clients. Producers (web requests) fail fast when Redis is away so an API call answers 503
- * instead of hanging; worker connections wait forever (maxRetriesPerRequest: null), as BullMQ needs.
- * Both reconnect on their own with capped backoff.
+ * instead of hanging: a command waits for at most one reconnection attempt, which also lets the
+ * first request after start wait for the connection instead of failing. Worker connections wait
+ * forever (maxRetriesPerRequest: null), as BullMQ needs. Both reconnect on their own.
  */
 export type RedisRole = "producer" | "worker" | "subscriber";
 
@@ -13,7 +14,7 @@ const retryStrategy = (times: number) => Math.min(times * 200, 5_000);
 export function createRedis(role: RedisRole, url = env().REDIS_URL, extra: RedisOptions = {}): Redis {
   const options: RedisOptions =
     role === "producer"
-      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, retryStrategy }
+      ? { maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 5_000, retryStrategy }
       : { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy };
   const client = new Redis(url, { lazyConnect: false, connectionName: `capliquify-${role}`, ...options, ...extra });
   // Without a listener ioredis prints every reconnect failure as an unhandled error event.

@@ -97,4 +97,13 @@ describe("prisma CLI on the wasm schema engine", () => {
     expect(statements).toBe("");
     expect(diff.code, diff.stderr).toBe(0);
   });
+
+  it("replays the migrations in a shadow database and matches the schema", { timeout: TIMEOUT }, async () => {
+    // The path `migrate dev` takes: the engine creates, fills and drops a temporary database.
+    const diff = await prisma(
+      "migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema", "prisma/schema.prisma", "--script", "--exit-code",
+    );
+    expect(diff.stdout.replace("-- This is an empty migration.", "").trim()).toBe("");
+    expect(diff.code, diff.stderr).toBe(0);
+  });
 });

@@ -10,8 +10,9 @@
 // Only PostgreSQL is supported. Run it through scripts/prisma.mjs, which sets the env var.
 
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { parse as parseConnectionString } from "pg-connection-string";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -155,7 +156,8 @@ async function createDatabase(config) {
 // The package's entry point imports the .wasm file as an ES module, which Node 20 only allows
 // behind --experimental-wasm-modules; instantiate it by hand with the generated JS glue instead.
 async function instantiateWasm() {
-  const wasmPath = fileURLToPath(new URL("schema_engine_bg.wasm", import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg")));
+  const glue = createRequire(import.meta.url).resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+  const wasmPath = join(dirname(glue), "schema_engine_bg.wasm");
   const { instance } = await WebAssembly.instantiate(readFileSync(wasmPath), { "./schema_engine_bg.js": wasmBindings });
   wasmBindings.__wbg_set_wasm(instance.exports);
   instance.exports.__wbindgen_start();
@@ -170,11 +172,33 @@ async function loadWasmEngine() {
   return { engine, factory };
 }
 
+// The engine's Rust panic hook hands the panic message to global.PRISMA_WASM_PANIC_REGISTRY.set_message
+// (and fails if that is missing); the JS side then only sees "RuntimeError: unreachable".
+let panicMessage;
+globalThis.PRISMA_WASM_PANIC_REGISTRY = { set_message: (message) => (panicMessage = message) };
+
 let nextPrintId = 1_000_000;
 const send = (message) => process.stdout.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
 
+// This wasm build gives evaluateDataLoss and createMigration no shadow database: they reuse the schema
+// that diagnoseMigrationHistory/devDiagnostic cached for the *applied* migrations. When `migrate dev`
+// has just applied pending migrations (e.g. on a fresh database) that cache entry is missing and they
+// fail with "shadow DB must be provided through an external factory"; fill the cache and retry once.
+const withMigrationsCache = (method) => async ({ engine }, params) => {
+  try {
+    return await engine[method](params);
+  } catch (error) {
+    if (!/shadow DB must be provided through an external factory/.test(error?.message)) throw error;
+    const { migrationsList, filters } = params;
+    await engine.diagnoseMigrationHistory({ migrationsList, filters, optInToShadowDatabase: true });
+    return await engine[method](params);
+  }
+};
+
 // Methods whose wasm counterpart differs from the native engine's JSON-RPC surface.
 const overrides = {
+  evaluateDataLoss: withMigrationsCache("evaluateDataLoss"),
+  createMigration: withMigrationsCache("createMigration"),
   getDatabaseVersion: ({ engine }, params) => engine.version(params),
   createDatabase: (_, params) => createDatabase(pgConfig(params?.datasource?.url ?? datasource.url).config),
   // The wasm engine returns the diff text in the result; the native engine instead sends the CLI a
@@ -189,14 +213,15 @@ const overrides = {
 function rpcError(error, { factory }) {
   // JS errors thrown inside the driver adapter (e.g. CREATE DATABASE denied) reach us only as
   // "External error id#N", an index into the adapter's error registry; put their message back.
-  const message = String(error?.message ?? error).replace(
+  const panic = error instanceof WebAssembly.RuntimeError;
+  const message = String((panic && panicMessage) || (error?.message ?? error)).replace(
     /External error id#(\d+)/g,
     (text, id) => factory.errorRegistry.consumeError(Number(id))?.error?.message ?? text,
   );
   return {
     code: 4466,
-    message: "An error happened. Check the data field for details.",
-    data: { is_panic: error instanceof WebAssembly.RuntimeError, message, error_code: error?.code, meta: error?.meta },
+    message, // what the CLI shows for panics; other errors are read from data
+    data: { is_panic: panic, message, error_code: error?.code, meta: error?.meta },
   };
 }
 

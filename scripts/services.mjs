@@ -1,0 +1,108 @@
+// Shared by `npm run up`, `npm test` and the test set-ups: reach Redis and PostgreSQL with a clear
+// message when they are not there, create databases, apply migrations. Plain JS so it runs before
+// anything is compiled.
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { Redis } from "ioredis";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const DEFAULT_DATABASE_URL = "postgresql://root@127.0.0.1:5432/capliquify";
+export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+
+function redact(url) {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+export class ServiceError extends Error {}
+
+export async function checkRedis(url) {
+  const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    throw new ServiceError(
+      `Redis is not reachable at ${redact(url)} (${error.message}).\n` +
+        `  Start Redis (e.g. \`redis-server --daemonize yes\`, or \`docker compose up -d redis\`) or set REDIS_URL.`,
+    );
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Connects to the server's maintenance database, so the app database itself may be missing. */
+async function withServer(url, fn) {
+  const target = new URL(url);
+  const client = new pg.Client({
+    host: target.hostname,
+    port: Number(target.port || 5432),
+    user: decodeURIComponent(target.username || "postgres"),
+    password: target.password ? decodeURIComponent(target.password) : undefined,
+    database: "postgres",
+    connectionTimeoutMillis: 3000,
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new ServiceError(
+      `PostgreSQL is not reachable at ${redact(url)} (${error.message || error.code}).\n` +
+        `  Start PostgreSQL (or \`docker compose up -d postgres\`) or set DATABASE_URL.`,
+    );
+  }
+  try {
+    return await fn(client, decodeURIComponent(target.pathname.slice(1)));
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export async function checkPostgres(url) {
+  await withServer(url, async () => {});
+}
+
+/** Creates the database named in `url` when missing; with `fresh`, drops it first. */
+export async function ensureDatabase(url, { fresh = false } = {}) {
+  await withServer(url, async (client, name) => {
+    if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new ServiceError(`Unsupported database name "${name}" in DATABASE_URL`);
+    if (fresh) await client.query(`drop database if exists "${name}" with (force)`);
+    const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [name]);
+    if (rowCount === 0) await client.query(`create database "${name}"`);
+  });
+}
+
+export function run(command, args, { env = process.env, label } = {}) {
+  const result = spawnSync(command, args, { cwd: root, env, stdio: "inherit" });
+  if (result.status !== 0) throw new ServiceError(`${label ?? [command, ...args].join(" ")} failed (exit ${result.status ?? result.signal})`);
+}
+
+export function migrate(databaseUrl) {
+  run(process.execPath, [join(root, "scripts/prisma.mjs"), "migrate", "deploy"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    label: "prisma migrate deploy",
+  });
+}
+
+export function generateClient() {
+  run(process.execPath, [join(root, "scripts/prisma.mjs"), "generate"], { label: "prisma generate" });
+}
+
+/** Runs `main`, printing a ServiceError as a short message instead of a stack trace. */
+export function runMain(main) {
+  main().catch((error) => {
+    if (error instanceof ServiceError) {
+      console.error(`\n✖ ${error.message}\n`);
+    } else {
+      console.error(error);
+    }
+    process.exit(1);
+  });
+}

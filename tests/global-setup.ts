@@ -1,0 +1,14 @@
+import { ensureDatabase, checkRedis, migrate, DEFAULT_REDIS_URL } from "../scripts/services.mjs";
+
+/**
+ * Integration tests run against a database of their own (dropped and re-created each run) and a
+ * Redis key prefix per test; they never touch the app's data.
+ */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://root@127.0.0.1:5432/capliquify_test";
+
+export default async function setup() {
+  const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
+  await checkRedis(redisUrl);
+  await ensureDatabase(TEST_DATABASE_URL, { fresh: true });
+  migrate(TEST_DATABASE_URL);
+}
