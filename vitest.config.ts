@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
     globalSetup: ["tests/global-setup.ts"],
+    setupFiles: ["tests/setup-file.ts"],
     // Integration tests share one Redis and one database; files run one at a time so queue
     // timing assertions are not skewed by a neighbour hogging the two cores.
     fileParallelism: false,

@@ -109,9 +109,10 @@ export class WorkerManager {
       connection: this.connection,
       prefix: this.options.prefix,
       concurrency: settings.concurrency,
-      limiter: settings.rateLimit ? { max: settings.rateLimit.max, duration: settings.rateLimit.durationMs } : undefined,
-      lockDuration: this.options.lockDurationMs,
-      stalledInterval: this.options.stalledIntervalMs,
+      ...(settings.rateLimit ? { limiter: { max: settings.rateLimit.max, duration: settings.rateLimit.durationMs } } : {}),
+      // BullMQ treats an explicit undefined as a value, so only pass the timings that are set.
+      ...(this.options.lockDurationMs ? { lockDuration: this.options.lockDurationMs } : {}),
+      ...(this.options.stalledIntervalMs ? { stalledInterval: this.options.stalledIntervalMs } : {}),
       maxStalledCount: 1,
       autorun: true,
     });

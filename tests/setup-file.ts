@@ -1,0 +1,22 @@
+import { afterAll } from "vitest";
+import { testPrefix, removePrefix } from "./helpers/redis";
+
+// Each test file gets its own Redis key prefix, so queues, events and heartbeats of one file never
+// meet another's. Set before any module reads the environment.
+const prefix = testPrefix();
+process.env.REDIS_PREFIX = prefix;
+
+afterAll(async () => {
+  const globals = globalThis as Record<string, unknown> & {
+    __capliquifyQueues?: { close(): Promise<void> };
+    __capliquifyHub?: { close(): Promise<void> };
+  };
+  await globals.__capliquifyHub?.close();
+  await globals.__capliquifyQueues?.close();
+  delete globals.__capliquifyHub;
+  delete globals.__capliquifyQueues;
+  const { closeSharedRedis } = await import("@/lib/redis");
+  const { closeDb } = await import("@/lib/db");
+  await Promise.all([closeSharedRedis(), closeDb()]);
+  await removePrefix(prefix);
+});
