@@ -49,6 +49,6 @@ const child = spawn(process.execPath, [join(root, "node_modules/prisma/build/ind
   env,
   stdio: "inherit",
 });
-// Let Ctrl-C reach the CLI (it shares our terminal's process group) and only exit once it has.
+// Pass termination signals on (so the CLI is never orphaned) and exit only once it has, with its code.
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));

@@ -163,15 +163,6 @@ async function instantiateWasm() {
   instance.exports.__wbindgen_start();
 }
 
-async function loadWasmEngine() {
-  await instantiateWasm();
-  const datamodels = argValues("--datamodels").map((path) => [path, readFileSync(path, "utf8")]);
-  const factory = bindMigrationAwareSqlAdapterFactory(new PgFactory(datasource.url, datasource.shadowDatabaseUrl));
-  const log = (line) => process.stderr.write(`${line}\n`); // the CLI shows engine logs only with DEBUG
-  const engine = await wasmBindings.SchemaEngine.new({ datamodels: datamodels.length ? datamodels : undefined }, log, factory);
-  return { engine, factory };
-}
-
 // The engine's Rust panic hook hands the panic message to global.PRISMA_WASM_PANIC_REGISTRY.set_message
 // (and fails if that is missing); the JS side then only sees "RuntimeError: unreachable".
 let panicMessage;
@@ -184,7 +175,7 @@ const send = (message) => process.stdout.write(`${JSON.stringify({ jsonrpc: "2.0
 // that diagnoseMigrationHistory/devDiagnostic cached for the *applied* migrations. When `migrate dev`
 // has just applied pending migrations (e.g. on a fresh database) that cache entry is missing and they
 // fail with "shadow DB must be provided through an external factory"; fill the cache and retry once.
-const withMigrationsCache = (method) => async ({ engine }, params) => {
+const withMigrationsCache = (method) => async (engine, params) => {
   try {
     return await engine[method](params);
   } catch (error) {
@@ -199,18 +190,18 @@ const withMigrationsCache = (method) => async ({ engine }, params) => {
 const overrides = {
   evaluateDataLoss: withMigrationsCache("evaluateDataLoss"),
   createMigration: withMigrationsCache("createMigration"),
-  getDatabaseVersion: ({ engine }, params) => engine.version(params),
+  getDatabaseVersion: (engine, params) => engine.version(params),
   createDatabase: (_, params) => createDatabase(pgConfig(params?.datasource?.url ?? datasource.url).config),
   // The wasm engine returns the diff text in the result; the native engine instead sends the CLI a
   // `print` request with it (the CLI reads only exitCode from the result), so do that.
-  diff: async ({ engine }, params) => {
+  diff: async (engine, params) => {
     const { stdout, ...rest } = await engine.diff(params);
     if (stdout) send({ id: nextPrintId++, method: "print", params: { content: stdout } });
     return rest;
   },
 };
 
-function rpcError(error, { factory }) {
+function rpcError(error, factory) {
   // JS errors thrown inside the driver adapter (e.g. CREATE DATABASE denied) reach us only as
   // "External error id#N", an index into the adapter's error registry; put their message back.
   const panic = error instanceof WebAssembly.RuntimeError;
@@ -226,7 +217,15 @@ function rpcError(error, { factory }) {
 }
 
 async function serve() {
-  const ctx = await loadWasmEngine();
+  await instantiateWasm();
+  const datamodels = argValues("--datamodels").map((path) => [path, readFileSync(path, "utf8")]);
+  const factory = bindMigrationAwareSqlAdapterFactory(new PgFactory(datasource.url, datasource.shadowDatabaseUrl));
+  const log = (line) => process.stderr.write(`${line}\n`); // the CLI shows engine logs only with DEBUG
+  // The engine connects on creation. If that fails (server down, bad credentials), keep running and
+  // answer each request with the error, as the native engine does, instead of dying without a word.
+  const starting = wasmBindings.SchemaEngine.new({ datamodels: datamodels.length ? datamodels : undefined }, log, factory);
+  starting.catch(() => {});
+
   let queue = Promise.resolve(); // one request at a time, like the native engine
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   lines.on("line", (line) => {
@@ -235,13 +234,14 @@ async function serve() {
     if (!request.method) return; // the CLI's replies to our `print` requests
     queue = queue.then(async () => {
       try {
+        const engine = await starting;
         const override = overrides[request.method];
-        if (!override && typeof ctx.engine[request.method] !== "function") throw new Error(`Unsupported method: ${request.method}`);
+        if (!override && typeof engine[request.method] !== "function") throw new Error(`Unsupported method: ${request.method}`);
         // Call as a method: detaching it from the engine loses its wasm pointer.
-        const result = override ? await override(ctx, request.params) : await ctx.engine[request.method](request.params);
+        const result = override ? await override(engine, request.params) : await engine[request.method](request.params);
         send({ id: request.id, result: result ?? {} });
       } catch (error) {
-        const rpc = rpcError(error, ctx);
+        const rpc = rpcError(error, factory);
         send({ id: request.id, error: rpc });
         if (rpc.data.is_panic) process.exit(101); // a panicked wasm instance is unusable
       }

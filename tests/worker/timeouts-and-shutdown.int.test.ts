@@ -1,0 +1,140 @@
+import { spawn } from "node:child_process";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { enqueueJob } from "@/lib/jobs/enqueue-job";
+import { queueManager } from "@/lib/jobs/queue-manager";
+import type { Principal } from "@/lib/auth/principal";
+import type { WorkerManager } from "@/worker/worker-manager";
+import type { ThreadPool } from "@/worker/threads/pool";
+import { createTestUser } from "../helpers/fixtures";
+import { startTestWorker, waitFor } from "../helpers/worker";
+
+const spinTasks = new URL("../fixtures/spin-tasks.ts", import.meta.url).href;
+type SpinPool = ThreadPool<typeof import("../fixtures/spin-tasks").threadTasks>;
+
+let owner: Principal;
+let worker: WorkerManager | undefined;
+
+beforeAll(async () => {
+  const user = await createTestUser("PLANNER");
+  owner = { id: user.id, email: user.email, name: "Test", role: "PLANNER", via: "api-key" };
+});
+
+afterEach(async () => {
+  await worker?.stop(5_000);
+  worker = undefined;
+  await queueManager().queue("analytics").obliterate({ force: true });
+});
+
+async function enqueueAnalytics() {
+  const result = await enqueueJob({
+    queue: "analytics",
+    name: "turnover",
+    data: { report: "inventory-turnover", from: "2026-01-01", to: "2026-06-30" },
+    owner,
+  });
+  if (!result.ok) throw new Error(result.code);
+  return result.jobId;
+}
+
+const runOf = (id: string) => db().jobRun.findUnique({ where: { id } });
+
+describe("timeouts", () => {
+  it("stops a CPU-bound attempt at the queue's timeout, fails it with a clear reason, and keeps serving", async () => {
+    worker = await startTestWorker(
+      ["analytics"],
+      {
+        analytics: async (job, context) => {
+          const threads = context.threads as unknown as SpinPool;
+          if (job.name === "spin") return threads.run("spinForever", [], context.signal);
+          return { doubled: await threads.run("double", [21], context.signal) };
+        },
+      },
+      { settings: { analytics: { timeoutMs: 800, concurrency: 2 } }, threadTasksModule: spinTasks },
+    );
+    const spinning = await enqueueJob({
+      queue: "analytics",
+      name: "spin",
+      data: { report: "abc-analysis", from: "2026-01-01", to: "2026-01-31" },
+      owner,
+    });
+    if (!spinning.ok) throw new Error("enqueue failed");
+
+    // The first attempt times out; a retry is scheduled with the reason recorded.
+    const afterTimeout = await waitFor(async () => {
+      const run = await runOf(spinning.jobId);
+      return run?.failedReason ? run : null;
+    }, 10_000);
+    expect(afterTimeout.failedReason).toMatch(/timed out after 800 ms/);
+
+    // The spinning thread was terminated, not left burning a core.
+    const before = process.cpuUsage();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const used = process.cpuUsage(before);
+    expect((used.user + used.system) / 1000).toBeLessThan(350);
+
+    // The worker still serves other jobs.
+    const other = await enqueueAnalytics();
+    await waitFor(async () => (await runOf(other))?.state === "COMPLETED", 10_000);
+    expect((await runOf(other))?.result).toEqual({ doubled: 42 });
+    await queueManager().queue("analytics").remove(spinning.jobId).catch(() => {});
+  });
+
+  it("fails a job stuck in I/O at the timeout too", async () => {
+    worker = await startTestWorker(
+      ["analytics"],
+      { analytics: () => new Promise(() => {}) },
+      { settings: { analytics: { timeoutMs: 500 } } },
+    );
+    const jobId = await enqueueAnalytics();
+    const run = await waitFor(async () => {
+      const current = await runOf(jobId);
+      return current?.failedReason ? current : null;
+    });
+    expect(run.failedReason).toContain("timed out");
+  });
+});
+
+describe("shutdown and stalled jobs", () => {
+  it("graceful shutdown lets the active job finish", async () => {
+    let finished = 0;
+    worker = await startTestWorker(["analytics"], {
+      analytics: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        finished++;
+        return { ok: true };
+      },
+    });
+    const jobId = await enqueueAnalytics();
+    await waitFor(async () => (await runOf(jobId))?.state === "ACTIVE");
+    await worker.stop(10_000);
+    worker = undefined;
+    expect(finished).toBe(1);
+    await waitFor(async () => (await runOf(jobId))?.state === "COMPLETED");
+    expect(await queueManager().jobView("analytics", jobId)).toMatchObject({ state: "completed" });
+  });
+
+  it("a killed worker's job is recovered as stalled and completed exactly once", async () => {
+    const jobId = await enqueueAnalytics();
+    const child = spawn(process.execPath, ["--import", "tsx", "tests/fixtures/hanging-worker.ts"], {
+      env: { ...process.env, HANG_QUEUE: "analytics" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    // The child takes the job and hangs; then it is killed without any chance to clean up.
+    await waitFor(async () => (await runOf(jobId))?.state === "ACTIVE", 20_000);
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.once("exit", resolve));
+
+    let runs = 0;
+    worker = await startTestWorker(
+      ["analytics"],
+      { analytics: async () => (runs++, { recovered: true }) },
+      { stalledIntervalMs: 500 },
+    );
+    await waitFor(async () => (await runOf(jobId))?.state === "COMPLETED", 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(runs).toBe(1);
+    const view = await queueManager().jobView("analytics", jobId);
+    expect(view).toMatchObject({ state: "completed", returnValue: { recovered: true } });
+  });
+});
