@@ -1,0 +1,48 @@
+// `npm run up` — everything from a fresh clone: install, check services, migrate, seed, build,
+// then run the web app and one worker together until Ctrl-C.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { ensureInstalled } from "./ensure-installed.mjs";
+
+ensureInstalled();
+const services = await import("./services.mjs");
+const { root, runMain, checkRedis, ensureDatabase, migrate, run, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } = services;
+
+runMain(async () => {
+  const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
+  const port = process.env.PORT ?? "3000";
+  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, NEXT_TELEMETRY_DISABLED: "1" };
+
+  console.log("\n▸ Checking Redis and PostgreSQL");
+  await checkRedis(redisUrl);
+  await ensureDatabase(databaseUrl);
+  console.log("\n▸ Applying migrations");
+  migrate(databaseUrl);
+  console.log("\n▸ Seeding demo data");
+  run(process.execPath, ["--import", "tsx", join(root, "prisma/seed.ts")], { env, label: "seed" });
+  console.log("\n▸ Building the web app");
+  run("npx", ["next", "build"], { env, label: "next build" });
+
+  const children = [
+    spawn("npx", ["next", "start", "-p", port], { cwd: root, env, stdio: "inherit" }),
+    spawn(process.execPath, ["--import", "tsx", join(root, "worker/main.ts")], { cwd: root, env, stdio: "inherit" }),
+  ];
+  const { tsImport } = await import("tsx/esm/api");
+  const { DEMO_USERS } = await tsImport("../lib/demo/seed-demo-data.ts", import.meta.url);
+  console.log(`\n✔ CapLiquify is starting at http://localhost:${port}`);
+  console.log("  Demo sign-ins:");
+  for (const user of DEMO_USERS) console.log(`    ${user.role.padEnd(8)} ${user.email} / ${user.password}`);
+  console.log("  Ctrl-C stops the web app and the worker.\n");
+
+  let stopping = false;
+  const stop = (signal) => {
+    if (stopping) return;
+    stopping = true;
+    for (const child of children) child.kill(signal);
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  await Promise.all(children.map((child) => new Promise((resolve) => child.on("exit", resolve))));
+  if (!stopping) process.exitCode = 1;
+});
