@@ -12,6 +12,8 @@ const nextConfig = {
     "@bull-board/hono",
   ],
   poweredByHeader: false,
+  // Lets a benchmark or a second checkout build next to a running app without clobbering it.
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
 };
 
 export default nextConfig;
