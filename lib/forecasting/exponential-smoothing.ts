@@ -40,9 +40,9 @@ const WARM: NelderMeadOptions = { maxEvaluations: 40, tolerance: 1e-5, step: 0.2
  * same observations for every variant (from the first one all of them can forecast). AIC uses
  * the fitting data alone, so the ensemble's holdout stays an honest test of the chosen model.
  *
- * With `previous` (the fit on the training part), the same variant is refitted starting from
- * its parameters: the structure was chosen on held-out evidence and the refit only has to
- * absorb the extra observations, which keeps the optimiser cheap.
+ * With `previous` (the fit on the training part), only that variant is refitted, starting from
+ * its parameters: the ensemble weighted it by its holdout score, so the refit keeps the same
+ * model, and the optimum moves little with a few more observations, so a warm start is cheap.
  */
 export function fitExponentialSmoothing(
   series: readonly number[],
@@ -51,7 +51,7 @@ export function fitExponentialSmoothing(
   previous?: ExponentialSmoothingFit,
 ): ExponentialSmoothingFit {
   const variants = previous
-    ? [variantFor(previous.method, seasonLength)]
+    ? [variantFor(previous.method, seasonLength ?? 1)]
     : candidateVariants(series, seasonLength);
   const errorFrom = Math.max(...variants.map((v) => firstForecastIndex(v.components)));
   const observations = series.length - errorFrom;
@@ -126,7 +126,7 @@ function clampOpen(p: number): number {
 }
 
 function candidateVariants(series: readonly number[], seasonLength: number | null): Variant[] {
-  const variants: Variant[] = [variantFor("ses", seasonLength), variantFor("holt", seasonLength)];
+  const variants: Variant[] = [variantFor("ses", 1), variantFor("holt", 1)];
   // Two seasons seed the state; a third gives the smoothing parameters something to learn from.
   if (seasonLength !== null && series.length >= 3 * seasonLength) {
     variants.push(variantFor("holt-winters-additive", seasonLength));
@@ -136,7 +136,8 @@ function candidateVariants(series: readonly number[], seasonLength: number | nul
   return variants;
 }
 
-function variantFor(method: ExponentialSmoothingMethod, seasonLength: number | null): Variant {
+/** `seasonLength` only matters for the Holt–Winters variants. */
+function variantFor(method: ExponentialSmoothingMethod, seasonLength: number): Variant {
   const seasonal: Record<ExponentialSmoothingMethod, SeasonalForm | null> = {
     ses: null,
     holt: null,
@@ -146,6 +147,6 @@ function variantFor(method: ExponentialSmoothingMethod, seasonLength: number | n
   const form = seasonal[method];
   return {
     method,
-    components: { trend: method !== "ses", seasonal: form, seasonLength: form === null ? 1 : (seasonLength as number) },
+    components: { trend: method !== "ses", seasonal: form, seasonLength },
   };
 }

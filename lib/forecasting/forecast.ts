@@ -88,13 +88,7 @@ export function forecast(series: readonly number[], options: ForecastOptions): F
   validate(series, options);
   const n = series.length;
   const seasonLength = options.seasonLength === undefined ? detectSeasonality(series) : options.seasonLength;
-  const holdoutSize = options.holdout ?? defaultHoldout(n, horizon, seasonLength);
-  const minTraining = Math.max(MIN_TRAINING, seasonLength === null ? 0 : 2 * seasonLength);
-  if (options.holdout !== undefined && (!Number.isInteger(holdoutSize) || holdoutSize < 1 || n - holdoutSize < minTraining)) {
-    throw new ForecastInputError(
-      `holdout must be an integer from 1 to ${n - minTraining} so that ${minTraining} observations remain for training, got ${options.holdout}`,
-    );
-  }
+  const holdoutSize = resolveHoldout(n, horizon, seasonLength, options.holdout);
   const train = series.slice(0, n - holdoutSize);
   const actual = series.slice(n - holdoutSize);
 
@@ -104,9 +98,8 @@ export function forecast(series: readonly number[], options: ForecastOptions): F
     if (model !== null) trained.push({ key, model, holdout: model.predictions.map(floorAtZero) });
   }
   if (trained.length === 0) {
-    throw new ForecastInputError(
-      `no requested model applies: "seasonal" needs a season length and none was ${options.seasonLength === undefined ? "detected" : "given"}`,
-    );
+    const why = options.seasonLength === undefined ? "none was detected" : "none was given";
+    throw new ForecastInputError(`no requested model applies: "seasonal" needs a season length and ${why}`);
   }
 
   const weights = inverseErrorWeights(trained.map((t) => mse(actual, t.holdout)));
@@ -156,7 +149,9 @@ function validate(series: readonly number[], options: ForecastOptions): void {
   }
   const bad = series.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
   if (bad >= 0) {
-    throw new ForecastInputError(`series[${bad}] is ${String(series[bad])}, not a finite number; run preprocess() first`);
+    throw new ForecastInputError(
+      `series[${bad}] is ${String(series[bad])}, not a finite number; run preprocess() first`,
+    );
   }
   if (!Number.isInteger(options.horizon) || options.horizon < 1) {
     throw new ForecastInputError(`horizon must be a positive integer, got ${options.horizon}`);
@@ -181,7 +176,17 @@ function validate(series: readonly number[], options: ForecastOptions): void {
   }
 }
 
-function defaultHoldout(n: number, horizon: number, seasonLength: number | null): number {
+function resolveHoldout(n: number, horizon: number, seasonLength: number | null, requested?: number): number {
+  if (requested !== undefined) {
+    const minTraining = Math.max(MIN_TRAINING, seasonLength === null ? 0 : 2 * seasonLength);
+    if (!Number.isInteger(requested) || requested < 1 || n - requested < minTraining) {
+      throw new ForecastInputError(
+        `holdout must be an integer from 1 to ${n - minTraining} so that ${minTraining} observations ` +
+          `remain for training, got ${requested}`,
+      );
+    }
+    return requested;
+  }
   let size = Math.min(horizon, Math.floor(0.2 * n));
   if (seasonLength !== null) size = Math.max(size, seasonLength);
   // Three seasons let Holt–Winters be trained; two are the minimum for any seasonal model.

@@ -1,4 +1,5 @@
 import { decompose, type SeasonalForm } from "./decomposition";
+import { ForecastInputError } from "./errors";
 import { fitLine } from "./stats";
 
 export interface HoltWintersOptions {
@@ -27,6 +28,7 @@ export interface HoltWintersResult {
   start: number;
   /** Sum of squared one-step-ahead errors over `fitted`. */
   sse: number;
+  /** Forecasts for 1..horizon steps past the end of the series, as R's `predict()`. */
   forecast(horizon: number): number[];
 }
 
@@ -54,7 +56,10 @@ export interface SmoothingState {
  *   slope of a regression of the decomposed trend on 1, 2, …; the seasonal figure seeds the
  *   season, and filtering starts at x[seasonLength] (R's `start.time = f + 1`).
  */
-export function initialState(series: ArrayLike<number>, components: Components): { state: SmoothingState; start: number } {
+export function initialState(
+  series: readonly number[],
+  components: Components,
+): { state: SmoothingState; start: number } {
   const start = firstForecastIndex(components);
   if (components.seasonal === null) {
     const state = components.trend
@@ -63,8 +68,7 @@ export function initialState(series: ArrayLike<number>, components: Components):
     return { state, start };
   }
   const s = components.seasonLength;
-  const head = Array.prototype.slice.call(series, 0, 2 * s) as number[];
-  const { trend, figure } = decompose(head, s, components.seasonal);
+  const { trend, figure } = decompose(series.slice(0, 2 * s), s, components.seasonal);
   const defined = trend.filter((v) => !Number.isNaN(v));
   const line = fitLine(defined);
   // R regresses on x = 1, 2, …, so its intercept sits one step before our x = 0.
@@ -170,11 +174,11 @@ export function holtWinters(series: readonly number[], options: HoltWintersOptio
   };
   const s = components.seasonLength;
   if (components.seasonal !== null && (!Number.isInteger(s) || s < 2)) {
-    throw new RangeError(`seasonLength must be an integer of at least 2, got ${options.seasonLength}`);
+    throw new ForecastInputError(`seasonLength must be an integer of at least 2, got ${options.seasonLength}`);
   }
   const minLength = components.seasonal !== null ? 2 * s : components.trend ? 3 : 2;
   if (series.length < minLength) {
-    throw new RangeError(`holtWinters needs at least ${minLength} observations, got ${series.length}`);
+    throw new ForecastInputError(`holtWinters needs at least ${minLength} observations, got ${series.length}`);
   }
   const { state, start } = initialState(series, components);
   const fitted = new Array<number>(series.length - start);

@@ -4,8 +4,9 @@ import { median } from "./stats";
 
 export interface PreprocessOptions {
   /**
-   * Season length used to tell seasonal swings from outliers. Detected with
-   * `detectSeasonality()` (default candidates) when omitted; `null` means none.
+   * Season length used to fill gaps and tell seasonal swings from outliers: an integer ≥ 2.
+   * Detected with `detectSeasonality()` (default candidates) when omitted; `null` means none.
+   * Ignored when the series holds fewer than two seasons.
    */
   seasonLength?: number | null;
   /** Residuals further than this many robust standard deviations (1.4826·MAD) are capped. Default 5. */
@@ -33,7 +34,9 @@ const NON_SEASONAL_WINDOW = 7;
  *
  * 1. Negative values become 0.
  * 2. Gaps (null, NaN, ±Infinity) are filled by linear interpolation between the nearest
- *    observations; leading and trailing gaps take the nearest observation.
+ *    observations; leading and trailing gaps take the nearest observation. When the series is
+ *    seasonal the interpolation is redone between the nearest observations of the same phase
+ *    (a missing Saturday comes from the Saturdays around it).
  * 3. Outliers are capped on residuals, not raw values, so trend and seasonal peaks are not
  *    mistaken for outliers: baseline = centred rolling median over one season (7 points when
  *    non-seasonal), seasonal = per-phase median of value − baseline, residual = the rest.
@@ -49,41 +52,56 @@ export function preprocess(
   options: PreprocessOptions = {},
 ): PreprocessResult {
   const n = series.length;
-  const values = new Array<number>(n);
+  const values = new Array<number>(n).fill(0);
+  const observed = new Uint8Array(n);
   let clampedNegatives = 0;
-  const observed: number[] = [];
+  let filledGaps = n;
   for (let i = 0; i < n; i++) {
     const v = series[i];
     if (typeof v !== "number" || !Number.isFinite(v)) continue;
     if (v < 0) clampedNegatives++;
     values[i] = Math.max(v, 0);
-    observed.push(i);
+    observed[i] = 1;
+    filledGaps--;
   }
-  if (observed.length === 0) throw new ForecastInputError(`series has no observed values (length ${n})`);
-  const filledGaps = n - observed.length;
-  fillGaps(values, observed);
+  if (filledGaps === n) throw new ForecastInputError(`series has no observed values (length ${n})`);
+  fillGaps(values, observed, 1);
 
-  const seasonLength = options.seasonLength === undefined ? detectSeasonality(values) : options.seasonLength;
-  const cappedOutliers = capOutliers(values, seasonLength, options.outlierThreshold ?? DEFAULT_THRESHOLD);
+  const requested = options.seasonLength;
+  if (requested != null && (!Number.isInteger(requested) || requested < 2)) {
+    throw new ForecastInputError(`seasonLength must be an integer of at least 2, got ${requested}`);
+  }
+  const detected = requested === undefined ? detectSeasonality(values) : requested;
+  const period = detected !== null && 2 * detected <= n ? detected : 1;
+  // Detection needed a gap-free series; now that the season is known, fill from the same phase.
+  if (filledGaps > 0 && period > 1) fillGaps(values, observed, period);
+  const cappedOutliers = capOutliers(values, period, options.outlierThreshold ?? DEFAULT_THRESHOLD);
   return { values, filledGaps, cappedOutliers, clampedNegatives };
 }
 
-function fillGaps(values: number[], observed: readonly number[]): void {
-  const first = observed[0];
-  const last = observed[observed.length - 1];
-  for (let i = 0; i < first; i++) values[i] = values[first];
-  for (let i = last + 1; i < values.length; i++) values[i] = values[last];
-  for (let k = 1; k < observed.length; k++) {
-    const a = observed[k - 1];
-    const b = observed[k];
-    for (let i = a + 1; i < b; i++) values[i] = values[a] + ((values[b] - values[a]) * (i - a)) / (b - a);
+/**
+ * Fills each gap by linear interpolation between the nearest observations of the same phase
+ * (`period` 1: the nearest observations), or copies the one on the side that has one.
+ * Gaps without any same-phase observation keep their current value.
+ */
+function fillGaps(values: number[], observed: Uint8Array, period: number): void {
+  const n = values.length;
+  for (let t = 0; t < n; t++) {
+    if (observed[t]) continue;
+    let before = t - period;
+    while (before >= 0 && !observed[before]) before -= period;
+    let after = t + period;
+    while (after < n && !observed[after]) after += period;
+    if (before >= 0 && after < n) {
+      values[t] = values[before] + ((values[after] - values[before]) * (t - before)) / (after - before);
+    } else if (before >= 0) values[t] = values[before];
+    else if (after < n) values[t] = values[after];
   }
 }
 
-/** Caps outliers in place and returns how many values changed. */
-function capOutliers(values: number[], seasonLength: number | null, threshold: number): number {
+/** Caps outliers in place and returns how many values changed; `period` 1 means non-seasonal. */
+function capOutliers(values: number[], period: number, threshold: number): number {
   const n = values.length;
-  const period = seasonLength !== null && seasonLength >= 2 && seasonLength <= n ? seasonLength : 1;
   const baseline = rollingMedian(values, period > 1 ? period : NON_SEASONAL_WINDOW);
   const seasonal = new Float64Array(period);
   if (period > 1) {
@@ -127,8 +145,11 @@ function rollingMedian(values: readonly number[], width: number): number[] {
   const n = values.length;
   const w = Math.min(width % 2 === 1 ? width : width + 1, n);
   const half = w >> 1;
+  const window = new Float64Array(w);
   return values.map((_, t) => {
     const from = Math.min(Math.max(t - half, 0), n - w);
-    return median(values.slice(from, from + w));
+    for (let k = 0; k < w; k++) window[k] = values[from + k];
+    window.sort();
+    return w % 2 === 1 ? window[half] : (window[half - 1] + window[half]) / 2;
   });
 }

@@ -10,6 +10,7 @@ import { fitLine } from "./stats";
  * so the slope follows changes in trend without being driven by a single season's noise.
  * Additive and (for strictly positive data) multiplicative forms are both fitted; the one with
  * the smaller squared error over the trend window wins.
+ *
  * Needs two full seasons of data, like `decompose()`.
  */
 export function fitSeasonalTrend(series: readonly number[], horizon: number, seasonLength: number): ModelFit {

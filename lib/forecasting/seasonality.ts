@@ -15,7 +15,8 @@ const CLIP_SDS = 5 * 1.4826;
  * Works on first differences so a trend (deterministic or random-walk) does not make every lag
  * look correlated, clipped to median ± 5·1.4826·MAD so an outlier's two huge differences do not
  * swamp the correlation (clipping a periodic pattern leaves it periodic). A candidate m
- * qualifies when the lag-m autocorrelation r_m is positive, exceeds 2.326 Bartlett standard errors, sqrt((1 + 2·Σ_{k<m} r_k²) / N), and is a local peak
+ * qualifies when the lag-m autocorrelation r_m is positive, exceeds 2.326 Bartlett standard
+ * errors, sqrt((1 + 2·Σ_{k<m} r_k²) / N), and is a local peak
  * (r_m > r_{m−1} and r_m ≥ r_{m+1}); the peak test rejects slowly decaying correlation that
  * clears the threshold at every lag. Candidates need at least two seasons plus one observation.
  */
@@ -52,7 +53,10 @@ function clip(x: Float64Array): void {
   for (let i = 0; i < x.length; i++) x[i] = Math.min(Math.max(x[i], lower), upper);
 }
 
-/** Sample autocorrelations r_0..r_maxLag, maxLag < x.length (biased estimator, as R's acf()); null for a constant series. */
+/**
+ * Sample autocorrelations r_0..r_maxLag for maxLag < x.length, with R's acf() (biased)
+ * estimator; null for a constant series.
+ */
 function autocorrelations(x: Float64Array, maxLag: number): Float64Array | null {
   const n = x.length;
   let mean = 0;
