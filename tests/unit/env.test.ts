@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "@/lib/env";
+
+describe("environment", () => {
+  it("applies defaults", () => {
+    const env = parseEnv({});
+    expect(env.REDIS_URL).toBe("redis://127.0.0.1:6379");
+    expect(env.REDIS_PREFIX).toBe("{capliquify}");
+    expect(env.WORKER_HEALTH_CHECK_INTERVAL).toBe(10_000);
+  });
+
+  it("reads per-queue overrides as numbers", () => {
+    const env = parseEnv({ QUEUE_CONCURRENCY_FORECAST: "6", JOB_TIMEOUT_IMPORT: "60000" });
+    expect(env.QUEUE_CONCURRENCY_FORECAST).toBe(6);
+    expect(env.JOB_TIMEOUT_IMPORT).toBe(60_000);
+  });
+
+  it("names the bad variable", () => {
+    expect(() => parseEnv({ QUEUE_CONCURRENCY_FORECAST: "zero" })).toThrow(/QUEUE_CONCURRENCY_FORECAST/);
+    expect(() => parseEnv({ REDIS_URL: "not a url" })).toThrow(/REDIS_URL/);
+    expect(() => parseEnv({ JOB_TIMEOUT_SYNC: "-5" })).toThrow(/JOB_TIMEOUT_SYNC/);
+  });
+
+  it("requires a real session secret in production", () => {
+    expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/NEXTAUTH_SECRET: required in production/);
+    expect(parseEnv({ NODE_ENV: "production", NEXTAUTH_SECRET: "a-long-enough-production-secret" }).NODE_ENV).toBe("production");
+  });
+});
