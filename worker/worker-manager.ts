@@ -66,6 +66,7 @@ export class WorkerManager {
   private readonly startedAt = new Date();
   private jobsProcessed = 0;
   private jobsFailed = 0;
+  private activeJobs = 0;
   private status: WorkerHeartbeat["status"] = "running";
 
   constructor(private readonly options: WorkerManagerOptions) {
@@ -134,6 +135,7 @@ export class WorkerManager {
     aborted.catch(() => {});
     const log = this.options.logger.child({ queue: key, jobId: job.id, attempt: job.attemptsMade + 1 });
     log.info("job started");
+    this.activeJobs++;
     try {
       await updateRun(
         job.id!,
@@ -150,6 +152,7 @@ export class WorkerManager {
       // CPU work in threads is terminated by the same signal.
       return await Promise.race([processor(job as never, context), aborted]);
     } finally {
+      this.activeJobs--;
       clearTimeout(timer);
       if (!controller.signal.aborted) controller.abort(new Error("attempt finished"));
     }
@@ -227,7 +230,7 @@ export class WorkerManager {
       lastHeartbeat: new Date().toISOString(),
       jobsProcessed: this.jobsProcessed,
       jobsFailed: this.jobsFailed,
-      activeJobs: 0,
+      activeJobs: this.activeJobs,
       status: this.status,
     };
   }

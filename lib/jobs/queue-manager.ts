@@ -206,12 +206,21 @@ export class QueueManager {
     };
   }
 
-  /** Moves a failed job back to waiting; a job in any other state is left alone. */
-  async retryJob(key: QueueKey, jobId: string): Promise<{ ok: true } | { ok: false; code: "job-not-found" | "job-not-failed"; state?: string }> {
+  /**
+   * Moves a failed job back to waiting; a job in any other state is left alone. `beforeRetry` runs
+   * once the job is known to be failed and before a worker can pick it up again, so a record of
+   * the retry can never land after the job's next result.
+   */
+  async retryJob(
+    key: QueueKey,
+    jobId: string,
+    beforeRetry?: () => Promise<void>,
+  ): Promise<{ ok: true } | { ok: false; code: "job-not-found" } | { ok: false; code: "job-not-failed"; state: string }> {
     const job = await this.getJob(key, jobId);
     if (!job) return { ok: false, code: "job-not-found" };
     const state = await job.getState();
     if (state !== "failed") return { ok: false, code: "job-not-failed", state };
+    await beforeRetry?.();
     await job.retry("failed");
     return { ok: true };
   }

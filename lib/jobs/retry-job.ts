@@ -18,13 +18,10 @@ export async function retryJob(
 ): Promise<RetryResult> {
   const [run, job] = await Promise.all([findRun(jobId, { db }), queues.getJob(key, jobId)]);
   if ((run && run.queue !== key) || !canAccess(principal, run, Boolean(job))) return { ok: false, code: "job-not-found" };
-  const result = await queues.retryJob(key, jobId);
-  if (!result.ok) {
-    return result.code === "job-not-failed"
-      ? { ok: false, code: "job-not-failed", state: result.state ?? "unknown" }
-      : { ok: false, code: "job-not-found" };
-  }
-  await updateRun(jobId, { state: "WAITING", failedReason: null, finishedAt: null, progress: 0, progressText: null }, { db });
+  const result = await queues.retryJob(key, jobId, () =>
+    updateRun(jobId, { state: "WAITING", failedReason: null, finishedAt: null, progress: 0, progressText: null }, { db }),
+  );
+  if (!result.ok) return result;
   if (principal.role === "ADMIN" && run?.ownerId !== principal.id) {
     await recordAudit({ actorId: principal.id, action: "job.retry", target: `${key}/${jobId}`, jobCount: 1 }, { db });
   }
