@@ -1,6 +1,8 @@
 // `npm run up` — everything from a fresh clone: install, check services, migrate, seed, build,
 // then run the web app and one worker together until Ctrl-C.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureInstalled } from "./ensure-installed.mjs";
 
@@ -8,11 +10,32 @@ ensureInstalled();
 const services = await import("./services.mjs");
 const { root, runMain, checkRedis, ensureDatabase, migrate, run, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } = services;
 
+/**
+ * `next start` runs in production mode, which refuses to sign sessions with a built-in secret. For
+ * a local start we make one secret per checkout and keep it in .env.local (not committed), so
+ * sessions survive restarts.
+ */
+function localSecret() {
+  const file = join(root, ".env.local");
+  const existing = existsSync(file) ? readFileSync(file, "utf8").match(/^NEXTAUTH_SECRET=(.+)$/m)?.[1] : undefined;
+  if (existing) return existing;
+  const secret = randomBytes(32).toString("base64url");
+  appendFileSync(file, `NEXTAUTH_SECRET=${secret}\n`);
+  console.log("  Created a session secret in .env.local");
+  return secret;
+}
+
 runMain(async () => {
   const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
   const port = process.env.PORT ?? "3000";
-  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, NEXT_TELEMETRY_DISABLED: "1" };
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? localSecret(),
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
 
   console.log("\n▸ Checking Redis and PostgreSQL");
   await checkRedis(redisUrl);

@@ -84,13 +84,13 @@ export class WorkerManager {
   }
 
   async start(): Promise<void> {
+    const withoutProcessor = this.options.queues.filter((key) => !this.options.processors[key]);
+    if (withoutProcessor.length > 0) {
+      this.options.logger.warn({ queues: withoutProcessor }, "these queues have no processor yet; their jobs wait");
+    }
     for (const key of this.options.queues) {
       const processor = this.options.processors[key];
-      if (!processor) {
-        this.options.logger.warn({ queue: key }, "no processor for this queue yet; its jobs will wait");
-        continue;
-      }
-      this.running.set(key, this.startQueue(key, processor as Processor<QueueKey>));
+      if (processor) this.running.set(key, this.startQueue(key, processor as Processor<QueueKey>));
     }
     await Promise.all([...this.running.values()].map(({ worker }) => worker.waitUntilReady()));
     await this.beat();

@@ -12,7 +12,7 @@ afterAll(async () => {
 
 describe("rate limits", () => {
   it("hold across worker processes: two workers together stay within the sync queue's limit", async () => {
-    const { max, durationMs } = catalog.sync.rateLimit;
+    const { max, durationMs } = catalog.sync.rateLimit!;
     const finishedAt: number[] = [];
     const processor = async () => (finishedAt.push(Date.now()), {});
     // Two managers with their own Redis connections behave as two processes would: the limiter
