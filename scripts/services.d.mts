@@ -4,6 +4,7 @@ export const DEFAULT_REDIS_URL: string;
 export class ServiceError extends Error {}
 export function checkRedis(url: string): Promise<void>;
 export function checkPostgres(url: string): Promise<void>;
+export function checkServices(urls: { redisUrl: string; databaseUrl: string }): Promise<void>;
 export function ensureDatabase(url: string, options?: { fresh?: boolean }): Promise<void>;
 export function run(command: string, args: string[], options?: { env?: NodeJS.ProcessEnv; label?: string }): void;
 export function migrate(databaseUrl: string): void;

@@ -65,8 +65,25 @@ async function withServer(url, fn) {
   }
 }
 
+/** Checks the server and the database itself, so a missing database is named as such. */
 export async function checkPostgres(url) {
-  await withServer(url, async () => {});
+  await withServer(url, async (client, name) => {
+    const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [name]);
+    if (rowCount === 0) {
+      throw new ServiceError(`PostgreSQL at ${redact(url)} has no database "${name}". Run \`npm run up\` (it creates and migrates it) or set DATABASE_URL.`);
+    }
+  });
+}
+
+export async function checkServices({ redisUrl, databaseUrl }) {
+  const problems = [];
+  for (const check of [() => checkRedis(redisUrl), () => checkPostgres(databaseUrl)]) {
+    await check().catch((error) => {
+      if (!(error instanceof ServiceError)) throw error;
+      problems.push(error.message);
+    });
+  }
+  if (problems.length > 0) throw new ServiceError(problems.join("\n"));
 }
 
 /** Creates the database named in `url` when missing; with `fresh`, drops it first. */

@@ -3,6 +3,7 @@ import { env, EnvError } from "../lib/env";
 import { QUEUE_KEYS, isQueueKey, type QueueKey } from "../lib/jobs/catalog";
 import { logger } from "../lib/logger";
 import { createRedis } from "../lib/redis";
+import { checkServices, ServiceError } from "../scripts/services.mjs";
 import { processors } from "./processors";
 import { WorkerManager } from "./worker-manager";
 
@@ -23,9 +24,8 @@ function selectedQueues(): QueueKey[] {
 }
 
 async function main() {
-  const { assertServicesReachable } = await import("../lib/preflight");
-  await assertServicesReachable();
   const config = env();
+  await checkServices({ redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL });
   const manager = new WorkerManager({
     queues: selectedQueues(),
     processors,
@@ -52,6 +52,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error && error.name.endsWith("Error") && !(error.stack && process.env.DEBUG) ? `\n${error.message}\n` : error);
+  // Configuration and connectivity problems get a short message, not a stack trace.
+  console.error(error instanceof EnvError || error instanceof ServiceError ? `\n✖ ${error.message}\n` : error);
   process.exit(1);
 });
