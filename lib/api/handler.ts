@@ -2,7 +2,7 @@ import { z } from "zod";
 import { authenticate, isSameOrigin, type Principal } from "../auth/principal";
 import { isDatabaseUnavailableError } from "../db";
 import { logger } from "../logger";
-import { isRedisUnavailableError } from "../redis";
+import { healthCheck, isRedisUnavailableError, sharedRedis } from "../redis";
 import { ApiError, validationError } from "./errors";
 
 type Access = "public" | "user" | "admin";
@@ -13,6 +13,14 @@ interface RouteConfig<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * The route needs Redis (queues, workers, realtime). When the shared producer connection is not
+   * up, it answers 503 within the health-check deadline instead of waiting on BullMQ, whose
+   * queues wait for a first connection without any limit. Checked after the input is parsed, so
+   * bad input still gets its 4xx.
+   * @defaultValue false
+   */
+  redis?: boolean;
 }
 
 interface RouteInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, A extends Access> {
@@ -43,6 +51,7 @@ export function apiRoute<
       const params = await parseParams(config.params, context);
       const query = parseQuery(config.query, request);
       const body = await parseBody(config.body, request);
+      if (config.redis) await requireRedis();
       const result = await handler({ request, principal, params, query, body } as RouteInput<P, Q, B, A>);
       return result instanceof Response ? result : Response.json(result);
     } catch (error) {
@@ -67,8 +76,10 @@ async function resolvePrincipal(request: Request, access: Access): Promise<Princ
 
 async function parseParams(schema: z.ZodType | undefined, context?: RouteContext) {
   if (!schema) return undefined;
-  const parsed = schema.safeParse((await context?.params) ?? {});
+  const raw = (await context?.params) ?? {};
   // A path that does not name an existing thing is "not found", not a validation error.
+  if (nulPath(raw) !== null) throw new ApiError("not-found", "Not found");
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new ApiError("not-found", notFoundMessage(parsed.error.issues));
   return parsed.data;
 }
@@ -80,7 +91,9 @@ function notFoundMessage(issues: z.core.$ZodIssue[]): string {
 
 function parseQuery(schema: z.ZodType | undefined, request: Request) {
   if (!schema) return undefined;
-  const parsed = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  const raw = Object.fromEntries(new URL(request.url).searchParams);
+  rejectNul(raw, "query");
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) throw validationError("query", parsed.error.issues, "query");
   return parsed.data;
 }
@@ -96,16 +109,63 @@ async function parseBody(schema: z.ZodType | undefined, request: Request) {
       throw new ApiError("bad-request", "Request body is not valid JSON");
     }
   }
+  rejectNul(json, "body");
   const parsed = schema.safeParse(json ?? {});
   if (!parsed.success) throw validationError("body", parsed.error.issues, "body");
   return parsed.data;
 }
 
+/**
+ * PostgreSQL cannot store U+0000 in text or jsonb, so a NUL anywhere in the input would surface as
+ * a database error (a 500) long after validation. Refuse it up front, naming the field.
+ */
+function rejectNul(value: unknown, root: "query" | "body") {
+  const path = nulPath(value);
+  if (path === null) return;
+  const where = [root, ...path].join(".");
+  throw new ApiError("unprocessable-entity", `Invalid ${root} — ${where}: must not contain NUL characters`, [
+    { path: where, message: "must not contain NUL characters" },
+  ]);
+}
+
+type PathNode = { key: string; parent: PathNode | null } | null;
+
+/** Path of the first string or key holding U+0000; iterative, so deeply nested JSON cannot blow the stack. */
+function nulPath(value: unknown): string[] | null {
+  const toArray = (node: PathNode): string[] => {
+    const keys: string[] = [];
+    for (let at = node; at; at = at.parent) keys.unshift(at.key);
+    return keys;
+  };
+  const stack: [unknown, PathNode][] = [[value, null]];
+  while (stack.length > 0) {
+    const [current, node] = stack.pop()!;
+    if (typeof current === "string") {
+      if (current.includes("\u0000")) return toArray(node);
+    } else if (current !== null && typeof current === "object") {
+      for (const [key, child] of Object.entries(current)) {
+        if (key.includes("\u0000")) return [...toArray(node), key];
+        stack.push([child, { key, parent: node }]);
+      }
+    }
+  }
+  return null;
+}
+
+const REDIS_UNAVAILABLE = "Redis is unavailable; the job system cannot be reached. Try again shortly.";
+
+async function requireRedis(): Promise<void> {
+  const client = sharedRedis("producer");
+  if (client.status === "ready") return;
+  // A connection attempt in flight (the first request after start) gets one bounded chance; a
+  // client waiting to reconnect already knows Redis is away, so the answer is immediate.
+  const connecting = client.status === "wait" || client.status === "connecting" || client.status === "connect";
+  if (!connecting || !(await healthCheck(client)).healthy) throw new ApiError("service-unavailable", REDIS_UNAVAILABLE);
+}
+
 export function errorResponse(error: unknown, request?: Request): Response {
   if (error instanceof ApiError) return error.toResponse();
-  if (isRedisUnavailableError(error)) {
-    return new ApiError("service-unavailable", "Redis is unavailable; the job system cannot be reached. Try again shortly.").toResponse();
-  }
+  if (isRedisUnavailableError(error)) return new ApiError("service-unavailable", REDIS_UNAVAILABLE).toResponse();
   if (isDatabaseUnavailableError(error)) {
     return new ApiError("service-unavailable", "The database is unavailable. Try again shortly.").toResponse();
   }

@@ -20,9 +20,18 @@ export function readCookie(header: string | null, name: string): string | undefi
   if (!header) return undefined;
   for (const part of header.split(";")) {
     const separator = part.indexOf("=");
-    if (separator > 0 && part.slice(0, separator).trim() === name) return decodeURIComponent(part.slice(separator + 1).trim());
+    if (separator > 0 && part.slice(0, separator).trim() === name) return safeDecode(part.slice(separator + 1).trim());
   }
   return undefined;
+}
+
+/** A value that is not valid percent-encoding is kept as sent: it then fails as a bad token (401), not as a crash (500). */
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 export type AuthOutcome = { ok: true; principal: Principal } | { ok: false; reason: "missing" | "invalid" };
@@ -30,9 +39,10 @@ export type AuthOutcome = { ok: true; principal: Principal } | { ok: false; reas
 export async function authenticate(request: Request, { db = defaultDb() }: { db?: Db } = {}): Promise<AuthOutcome> {
   const authorization = request.headers.get("authorization");
   if (authorization) {
-    const [scheme, key] = authorization.split(" ");
-    if (scheme !== "Bearer" || !key) return { ok: false, reason: "invalid" };
-    const owner = await authenticateApiKey(key, { db });
+    // The scheme is case-insensitive (RFC 9110 §11.1); anything but exactly one token after it is refused.
+    const match = /^Bearer[ \t]+(\S+)$/i.exec(authorization.trim());
+    if (!match) return { ok: false, reason: "invalid" };
+    const owner = await authenticateApiKey(match[1]!, { db });
     return owner ? { ok: true, principal: { ...owner, via: "api-key" } } : { ok: false, reason: "invalid" };
   }
   const cookieHeader = request.headers.get("cookie");

@@ -16,6 +16,7 @@ export class EventHub {
   private reader: Redis | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
+  private tailing: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(
     prefix: string,
@@ -35,15 +36,36 @@ export class EventHub {
     return this.listeners.size;
   }
 
-  /** Events after `afterId` (exclusive), oldest first. */
-  async replay(afterId: string, limit = 1_000): Promise<JobEvent[]> {
-    const entries = (await this.client.xrange(this.key, `(${afterId}`, "+", "COUNT", limit)) as [string, string[]][];
-    return entries.map(parseStreamEntry).filter((event): event is JobEvent => event !== null);
+  /**
+   * Resolves once the hub tails the stream from a known position: every event published after
+   * that reaches the subscribers. Until then a fresh hub has not read where the stream ends, and
+   * an event published in between would be skipped.
+   */
+  ready(): Promise<void> {
+    this.start();
+    return this.tailing!.promise;
+  }
+
+  /** Events after `afterId` (exclusive), oldest first; read page by page up to the stream's end. */
+  async replay(afterId: string, pageSize = 1_000): Promise<JobEvent[]> {
+    const events: JobEvent[] = [];
+    let from = afterId;
+    for (;;) {
+      const entries = (await this.client.xrange(this.key, `(${from}`, "+", "COUNT", pageSize)) as [string, string[]][];
+      for (const entry of entries) {
+        const event = parseStreamEntry(entry);
+        if (event) events.push(event);
+      }
+      if (entries.length < pageSize) return events;
+      from = entries[entries.length - 1]![0];
+    }
   }
 
   private start(): void {
     if (this.running) return;
     this.running = true;
+    let resolve!: () => void;
+    this.tailing = { promise: new Promise<void>((done) => (resolve = done)), resolve };
     this.reader = this.createReader();
     this.loop = this.tail(this.reader);
   }
@@ -55,6 +77,7 @@ export class EventHub {
     while (this.running) {
       try {
         lastId ??= ((await reader.xrevrange(this.key, "+", "-", "COUNT", 1)) as [string, string[]][])[0]?.[0] ?? "0-0";
+        this.tailing?.resolve();
         const response = (await reader.xread("COUNT", 500, "BLOCK", 5_000, "STREAMS", this.key, lastId)) as
           | [string, [string, string[]][]][]
           | null;
@@ -75,6 +98,7 @@ export class EventHub {
 
   async close(): Promise<void> {
     this.running = false;
+    this.tailing?.resolve();
     this.reader?.disconnect();
     await this.loop;
   }

@@ -39,6 +39,11 @@ export function openEventStream(options: EventStreamOptions): ReadableStream<Uin
 
   return new ReadableStream<Uint8Array>({
     async start(controller) {
+      // The browser may be gone before we start (an abort listener added now would never fire).
+      if (signal.aborted) {
+        controller.close();
+        return;
+      }
       let closed = false;
       const send = (chunk: string) => {
         if (!closed) controller.enqueue(encoder.encode(chunk));
@@ -68,6 +73,8 @@ export function openEventStream(options: EventStreamOptions): ReadableStream<Uin
       };
       signal.addEventListener("abort", cleanup, { once: true });
 
+      // "connected" promises that nothing published from now on is missed.
+      await hub.ready();
       send(`retry: 3000\n: connected\n\n`);
       if (options.lastEventId) {
         try {

@@ -13,7 +13,7 @@ const body = catalog.forecast.payload.extend({
 });
 
 // POST /api/v1/forecasts — launch a demand forecast for a product
-export const POST = apiRoute({ auth: "user", body }, async ({ body, principal }) => {
+export const POST = apiRoute({ auth: "user", redis: true, body }, async ({ body, principal }) => {
   const { priority, ...payload } = body;
   const product = await db().product.findUnique({ where: { id: payload.productId }, select: { id: true, sku: true } });
   if (!product) {

@@ -11,7 +11,7 @@ const query = z.object({ all: z.enum(["0", "1", "true", "false"]).optional() });
 const STREAM_ID = /^\d+-\d+$/;
 
 // GET /api/v1/sse — live job:progress / job:complete / job:failed events of the caller's jobs
-export const GET = apiRoute({ auth: "user", query }, async ({ request, principal, query }) => {
+export const GET = apiRoute({ auth: "user", redis: true, query }, async ({ request, principal, query }) => {
   const lastEventId = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("lastEventId");
   const stream = openEventStream({
     principal,

@@ -20,7 +20,7 @@ const body = z.object({
 });
 
 // POST /api/v1/queues/:queueKey/jobs — add a job (validated against the catalogue)
-export const POST = apiRoute({ auth: "user", params: queueParams, body }, async ({ params, body, principal }) => {
+export const POST = apiRoute({ auth: "user", redis: true, params: queueParams, body }, async ({ params, body, principal }) => {
   const result = await enqueueJob({
     queue: params.queueKey,
     name: body.name,
