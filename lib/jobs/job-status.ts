@@ -3,8 +3,8 @@ import type { Db } from "../db";
 import { db as defaultDb } from "../db";
 import type { JobRun } from "../generated/prisma/client";
 import type { QueueKey } from "./catalog";
-import { findRun } from "./ledger";
-import { queueManager as defaultQueueManager, type JobStateName, type QueueManager } from "./queue-manager";
+import { findRun, listRuns, type RunFilter } from "./ledger";
+import { queueManager as defaultQueueManager, readProgress, type JobStateName, type QueueManager } from "./queue-manager";
 
 export interface JobStatus {
   id: string;
@@ -99,4 +99,25 @@ export function ledgerStatus(run: JobRun): JobStatus {
     finishedAt: run.finishedAt?.toISOString() ?? null,
     source: "ledger",
   };
+}
+
+/**
+ * Recent runs for a list: ledger rows, with the live progress of the active ones read from Redis
+ * (the ledger records state changes, not every progress step).
+ */
+export async function listRecentRuns(
+  filter: RunFilter,
+  { db = defaultDb(), queues = defaultQueueManager() }: Deps = {},
+): Promise<JobStatus[]> {
+  const runs = await listRuns(filter, { db });
+  return Promise.all(
+    runs.map(async (run) => {
+      const status = ledgerStatus(run);
+      if (run.state !== "ACTIVE" || !queues.isConnected) return status;
+      const job = await queues.getJob(run.queue as QueueKey, run.id).catch(() => undefined);
+      if (!job) return status;
+      const progress = readProgress(job.progress);
+      return { ...status, progress: progress.percent, progressMessage: progress.message };
+    }),
+  );
 }

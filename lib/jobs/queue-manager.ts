@@ -96,6 +96,11 @@ export class QueueManager {
     this.prefix = options.prefix ?? env().REDIS_PREFIX;
   }
 
+  /** Whether the Redis connection is up; reads that can do without Redis check this first. */
+  get isConnected(): boolean {
+    return this.connection.status === "ready";
+  }
+
   queue(key: QueueKey): Queue {
     let queue = this.queues.get(key);
     if (!queue) {

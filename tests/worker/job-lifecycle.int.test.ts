@@ -2,6 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { queueManager } from "@/lib/jobs/queue-manager";
+import { listRecentRuns } from "@/lib/jobs/job-status";
 import { retryJob } from "@/lib/jobs/retry-job";
 import type { Principal } from "@/lib/auth/principal";
 import type { WorkerManager } from "@/worker/worker-manager";
@@ -75,6 +76,29 @@ describe("retries and the failed list", () => {
   it("does not retry a job that is not failed", async () => {
     const jobId = await enqueueExport();
     expect(await retryJob("export", jobId, owner)).toEqual({ ok: false, code: "job-not-failed", state: "waiting" });
+  });
+});
+
+describe("recent runs", () => {
+  it("show the live progress of active jobs", async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    worker = await startTestWorker(["export"], {
+      export: async (_job, context) => {
+        await context.progress(40, "Writing rows");
+        await released;
+        return {};
+      },
+    });
+    const jobId = await enqueueExport();
+    const active = await waitFor(async () => {
+      const runs = await listRecentRuns({ ownerId: owner.id, queue: "export" });
+      const run = runs.find((candidate) => candidate.id === jobId);
+      return run?.progress === 40 ? run : null;
+    });
+    expect(active).toMatchObject({ state: "active", progressMessage: "Writing rows", source: "ledger" });
+    release();
+    await waitFor(async () => (await listRecentRuns({ ownerId: owner.id, queue: "export" })).find((run) => run.id === jobId)?.state === "completed");
   });
 });
 

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { apiRoute } from "@/lib/api/handler";
 import { queueKey } from "@/lib/api/params";
-import { listRuns } from "@/lib/jobs/ledger";
-import { ledgerStatus } from "@/lib/jobs/job-status";
+import { listRecentRuns } from "@/lib/jobs/job-status";
 
 export const dynamic = "force-dynamic";
 
@@ -17,11 +16,11 @@ const query = z.object({
 // GET /api/v1/jobs — recent runs from the ledger (planners: their own)
 export const GET = apiRoute({ auth: "user", query }, async ({ query, principal }) => {
   const ownOnly = principal.role !== "ADMIN" || query.mine === "1";
-  const runs = await listRuns({
+  const jobs = await listRecentRuns({
     ownerId: ownOnly ? principal.id : undefined,
     queue: query.queue,
     businessKey: query.businessKey,
     take: query.limit,
   });
-  return { jobs: runs.map(ledgerStatus) };
+  return { jobs };
 });
