@@ -1,0 +1,68 @@
+/**
+ * The UI's view of the API's JSON. Types come from the server code where it already produces
+ * JSON-shaped values, so a change on the server breaks the type check here instead of the page.
+ */
+import type { getForecast } from "@/lib/forecasts/forecast-queries";
+import type { QueueKey } from "@/lib/jobs/catalog";
+import type { JobStatus } from "@/lib/jobs/job-status";
+import type { QueueOverview } from "@/lib/jobs/queue-overview";
+import type { ProductSummary, getProductWithHistory } from "@/lib/products/product-queries";
+import type { SystemHealth } from "@/lib/health";
+
+export type { QueueKey, JobStatus, QueueOverview, ProductSummary, SystemHealth };
+
+export type ForecastModelKey = "ma" | "linear" | "exp" | "seasonal";
+
+export type JobState = JobStatus["state"];
+
+export type ForecastDetail = NonNullable<Awaited<ReturnType<typeof getForecast>>>;
+export type ProductWithHistory = NonNullable<Awaited<ReturnType<typeof getProductWithHistory>>>;
+
+export interface ForecastPayload {
+  productId: string;
+  horizon: number;
+  models: ["all"] | ForecastModelKey[];
+}
+
+/** The forecast queue's documented result (lib/jobs/catalog.ts `forecastResult`). */
+export interface ForecastJobResult {
+  success: true;
+  forecastId: string;
+  productId: string;
+  horizon: number;
+  accuracy: { ensembleMape: number | null; models: Record<string, number | null> };
+  predictions: { date: string; value: number }[];
+}
+
+export interface LaunchForecastResponse {
+  jobId: string;
+  queue: "forecast";
+  state: JobState;
+  productId: string;
+}
+
+export interface JobEventData {
+  jobId: string;
+  type: QueueKey;
+  name: string;
+  progress: number;
+  message: string;
+  result?: unknown;
+  failedReason?: string;
+  attemptsMade?: number;
+  timestamp: number;
+}
+
+export type JobEventName = "job:progress" | "job:complete" | "job:failed";
+
+export interface JobEvent extends JobEventData {
+  event: JobEventName;
+  /** The SSE id (Redis stream id). */
+  id: string;
+}
+
+export const TERMINAL_STATES: readonly JobState[] = ["completed", "failed", "cancelled"];
+
+export function isTerminal(state: JobState | undefined): boolean {
+  return state !== undefined && TERMINAL_STATES.includes(state);
+}

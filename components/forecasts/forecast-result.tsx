@@ -1,0 +1,96 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { queryKeys } from "@/lib/query-keys";
+import { errorMessage, getJson } from "../api/api-client";
+import type { ForecastDetail, ProductWithHistory } from "../api/types";
+import { formatLongDay } from "../format";
+import { Alert } from "../ui/alert";
+import { Button } from "../ui/button";
+import { Card, CardBody, CardHeader } from "../ui/card";
+import { Skeleton } from "../ui/skeleton";
+import { AccuracyTable } from "./accuracy-table";
+import { ForecastChart } from "./forecast-chart";
+
+const HISTORY_DAYS = 180;
+
+/** A saved forecast next to the product's recent sales: the chart and the accuracy table. */
+export function ForecastResult({ forecastId, productId }: { forecastId: string; productId: string }) {
+  const forecast = useQuery({
+    queryKey: queryKeys.forecasts.detail(forecastId),
+    queryFn: ({ signal }) => getJson<ForecastDetail>(`/api/v1/forecasts/${encodeURIComponent(forecastId)}`, { signal }),
+    // A saved forecast never changes; keep it for the session.
+    staleTime: Infinity,
+  });
+  const product = useQuery({
+    queryKey: queryKeys.products.detail(productId, HISTORY_DAYS),
+    queryFn: ({ signal }) => getJson<ProductWithHistory>(`/api/v1/products/${encodeURIComponent(productId)}?days=${HISTORY_DAYS}`, { signal }),
+    staleTime: 5 * 60_000,
+  });
+
+  const error = forecast.error ?? product.error;
+  if (error) {
+    return (
+      <Alert
+        tone="error"
+        title="Could not load the forecast"
+        actions={
+          <Button
+            variant="secondary"
+            size="sm"
+            onClick={() => {
+              if (forecast.isError) void forecast.refetch();
+              if (product.isError) void product.refetch();
+            }}
+          >
+            Try again
+          </Button>
+        }
+      >
+        {errorMessage(error)}
+      </Alert>
+    );
+  }
+
+  if (!forecast.data || !product.data) {
+    return (
+      <Card aria-busy aria-label="Loading forecast">
+        <CardBody className="space-y-4">
+          <Skeleton className="h-5 w-64" />
+          <Skeleton className="h-80 w-full" />
+        </CardBody>
+      </Card>
+    );
+  }
+
+  const detail = forecast.data;
+  const firstDay = detail.points[0]?.date;
+  const lastDay = detail.points.at(-1)?.date;
+  return (
+    <div className="space-y-6">
+      <Card aria-labelledby="forecast-chart-title">
+        <CardHeader
+          titleId="forecast-chart-title"
+          title={`Demand forecast — ${detail.product.name}`}
+          description={
+            <>
+              <span className="font-mono">{detail.product.sku}</span> · {detail.product.category} · last {product.data.sales.length} days of sales
+              {firstDay && lastDay ? ` and ${detail.horizon} days ahead (${formatLongDay(firstDay)} – ${formatLongDay(lastDay)})` : ""}
+            </>
+          }
+        />
+        <CardBody>
+          <ForecastChart forecast={detail} sales={product.data.sales} />
+        </CardBody>
+      </Card>
+      <Card aria-labelledby="accuracy-title">
+        <CardHeader
+          titleId="accuracy-title"
+          title="Model accuracy"
+          description={`MAPE on a holdout of the history (lower is better)${detail.seasonLength ? `; season length ${detail.seasonLength} days` : ""}.`}
+        />
+        <AccuracyTable forecast={detail} />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { queryKeys } from "@/lib/query-keys";
+import { errorMessage, getJson } from "../api/api-client";
+import type { JobStatus } from "../api/types";
+import { formatRelative } from "../format";
+import { useJobEventsStatus } from "../job-events-provider";
+import { JobStateBadge } from "../job-state-badge";
+import { Alert } from "../ui/alert";
+import { Button } from "../ui/button";
+import { cx } from "../ui/cx";
+import { EmptyState } from "../ui/empty-state";
+import { Skeleton } from "../ui/skeleton";
+import { skuFromJobName } from "./models";
+
+const LIMIT = 10;
+
+export function useRecentForecastRuns() {
+  const live = useJobEventsStatus() === "open";
+  return useQuery({
+    queryKey: queryKeys.jobs.recent("forecast", true),
+    queryFn: ({ signal }) => getJson<{ jobs: JobStatus[] }>(`/api/v1/jobs?queue=forecast&mine=1&limit=${LIMIT}`, { signal }),
+    // SSE events refresh the list; poll only while the stream is down.
+    refetchInterval: live ? false : 5_000,
+  });
+}
+
+/** The user's last forecast runs from the ledger; picking one shows its progress or its forecast. */
+export function RecentRuns({ selectedJobId, onSelect }: { selectedJobId: string | null; onSelect(job: JobStatus): void }) {
+  const runs = useRecentForecastRuns();
+
+  if (runs.isPending) {
+    return (
+      <div className="space-y-2 p-4" aria-busy aria-label="Loading recent runs">
+        {[0, 1, 2].map((index) => (
+          <Skeleton key={index} className="h-12 w-full" />
+        ))}
+      </div>
+    );
+  }
+  if (runs.isError && !runs.data) {
+    return (
+      <div className="p-4">
+        <Alert
+          tone="error"
+          title="Could not load recent runs"
+          actions={
+            <Button variant="secondary" size="sm" onClick={() => void runs.refetch()}>
+              Retry
+            </Button>
+          }
+        >
+          {errorMessage(runs.error)}
+        </Alert>
+      </div>
+    );
+  }
+  const jobs = runs.data.jobs;
+  if (jobs.length === 0) {
+    return (
+      <div className="p-4">
+        <EmptyState title="No forecasts yet">Your runs will be listed here.</EmptyState>
+      </div>
+    );
+  }
+  return (
+    <ul className="divide-y divide-slate-200 dark:divide-slate-800" data-testid="recent-runs">
+      {jobs.map((job) => {
+        const data = (job.data ?? {}) as { horizon?: number };
+        const selected = job.id === selectedJobId;
+        const running = job.state === "active";
+        return (
+          <li key={job.id}>
+            <button
+              type="button"
+              onClick={() => onSelect(job)}
+              aria-current={selected ? "true" : undefined}
+              className={cx(
+                "flex w-full items-center justify-between gap-3 px-5 py-3 text-left transition-colors focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600",
+                selected ? "bg-indigo-50 dark:bg-indigo-950/50" : "hover:bg-slate-50 dark:hover:bg-slate-800/50",
+              )}
+            >
+              <span className="min-w-0">
+                <span className="block truncate font-mono text-sm font-medium text-slate-900 dark:text-slate-100">{skuFromJobName(job.name)}</span>
+                <span className="block text-xs text-slate-600 dark:text-slate-400">
+                  {data.horizon ? `${data.horizon} days · ` : ""}
+                  {formatRelative(job.createdAt)}
+                  {running ? ` · ${Math.round(job.progress)}%` : ""}
+                </span>
+              </span>
+              <JobStateBadge state={job.state} retrying={job.state === "delayed" && Boolean(job.failedReason)} />
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

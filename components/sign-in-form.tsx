@@ -1,0 +1,142 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useEffect, useState, type FormEvent } from "react";
+import { Alert } from "./ui/alert";
+import { Button } from "./ui/button";
+import { Card } from "./ui/card";
+import { Label, TextInput } from "./ui/field";
+
+/** The seeded demo users; this is a demo product, so the hint is shown in every build. */
+const DEMO_ACCOUNTS = [
+  { role: "Planner", email: "planner@capliquify.test", password: "planner-demo-123" },
+  { role: "Admin", email: "admin@capliquify.test", password: "admin-demo-123" },
+] as const;
+
+function isCsrfRejection(url: string | null | undefined): boolean {
+  return Boolean(url && /[?&]csrf=true\b/.test(url));
+}
+
+export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  // Until React has hydrated, a click would submit the plain HTML form; keep the button disabled
+  // so credentials never travel as a native form submission.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setPending(true);
+    setError(null);
+    try {
+      const attempt = () => signIn("credentials", { email, password, redirect: false, callbackUrl });
+      let result = await attempt();
+      // next-auth answers a CSRF token that no longer matches its cookie (another tab, or a first
+      // visit whose parallel session requests each set a cookie) with "csrf=true" and no error.
+      // By now the cookie is settled, so one more try with a fresh token goes through.
+      if (isCsrfRejection(result?.url)) result = await attempt();
+      if (isCsrfRejection(result?.url)) {
+        setError("Your sign-in form expired. Please try again.");
+        setPending(false);
+        return;
+      }
+      if (!result || result.error) {
+        setError(
+          !result || result.error === "CredentialsSignin"
+            ? "Incorrect email or password."
+            : "Sign-in is unavailable right now. Try again in a moment.",
+        );
+        setPending(false);
+        return;
+      }
+      // A full navigation: the next page renders on the server with the new session cookie, and
+      // nothing cached for a previous user survives in the client. The button stays busy meanwhile.
+      window.location.assign(callbackUrl);
+    } catch {
+      setError("Cannot reach the server. Check your connection and try again.");
+      setPending(false);
+    }
+  }
+
+  return (
+    <div className="space-y-4">
+      <Card className="p-6">
+        <form onSubmit={onSubmit} method="post" className="space-y-4" aria-describedby={error ? "signin-error" : undefined}>
+          {error ? (
+            <div id="signin-error">
+              <Alert tone="error">{error}</Alert>
+            </div>
+          ) : null}
+          <div>
+            <Label htmlFor="email">Email</Label>
+            <TextInput
+              id="email"
+              name="email"
+              type="email"
+              autoComplete="username"
+              required
+              className="mt-1.5"
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+              aria-invalid={error ? true : undefined}
+            />
+          </div>
+          <div>
+            <Label htmlFor="password">Password</Label>
+            <TextInput
+              id="password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              className="mt-1.5"
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+              aria-invalid={error ? true : undefined}
+            />
+          </div>
+          <Button type="submit" className="w-full" loading={pending} disabled={!hydrated}>
+            {pending ? "Signing in…" : "Sign in"}
+          </Button>
+        </form>
+      </Card>
+      <section aria-labelledby="demo-accounts" className="rounded-lg border border-dashed border-slate-300 px-4 py-3 text-sm dark:border-slate-700">
+        <h2 id="demo-accounts" className="font-medium text-slate-900 dark:text-slate-100">
+          Demo accounts
+        </h2>
+        <ul className="mt-2 space-y-3">
+          {DEMO_ACCOUNTS.map((account) => (
+            <li key={account.email} className="flex items-center justify-between gap-3">
+              <dl className="min-w-0 text-slate-600 dark:text-slate-400">
+                <dt className="font-medium text-slate-800 dark:text-slate-200">{account.role}</dt>
+                <dd className="font-mono text-xs">
+                  <span className="sr-only">Email </span>
+                  {account.email}
+                </dd>
+                <dd className="font-mono text-xs">
+                  <span className="sr-only">Password </span>
+                  {account.password}
+                </dd>
+              </dl>
+              <Button
+                variant="secondary"
+                size="sm"
+                aria-label={`Fill in the ${account.role.toLowerCase()} demo account`}
+                onClick={() => {
+                  setEmail(account.email);
+                  setPassword(account.password);
+                  setError(null);
+                }}
+              >
+                Use
+              </Button>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

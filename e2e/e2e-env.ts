@@ -1,0 +1,50 @@
+/**
+ * Settings shared by the Playwright config, the preparation step and the tests. The suite owns a
+ * database and a Redis key prefix of its own and wipes them on every run, so it refuses anything
+ * that is not on this machine.
+ */
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
+export const BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
+export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL ?? "postgresql://root@127.0.0.1:5432/capliquify_e2e";
+export const E2E_REDIS_URL = process.env.E2E_REDIS_URL ?? "redis://127.0.0.1:6379";
+export const E2E_REDIS_PREFIX = "{capliquify-e2e}";
+/** Signs test sessions only; never used outside this suite. */
+export const E2E_NEXTAUTH_SECRET = "capliquify-e2e-secret-not-for-production";
+
+export const AUTH_FILES = { planner: "e2e/.auth/planner.json", admin: "e2e/.auth/admin.json" } as const;
+
+export const DEMO = {
+  planner: { email: "planner@capliquify.test", password: "planner-demo-123", name: "Pat Planner" },
+  admin: { email: "admin@capliquify.test", password: "admin-demo-123", name: "Ada Admin" },
+} as const;
+
+/** Environment of the web and worker processes the suite starts. */
+export function serverEnv(): Record<string, string> {
+  return {
+    DATABASE_URL: E2E_DATABASE_URL,
+    REDIS_URL: E2E_REDIS_URL,
+    REDIS_PREFIX: E2E_REDIS_PREFIX,
+    NEXTAUTH_URL: BASE_URL,
+    NEXTAUTH_SECRET: E2E_NEXTAUTH_SECRET,
+    NEXT_TELEMETRY_DISABLED: "1",
+    LOG_LEVEL: "warn",
+  };
+}
+
+const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+/** Throws unless `url` points at this machine (and, for databases, at a database meant for e2e). */
+export function assertLocal(url: string, what: "database" | "redis"): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`E2E ${what} URL is not a URL: ${url}`);
+  }
+  if (!LOCAL_HOSTS.has(parsed.hostname)) {
+    throw new Error(`Refusing to run e2e tests against a non-local ${what} (${parsed.hostname}); they drop and rewrite its data.`);
+  }
+  if (what === "database" && !/_e2e$/.test(parsed.pathname.slice(1))) {
+    throw new Error(`Refusing to use database "${parsed.pathname.slice(1)}" for e2e tests; its name must end in _e2e because it is dropped on every run.`);
+  }
+}

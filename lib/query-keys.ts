@@ -1,0 +1,27 @@
+/**
+ * Every TanStack Query key the UI uses. Keys are hierarchical so one invalidation can reach a
+ * family: `queryKeys.jobs.all` covers job lists and single-job statuses alike, which is what a
+ * realtime event or an SSE reconnect needs.
+ */
+export const queryKeys = {
+  products: {
+    all: ["products"] as const,
+    search: (term: string) => ["products", "search", term] as const,
+    detail: (id: string, days: number) => ["products", "detail", id, { days }] as const,
+  },
+  forecasts: {
+    all: ["forecasts"] as const,
+    detail: (id: string) => ["forecasts", "detail", id] as const,
+  },
+  jobs: {
+    all: ["jobs"] as const,
+    recentAll: ["jobs", "recent"] as const,
+    recent: (queue: string, mine: boolean) => ["jobs", "recent", queue, { mine }] as const,
+    status: (queue: string, jobId: string) => ["jobs", "status", queue, jobId] as const,
+  },
+  queues: {
+    all: ["queues"] as const,
+    overview: () => ["queues", "overview"] as const,
+  },
+  health: () => ["health"] as const,
+};
