@@ -14,7 +14,9 @@ describe("rate limits", () => {
   it("hold across worker processes: two workers together stay within the sync queue's limit", async () => {
     const { max, durationMs } = catalog.sync.rateLimit!;
     const finishedAt: number[] = [];
-    const processor = async () => (finishedAt.push(Date.now()), {});
+    // processedOn is stamped when BullMQ moves the job to active, the moment the limiter counts,
+    // so a busy test machine delaying the processor itself does not blur the windows.
+    const processor = async (job: { processedOn?: number }) => (finishedAt.push(job.processedOn!), {});
     // Two managers with their own Redis connections behave as two processes would: the limiter
     // lives in Redis, not in either of them.
     workers.push(await startTestWorker(["sync"], { sync: processor }, { settings: { sync: { concurrency: 5 } } }));
