@@ -40,8 +40,9 @@ describe("retries and the failed list", () => {
     const attemptsAt: number[] = [];
     let succeed = false;
     worker = await startTestWorker(["export"], {
-      export: async () => {
-        attemptsAt.push(Date.now());
+      export: async (job) => {
+        // BullMQ's own activation stamp: a loaded machine delaying this callback does not skew gaps.
+        attemptsAt.push(job.processedOn!);
         if (!succeed) throw new Error("warehouse API said 500");
         return { rows: 3 };
       },
