@@ -1,0 +1,69 @@
+import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from "../scripts/services.mjs";
+
+/**
+ * Benchmark settings, read from the environment once. Imported first by run.ts: it also points
+ * the app's own env (lib/env.ts, parsed lazily on first use) at the bench database and prefix, so
+ * nothing the bench imports can touch the app's data.
+ */
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+/** "1x3,2x3,2x6" → [[1, 3], [2, 3], [2, 6]]: worker processes × forecast concurrency per process. */
+function forecastRows(): [number, number][] {
+  const raw = process.env.BENCH_FORECAST_ROWS ?? "1x3,2x3,2x6";
+  return raw.split(",").map((item) => {
+    const match = /^\s*(\d+)x(\d+)\s*$/.exec(item);
+    if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) throw new Error(`BENCH_FORECAST_ROWS: "${item}" is not <processes>x<concurrency>`);
+    return [Number(match[1]), Number(match[2])];
+  });
+}
+
+function benchDatabaseUrl(): string {
+  if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
+  const url = new URL(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+  url.pathname = "/capliquify_bench";
+  return url.toString();
+}
+
+export const config = {
+  databaseUrl: benchDatabaseUrl(),
+  redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
+  /** Hash-tagged like the app's own prefix; every key the bench creates starts with it. */
+  prefix: "{capliquify-bench}",
+  /** The ceiling server's queue lives under its own prefix (still inside the bench's key space). */
+  ceilingPrefix: "{capliquify-bench}:ceiling",
+  nextDistDir: ".next-bench",
+  appPort: positive("BENCH_APP_PORT", 3400),
+  ceilingPort: positive("BENCH_CEILING_PORT", 3401),
+  /** Seconds of measured load per target. */
+  duration: positive("BENCH_DURATION", 10),
+  /** Seconds of unmeasured load before each measured run (JIT, pools, route compilation). */
+  warmup: positive("BENCH_WARMUP", 3),
+  connections: positive("BENCH_CONNECTIONS", 50),
+  /** Offered rate of the app's steady-load row: latency below saturation. */
+  appRate: positive("BENCH_APP_RATE", 100),
+  products: Math.round(positive("BENCH_PRODUCTS", 1000)),
+  historyDays: 730,
+  horizon: 30,
+  /** Jobs of the in-process phase profile (concurrency 1, so the timings are not contended). */
+  /** Worker processes × concurrency per process, one forecast row each. */
+  forecastRows: forecastRows(),
+  profileJobs: Math.round(positive("BENCH_PROFILE_JOBS", 100)),
+  skipBuild: process.env.BENCH_SKIP_BUILD === "1",
+  nextAuthSecret: "bench-secret-at-least-16-characters",
+  /** Targets printed next to the figures. */
+  targets: { enqueueRatio: 0.35, enqueueP99Ms: 50, forecastsFor10k: 10_000, forecastSeconds: 120 },
+} as const;
+
+// The bench process itself uses lib/ code (enqueueJob, WorkerManager); make its lazily parsed env
+// agree with the children's before anything reads it.
+process.env.DATABASE_URL = config.databaseUrl;
+process.env.REDIS_URL = config.redisUrl;
+process.env.REDIS_PREFIX = config.prefix;
+process.env.LOG_LEVEL ??= "warn";
+process.env.NEXT_TELEMETRY_DISABLED = "1";

@@ -1,0 +1,184 @@
+import { Agent, request } from "node:http";
+import autocannon from "autocannon";
+import type { Db } from "../lib/db";
+import type { QueueManager } from "../lib/jobs/queue-manager";
+import { config } from "./config";
+import { startChild, stopChild, type Child } from "./processes";
+import { byComm, byPid, byProcessGroups, cpuSnapshot, cpuUsage, loadAverage, type CpuGroup, type CpuUsage } from "./system";
+import { quantile } from "./table";
+
+/**
+ * Part 1: how many authenticated, validated, ledger-backed enqueues per second the app serves,
+ * against a bare node:http + BullMQ server doing nothing but `queue.add` on the same machine,
+ * Redis and load generator.
+ */
+export interface Target {
+  label: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** Process group of the server, for CPU attribution. */
+  pgid: number;
+  /** Status every response should have. @defaultValue 201 */
+  expectStatus?: number;
+}
+
+/** One load run, whichever generator produced it. */
+export interface Summary {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Responses in the measured window. */
+  responses: number;
+  ok2xx: number;
+  errors: number;
+  non2xx: number;
+  statusCodes: Record<string, number>;
+}
+
+export interface LoadResult {
+  label: string;
+  summary: Summary;
+  cpu: CpuUsage;
+  load: string;
+  /** 2xx answers in total, preflight and warm-up included: each one enqueued a job. */
+  responses2xx: number;
+}
+
+export async function startCeiling(): Promise<Child> {
+  const child = startChild("ceiling", process.execPath, ["--import", "tsx", "bench/ceiling-server.ts"], {
+    ...process.env,
+    NODE_ENV: "production",
+    CEILING_PORT: String(config.ceilingPort),
+    CEILING_PREFIX: config.ceilingPrefix,
+    REDIS_URL: config.redisUrl,
+    REDIS_PREFIX: config.ceilingPrefix,
+    NEXTAUTH_SECRET: config.nextAuthSecret,
+  });
+  await child.waitForLine(/ceiling listening/, 30_000);
+  return child;
+}
+
+export { stopChild };
+
+/** One request by hand first: a target that answers 4xx/5xx would otherwise look "fast". */
+async function preflight(target: Target): Promise<void> {
+  const response = await fetch(target.url, { method: "POST", headers: target.headers, body: target.body });
+  if (response.status !== (target.expectStatus ?? 201)) {
+    throw new Error(`${target.label}: preflight POST answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  }
+}
+
+function cpuGroups(target: Target): CpuGroup[] {
+  return [
+    byProcessGroups("server", () => [target.pgid]),
+    byComm("postgres", "postgres"),
+    byComm("redis", "redis-server"),
+    byPid("load generator", process.pid),
+  ];
+}
+
+/** Closed loop: every connection sends its next request as soon as the last one is answered. */
+async function saturate(target: Target, duration: number): Promise<Summary> {
+  const result = await autocannon({
+    url: target.url,
+    method: "POST",
+    headers: { "content-type": "application/json", ...target.headers },
+    body: target.body,
+    connections: config.connections,
+    pipelining: 1,
+    duration,
+  });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    responses: result.requests.total,
+    ok2xx: result["2xx"],
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, stats]) => [code, stats.count])),
+  };
+}
+
+/**
+ * Open loop: requests leave at evenly spaced times whatever the answers do, so latency is what a
+ * client sees at that load rather than queueing behind 50 busy connections. (autocannon's
+ * overallRate sends each connection's quota in a burst at every second, and its coordinated-
+ * omission correction then fills the histogram with synthetic samples; neither fits here.)
+ */
+async function paced(target: Target, rate: number, duration: number): Promise<Summary> {
+  const url = new URL(target.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: config.connections });
+  const headers = { "content-type": "application/json", "content-length": String(Buffer.byteLength(target.body)), ...target.headers };
+  const latencies: number[] = [];
+  const statusCodes: Record<string, number> = {};
+  let errors = 0;
+  const send = () =>
+    new Promise<void>((resolve) => {
+      const started = performance.now();
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers, agent, timeout: 10_000 }, (res) => {
+        res.resume();
+        res.on("end", () => {
+          latencies.push(performance.now() - started);
+          statusCodes[String(res.statusCode)] = (statusCodes[String(res.statusCode)] ?? 0) + 1;
+          resolve();
+        });
+      });
+      req.on("timeout", () => req.destroy(new Error("timeout")));
+      req.on("error", () => {
+        errors++;
+        resolve();
+      });
+      req.end(target.body);
+    });
+  const total = Math.round(rate * duration);
+  const interval = 1000 / rate;
+  const start = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let index = 0; index < total; index++) {
+    const due = start + index * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(send());
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const ok2xx = Object.entries(statusCodes).reduce((sum, [code, count]) => sum + (code.startsWith("2") ? count : 0), 0);
+  return {
+    requestsPerSecond: latencies.length / elapsed,
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+    responses: latencies.length,
+    ok2xx,
+    errors,
+    non2xx: latencies.length - ok2xx,
+    statusCodes,
+  };
+}
+
+/** Preflight, warm-up, then the measured run with CPU accounting; `rate` switches to the open loop. */
+export async function measure(target: Target, rate?: number): Promise<LoadResult> {
+  await preflight(target);
+  const run = (duration: number) => (rate ? paced(target, rate, duration) : saturate(target, duration));
+  const warmup = await run(config.warmup);
+  const groups = cpuGroups(target);
+  const before = cpuSnapshot(groups);
+  const summary = await run(config.duration);
+  const cpu = cpuUsage(before, cpuSnapshot(groups), groups);
+  return { label: target.label, summary, cpu, load: loadAverage(), responses2xx: 1 + warmup.ok2xx + summary.ok2xx };
+}
+
+/** Jobs the runs left: every 201 must be one waiting job (and, for the app, one ledger row). */
+export async function countAccumulated(queues: QueueManager, ceilingQueues: QueueManager, db: Db) {
+  const [app, ceiling, ledger] = await Promise.all([
+    queues.stats("forecast"),
+    ceilingQueues.stats("forecast"),
+    db.jobRun.count({ where: { queue: "forecast" } }),
+  ]);
+  return { appWaiting: app.waiting, ceilingWaiting: ceiling.waiting, ledger };
+}
+
+export type Accumulated = Awaited<ReturnType<typeof countAccumulated>>;

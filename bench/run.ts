@@ -1,0 +1,346 @@
+// `npm run bench` — enqueue throughput (app vs a bare BullMQ server) and forecast throughput (real
+// worker processes), measured side by side on this machine, printed as tables. Progress goes to
+// stderr, results to stdout (`npm run bench > bench.md`). Everything lives in the capliquify_bench
+// database and under the {capliquify-bench} Redis prefix; children log to $TMPDIR/capliquify-bench.
+//
+// Settings (bench/config.ts): BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (50),
+// BENCH_APP_RATE (100 req/s offered in the steady-load row), BENCH_PRODUCTS (1000), BENCH_FORECAST_ROWS ("1x3,2x3,2x6": processes x concurrency),
+// BENCH_PROFILE_JOBS (100), BENCH_SKIP_BUILD=1 (reuse .next-bench), BENCH_APP_PORT (3400),
+// BENCH_CEILING_PORT (3401), BENCH_DATABASE_URL (default: DATABASE_URL's server, db capliquify_bench).
+import { config } from "./config";
+import os from "node:os";
+import { Redis } from "ioredis";
+import { createDb } from "../lib/db";
+import { QueueManager } from "../lib/jobs/queue-manager";
+import { createRedis } from "../lib/redis";
+import { checkPostgres, checkRedis } from "../scripts/services.mjs";
+import { countAccumulated, measure, startCeiling, type Accumulated, type LoadResult } from "./enqueue";
+import { runForecastRow, type ForecastRun, type Owner } from "./forecast";
+import { measureHotPath, measureWorkerQueries, type HotPathRow } from "./hot-path";
+import { buildApp, startApp } from "./next-app";
+import { ChildDiedError, killAllChildrenNow, logDir, sleep, stopAllChildren, stopChild } from "./processes";
+import { runProfile, type Profile } from "./profile";
+import { createBenchUser, deleteBenchKeys, prepareDatabase, resetRunTables, seedProducts } from "./setup";
+import { machineInfo, uptimeLine } from "./system";
+import { fixed, percent, section, table, verdict } from "./table";
+
+const step = (message: string) => console.error(`▸ ${message}`);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+async function serviceVersions(): Promise<{ redis: string; postgres: string }> {
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  redis.on("error", () => {});
+  await redis.connect();
+  const info = await redis.info("server");
+  redis.disconnect();
+  const db = createDb(config.databaseUrl);
+  const [row] = await db.$queryRawUnsafe<{ server_version: string }[]>("show server_version");
+  await db.$disconnect();
+  return { redis: /redis_version:(\S+)/.exec(info)?.[1] ?? "?", postgres: row?.server_version ?? "?" };
+}
+
+function printEnqueue(ceiling: LoadResult, app: LoadResult, steady: LoadResult, floor: LoadResult, accumulated: Accumulated): void {
+  console.log(section(`1. Enqueue throughput — ${config.connections} keep-alive connections, ${config.duration} s each after ${config.warmup} s warm-up`));
+  const results = [ceiling, app, steady, floor];
+  console.log(
+    table(
+      ["target", "req/s", "p50 ms", "p99 ms", "2xx", "errors", "non-2xx", "load 1/5/15 after"],
+      results.map(({ label, summary, load }) => [
+        label,
+        Math.round(summary.requestsPerSecond),
+        fixed(summary.p50Ms, 1),
+        fixed(summary.p99Ms, 1),
+        summary.ok2xx,
+        summary.errors,
+        summary.non2xx,
+        load,
+      ]),
+      ["l", "r", "r", "r", "r", "r", "r", "l"],
+    ),
+  );
+  const ratio = app.summary.requestsPerSecond / ceiling.summary.requestsPerSecond;
+  const p99Target = config.targets.enqueueP99Ms;
+  console.log();
+  console.log(`app / ceiling: ${percent(ratio, 1)}   (target ≥ ${percent(config.targets.enqueueRatio)})  ${verdict(ratio >= config.targets.enqueueRatio)}`);
+  console.log(`app p99:       ${fixed(app.summary.p99Ms, 1)} ms   (target < ${p99Target} ms)  ${verdict(app.summary.p99Ms < p99Target)}`);
+  console.log(
+    `app p99, open loop at ${config.appRate} req/s: ${fixed(steady.summary.p99Ms, 1)} ms  ${verdict(steady.summary.p99Ms < p99Target)}` +
+      `   (closed loop, ${config.connections} connections: latency = ${config.connections} / throughput (Little's law), so p99 < ${p99Target} ms there needs > ${Math.round((config.connections * 1000) / p99Target)} req/s)`,
+  );
+  console.log(`app floor / ceiling: ${percent(floor.summary.requestsPerSecond / ceiling.summary.requestsPerSecond, 1)} — what Next + the route wrapper alone leave, before any database or Redis work`);
+  for (const { label, summary } of [ceiling, app, steady]) {
+    if (summary.non2xx > 0 || summary.errors > 0) console.log(`${label}: status codes ${JSON.stringify(summary.statusCodes)}, ${summary.errors} errors`);
+  }
+  // Requests still in flight when autocannon stops (up to one per connection, per run) enqueue
+  // without being counted as answered.
+  const check = (waiting: number, answered: number) =>
+    `${waiting} jobs for ${answered} answered 201 ${waiting >= answered && waiting <= answered + 2 * config.connections ? "✓" : "✗"}`;
+  console.log(
+    `jobs in Redis afterwards: ceiling ${check(accumulated.ceilingWaiting, ceiling.responses2xx)}; app ${check(accumulated.appWaiting, app.responses2xx + steady.responses2xx)}, ledger rows ${accumulated.ledger} ${accumulated.ledger === accumulated.appWaiting ? "✓" : "✗"}`,
+  );
+
+  console.log("\nCPU per request over the measured window (ms of CPU time; machine busy = share of all cores):\n");
+  console.log(
+    table(
+      ["target", "server", "postgres", "redis", "load generator", "other procs", "machine busy", "req/s if server had 1 idle core"],
+      results.map(({ label, summary, cpu }) => {
+        const requests = summary.responses;
+        return [
+          label,
+          fixed(cpu.groups.server! / requests, 3),
+          fixed(cpu.groups.postgres! / requests, 3),
+          fixed(cpu.groups.redis! / requests, 3),
+          fixed(cpu.groups["load generator"]! / requests, 3),
+          fixed(cpu.otherMs / requests, 3),
+          percent(cpu.machineBusy),
+          Math.round(1000 / (cpu.groups.server! / requests)),
+        ];
+      }),
+    ),
+  );
+  console.log("\nThe last column is 1000 / server CPU ms per request: a single Node process cannot go faster, whatever the load.");
+}
+
+function printHotPath(rows: HotPathRow[], app: LoadResult): void {
+  console.log("\nThe endpoint's steps one call at a time, in the bench process (no HTTP, no Next; 300 calls each):\n");
+  console.log(
+    table(
+      ["operation", "SQL statements", "CPU ms/call", "wall ms/call"],
+      rows.map((row) => [row.operation, fixed(row.statements, 1), fixed(row.cpuMs, 2), fixed(row.wallMs, 2)]),
+    ),
+  );
+  const auth = rows.find((row) => row.operation.startsWith("authenticateApiKey"));
+  const enqueue = rows.find((row) => row.operation.startsWith("enqueueJob"));
+  const server = app.cpu.groups.server! / app.summary.responses;
+  if (auth && enqueue) {
+    console.log(
+      `\nauthenticateApiKey + enqueueJob = ${fixed(auth.cpuMs + enqueue.cpuMs, 2)} ms CPU of the ${fixed(server, 2)} ms the Next server spent per request under load.`,
+    );
+  }
+}
+
+function printForecast(runs: ForecastRun[]): void {
+  const cores = os.cpus().length;
+  console.log(section(`2. Forecast throughput — ${runs[0]?.jobs ?? 0} products × ${config.historyDays} days, horizon ${config.horizon}, models ["all"]`));
+  const rows = runs.map((run) => [
+    `${run.processes} × worker/main.ts`,
+    run.concurrency,
+    `${run.completed}/${run.jobs}`,
+    run.failed,
+    fixed(run.wallMs / 1000, 1),
+    fixed(run.perSecond, 1),
+    fixed(run.meanMs, 0),
+    fixed(run.p95Ms, 0),
+    `${fixed(config.targets.forecastsFor10k / run.perSecond, 0)} s`,
+    fixed(run.enqueuePerSecond, 0),
+    run.load,
+  ]);
+  console.log(
+    table(
+      ["workers", "conc/proc", "done", "failed", "wall s", "forecasts/s", "mean ms", "p95 ms", "10k projected", "enqueue/s", "load after"],
+      rows,
+      ["l", "r", "r", "r", "r", "r", "r", "r", "r", "r", "l"],
+    ),
+  );
+  const target = config.targets.forecastsFor10k / config.targets.forecastSeconds;
+  console.log();
+  for (const run of runs.filter((candidate) => candidate.processes === 2)) {
+    console.log(
+      `2 processes × ${run.concurrency}: 10,000 forecasts in ${fixed(config.targets.forecastsFor10k / run.perSecond, 0)} s at ${fixed(run.perSecond, 1)}/s   (target < ${config.targets.forecastSeconds} s, ≥ ${fixed(target, 1)}/s)  ${verdict(run.perSecond >= target)}`,
+    );
+  }
+  for (const run of runs.filter((candidate) => candidate.firstFailure)) {
+    console.log(`${run.processes} × ${run.concurrency}: first failure: ${run.firstFailure}`);
+  }
+  console.log("wall = first job picked up → last job finished (BullMQ processedOn/finishedOn); job duration = finishedOn − processedOn.");
+  console.log("enqueue/s = the measured batch enqueued in-process through enqueueJob (ledger row + BullMQ add), 16 in flight.");
+
+  console.log("\nCPU per forecast over the measured window (ms of CPU time):\n");
+  console.log(
+    table(
+      ["workers × conc", "worker procs", "postgres", "redis", "bench poller", "other procs", "machine busy", `forecasts/s if ${cores} cores were ours`],
+      runs.map((run) => {
+        const own = (run.cpu.groups.workers! + run.cpu.groups.postgres! + run.cpu.groups.redis!) / run.completed;
+        return [
+          `${run.processes} × ${run.concurrency}`,
+          fixed(run.cpu.groups.workers! / run.completed, 1),
+          fixed(run.cpu.groups.postgres! / run.completed, 1),
+          fixed(run.cpu.groups.redis! / run.completed, 1),
+          fixed(run.cpu.groups.bench! / run.completed, 2),
+          fixed(run.cpu.otherMs / run.completed, 1),
+          percent(run.cpu.machineBusy),
+          fixed((cores * 1000) / own, 0),
+        ];
+      }),
+    ),
+  );
+  console.log(
+    `\nThe last column is ${cores} × 1000 / (worker + postgres + redis CPU ms per forecast): the rate this much CPU per job allows on an otherwise idle machine. The target needs ≤ ${fixed((cores * 1000) / target, 1)} ms per forecast here.`,
+  );
+}
+
+function printProfile(profile: Profile, queries: HotPathRow[]): void {
+  console.log(section(`3. One forecast job, step by step — in-process WorkerManager, concurrency 1, ${profile.jobs} jobs`));
+  console.log(
+    table(
+      ["step", "mean ms", "p50 ms", "p95 ms", "CPU all threads", "CPU main thread", "main thread waiting for a core"],
+      profile.phases.map((phase) => [
+        phase.phase,
+        fixed(phase.meanMs, 2),
+        fixed(phase.p50Ms, 2),
+        fixed(phase.p95Ms, 2),
+        fixed(phase.cpuMs, 2),
+        fixed(phase.mainCpuMs, 2),
+        fixed(phase.waitMs, 2),
+      ]),
+    ),
+  );
+  console.log("\nCPU columns are means in ms: the whole process (task thread, GC helpers included) and the main thread alone (/proc/self/schedstat).");
+  console.log("After \"completed\" the worker also writes the ledger (UPDATE JobRun with the result) and an XADD; that overlaps the next job.");
+  console.log(`First job of a fresh worker: forecast step ${fixed(profile.coldComputeMs, 0)} ms (it starts the task thread: tsx + forecasting modules).`);
+  const cpu = profile.cpu;
+  console.log(
+    `CPU per job over the run: worker ${fixed(cpu.groups["worker (in-process)"]! / profile.jobs, 1)} ms, postgres ${fixed(cpu.groups.postgres! / profile.jobs, 1)} ms, redis ${fixed(cpu.groups.redis! / profile.jobs, 1)} ms (machine busy ${percent(cpu.machineBusy)}).`,
+  );
+  console.log("\nSQL statements per job (worker side, completion's ledger update included; mean ms = Prisma's own timing of the statement):\n");
+  console.log(table(["statement", "per job", "mean ms"], profile.sql.map((row) => [row.name, fixed(row.perJob, 2), fixed(row.meanMs, 2)])));
+  console.log("\nRedis commands per job (worker's main connection; the blocking fetch connection is not counted):\n");
+  console.log(table(["command", "per job"], profile.redis.map((row) => [row.name, fixed(row.perJob, 2)])));
+  console.log("\nThe worker's heaviest statements through Prisma and through plain pg (200 calls each, one at a time):\n");
+  console.log(
+    table(
+      ["operation", "CPU ms/call", "wall ms/call"],
+      queries.map((row) => [row.operation, fixed(row.cpuMs, 2), fixed(row.wallMs, 2)]),
+    ),
+  );
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  console.log("# capliquify bench\n");
+  await checkRedis(config.redisUrl);
+  await checkPostgres(config.databaseUrl);
+  for (const [key, value] of Object.entries(machineInfo())) console.log(`- ${key}: ${value}`);
+  console.log(`- database: ${new URL(config.databaseUrl).pathname.slice(1)}, Redis prefix ${config.prefix}, logs in ${logDir}`);
+  console.log("- the machine is shared with other engineers' builds and tests: read the load columns before the numbers");
+
+  step(`removing old bench keys (${await deleteBenchKeys()} deleted)`);
+  step(`building Next into ${config.nextDistDir} and, meanwhile, preparing ${config.products} products × ${config.historyDays} days`);
+  const build = buildApp();
+  build.catch(() => {}); // awaited below; keep an early failure from being "unhandled" meanwhile
+  await prepareDatabase();
+  const seeded = await seedProducts(config.products, config.historyDays);
+  step(`seeded ${seeded.rows.toLocaleString("en-US")} sales rows in ${seconds(seeded.ms)}`);
+  const buildMs = await build;
+  step(buildMs === null ? "build skipped (BENCH_SKIP_BUILD=1)" : `built in ${seconds(buildMs)}`);
+
+  const versions = await serviceVersions();
+  console.log(`- redis ${versions.redis}, postgresql ${versions.postgres}`);
+  console.log(`- setup: seeded ${seeded.rows.toLocaleString("en-US")} sales rows in ${seconds(seeded.ms)}; ${buildMs === null ? "build skipped" : `next build ${seconds(buildMs)}`}`);
+
+  const db = createDb(config.databaseUrl);
+  const queues = new QueueManager({ connection: createRedis("producer", config.redisUrl), prefix: config.prefix });
+  try {
+    const user = await createBenchUser(db);
+    const owner: Owner = { id: user.id, role: "PLANNER" };
+
+    // Part 1 -----------------------------------------------------------------------------------
+    step("starting next start and the ceiling server");
+    const app = await startApp();
+    const ceilingChild = await startCeiling();
+    const body = JSON.stringify({ name: "bench", data: { productId: seeded.products[0]!.id, horizon: config.horizon, models: ["all"] } });
+    step(`enqueue: ceiling (${config.warmup} s warm-up + ${config.duration} s)   [${uptimeLine()}]`);
+    const ceiling = await measure({ label: "ceiling (node:http + queue.add)", url: `http://127.0.0.1:${config.ceilingPort}/jobs`, headers: {}, body, pgid: ceilingChild.pid });
+    step(`enqueue: app (${config.warmup} s warm-up + ${config.duration} s)   [${uptimeLine()}]`);
+    const appResult = await measure({
+      label: "app (POST /api/v1/queues/forecast/jobs)",
+      url: `${app.baseUrl}/api/v1/queues/forecast/jobs`,
+      headers: { authorization: `Bearer ${user.apiKey}` },
+      body,
+      pgid: app.child.pid,
+    });
+    step(`enqueue: app at a steady ${config.appRate} req/s (${config.warmup} s warm-up + ${config.duration} s)   [${uptimeLine()}]`);
+    const steady = await measure(
+      {
+        label: `app, open loop at ${config.appRate} req/s`,
+        url: `${app.baseUrl}/api/v1/queues/forecast/jobs`,
+        headers: { authorization: `Bearer ${user.apiKey}` },
+        body,
+        pgid: app.child.pid,
+      },
+      config.appRate,
+    );
+    step(`enqueue: app floor, same route with a rejected key (${config.warmup} s warm-up + ${config.duration} s)   [${uptimeLine()}]`);
+    const floor = await measure({
+      label: "app floor (same route, key rejected: 401, no I/O)",
+      url: `${app.baseUrl}/api/v1/queues/forecast/jobs`,
+      headers: { authorization: "Bearer not-an-api-key" },
+      body,
+      pgid: app.child.pid,
+      expectStatus: 401,
+    });
+    await sleep(1_000); // let requests the load generator abandoned at the end finish
+    const ceilingQueues = new QueueManager({ connection: createRedis("producer", config.redisUrl), prefix: config.ceilingPrefix });
+    const accumulated = await countAccumulated(queues, ceilingQueues, db);
+    await ceilingQueues.close();
+    await Promise.all([stopChild(app.child), stopChild(ceilingChild)]);
+    await queues.queue("forecast").obliterate({ force: true });
+    await deleteBenchKeys();
+    step(`enqueue hot path: each step alone, in-process   [${uptimeLine()}]`);
+    const hotPath = await measureHotPath(user.apiKey, seeded.products[0]!.id);
+    await deleteBenchKeys();
+    await resetRunTables(db);
+    printEnqueue(ceiling, appResult, steady, floor, accumulated);
+    printHotPath(hotPath, appResult);
+
+    // Part 2 -----------------------------------------------------------------------------------
+    const runs: ForecastRun[] = [];
+    for (const [processes, concurrency] of config.forecastRows) {
+      step(`forecast: ${processes} process(es) × concurrency ${concurrency}, ${config.products} jobs   [${uptimeLine()}]`);
+      const run = await runForecastRow(processes, concurrency, seeded.products, owner, { db, queues }).catch((error: unknown) => {
+        // Other engineers share the machine; a worker killed from outside gets the row one retry.
+        if (!(error instanceof ChildDiedError)) throw error;
+        step(`  ${error.message} — running the row again`);
+        return runForecastRow(processes, concurrency, seeded.products, owner, { db, queues });
+      });
+      step(`  ${run.completed} done in ${seconds(run.wallMs)} → ${run.perSecond.toFixed(1)}/s`);
+      runs.push(run);
+    }
+    printForecast(runs);
+
+    step(`profile: ${config.profileJobs} jobs in-process at concurrency 1   [${uptimeLine()}]`);
+    const profile = await runProfile(seeded.products.slice(0, config.profileJobs), owner, { db, queues });
+    step("worker queries: Prisma vs pg, one call at a time");
+    const workerQueries = await measureWorkerQueries(seeded.products[0]!.id);
+    printProfile(profile, workerQueries);
+  } finally {
+    await queues.close().catch(() => {});
+    await db.$disconnect().catch(() => {});
+  }
+  console.log(`\n_${uptimeLine()} — bench took ${seconds(performance.now() - started)}_`);
+}
+
+let cleaningUp = false;
+async function cleanup(): Promise<void> {
+  if (cleaningUp) return;
+  cleaningUp = true;
+  await stopAllChildren();
+  await deleteBenchKeys().catch((error: Error) => console.error(`could not remove bench keys: ${error.message}`));
+}
+
+process.on("exit", killAllChildrenNow);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    console.error(`\n${signal}: stopping children and removing bench keys`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+main()
+  .then(cleanup)
+  .then(() => process.exit(0))
+  .catch(async (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    await cleanup();
+    process.exit(1);
+  });
