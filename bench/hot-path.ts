@@ -2,7 +2,7 @@ import { randomUUID, createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { authenticateApiKey } from "../lib/auth/api-keys";
-import type { Db } from "../lib/db";
+import { disconnectDb, type Db } from "../lib/db";
 import { PrismaClient } from "../lib/generated/prisma/client";
 import { forecast, preprocess } from "../lib/forecasting";
 import { dailySeries, forecastDates } from "../lib/forecasting/daily-series";
@@ -133,7 +133,7 @@ export async function measureWorkerQueries(productId: string, calls = 200): Prom
     await db.forecast.deleteMany({ where: { productId } });
     await db.jobRun.deleteMany({ where: { id: runId } });
     await pool.end();
-    await db.$disconnect();
+    await disconnectDb(db);
   }
   return rows;
 }
@@ -223,7 +223,7 @@ export async function measureHotPath(apiKey: string, productId: string, calls = 
   } finally {
     await queues.close();
     await pool.end();
-    await db.$disconnect();
+    await disconnectDb(db);
   }
   return rows;
 }

@@ -3,7 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
 import pino from "pino";
-import type { Db } from "../lib/db";
+import { disconnectDb, type Db } from "../lib/db";
 import { PrismaClient } from "../lib/generated/prisma/client";
 import type { QueueManager } from "../lib/jobs/queue-manager";
 import { createRedis } from "../lib/redis";
@@ -247,6 +247,6 @@ export async function runProfile(products: readonly SeededProduct[], owner: Owne
     };
   } finally {
     await manager.stop(10_000);
-    await db.$disconnect();
+    await disconnectDb(db);
   }
 }

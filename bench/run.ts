@@ -10,7 +10,7 @@
 import { config } from "./config";
 import os from "node:os";
 import { Redis } from "ioredis";
-import { createDb } from "../lib/db";
+import { createDb, disconnectDb } from "../lib/db";
 import { QueueManager } from "../lib/jobs/queue-manager";
 import { createRedis } from "../lib/redis";
 import { checkPostgres, checkRedis } from "../scripts/services.mjs";
@@ -35,7 +35,7 @@ async function serviceVersions(): Promise<{ redis: string; postgres: string }> {
   redis.disconnect();
   const db = createDb(config.databaseUrl);
   const [row] = await db.$queryRawUnsafe<{ server_version: string }[]>("show server_version");
-  await db.$disconnect();
+  await disconnectDb(db);
   return { redis: /redis_version:(\S+)/.exec(info)?.[1] ?? "?", postgres: row?.server_version ?? "?" };
 }
 
@@ -315,7 +315,7 @@ async function main(): Promise<void> {
     printProfile(profile, workerQueries);
   } finally {
     await queues.close().catch(() => {});
-    await db.$disconnect().catch(() => {});
+    await disconnectDb(db).catch(() => {});
   }
   console.log(`\n_${uptimeLine()} — bench took ${seconds(performance.now() - started)}_`);
 }

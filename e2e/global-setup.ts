@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { Redis } from "ioredis";
-import { createDb } from "../lib/db";
+import { createDb, disconnectDb } from "../lib/db";
 import { seedDemoData } from "../lib/demo/seed-demo-data";
 import { checkRedis, ensureDatabase, migrate } from "../scripts/services.mjs";
 import { assertLocal, E2E_DATABASE_URL, E2E_REDIS_PREFIX, E2E_REDIS_URL } from "./e2e-env";
@@ -25,7 +25,7 @@ export default async function prepareE2e(): Promise<void> {
     const seeded = await seedDemoData(db, { products: 12 });
     console.log(`[e2e] seeded ${seeded.products} products, ${seeded.salesRows} sales rows, ${seeded.users} users`);
   } finally {
-    await db.$disconnect();
+    await disconnectDb(db);
   }
 
   const deleted = await deleteKeys(E2E_REDIS_URL, `${E2E_REDIS_PREFIX}*`);

@@ -1,4 +1,4 @@
-import { createDb } from "../lib/db";
+import { createDb, disconnectDb } from "../lib/db";
 import { seedDemoData } from "../lib/demo/seed-demo-data";
 
 /** `npm run db:seed` — demo users, products and two years of daily sales (idempotent). */
@@ -10,5 +10,5 @@ try {
     `Seeded ${summary.users} users, ${summary.products} products and ${summary.salesRows} daily sales rows (history ${summary.firstDate} … ${summary.lastDate}).`,
   );
 } finally {
-  await db.$disconnect();
+  await disconnectDb(db);
 }

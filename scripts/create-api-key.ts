@@ -1,5 +1,5 @@
 import { createApiKey } from "../lib/auth/api-keys";
-import { createDb } from "../lib/db";
+import { createDb, disconnectDb } from "../lib/db";
 
 /** `npm run api-key:create -- <email> [name]` — creates an API key and prints it once. */
 const [email, name = "script"] = process.argv.slice(2);
@@ -19,5 +19,5 @@ try {
     console.log(`Use it as: curl -H "Authorization: Bearer ${key}" http://localhost:3000/api/v1/queues`);
   }
 } finally {
-  await db.$disconnect();
+  await disconnectDb(db);
 }

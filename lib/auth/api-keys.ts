@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../db";
-import { db as defaultDb } from "../db";
+import { db as defaultDb, sqlPool } from "../db";
 import type { Role } from "../jobs/catalog";
 
 const KEY_PREFIX = "cq_";
@@ -27,17 +27,48 @@ export interface ApiKeyOwner {
   role: Role;
 }
 
+/**
+ * Keys seen recently, by hash. Scripts call the API in bursts and each lookup would otherwise be a
+ * database round trip per request; a revoked key stops working here at once and in other web
+ * processes within the TTL.
+ */
+const CACHE_TTL_MS = 10_000;
+const cache = new Map<string, { owner: ApiKeyOwner | null; keyId: string | null; expires: number }>();
+
 export async function authenticateApiKey(key: string, { db = defaultDb() }: { db?: Db } = {}): Promise<ApiKeyOwner | null> {
   if (!key.startsWith(KEY_PREFIX)) return null;
-  const record = await db.apiKey.findUnique({ where: { hash: hashApiKey(key) }, include: { user: true } });
-  if (!record || record.revokedAt) return null;
-  if (!record.lastUsedAt || Date.now() - record.lastUsedAt.getTime() > LAST_USED_REFRESH_MS) {
-    await db.apiKey.update({ where: { id: record.id }, data: { lastUsedAt: new Date() } });
+  const hash = hashApiKey(key);
+  const cached = cache.get(hash);
+  if (cached && cached.expires > Date.now()) return cached.owner;
+
+  const { rows } = await sqlPool(db).query<{
+    keyId: string;
+    revoked: boolean;
+    id: string;
+    email: string;
+    name: string;
+    role: Role;
+  }>(
+    `SELECT k."id" AS "keyId", k."revokedAt" IS NOT NULL AS "revoked", u."id", u."email", u."name", u."role"
+     FROM "ApiKey" k JOIN "User" u ON u."id" = k."userId" WHERE k."hash" = $1`,
+    [hash],
+  );
+  const row = rows[0];
+  const owner = row && !row.revoked ? { id: row.id, email: row.email, name: row.name, role: row.role } : null;
+  if (cache.size > 10_000) cache.clear();
+  cache.set(hash, { owner, keyId: row?.keyId ?? null, expires: Date.now() + CACHE_TTL_MS });
+  if (owner) {
+    await sqlPool(db).query(
+      `UPDATE "ApiKey" SET "lastUsedAt" = (now() AT TIME ZONE 'UTC')
+       WHERE "id" = $1 AND ("lastUsedAt" IS NULL OR "lastUsedAt" < (now() AT TIME ZONE 'UTC') - $2 * interval '1 millisecond')`,
+      [row!.keyId, LAST_USED_REFRESH_MS],
+    );
   }
-  const { user } = record;
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  return owner;
 }
 
-export function revokeApiKey(id: string, { db = defaultDb() }: { db?: Db } = {}) {
-  return db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+export async function revokeApiKey(id: string, { db = defaultDb() }: { db?: Db } = {}) {
+  const record = await db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+  cache.delete(record.hash);
+  return record;
 }

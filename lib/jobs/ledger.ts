@@ -1,6 +1,6 @@
 import type { Db } from "../db";
-import { db as defaultDb } from "../db";
-import type { JobState, Prisma } from "../generated/prisma/client";
+import { db as defaultDb, sqlPool } from "../db";
+import type { JobState } from "../generated/prisma/client";
 import type { QueueKey } from "./catalog";
 
 /**
@@ -18,19 +18,13 @@ export interface NewRun {
   delayed: boolean;
 }
 
-export function createRun(run: NewRun, { db = defaultDb() }: { db?: Db } = {}) {
-  return db.jobRun.create({
-    data: {
-      id: run.id,
-      queue: run.queue,
-      name: run.name,
-      ownerId: run.ownerId,
-      businessKey: run.businessKey ?? null,
-      data: run.data as Prisma.InputJsonValue,
-      priority: run.priority ?? null,
-      state: run.delayed ? "DELAYED" : run.priority !== undefined ? "PRIORITIZED" : "WAITING",
-    },
-  });
+export async function createRun(run: NewRun, { db = defaultDb() }: { db?: Db } = {}): Promise<void> {
+  const state: JobState = run.delayed ? "DELAYED" : run.priority !== undefined ? "PRIORITIZED" : "WAITING";
+  await sqlPool(db).query(
+    `INSERT INTO "JobRun" ("id", "queue", "name", "ownerId", "businessKey", "data", "priority", "state", "createdAt", "updatedAt")
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::"JobState", ${UTC_NOW}, ${UTC_NOW})`,
+    [run.id, run.queue, run.name, run.ownerId, run.businessKey ?? null, JSON.stringify(run.data), run.priority ?? null, state],
+  );
 }
 
 export function deleteRun(id: string, { db = defaultDb() }: { db?: Db } = {}) {
@@ -52,13 +46,36 @@ export interface RunUpdate {
   finishedAt?: Date | null;
 }
 
-/** Updates a run; a run that is missing (removed by an admin) is ignored rather than failing the job. */
-export async function updateRun(id: string, update: RunUpdate, { db = defaultDb() }: { db?: Db } = {}) {
-  const { result, ...rest } = update;
-  await db.jobRun.updateMany({
-    where: { id },
-    data: { ...rest, ...(result !== undefined ? { result: result as Prisma.InputJsonValue } : {}) },
-  });
+/** Timestamps are stored as UTC without a zone, as Prisma does. */
+const UTC_NOW = `(now() AT TIME ZONE 'UTC')`;
+
+const COLUMNS: Record<keyof RunUpdate, { column: string; cast?: string }> = {
+  state: { column: "state", cast: '"JobState"' },
+  progress: { column: "progress" },
+  progressText: { column: "progressText" },
+  attempts: { column: "attempts" },
+  result: { column: "result", cast: "jsonb" },
+  failedReason: { column: "failedReason" },
+  startedAt: { column: "startedAt", cast: "timestamptz" },
+  finishedAt: { column: "finishedAt", cast: "timestamptz" },
+};
+
+/**
+ * Updates a run; a run that is missing (removed by an admin) is ignored rather than failing the job.
+ * Plain SQL: the worker writes the ledger at every state change of every job.
+ */
+export async function updateRun(id: string, update: RunUpdate, { db = defaultDb() }: { db?: Db } = {}): Promise<void> {
+  const sets: string[] = [];
+  const values: unknown[] = [id];
+  for (const [key, value] of Object.entries(update) as [keyof RunUpdate, unknown][]) {
+    if (value === undefined) continue;
+    const { column, cast } = COLUMNS[key];
+    values.push(value instanceof Date ? value.toISOString() : cast === "jsonb" && value !== null ? JSON.stringify(value) : value);
+    const parameter = cast ? `$${values.length}::${cast}` : `$${values.length}`;
+    sets.push(`"${column}" = ${cast === "timestamptz" ? `(${parameter} AT TIME ZONE 'UTC')` : parameter}`);
+  }
+  sets.push(`"updatedAt" = ${UTC_NOW}`);
+  await sqlPool(db).query(`UPDATE "JobRun" SET ${sets.join(", ")} WHERE "id" = $1`, values);
 }
 
 export interface RunFilter {

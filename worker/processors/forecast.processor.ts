@@ -2,6 +2,7 @@ import { UnrecoverableError } from "bullmq";
 import { FORECAST_MODELS } from "../../lib/jobs/catalog";
 import { MIN_HISTORY, preprocess, type ModelKey } from "../../lib/forecasting";
 import { dailySeries, forecastDates } from "../../lib/forecasting/daily-series";
+import { loadDailySales, saveForecast } from "../../lib/forecasts/forecast-store";
 import type { Processor } from "../job-context";
 
 /** Loads a product's daily sales, runs the models in a task thread, saves the forecast. */
@@ -12,11 +13,7 @@ export const forecastProcessor: Processor<"forecast"> = async (job, context) => 
   await context.progress(10, "Loading historical data");
   const product = await context.db.product.findUnique({ where: { id: productId }, select: { id: true, sku: true } });
   if (!product) throw new UnrecoverableError(`Product ${productId} does not exist`);
-  const sales = await context.db.salesDaily.findMany({
-    where: { productId },
-    orderBy: { date: "asc" },
-    select: { date: true, quantity: true },
-  });
+  const sales = await loadDailySales(context.db, productId);
   if (sales.length < MIN_HISTORY) {
     throw new UnrecoverableError(
       `Product ${product.sku} has ${sales.length} days of sales history; a forecast needs at least ${MIN_HISTORY}`,
@@ -41,52 +38,40 @@ export const forecastProcessor: Processor<"forecast"> = async (job, context) => 
   };
 
   await context.progress(90, "Saving results");
-  context.signal.throwIfAborted();
-  // Keyed by job id: a retried or stalled job replaces its own forecast instead of adding one.
-  const [, saved] = await context.db.$transaction([
-    context.db.forecast.deleteMany({ where: { jobId: job.id! } }),
-    context.db.forecast.create({
-      data: {
-        jobId: job.id!,
-        productId,
-        horizon,
-        models,
-        seasonLength: result.seasonLength,
-        ensembleMape: result.ensembleMape,
-        baselineMape: result.seasonalNaiveMape,
-        historyStart: history.start,
-        historyEnd: history.end,
-        points: {
-          createMany: {
-            data: predictions.map((point, index) => ({
-              date: point.date,
-              value: point.value,
-              lower: result.lower?.[index] ?? null,
-              upper: result.upper?.[index] ?? null,
-            })),
-          },
-        },
-        modelResults: {
-          createMany: {
-            data: result.models.map((model) => ({
-              model: model.key,
-              method: model.method,
-              mape: model.mape,
-              weight: model.weight,
-              params: model.params,
-              predictions: model.predictions,
-            })),
-          },
-        },
-      },
-      select: { id: true },
-    }),
-  ]);
+  const forecastId = await saveForecast(
+    context.db,
+    {
+      jobId: job.id!,
+      productId,
+      horizon,
+      models,
+      seasonLength: result.seasonLength,
+      ensembleMape: result.ensembleMape,
+      baselineMape: result.seasonalNaiveMape,
+      historyStart: history.start,
+      historyEnd: history.end,
+      points: predictions.map((point, index) => ({
+        date: point.date,
+        value: point.value,
+        lower: result.lower[index] ?? null,
+        upper: result.upper[index] ?? null,
+      })),
+      modelResults: result.models.map((model) => ({
+        model: model.key,
+        method: model.method,
+        mape: model.mape,
+        weight: model.weight,
+        params: model.params,
+        predictions: model.predictions,
+      })),
+    },
+    context.signal,
+  );
 
   await context.progress(100, "Complete");
   return {
     success: true,
-    forecastId: saved.id,
+    forecastId,
     productId,
     horizon,
     accuracy,
