@@ -66,8 +66,12 @@ export class WorkerManager {
   private readonly startedAt = new Date();
   private jobsProcessed = 0;
   private jobsFailed = 0;
-  private activeJobs = 0;
   private status: WorkerHeartbeat["status"] = "running";
+  private lifecycle: Promise<void> = Promise.resolve();
+  /** Controllers of the attempts running now, to stop them when a shutdown runs out of time. */
+  private readonly attempts = new Set<AbortController>();
+  /** Ledger and realtime writes for finished jobs that are still in flight. */
+  private readonly recording = new Set<Promise<void>>();
 
   constructor(private readonly options: WorkerManagerOptions) {
     this.id = `${hostname()}:${process.pid}:${this.startedAt.getTime()}`;
@@ -106,7 +110,9 @@ export class WorkerManager {
   private startQueue(key: QueueKey, processor: Processor<QueueKey>): RunningQueue {
     const settings = this.settingsFor(key);
     const threads = new ThreadPool(settings.concurrency, this.options.threadTasksModule);
-    const worker = new Worker(queueDefinition(key).name, (job) => this.runAttempt(key, job, processor, threads), {
+    // Declaring the third parameter makes BullMQ hand us its signal (fired when the job's lock is
+    // lost or the job is cancelled), which then stops the attempt like a timeout does.
+    const worker = new Worker(queueDefinition(key).name, (job, _token, signal) => this.runAttempt(key, job, processor, threads, signal), {
       connection: this.connection,
       prefix: this.options.prefix,
       concurrency: settings.concurrency,
@@ -117,17 +123,30 @@ export class WorkerManager {
       maxStalledCount: 1,
       autorun: true,
     });
-    worker.on("completed", (job, result) => void this.onCompleted(key, job, result));
-    worker.on("failed", (job, error) => void (job && this.onFailed(key, job, error)));
+    worker.on("completed", (job, result) => this.record(this.onCompleted(key, job, result)));
+    worker.on("failed", (job, error) => job && this.record(this.onFailed(key, job, error)));
     worker.on("error", (error) => this.options.logger.error({ queue: key, err: error }, "worker error"));
     worker.on("stalled", (jobId) => this.options.logger.warn({ queue: key, jobId }, "job stalled; it will be retried"));
     return { key, worker, threads, concurrency: settings.concurrency };
   }
 
+  private record(write: Promise<void>): void {
+    this.recording.add(write);
+    void write.finally(() => this.recording.delete(write));
+  }
+
   /** One attempt of a job, bounded by the queue's timeout. */
-  private async runAttempt(key: QueueKey, job: Job, processor: Processor<QueueKey>, threads: ThreadPool): Promise<unknown> {
+  private async runAttempt(
+    key: QueueKey,
+    job: Job,
+    processor: Processor<QueueKey>,
+    threads: ThreadPool,
+    bullmqSignal?: AbortSignal,
+  ): Promise<unknown> {
     const { timeoutMs } = this.settingsFor(key);
     const controller = new AbortController();
+    bullmqSignal?.addEventListener("abort", () => controller.abort(bullmqSignal.reason ?? new Error("Job was cancelled")), { once: true });
+    this.attempts.add(controller);
     const timer = setTimeout(() => controller.abort(new JobTimeoutError(key, timeoutMs)), timeoutMs);
     const aborted = new Promise<never>((_, reject) =>
       controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true }),
@@ -135,7 +154,6 @@ export class WorkerManager {
     aborted.catch(() => {});
     const log = this.options.logger.child({ queue: key, jobId: job.id, attempt: job.attemptsMade + 1 });
     log.info("job started");
-    this.activeJobs++;
     try {
       await updateRun(
         job.id!,
@@ -152,7 +170,7 @@ export class WorkerManager {
       // CPU work in threads is terminated by the same signal.
       return await Promise.race([processor(job as never, context), aborted]);
     } finally {
-      this.activeJobs--;
+      this.attempts.delete(controller);
       clearTimeout(timer);
       if (!controller.signal.aborted) controller.abort(new Error("attempt finished"));
     }
@@ -230,7 +248,7 @@ export class WorkerManager {
       lastHeartbeat: new Date().toISOString(),
       jobsProcessed: this.jobsProcessed,
       jobsFailed: this.jobsFailed,
-      activeJobs: this.activeJobs,
+      activeJobs: this.attempts.size,
       status: this.status,
     };
   }
@@ -253,45 +271,62 @@ export class WorkerManager {
     });
   }
 
-  /** Drains every queue's worker (active jobs finish) and starts fresh ones. */
-  async restart(): Promise<void> {
-    if (this.status !== "running") return;
-    this.options.logger.info("restart requested: draining");
+  /**
+   * Drains every queue's worker (active jobs finish) and starts fresh ones. Restart and stop run
+   * one after the other on the same lifecycle chain, so a SIGTERM during a restart waits for the
+   * drain and then stops instead of restarting.
+   */
+  restart(): Promise<void> {
+    if (this.status !== "running") return this.lifecycle;
     this.status = "restarting";
-    await this.beat();
-    const keys = this.queues;
-    await this.closeWorkers(this.options.shutdownTimeoutMs);
-    for (const key of keys) this.running.set(key, this.startQueue(key, this.options.processors[key] as Processor<QueueKey>));
-    this.status = "running";
-    await this.beat();
-    this.options.logger.info({ queues: keys }, "restart complete");
+    this.lifecycle = this.lifecycle.then(async () => {
+      this.options.logger.info("restart requested: draining");
+      await this.beat();
+      const keys = this.queues;
+      await this.closeWorkers(this.options.shutdownTimeoutMs);
+      if (this.status !== "restarting") return;
+      for (const key of keys) this.running.set(key, this.startQueue(key, this.options.processors[key] as Processor<QueueKey>));
+      this.status = "running";
+      await this.beat();
+      this.options.logger.info({ queues: keys }, "restart complete");
+    });
+    return this.lifecycle;
   }
 
   private async closeWorkers(deadlineMs: number): Promise<void> {
     const queues = [...this.running.values()];
-    this.running.clear();
     let timer: NodeJS.Timeout | undefined;
-    const graceful = Promise.all(queues.map(({ worker }) => worker.close()));
-    const deadline = new Promise<"deadline">((resolve) => (timer = setTimeout(() => resolve("deadline"), deadlineMs)));
-    const outcome = await Promise.race([graceful.then(() => "drained" as const), deadline]);
+    // pause() stops fetching and waits for active jobs; close(true) after the deadline does not
+    // wait (a plain close() already in progress could not be forced any more).
+    const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), deadlineMs)));
+    const drained = await Promise.race([Promise.all(queues.map(({ worker }) => worker.pause())).then(() => true), deadline]);
     clearTimeout(timer);
-    if (outcome === "deadline") {
-      // Jobs still running are left to the stalled-job check, which hands them to another worker.
-      this.options.logger.warn({ deadlineMs }, "shutdown deadline passed; forcing close");
-      await Promise.all(queues.map(({ worker }) => worker.close(true)));
+    if (!drained) {
+      // Attempts still running are stopped; their jobs are handed to another worker as stalled.
+      this.options.logger.warn({ deadlineMs, active: this.attempts.size }, "shutdown deadline passed; stopping active jobs");
+      for (const attempt of this.attempts) attempt.abort(new Error("Worker shut down before the job finished"));
     }
+    await Promise.all(queues.map(({ worker }) => worker.close(!drained)));
+    for (const { key } of queues) this.running.delete(key);
+    // Completions are recorded in the ledger and published after BullMQ reports them; wait for
+    // those writes before the connections close.
+    await Promise.all([...this.recording]);
     await Promise.all(queues.map(({ threads }) => threads.close()));
   }
 
   /** Stops taking jobs, lets active ones finish up to the deadline, closes connections. */
-  async stop(deadlineMs = this.options.shutdownTimeoutMs): Promise<void> {
+  stop(deadlineMs = this.options.shutdownTimeoutMs): Promise<void> {
+    if (this.status === "stopping") return this.lifecycle;
     this.status = "stopping";
     clearInterval(this.heartbeatTimer);
-    await this.closeWorkers(deadlineMs);
-    await removeHeartbeat(this.connection, this.options.prefix, this.id).catch(() => {});
-    this.control?.disconnect();
-    await this.connection.quit().catch(() => this.connection.disconnect());
-    this.options.logger.info("worker stopped");
+    this.lifecycle = this.lifecycle.then(async () => {
+      await this.closeWorkers(deadlineMs);
+      await removeHeartbeat(this.connection, this.options.prefix, this.id).catch(() => {});
+      this.control?.disconnect();
+      await this.connection.quit().catch(() => this.connection.disconnect());
+      this.options.logger.info("worker stopped");
+    });
+    return this.lifecycle;
   }
 }
 

@@ -110,8 +110,43 @@ describe("shutdown and stalled jobs", () => {
     await worker.stop(10_000);
     worker = undefined;
     expect(finished).toBe(1);
-    await waitFor(async () => (await runOf(jobId))?.state === "COMPLETED");
+    // The completion is in the ledger by the time stop() returns, before connections close.
+    expect((await runOf(jobId))?.state).toBe("COMPLETED");
     expect(await queueManager().jobView("analytics", jobId)).toMatchObject({ state: "completed" });
+  });
+
+  it("a shutdown that runs out of time stops the active job, and another worker finishes it", async () => {
+    let attempts = 0;
+    worker = await startTestWorker(
+      ["analytics"],
+      {
+        analytics: async (_job, context) => {
+          attempts++;
+          if (attempts === 1) await new Promise((_, reject) => context.signal.addEventListener("abort", () => reject(context.signal.reason)));
+          return { attempts };
+        },
+      },
+      { lockDurationMs: 1_000, stalledIntervalMs: 500 },
+    );
+    const jobId = await enqueueAnalytics();
+    await waitFor(async () => (await runOf(jobId))?.state === "ACTIVE");
+    const started = Date.now();
+    await worker.stop(500);
+    worker = undefined;
+    expect(Date.now() - started).toBeLessThan(3_000);
+
+    worker = await startTestWorker(["analytics"], { analytics: async () => ({ recovered: true }) }, { stalledIntervalMs: 500 });
+    await waitFor(async () => (await runOf(jobId))?.state === "COMPLETED", 15_000);
+    expect((await runOf(jobId))?.result).toEqual({ recovered: true });
+  });
+
+  it("a stop during a restart waits for the drain and then stops", async () => {
+    worker = await startTestWorker(["analytics"], { analytics: async () => ({}) });
+    const restarting = worker.restart();
+    await worker.stop(5_000);
+    await restarting;
+    expect(worker.queues).toEqual([]);
+    worker = undefined;
   });
 
   it("a killed worker's job is recovered as stalled and completed exactly once", async () => {
