@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { ensureInstalled } from "./ensure-installed.mjs";
 
 ensureInstalled();
-const { root, runMain, checkRedis, checkPostgres, ServiceError, DEFAULT_REDIS_URL } = await import("./services.mjs");
+const { root, runMain, checkRedis, ensureDatabase, ServiceError, DEFAULT_REDIS_URL } = await import("./services.mjs");
 
 // Not test-results/: Playwright empties that folder when it starts.
 const results = join(root, "test-reports");
@@ -31,7 +31,8 @@ runMain(async () => {
   const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
   const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? "postgresql://root@127.0.0.1:5432/capliquify_test";
   await checkRedis(redisUrl);
-  await checkPostgres(testDatabaseUrl);
+  // Also proves PostgreSQL is reachable; the test set-up drops and re-creates it anyway.
+  await ensureDatabase(testDatabaseUrl);
   const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   if (!existsSync(chromium)) {
     throw new ServiceError(

@@ -34,6 +34,7 @@ runMain(async () => {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? localSecret(),
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
     NEXT_TELEMETRY_DISABLED: "1",
   };
 
@@ -66,6 +67,20 @@ runMain(async () => {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
-  await Promise.all(children.map((child) => new Promise((resolve) => child.on("exit", resolve))));
-  if (!stopping) process.exitCode = 1;
+  // If either process dies on its own, stop the other too: half an app is not up.
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((resolve) =>
+          child.on("exit", (code) => {
+            if (!stopping) {
+              console.error(`\n✖ ${child === children[0] ? "The web app" : "The worker"} exited (code ${code}); stopping.`);
+              process.exitCode = 1;
+              stop("SIGTERM");
+            }
+            resolve();
+          }),
+        ),
+    ),
+  );
 });

@@ -64,7 +64,11 @@ const COLUMNS: Record<keyof RunUpdate, { column: string; cast?: string }> = {
  * Updates a run; a run that is missing (removed by an admin) is ignored rather than failing the job.
  * Plain SQL: the worker writes the ledger at every state change of every job.
  */
-export async function updateRun(id: string, update: RunUpdate, { db = defaultDb() }: { db?: Db } = {}): Promise<void> {
+export async function updateRun(
+  id: string,
+  update: RunUpdate,
+  { db = defaultDb(), onlyIfState }: { db?: Db; onlyIfState?: JobState } = {},
+): Promise<void> {
   const sets: string[] = [];
   const values: unknown[] = [id];
   for (const [key, value] of Object.entries(update) as [keyof RunUpdate, unknown][]) {
@@ -75,7 +79,12 @@ export async function updateRun(id: string, update: RunUpdate, { db = defaultDb(
     sets.push(`"${column}" = ${cast === "timestamptz" ? `(${parameter} AT TIME ZONE 'UTC')` : parameter}`);
   }
   sets.push(`"updatedAt" = ${UTC_NOW}`);
-  await sqlPool(db).query(`UPDATE "JobRun" SET ${sets.join(", ")} WHERE "id" = $1`, values);
+  let where = `"id" = $1`;
+  if (onlyIfState) {
+    values.push(onlyIfState);
+    where += ` AND "state" = $${values.length}::"JobState"`;
+  }
+  await sqlPool(db).query(`UPDATE "JobRun" SET ${sets.join(", ")} WHERE ${where}`, values);
 }
 
 export interface RunFilter {

@@ -226,7 +226,15 @@ export class QueueManager {
     const state = await job.getState();
     if (state !== "failed") return { ok: false, code: "job-not-failed", state };
     await beforeRetry?.();
-    await job.retry("failed");
+    try {
+      // A job retried from the failed list gets its full attempt budget (and backoff) again.
+      await job.retry("failed", { resetAttemptsMade: true });
+    } catch (error) {
+      // Another caller retried it first (double click, two admins): report its current state.
+      const current = await job.getState();
+      if (current !== "failed") return { ok: false, code: "job-not-failed", state: current };
+      throw error;
+    }
     return { ok: true };
   }
 

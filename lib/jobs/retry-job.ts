@@ -18,9 +18,20 @@ export async function retryJob(
 ): Promise<RetryResult> {
   const [run, job] = await Promise.all([findRun(jobId, { db }), queues.getJob(key, jobId)]);
   if ((run && run.queue !== key) || !canAccess(principal, run, Boolean(job))) return { ok: false, code: "job-not-found" };
-  const result = await queues.retryJob(key, jobId, () =>
-    updateRun(jobId, { state: "WAITING", failedReason: null, finishedAt: null, progress: 0, progressText: null }, { db }),
-  );
+  // Only a row that still says FAILED is reopened, so a second, concurrent retry cannot set a job
+  // that is already running back to WAITING.
+  const reopen = () =>
+    updateRun(jobId, { state: "WAITING", failedReason: null, finishedAt: null, progress: 0, progressText: null }, { db, onlyIfState: "FAILED" });
+  let result: Awaited<ReturnType<QueueManager["retryJob"]>>;
+  try {
+    result = await queues.retryJob(key, jobId, reopen);
+  } catch (error) {
+    // Redis refused the retry after the ledger was reopened: put the failure back.
+    if (run) {
+      await updateRun(jobId, { state: "FAILED", failedReason: run.failedReason, finishedAt: run.finishedAt }, { db, onlyIfState: "WAITING" }).catch(() => {});
+    }
+    throw error;
+  }
   if (!result.ok) return result;
   if (principal.role === "ADMIN" && run?.ownerId !== principal.id) {
     await recordAudit({ actorId: principal.id, action: "job.retry", target: `${key}/${jobId}`, jobCount: 1 }, { db });

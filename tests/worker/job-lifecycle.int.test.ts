@@ -1,3 +1,4 @@
+import { UnrecoverableError } from "bullmq";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
@@ -72,6 +73,24 @@ describe("retries and the failed list", () => {
     const completed = await db().jobRun.findUniqueOrThrow({ where: { id: jobId } });
     expect(completed.result).toEqual({ rows: 3 });
     expect(completed.failedReason).toBeNull();
+  });
+
+  it("two simultaneous retries run the job once and leave the ledger right", async () => {
+    let runs = 0;
+    worker = await startTestWorker(["export"], {
+      export: async () => {
+        runs++;
+        if (runs === 1) throw new UnrecoverableError("bad file");
+        return { ok: true };
+      },
+    });
+    const jobId = await enqueueExport();
+    await waitFor(async () => (await db().jobRun.findUnique({ where: { id: jobId } }))?.state === "FAILED");
+    const outcomes = await Promise.all([retryJob("export", jobId, owner), retryJob("export", jobId, owner)]);
+    expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);
+    expect(outcomes.find((outcome) => !outcome.ok)).toMatchObject({ code: "job-not-failed" });
+    await waitFor(async () => (await db().jobRun.findUnique({ where: { id: jobId } }))?.state === "COMPLETED");
+    expect(runs).toBe(2);
   });
 
   it("does not retry a job that is not failed", async () => {
