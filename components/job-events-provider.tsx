@@ -79,6 +79,8 @@ export function JobEventsProvider({ allUsers = false, children }: { allUsers?: b
         }
       };
       for (const name of EVENT_NAMES) current.addEventListener(name, onEvent(name) as EventListener);
+      // The server says events were trimmed while we were away: re-read job state from the API.
+      current.addEventListener("resync", () => resync(queryClient));
     };
 
     connect();

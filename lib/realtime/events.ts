@@ -60,8 +60,17 @@ export function parseStreamEntry([id, fields]: [string, string[]]): JobEvent | n
   }
   if (!event || !payload || !(JOB_EVENT_TYPES as readonly string[]).includes(event)) return null;
   try {
-    return { ...(JSON.parse(payload) as JobEventPayload), id, event: event as JobEventType };
+    const parsed = JSON.parse(payload) as JobEventPayload;
+    if (typeof parsed?.jobId !== "string") return null;
+    return { ...parsed, id, event: event as JobEventType };
   } catch {
     return null;
   }
+}
+
+/** Orders Redis stream ids ("<ms>-<seq>"). */
+export function compareStreamIds(a: string, b: string): number {
+  const [aMs, aSeq] = a.split("-").map(Number);
+  const [bMs, bSeq] = b.split("-").map(Number);
+  return aMs !== bMs ? aMs! - bMs! : aSeq! - bSeq!;
 }

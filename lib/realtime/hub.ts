@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { env } from "../env";
 import { createRedis, sharedRedis } from "../redis";
-import { eventStreamKey, parseStreamEntry, type JobEvent } from "./events";
+import { compareStreamIds, EVENT_STREAM_MAX_LENGTH, eventStreamKey, parseStreamEntry, type JobEvent } from "./events";
 
 type Listener = (event: JobEvent) => void;
 
@@ -61,6 +61,27 @@ export class EventHub {
     }
   }
 
+  /** One failing subscriber must not keep the event from the others. */
+  private dispatch(event: JobEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // the subscriber's stream is gone; it unsubscribes itself on close
+      }
+    }
+  }
+
+  /**
+   * Whether events after `afterId` may have been trimmed from the capped stream: the oldest entry
+   * kept is newer than `afterId`, so a reconnecting browser cannot be sure it saw everything.
+   */
+  async replayGap(afterId: string): Promise<boolean> {
+    const oldest = (await this.client.xrange(this.key, "-", "+", "COUNT", 1)) as [string, string[]][];
+    const oldestId = oldest[0]?.[0];
+    return oldestId !== undefined && compareStreamIds(oldestId, afterId) > 0 && (await this.client.xlen(this.key)) >= EVENT_STREAM_MAX_LENGTH;
+  }
+
   private start(): void {
     if (this.running) return;
     this.running = true;
@@ -85,7 +106,7 @@ export class EventHub {
           for (const entry of entries) {
             lastId = entry[0];
             const event = parseStreamEntry(entry);
-            if (event) for (const listener of this.listeners) listener(event);
+            if (event) this.dispatch(event);
           }
         }
       } catch {

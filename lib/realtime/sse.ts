@@ -1,5 +1,5 @@
 import type { Principal } from "../auth/principal";
-import type { JobEvent } from "./events";
+import { compareStreamIds, type JobEvent } from "./events";
 import type { EventHub } from "./hub";
 
 export interface EventStreamOptions {
@@ -20,12 +20,6 @@ export function canSee(principal: Principal, all: boolean, event: JobEvent): boo
 export function formatSse(event: JobEvent): string {
   const { id, event: name, ownerId: _owner, ...data } = event;
   return `id: ${id}\nevent: ${name}\ndata: ${JSON.stringify({ ...data, jobId: event.jobId })}\n\n`;
-}
-
-function compareIds(a: string, b: string): number {
-  const [aMs, aSeq] = a.split("-").map(Number);
-  const [bMs, bSeq] = b.split("-").map(Number);
-  return aMs !== bMs ? aMs! - bMs! : aSeq! - bSeq!;
 }
 
 /**
@@ -54,7 +48,7 @@ export function openEventStream(options: EventStreamOptions): ReadableStream<Uin
       let buffer: JobEvent[] | null = [];
       const deliver = (event: JobEvent) => {
         if (!canSee(principal, all, event)) return;
-        if (lastSentId && compareIds(event.id, lastSentId) <= 0) return;
+        if (lastSentId && compareStreamIds(event.id, lastSentId) <= 0) return;
         lastSentId = event.id;
         send(formatSse(event));
       };
@@ -78,6 +72,8 @@ export function openEventStream(options: EventStreamOptions): ReadableStream<Uin
       send(`retry: 3000\n: connected\n\n`);
       if (options.lastEventId) {
         try {
+          // Older events may have been trimmed: tell the browser to re-read its jobs' state.
+          if (await hub.replayGap(options.lastEventId)) send(`event: resync\ndata: {"reason":"events were missed while disconnected"}\n\n`);
           for (const event of await hub.replay(options.lastEventId)) deliver(event);
         } catch {
           send(`: replay unavailable\n\n`);

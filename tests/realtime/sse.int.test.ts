@@ -12,7 +12,7 @@ vi.hoisted(() => {
 import * as sseRoute from "@/app/api/v1/sse/route";
 import type { Principal } from "@/lib/auth/principal";
 import { env } from "@/lib/env";
-import { eventStreamKey, publishJobEvent, type JobEvent, type JobEventPayload, type JobEventType } from "@/lib/realtime/events";
+import { EVENT_STREAM_MAX_LENGTH, eventStreamKey, publishJobEvent, type JobEvent, type JobEventPayload, type JobEventType } from "@/lib/realtime/events";
 import { eventHub, type EventHub } from "@/lib/realtime/hub";
 import { openEventStream } from "@/lib/realtime/sse";
 import { createRedis } from "@/lib/redis";
@@ -248,6 +248,7 @@ describe("reconnecting with Last-Event-ID", () => {
         return replayed;
       },
       ready: () => (hub as unknown as { ready?: () => Promise<void> }).ready?.() ?? Promise.resolve(),
+      replayGap: async () => false,
     } as unknown as EventHub;
 
     const abort = new AbortController();
@@ -290,4 +291,26 @@ describe("Redis connections", () => {
     expect(eventHub().subscriberCount).toBe(0);
     expect(await ownConnections()).toBe(baseline);
   });
+});
+
+// Last: it fills the stream to its cap.
+describe("a stream trimmed while the browser was away", () => {
+  it("tells the browser to re-read its jobs when the events it missed were trimmed away", async () => {
+    const first = await publish("job:complete", alice.id);
+    // Push the stream past its cap so the first event is trimmed.
+    const pipeline = redis.pipeline();
+    for (let index = 0; index < EVENT_STREAM_MAX_LENGTH + 500; index++) {
+      pipeline.xadd(eventStreamKey(prefix), "MAXLEN", "~", EVENT_STREAM_MAX_LENGTH, "*", "event", "job:progress", "payload", "{}");
+    }
+    await pipeline.exec();
+    const s = await connected({ apiKey: alice.apiKey, lastEventId: first.id });
+    await s.until((opened) => opened.frames.some((frame) => frame.event === "resync"));
+
+    const recent = (await redis.xrevrange(eventStreamKey(prefix), "+", "-", "COUNT", 1)) as [string, string[]][];
+    const upToDate = await connected({ apiKey: alice.apiKey, lastEventId: recent[0]![0] });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(upToDate.frames.some((frame) => frame.event === "resync")).toBe(false);
+    await redis.del(eventStreamKey(prefix));
+  });
+
 });
