@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
-import { PrismaPg } from "@prisma/adapter-pg";
 import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
 import pino from "pino";
-import { disconnectDb, type Db } from "../lib/db";
+import { createDb, disconnectDb, type Db } from "../lib/db";
 import { PrismaClient } from "../lib/generated/prisma/client";
 import type { QueueManager } from "../lib/jobs/queue-manager";
 import { createRedis } from "../lib/redis";
@@ -101,10 +100,7 @@ export async function runProfile(products: readonly SeededProduct[], owner: Owne
 
   const sql = new Map<string, { count: number; ms: number }>();
   let counting = false;
-  const db = new PrismaClient({
-    adapter: new PrismaPg({ connectionString: config.databaseUrl, connectionTimeoutMillis: 3_000 }),
-    log: [{ emit: "event", level: "query" }],
-  });
+  const db = createDb(config.databaseUrl, { log: [{ emit: "event", level: "query" }] }) as unknown as PrismaClient<"query">;
   db.$on("query", (event) => {
     if (!counting) return;
     const entry = sql.get(sqlLabel(event.query)) ?? { count: 0, ms: 0 };

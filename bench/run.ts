@@ -202,7 +202,7 @@ function printProfile(profile: Profile, queries: HotPathRow[]): void {
   console.log(
     `CPU per job over the run: worker ${fixed(cpu.groups["worker (in-process)"]! / profile.jobs, 1)} ms, postgres ${fixed(cpu.groups.postgres! / profile.jobs, 1)} ms, redis ${fixed(cpu.groups.redis! / profile.jobs, 1)} ms (machine busy ${percent(cpu.machineBusy)}).`,
   );
-  console.log("\nSQL statements per job (worker side, completion's ledger update included; mean ms = Prisma's own timing of the statement):\n");
+  console.log("\nSQL statements per job that still go through Prisma (worker side; mean ms = Prisma's own timing). The hot path (ledger, sales, forecast save) uses pg directly and is not logged here:\n");
   console.log(table(["statement", "per job", "mean ms"], profile.sql.map((row) => [row.name, fixed(row.perJob, 2), fixed(row.meanMs, 2)])));
   console.log("\nRedis commands per job (worker's main connection; the blocking fetch connection is not counted):\n");
   console.log(table(["command", "per job"], profile.redis.map((row) => [row.name, fixed(row.perJob, 2)])));

@@ -1,6 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { PrismaClient } from "./generated/prisma/client";
+import { PrismaClient, type Prisma } from "./generated/prisma/client";
 import { env } from "./env";
 
 export type Db = PrismaClient;
@@ -13,10 +13,11 @@ export type Db = PrismaClient;
  */
 const pools = new WeakMap<PrismaClient, pg.Pool>();
 
-export function createDb(url = env().DATABASE_URL): PrismaClient {
+/** @param options - Prisma client options besides the adapter (e.g. query logging in benchmarks). */
+export function createDb(url = env().DATABASE_URL, options: Pick<Prisma.PrismaClientOptions, "log"> = {}): PrismaClient {
   const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 3_000 });
   pool.on("error", () => {});
-  const client = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const client = new PrismaClient({ ...options, adapter: new PrismaPg(pool) });
   pools.set(client, pool);
   return client;
 }
