@@ -3,10 +3,11 @@ import { formatDuration, formatInteger } from "../format";
 import { Badge, type BadgeTone } from "../ui/badge";
 import { cx } from "../ui/cx";
 
+// `waiting` already includes the jobs waiting in priority order (every job has a priority).
 const COUNTS = [
   { key: "waiting", label: "Waiting" },
   { key: "active", label: "Active" },
-  { key: "prioritized", label: "Prioritized" },
+  { key: "total", label: "Total" },
   { key: "delayed", label: "Delayed" },
   { key: "completed", label: "Completed" },
   { key: "failed", label: "Failed" },
@@ -15,8 +16,7 @@ const COUNTS = [
 /** One queue's counts and settings; "no worker" flags jobs that nothing will pick up. */
 export function QueueCard({ queue }: { queue: QueueOverview }) {
   const headingId = `queue-${queue.key}-title`;
-  const pending = queue.waiting + queue.prioritized;
-  const noWorker = pending > 0 && queue.workers === 0;
+  const noWorker = queue.waiting > 0 && queue.workers === 0;
   const status: { label: string; tone: BadgeTone } =
     queue.workers === 0 ? { label: "Offline", tone: "neutral" } : queue.active > 0 ? { label: "Processing", tone: "info" } : { label: "Ready", tone: "success" };
   return (

@@ -49,7 +49,7 @@ export function QueueDashboard() {
 
       {totals ? (
         <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4" aria-label="Totals across all queues">
-          <Total label="Waiting" value={totals.waiting + totals.prioritized} />
+          <Total label="Waiting" value={totals.waiting} />
           <Total label="Active" value={totals.active} />
           <Total label="Delayed" value={totals.delayed} />
           <Total label="Failed" value={totals.failed} tone={totals.failed > 0 ? "danger" : undefined} />
@@ -77,12 +77,11 @@ function sumCounts(list: QueueOverview[]) {
   return list.reduce(
     (sum, queue) => ({
       waiting: sum.waiting + queue.waiting,
-      prioritized: sum.prioritized + queue.prioritized,
       active: sum.active + queue.active,
       delayed: sum.delayed + queue.delayed,
       failed: sum.failed + queue.failed,
     }),
-    { waiting: 0, prioritized: 0, active: 0, delayed: 0, failed: 0 },
+    { waiting: 0, active: 0, delayed: 0, failed: 0 },
   );
 }
 

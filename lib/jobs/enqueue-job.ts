@@ -16,7 +16,7 @@ export interface EnqueueRequest {
 }
 
 export type EnqueueResult =
-  | { ok: true; jobId: string; queue: QueueKey; name: string; state: "waiting" | "delayed" | "prioritized" }
+  | { ok: true; jobId: string; queue: QueueKey; name: string; state: "waiting" | "delayed" }
   | { ok: false; code: "forbidden"; message: string }
   | { ok: false; code: "invalid-payload"; issues: z.core.$ZodIssue[] };
 
@@ -66,6 +66,6 @@ export async function enqueueJob(
     jobId,
     queue: request.queue,
     name: request.name,
-    state: delayed ? "delayed" : request.priority !== undefined ? "prioritized" : "waiting",
+    state: delayed ? "delayed" : "waiting",
   };
 }

@@ -19,7 +19,7 @@ export interface NewRun {
 }
 
 export async function createRun(run: NewRun, { db = defaultDb() }: { db?: Db } = {}): Promise<void> {
-  const state: JobState = run.delayed ? "DELAYED" : run.priority !== undefined ? "PRIORITIZED" : "WAITING";
+  const state: JobState = run.delayed ? "DELAYED" : "WAITING";
   await sqlPool(db).query(
     `INSERT INTO "JobRun" ("id", "queue", "name", "ownerId", "businessKey", "data", "priority", "state", "createdAt", "updatedAt")
      VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::"JobState", ${UTC_NOW}, ${UTC_NOW})`,

@@ -127,8 +127,9 @@ export class QueueManager {
   }
 
   async addJob(key: QueueKey, name: string, data: unknown, options: AddJobOptions): Promise<Job> {
-    const jobOptions: JobsOptions = { jobId: options.jobId };
-    if (options.priority !== undefined) jobOptions.priority = clampPriority(options.priority);
+    // Every job gets a priority: BullMQ runs jobs without one before all prioritized jobs, which
+    // would put an unprioritized job ahead of one sent with priority 1 (high).
+    const jobOptions: JobsOptions = { jobId: options.jobId, priority: clampPriority(options.priority ?? PRIORITY.default) };
     if (options.delay !== undefined && options.delay > 0) jobOptions.delay = options.delay;
     return this.queue(key).add(name, data, jobOptions);
   }
@@ -140,7 +141,7 @@ export class QueueManager {
   async jobView(key: QueueKey, jobId: string): Promise<JobView | undefined> {
     const job = await this.getJob(key, jobId);
     if (!job) return undefined;
-    const state = (await job.getState()) as JobStateName;
+    const state = userState(await job.getState());
     const progress = readProgress(job.progress);
     return {
       id: job.id!,
@@ -168,12 +169,14 @@ export class QueueManager {
       queue.getJobCounts("waiting", "active", "completed", "failed", "delayed", "prioritized"),
       queue.isPaused(),
     ]);
-    const waiting = counts.waiting ?? 0;
+    // `waiting` counts every job ready to run; `prioritized` is how many of those wait in priority
+    // order (all jobs added through this manager do).
+    const prioritized = counts.prioritized ?? 0;
+    const waiting = (counts.waiting ?? 0) + prioritized;
     const active = counts.active ?? 0;
     const completed = counts.completed ?? 0;
     const failed = counts.failed ?? 0;
     const delayed = counts.delayed ?? 0;
-    const prioritized = counts.prioritized ?? 0;
     return {
       queueName: queue.name,
       key,
@@ -184,7 +187,7 @@ export class QueueManager {
       delayed,
       prioritized,
       isPaused,
-      total: waiting + active + completed + failed + delayed + prioritized,
+      total: waiting + active + completed + failed + delayed,
     };
   }
 
@@ -223,7 +226,7 @@ export class QueueManager {
   ): Promise<{ ok: true } | { ok: false; code: "job-not-found" } | { ok: false; code: "job-not-failed"; state: string }> {
     const job = await this.getJob(key, jobId);
     if (!job) return { ok: false, code: "job-not-found" };
-    const state = await job.getState();
+    const state = userState(await job.getState());
     if (state !== "failed") return { ok: false, code: "job-not-failed", state };
     await beforeRetry?.();
     try {
@@ -231,7 +234,7 @@ export class QueueManager {
       await job.retry("failed", { resetAttemptsMade: true });
     } catch (error) {
       // Another caller retried it first (double click, two admins): report its current state.
-      const current = await job.getState();
+      const current = userState(await job.getState());
       if (current !== "failed") return { ok: false, code: "job-not-failed", state: current };
       throw error;
     }
@@ -248,7 +251,11 @@ export class QueueManager {
 
   /** Removes up to `limit` jobs in `type` older than `graceMs`; returns the removed ids. */
   async clean(key: QueueKey, graceMs: number, limit: number, type: CleanableState): Promise<string[]> {
-    return this.queue(key).clean(graceMs, limit, type);
+    const queue = this.queue(key);
+    const removed = await queue.clean(graceMs, limit, type);
+    // "wait" means every waiting job, and waiting jobs live in the prioritized set (see addJob).
+    if (type === "wait" && removed.length < limit) removed.push(...(await queue.clean(graceMs, limit - removed.length, "prioritized")));
+    return removed;
   }
 
   async close(): Promise<void> {
@@ -256,6 +263,11 @@ export class QueueManager {
     this.queues.clear();
     await Promise.all(queues.map((queue) => queue.close()));
   }
+}
+
+/** Every job waits in BullMQ's prioritized set (see addJob); to a user it is simply waiting. */
+export function userState(state: string): JobStateName {
+  return (state === "prioritized" ? "waiting" : state) as JobStateName;
 }
 
 export function clampPriority(priority: number): number {

@@ -74,12 +74,14 @@ describe("adding jobs", () => {
     expect(await db().jobRun.findUnique({ where: { id: job.jobId } })).toMatchObject({ queue: "import", state: "WAITING", ownerId: planner.id, businessKey: "u-1" });
   });
 
-  it("priority shows in the job status and the ledger", async () => {
+  it("priority shows in the job status and the ledger; without one it is 5", async () => {
     const job = await add(planner, "optimization", { priority: 3 });
-    expect(job.state).toBe("prioritized");
+    expect(job.state).toBe("waiting");
     const { json } = await status(planner, "optimization", job.jobId);
-    expect(json).toMatchObject({ state: "prioritized", priority: 3 });
-    expect(await db().jobRun.findUnique({ where: { id: job.jobId } })).toMatchObject({ state: "PRIORITIZED", priority: 3 });
+    expect(json).toMatchObject({ state: "waiting", priority: 3 });
+    expect(await db().jobRun.findUnique({ where: { id: job.jobId } })).toMatchObject({ state: "WAITING", priority: 3 });
+    const plain = await add(planner, "optimization");
+    expect((await status(planner, "optimization", plain.jobId)).json).toMatchObject({ state: "waiting", priority: 5 });
   });
 
   it("delay shows in the job status and the ledger", async () => {
@@ -96,15 +98,16 @@ describe("adding jobs", () => {
     await add(planner, "export", { priority: 1 });
     await add(planner, "export", { delay: 60_000 });
     await add(planner, "export", { delay: 60_000, priority: 2 });
+    // Every waiting job waits in priority order, so all three waiting ones count as prioritized.
     expect(await statsOf("export")).toEqual({
       queueName: "export-queue",
       key: "export",
-      waiting: 2,
+      waiting: 3,
       active: 0,
       completed: 0,
       failed: 0,
       delayed: 2,
-      prioritized: 1,
+      prioritized: 3,
       isPaused: false,
       total: 5,
     });
@@ -116,7 +119,7 @@ describe("adding jobs", () => {
     expect(Object.keys(byKey)).toEqual(["forecast", "optimization", "sync", "import", "export", "notification", "analytics"]);
     expect(byKey.forecast).toMatchObject({ queueName: "forecast-queue", concurrency: 3, timeoutMs: 300_000, workers: 0 });
     expect(byKey.notification).toMatchObject({ concurrency: 5, timeoutMs: 30_000, rateLimit: { max: 50, durationMs: 1000 } });
-    expect(byKey.export).toMatchObject({ waiting: 2, delayed: 2, prioritized: 1 });
+    expect(byKey.export).toMatchObject({ waiting: 3, delayed: 2, prioritized: 3 });
   });
 });
 

@@ -123,16 +123,19 @@ describe("recent runs", () => {
 });
 
 describe("ordering and queue control", () => {
-  it("processes higher priority (lower number) first", async () => {
+  it("processes higher priority (lower number) first; a job without one counts as priority 5", async () => {
     await queueManager().pause("export");
     const low = await enqueueExport({ priority: 10, name: "low" });
+    const normal = await enqueueExport({ name: "no priority" });
     const high = await enqueueExport({ priority: 1, name: "high" });
-    const middle = await enqueueExport({ priority: 5, name: "middle" });
+    const middle = await enqueueExport({ priority: 4, name: "middle" });
+    expect(await queueManager().stats("export")).toMatchObject({ waiting: 4, prioritized: 4, total: 4 });
+    expect((await queueManager().jobView("export", normal))?.state).toBe("waiting");
     const order: string[] = [];
     worker = await startTestWorker(["export"], { export: async (job) => (order.push(job.id!), {}) }, { settings: { export: { concurrency: 1 } } });
     await queueManager().resume("export");
-    await waitFor(() => order.length === 3);
-    expect(order).toEqual([high, middle, low]);
+    await waitFor(() => order.length === 4);
+    expect(order).toEqual([high, middle, normal, low]);
   });
 
   it("a paused queue holds its jobs until resumed", async () => {
