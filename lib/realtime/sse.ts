@@ -12,6 +12,9 @@ export interface EventStreamOptions {
   signal: AbortSignal;
 }
 
+/** Chunks a stream may hold for a client that is not reading before it is closed. */
+const MAX_QUEUED_CHUNKS = 5_000;
+
 export function canSee(principal: Principal, all: boolean, event: JobEvent): boolean {
   if (all && principal.role === "ADMIN") return true;
   return event.ownerId === principal.id;
@@ -40,7 +43,11 @@ export function openEventStream(options: EventStreamOptions): ReadableStream<Uin
       }
       let closed = false;
       const send = (chunk: string) => {
-        if (!closed) controller.enqueue(encoder.encode(chunk));
+        if (closed) return;
+        // A client that stopped reading (half-open connection, frozen tab) would buffer events
+        // without limit; drop it, and it catches up through Last-Event-ID when it comes back.
+        if ((controller.desiredSize ?? 0) < -MAX_QUEUED_CHUNKS) return cleanup();
+        controller.enqueue(encoder.encode(chunk));
       };
       // Live events are buffered until the replay has been sent, so nothing is lost or reordered
       // in the gap between reading the history and joining the live tail.

@@ -75,7 +75,11 @@ export class ThreadPool<Tasks extends TaskMap = typeof import("./tasks").threadT
         return slot;
       }
       await new Promise<void>((resolve) => this.waiters.push(resolve));
-      signal?.throwIfAborted();
+      if (signal?.aborted) {
+        // Pass the wake-up on: a slot is free and another waiter may be sleeping.
+        this.waiters.shift()?.();
+        signal.throwIfAborted();
+      }
     }
   }
 
@@ -127,6 +131,8 @@ export class ThreadPool<Tasks extends TaskMap = typeof import("./tasks").threadT
   async close(): Promise<void> {
     this.closed = true;
     for (const resolve of this.waiters.splice(0)) resolve();
-    await Promise.all(this.slots.splice(0).map((slot) => slot.thread.terminate()));
+    const slots = this.slots.splice(0);
+    for (const slot of slots) slot.pending?.reject(new Error("Thread pool is closed"));
+    await Promise.all(slots.map((slot) => slot.thread.terminate()));
   }
 }
