@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { Queue } from "bullmq";
 import { queueDefinition } from "../lib/jobs/catalog";
-import { queueSettings } from "../lib/jobs/settings";
+import { defaultJobOptions } from "../lib/jobs/queue-manager";
 import { createRedis } from "../lib/redis";
 
 /**
@@ -14,17 +14,11 @@ import { createRedis } from "../lib/redis";
  */
 const port = Number(process.env.CEILING_PORT ?? 3401);
 const prefix = process.env.CEILING_PREFIX ?? "{capliquify-bench}:ceiling";
-const settings = queueSettings("forecast");
 
 const queue = new Queue(queueDefinition("forecast").name, {
   connection: createRedis("producer", process.env.REDIS_URL),
   prefix,
-  defaultJobOptions: {
-    attempts: settings.attempts,
-    backoff: settings.backoff,
-    removeOnComplete: { age: Math.round(settings.keepCompletedMs / 1000) },
-    removeOnFail: { age: Math.round(settings.keepFailedMs / 1000) },
-  },
+  defaultJobOptions: defaultJobOptions("forecast"),
 });
 queue.on("error", () => {});
 await queue.waitUntilReady();

@@ -2,6 +2,7 @@ import { randomUUID, createHash } from "node:crypto";
 import pg from "pg";
 import { authenticateApiKey } from "../lib/auth/api-keys";
 import { createDb, disconnectDb, type Db } from "../lib/db";
+import { forecastRecord } from "../lib/forecasts/forecast-store";
 import { PrismaClient } from "../lib/generated/prisma/client";
 import { forecast, preprocess } from "../lib/forecasting";
 import { dailySeries, forecastDates } from "../lib/forecasting/daily-series";
@@ -144,33 +145,8 @@ async function sampleForecast(db: Db, productId: string) {
   const models = [...FORECAST_MODELS];
   const result = forecast(preprocess(history.values).values, { horizon: config.horizon, models });
   const dates = forecastDates(history.end, config.horizon);
-  return {
-    forecast: (jobId: string) => ({
-      jobId,
-      productId,
-      horizon: config.horizon,
-      models,
-      seasonLength: result.seasonLength,
-      ensembleMape: result.ensembleMape,
-      baselineMape: result.seasonalNaiveMape,
-      historyStart: history.start,
-      historyEnd: history.end,
-    }),
-    points: result.predictions.map((value, index) => ({
-      date: dates[index]!,
-      value,
-      lower: result.lower[index] ?? null,
-      upper: result.upper[index] ?? null,
-    })),
-    models: result.models.map((model) => ({
-      model: model.key,
-      method: model.method,
-      mape: model.mape,
-      weight: model.weight,
-      params: model.params,
-      predictions: model.predictions,
-    })),
-  };
+  const { jobId: _jobId, points, modelResults, ...row } = forecastRecord({ jobId: "", productId, horizon: config.horizon, models, history, dates, result });
+  return { forecast: (jobId: string) => ({ ...row, jobId }), points, models: modelResults };
 }
 
 export async function measureHotPath(apiKey: string, productId: string, calls = 300): Promise<HotPathRow[]> {

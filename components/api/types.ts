@@ -4,6 +4,7 @@
  */
 import type { getForecast } from "@/lib/forecasts/forecast-queries";
 import type { QueueKey } from "@/lib/jobs/catalog";
+import type { JobEventPayload } from "@/lib/realtime/events";
 import type { JobStatus } from "@/lib/jobs/job-status";
 import type { QueueOverview } from "@/lib/jobs/queue-overview";
 import type { ProductSummary, getProductWithHistory } from "@/lib/products/product-queries";
@@ -41,17 +42,8 @@ export interface LaunchForecastResponse {
   productId: string;
 }
 
-export interface JobEventData {
-  jobId: string;
-  type: QueueKey;
-  name: string;
-  progress: number;
-  message: string;
-  result?: unknown;
-  failedReason?: string;
-  attemptsMade?: number;
-  timestamp: number;
-}
+/** What an SSE frame carries: the published payload without the owner. */
+export type JobEventData = Omit<JobEventPayload, "ownerId">;
 
 export type JobEventName = "job:progress" | "job:complete" | "job:failed";
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db";
 import { inTransaction, sqlPool } from "../db";
+import type { ForecastResult } from "../forecasting";
 
 /**
  * The forecast worker's reads and writes, in plain SQL: they run once per forecast job, and
@@ -25,10 +26,48 @@ export interface NewForecast {
   historyStart: Date;
   historyEnd: Date;
   points: { date: Date; value: number; lower: number | null; upper: number | null }[];
-  modelResults: { model: string; method: string; mape: number | null; weight: number; params: unknown; predictions: number[] }[];
+  modelResults: { model: string; method: string; mape: number | null; weight: number; params: Record<string, number>; predictions: number[] }[];
 }
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
+
+/** The rows to save for a forecast result, as the worker stores them. */
+export function forecastRecord(input: {
+  jobId: string;
+  productId: string;
+  horizon: number;
+  models: string[];
+  history: { start: Date; end: Date };
+  dates: Date[];
+  result: ForecastResult;
+}): NewForecast {
+  const { result } = input;
+  return {
+    jobId: input.jobId,
+    productId: input.productId,
+    horizon: input.horizon,
+    models: input.models,
+    seasonLength: result.seasonLength,
+    ensembleMape: result.ensembleMape,
+    baselineMape: result.seasonalNaiveMape,
+    historyStart: input.history.start,
+    historyEnd: input.history.end,
+    points: result.predictions.map((value, index) => ({
+      date: input.dates[index]!,
+      value,
+      lower: result.lower[index] ?? null,
+      upper: result.upper[index] ?? null,
+    })),
+    modelResults: result.models.map((model) => ({
+      model: model.key,
+      method: model.method,
+      mape: model.mape,
+      weight: model.weight,
+      params: model.params,
+      predictions: model.predictions,
+    })),
+  };
+}
 
 /**
  * Saves a forecast keyed by its job: a re-run replaces the job's earlier forecast. The signal is

@@ -104,16 +104,10 @@ export class QueueManager {
   queue(key: QueueKey): Queue {
     let queue = this.queues.get(key);
     if (!queue) {
-      const settings = queueSettings(key);
       queue = new Queue(queueDefinition(key).name, {
         connection: this.connection,
         prefix: this.prefix,
-        defaultJobOptions: {
-          attempts: settings.attempts,
-          backoff: settings.backoff,
-          removeOnComplete: { age: Math.round(settings.keepCompletedMs / 1000) },
-          removeOnFail: { age: Math.round(settings.keepFailedMs / 1000) },
-        },
+        defaultJobOptions: defaultJobOptions(key),
       });
       queue.on("error", () => {});
       this.queues.set(key, queue);
@@ -263,6 +257,17 @@ export class QueueManager {
     this.queues.clear();
     await Promise.all(queues.map((queue) => queue.close()));
   }
+}
+
+/** Attempts, backoff and retention of a queue's jobs, from the catalogue. */
+export function defaultJobOptions(key: QueueKey): JobsOptions {
+  const settings = queueSettings(key);
+  return {
+    attempts: settings.attempts,
+    backoff: settings.backoff,
+    removeOnComplete: { age: Math.round(settings.keepCompletedMs / 1000) },
+    removeOnFail: { age: Math.round(settings.keepFailedMs / 1000) },
+  };
 }
 
 /** Every job waits in BullMQ's prioritized set (see addJob); to a user it is simply waiting. */

@@ -2,7 +2,7 @@ import { UnrecoverableError } from "bullmq";
 import { FORECAST_MODELS } from "../../lib/jobs/catalog";
 import { MIN_HISTORY, preprocess, type ModelKey } from "../../lib/forecasting";
 import { dailySeries, forecastDates } from "../../lib/forecasting/daily-series";
-import { loadDailySales, saveForecast } from "../../lib/forecasts/forecast-store";
+import { forecastRecord, loadDailySales, saveForecast } from "../../lib/forecasts/forecast-store";
 import type { Processor } from "../job-context";
 
 /** Loads a product's daily sales, runs the models in a task thread, saves the forecast. */
@@ -40,31 +40,7 @@ export const forecastProcessor: Processor<"forecast"> = async (job, context) => 
   await context.progress(90, "Saving results");
   const forecastId = await saveForecast(
     context.db,
-    {
-      jobId: job.id!,
-      productId,
-      horizon,
-      models,
-      seasonLength: result.seasonLength,
-      ensembleMape: result.ensembleMape,
-      baselineMape: result.seasonalNaiveMape,
-      historyStart: history.start,
-      historyEnd: history.end,
-      points: predictions.map((point, index) => ({
-        date: point.date,
-        value: point.value,
-        lower: result.lower[index] ?? null,
-        upper: result.upper[index] ?? null,
-      })),
-      modelResults: result.models.map((model) => ({
-        model: model.key,
-        method: model.method,
-        mape: model.mape,
-        weight: model.weight,
-        params: model.params,
-        predictions: model.predictions,
-      })),
-    },
+    forecastRecord({ jobId: job.id!, productId, horizon, models, history, dates, result }),
     context.signal,
   );
 
