@@ -1,6 +1,6 @@
 import { decode } from "next-auth/jwt";
 import type { Db } from "../db";
-import { db as defaultDb } from "../db";
+import { db as defaultDb, sqlPool } from "../db";
 import { env } from "../env";
 import type { Role } from "../jobs/catalog";
 import { authenticateApiKey } from "./api-keys";
@@ -50,10 +50,27 @@ export async function authenticate(request: Request, { db = defaultDb() }: { db?
   if (!token) return { ok: false, reason: "missing" };
   const claims = await decode({ token, secret: env().NEXTAUTH_SECRET }).catch(() => null);
   if (!claims?.sub || (claims.role !== "ADMIN" && claims.role !== "PLANNER")) return { ok: false, reason: "invalid" };
-  return {
-    ok: true,
-    principal: { id: claims.sub, email: claims.email ?? "", name: claims.name ?? "", role: claims.role, via: "session" },
-  };
+  // The session lasts hours; the account behind it is read again (cached briefly), so a deleted
+  // user is signed out and a changed role applies within seconds rather than at expiry.
+  const user = await sessionUser(claims.sub, db);
+  if (!user) return { ok: false, reason: "invalid" };
+  return { ok: true, principal: { ...user, via: "session" } };
+}
+
+const SESSION_USER_TTL_MS = 10_000;
+const sessionUsers = new Map<string, { user: Omit<Principal, "via"> | null; expires: number }>();
+
+async function sessionUser(id: string, db: Db): Promise<Omit<Principal, "via"> | null> {
+  const cached = sessionUsers.get(id);
+  if (cached && cached.expires > Date.now()) return cached.user;
+  const { rows } = await sqlPool(db).query<Omit<Principal, "via">>(
+    `SELECT "id", "email", "name", "role" FROM "User" WHERE "id" = $1`,
+    [id],
+  );
+  const user = rows[0] ?? null;
+  if (sessionUsers.size > 10_000) sessionUsers.clear();
+  sessionUsers.set(id, { user, expires: Date.now() + SESSION_USER_TTL_MS });
+  return user;
 }
 
 /**
