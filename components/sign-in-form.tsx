@@ -6,18 +6,16 @@ import { Alert } from "./ui/alert";
 import { Button } from "./ui/button";
 import { Card } from "./ui/card";
 import { Label, TextInput } from "./ui/field";
+import type { DemoAccount } from "@/lib/demo/demo-users";
 
-/** The seeded demo users; this is a demo product, so the hint is shown in every build. */
-const DEMO_ACCOUNTS = [
-  { role: "Planner", email: "planner@capliquify.test", password: "planner-demo-123" },
-  { role: "Admin", email: "admin@capliquify.test", password: "admin-demo-123" },
-] as const;
+const ROLE_LABEL = { ADMIN: "Admin", PLANNER: "Planner" } as const;
 
 function isCsrfRejection(url: string | null | undefined): boolean {
   return Boolean(url && /[?&]csrf=true\b/.test(url));
 }
 
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+/** @param demoAccounts - seeded demo sign-ins that exist in this database; none hides the hint. */
+export function SignInForm({ callbackUrl, demoAccounts }: { callbackUrl: string; demoAccounts: readonly DemoAccount[] }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -103,40 +101,42 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           </Button>
         </form>
       </Card>
-      <section aria-labelledby="demo-accounts" className="rounded-lg border border-dashed border-slate-300 px-4 py-3 text-sm dark:border-slate-700">
-        <h2 id="demo-accounts" className="font-medium text-slate-900 dark:text-slate-100">
-          Demo accounts
-        </h2>
-        <ul className="mt-2 space-y-3">
-          {DEMO_ACCOUNTS.map((account) => (
-            <li key={account.email} className="flex items-center justify-between gap-3">
-              <dl className="min-w-0 text-slate-600 dark:text-slate-400">
-                <dt className="font-medium text-slate-800 dark:text-slate-200">{account.role}</dt>
-                <dd className="font-mono text-xs">
-                  <span className="sr-only">Email </span>
-                  {account.email}
-                </dd>
-                <dd className="font-mono text-xs">
-                  <span className="sr-only">Password </span>
-                  {account.password}
-                </dd>
-              </dl>
-              <Button
-                variant="secondary"
-                size="sm"
-                aria-label={`Fill in the ${account.role.toLowerCase()} demo account`}
-                onClick={() => {
-                  setEmail(account.email);
-                  setPassword(account.password);
-                  setError(null);
-                }}
-              >
-                Use
-              </Button>
-            </li>
-          ))}
-        </ul>
-      </section>
+      {demoAccounts.length > 0 ? (
+        <section aria-labelledby="demo-accounts" className="rounded-lg border border-dashed border-slate-300 px-4 py-3 text-sm dark:border-slate-700">
+          <h2 id="demo-accounts" className="font-medium text-slate-900 dark:text-slate-100">
+            Demo accounts
+          </h2>
+          <ul className="mt-2 space-y-3">
+            {demoAccounts.map((account) => (
+              <li key={account.email} className="flex items-center justify-between gap-3">
+                <dl className="min-w-0 text-slate-600 dark:text-slate-400">
+                  <dt className="font-medium text-slate-800 dark:text-slate-200">{ROLE_LABEL[account.role]}</dt>
+                  <dd className="font-mono text-xs">
+                    <span className="sr-only">Email </span>
+                    {account.email}
+                  </dd>
+                  <dd className="font-mono text-xs">
+                    <span className="sr-only">Password </span>
+                    {account.password}
+                  </dd>
+                </dl>
+                <Button
+                  variant="secondary"
+                  size="sm"
+                  aria-label={`Fill in the ${ROLE_LABEL[account.role].toLowerCase()} demo account`}
+                  onClick={() => {
+                    setEmail(account.email);
+                    setPassword(account.password);
+                    setError(null);
+                  }}
+                >
+                  Use
+                </Button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </div>
   );
 }

@@ -53,7 +53,7 @@ runMain(async () => {
     spawn(process.execPath, ["--import", "tsx", join(root, "worker/main.ts")], { cwd: root, env, stdio: "inherit" }),
   ];
   const { tsImport } = await import("tsx/esm/api");
-  const { DEMO_USERS } = await tsImport("../lib/demo/seed-demo-data.ts", import.meta.url);
+  const { DEMO_USERS } = await tsImport("../lib/demo/demo-users.ts", import.meta.url);
   console.log(`\n✔ CapLiquify is starting at http://localhost:${port}`);
   console.log("  Demo sign-ins:");
   for (const user of DEMO_USERS) console.log(`    ${user.role.padEnd(8)} ${user.email} / ${user.password}`);

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/sign-in-form";
 import { currentUser, safeCallbackUrl } from "@/lib/auth/session";
+import { seededDemoAccounts } from "@/lib/demo/demo-users";
 
 // Per-user pages: never prerendered at build time (that would also need the auth secret then).
 export const dynamic = "force-dynamic";
@@ -23,7 +24,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <h1 className="mt-4 text-2xl font-semibold tracking-tight text-slate-900 dark:text-white">Sign in to CapLiquify</h1>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">Demand forecasts and planning jobs</p>
         </div>
-        <SignInForm callbackUrl={callbackUrl} />
+        <SignInForm callbackUrl={callbackUrl} demoAccounts={await seededDemoAccounts()} />
       </div>
     </main>
   );

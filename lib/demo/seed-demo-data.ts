@@ -1,11 +1,10 @@
 import type { Db } from "../db";
 import { hashPassword } from "../auth/passwords";
+import { DEMO_USERS } from "./demo-users";
 import { demoProducts, generateDailySales } from "./sales-generator";
 
-export const DEMO_USERS = [
-  { email: "admin@capliquify.test", name: "Ada Admin", role: "ADMIN", password: "admin-demo-123" },
-  { email: "planner@capliquify.test", name: "Pat Planner", role: "PLANNER", password: "planner-demo-123" },
-] as const;
+export { DEMO_USERS };
+
 
 export const HISTORY_DAYS = 730;
 
