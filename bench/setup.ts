@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
+import { deleteKeysByPrefix } from "../lib/redis";
 import pg from "pg";
 import { createApiKey } from "../lib/auth/api-keys";
 import type { Db } from "../lib/db";
@@ -27,23 +28,13 @@ export async function deleteBenchKeys(prefix = config.prefix): Promise<number> {
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   redis.on("error", () => {});
   await redis.connect();
-  let deleted = 0;
   try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${escapeGlob(prefix)}*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.unlink(...keys);
-    } while (cursor !== "0");
+    return await deleteKeysByPrefix(redis, prefix);
   } finally {
     redis.disconnect();
   }
-  return deleted;
 }
 
-function escapeGlob(value: string): string {
-  return value.replace(/[*?[\]\\]/g, (char) => `\\${char}`);
-}
 
 export interface SeededProduct {
   id: string;

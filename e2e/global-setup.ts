@@ -1,5 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { Redis } from "ioredis";
+import { deleteKeysByPrefix } from "../lib/redis";
 import { createDb, disconnectDb } from "../lib/db";
 import { seedDemoData } from "../lib/demo/seed-demo-data";
 import { checkRedis, ensureDatabase, migrate } from "../scripts/services.mjs";
@@ -28,25 +29,18 @@ export default async function prepareE2e(): Promise<void> {
     await disconnectDb(db);
   }
 
-  const deleted = await deleteKeys(E2E_REDIS_URL, `${E2E_REDIS_PREFIX}*`);
+  const deleted = await deleteKeys(E2E_REDIS_URL, E2E_REDIS_PREFIX);
   console.log(`[e2e] removed ${deleted} Redis keys under ${E2E_REDIS_PREFIX}`);
 }
 
-async function deleteKeys(url: string, pattern: string): Promise<number> {
+async function deleteKeys(url: string, prefix: string): Promise<number> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
   await redis.connect();
-  let deleted = 0;
   try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 500);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.unlink(...keys);
-    } while (cursor !== "0");
+    return await deleteKeysByPrefix(redis, prefix);
   } finally {
     redis.disconnect();
   }
-  return deleted;
 }
 
 // `npx tsx e2e/global-setup.ts` (what playwright.config.ts runs) prepares and exits.

@@ -125,3 +125,16 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
     );
   });
 }
+
+/** Deletes every key under `prefix` with SCAN + UNLINK (never KEYS or FLUSH*); returns how many. */
+export async function deleteKeysByPrefix(client: Redis, prefix: string): Promise<number> {
+  const pattern = `${prefix.replace(/[*?[\]\\]/g, (char) => `\\${char}`)}*`;
+  let deleted = 0;
+  let cursor = "0";
+  do {
+    const [next, keys] = await client.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) deleted += await client.unlink(...keys);
+  } while (cursor !== "0");
+  return deleted;
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import { createRedis } from "@/lib/redis";
+import { createRedis, deleteKeysByPrefix } from "@/lib/redis";
 
 /** A hash-tagged key prefix of its own for one test, like the app's but never shared. */
 export function testPrefix(): string {
@@ -9,11 +9,6 @@ export function testPrefix(): string {
 
 /** Removes every key under a test prefix (bullmq's cleanup-queue, for a whole prefix). */
 export async function removePrefix(prefix: string, client: Redis = createRedis("worker")): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await client.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length > 0) await client.del(...keys);
-  } while (cursor !== "0");
+  await deleteKeysByPrefix(client, prefix);
   client.disconnect();
 }
