@@ -3,7 +3,7 @@ import { expect, vi } from "vitest";
 import { db } from "@/lib/db";
 import { queueDefinition, type QueueKey } from "@/lib/jobs/catalog";
 import { createRedis } from "@/lib/redis";
-import type { CallOptions } from "../helpers/fixtures";
+import { buildRequest, type CallOptions } from "../helpers/fixtures";
 
 /** The origin the fixtures' `call` uses (host localhost:3000): what a same-origin browser sends. */
 export const SAME_ORIGIN = { origin: "http://localhost:3000", "sec-fetch-site": "same-origin" } as const;
@@ -15,18 +15,8 @@ type Handler = (request: Request, context: { params: Promise<Record<string, stri
  * (it never ends); the request is aborted and only the status and headers are returned.
  */
 export async function invoke(handler: Handler, options: CallOptions = {}) {
-  const headers = new Headers({ host: "localhost:3000", ...options.headers });
-  if (options.auth?.apiKey) headers.set("authorization", `Bearer ${options.auth.apiKey}`);
-  if (options.auth?.cookie) headers.set("cookie", options.auth.cookie);
-  const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  if (body !== undefined) headers.set("content-type", "application/json");
   const abort = new AbortController();
-  const request = new Request(`http://localhost:3000${options.path ?? "/"}`, {
-    method: options.method ?? "GET",
-    headers,
-    body,
-    signal: abort.signal,
-  });
+  const request = buildRequest(options, abort.signal);
   const response = await handler(request, { params: Promise.resolve(options.params ?? {}) });
   if (response.headers.get("content-type")?.startsWith("text/event-stream")) {
     abort.abort();

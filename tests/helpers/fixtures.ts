@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { encode } from "next-auth/jwt";
 import { createApiKey } from "@/lib/auth/api-keys";
+import type { Principal } from "@/lib/auth/principal";
 import { hashPassword } from "@/lib/auth/passwords";
 import { db } from "@/lib/db";
 import { generateDailySales, demoProducts } from "@/lib/demo/sales-generator";
@@ -14,6 +15,8 @@ export interface TestUser {
   apiKey: string;
   /** Cookie header of a signed-in browser session. */
   cookie: string;
+  /** The caller as the API sees it with this user's key, for calling services directly. */
+  principal: Principal;
 }
 
 /** A user with an API key and a next-auth session cookie, as the browser would hold it. */
@@ -24,7 +27,14 @@ export async function createTestUser(role: "ADMIN" | "PLANNER"): Promise<TestUse
   });
   const { key } = await createApiKey(user.id, "test");
   const token = await encode({ token: { sub: user.id, email, name: user.name, role }, secret: SECRET });
-  return { id: user.id, email, role, apiKey: key, cookie: `next-auth.session-token=${token}` };
+  return {
+    id: user.id,
+    email,
+    role,
+    apiKey: key,
+    cookie: `next-auth.session-token=${token}`,
+    principal: { id: user.id, email, name: user.name, role, via: "api-key" },
+  };
 }
 
 /** A product with `days` of generated daily sales ending yesterday. */
@@ -54,15 +64,19 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** Calls a route handler the way Next does: a Request plus a params promise. */
-export async function call(handler: Handler, options: CallOptions = {}) {
+/** The Request a browser or script would send for these options. */
+export function buildRequest(options: CallOptions = {}, signal?: AbortSignal): Request {
   const headers = new Headers({ host: "localhost:3000", ...options.headers });
   if (options.auth?.apiKey) headers.set("authorization", `Bearer ${options.auth.apiKey}`);
   if (options.auth?.cookie) headers.set("cookie", options.auth.cookie);
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   if (body !== undefined) headers.set("content-type", "application/json");
-  const request = new Request(`http://localhost:3000${options.path ?? "/"}`, { method: options.method ?? "GET", headers, body });
-  const response = await handler(request, { params: Promise.resolve(options.params ?? {}) });
+  return new Request(`http://localhost:3000${options.path ?? "/"}`, { method: options.method ?? "GET", headers, body, signal });
+}
+
+/** Calls a route handler the way Next does: a Request plus a params promise. */
+export async function call(handler: Handler, options: CallOptions = {}) {
+  const response = await handler(buildRequest(options), { params: Promise.resolve(options.params ?? {}) });
   const text = await response.text();
   let json: any = undefined;
   try {

@@ -15,8 +15,7 @@ let owner: Principal;
 let worker: WorkerManager;
 
 beforeAll(async () => {
-  const user = await createTestUser("PLANNER");
-  owner = { id: user.id, email: user.email, name: "Test", role: "PLANNER", via: "session" };
+  owner = (await createTestUser("PLANNER")).principal;
   worker = await startTestWorker(["forecast"], processors);
 });
 

@@ -14,8 +14,7 @@ let owner: Principal;
 let worker: WorkerManager | undefined;
 
 beforeAll(async () => {
-  const user = await createTestUser("ADMIN");
-  owner = { id: user.id, email: user.email, name: "Test", role: "ADMIN", via: "api-key" };
+  owner = (await createTestUser("ADMIN")).principal;
 });
 
 afterEach(async () => {

@@ -16,8 +16,7 @@ let owner: Principal;
 let worker: WorkerManager | undefined;
 
 beforeAll(async () => {
-  const user = await createTestUser("PLANNER");
-  owner = { id: user.id, email: user.email, name: "Test", role: "PLANNER", via: "api-key" };
+  owner = (await createTestUser("PLANNER")).principal;
 });
 
 afterEach(async () => {
