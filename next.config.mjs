@@ -12,6 +12,8 @@ const nextConfig = {
     "@bull-board/hono",
   ],
   poweredByHeader: false,
+  // forbidden() answers planners on admin pages with a real 403 and app/forbidden.tsx.
+  experimental: { authInterrupts: true },
   // Type errors are caught by `npm run typecheck` (part of `npm test`) over the whole project,
   // tests included; the build itself should not fail on a test file's types.
   typescript: { ignoreBuildErrors: true },

@@ -15,7 +15,7 @@ const chromium = {
 
 export default defineConfig({
   testDir: "e2e",
-  outputDir: "test-results",
+  outputDir: process.env.E2E_OUTPUT_DIR ?? "test-results",
   // Tests share one database and one worker; running them one at a time keeps the counts they assert on predictable.
   workers: 1,
   fullyParallel: false,

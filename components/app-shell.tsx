@@ -24,7 +24,7 @@ export function AppShell({ user, children }: { user: SessionUser; children: Reac
             <Logo />
             <span className="text-base font-semibold tracking-tight text-slate-900 dark:text-white">CapLiquify</span>
           </Link>
-          <NavLinks />
+          <NavLinks role={user.role} />
           <div className="ml-auto flex items-center gap-3">
             <ConnectionIndicator />
             <span className="hidden max-w-48 truncate text-sm font-medium text-slate-900 sm:inline dark:text-slate-100" title={user.email}>

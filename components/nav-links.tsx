@@ -2,19 +2,32 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import type { Role } from "@/lib/jobs/catalog";
 import { cx } from "./ui/cx";
 
-const LINKS = [
-  { href: "/forecasts", label: "Forecasts" },
-  { href: "/queues", label: "Queues" },
-] as const;
+interface NavLink {
+  href: string;
+  label: string;
+  adminOnly?: boolean;
+}
 
-export function NavLinks() {
+/** One list of the app's sections; planners see only theirs. */
+const LINKS: readonly NavLink[] = [
+  { href: "/forecasts", label: "Forecasts" },
+  { href: "/my-runs", label: "My runs" },
+  { href: "/queues", label: "Queues", adminOnly: true },
+  { href: "/jobs", label: "Jobs", adminOnly: true },
+  { href: "/failed", label: "Failed", adminOnly: true },
+  { href: "/audit", label: "Audit log", adminOnly: true },
+];
+
+export function NavLinks({ role }: { role: Role }) {
   const pathname = usePathname();
+  const links = LINKS.filter((link) => role === "ADMIN" || !link.adminOnly);
   return (
     <nav aria-label="Main" className="order-last w-full sm:order-none sm:w-auto">
-      <ul className="flex items-center gap-1">
-        {LINKS.map((link) => {
+      <ul className="flex flex-wrap items-center gap-1">
+        {links.map((link) => {
           const current = pathname === link.href || pathname.startsWith(`${link.href}/`);
           return (
             <li key={link.href}>

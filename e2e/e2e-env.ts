@@ -7,11 +7,13 @@ export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
 export const BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
 export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL ?? "postgresql://root@127.0.0.1:5432/capliquify_e2e";
 export const E2E_REDIS_URL = process.env.E2E_REDIS_URL ?? "redis://127.0.0.1:6379";
-export const E2E_REDIS_PREFIX = "{capliquify-e2e}";
+export const E2E_REDIS_PREFIX = process.env.E2E_REDIS_PREFIX ?? "{capliquify-e2e}";
 /** Signs test sessions only; never used outside this suite. */
 export const E2E_NEXTAUTH_SECRET = "capliquify-e2e-secret-not-for-production";
 
-export const AUTH_FILES = { planner: "e2e/.auth/planner.json", admin: "e2e/.auth/admin.json" } as const;
+// Overridable so that two checkouts (or two people) can run the suite side by side.
+const AUTH_DIR = process.env.E2E_AUTH_DIR ?? "e2e/.auth";
+export const AUTH_FILES = { planner: `${AUTH_DIR}/planner.json`, admin: `${AUTH_DIR}/admin.json` } as const;
 
 export const DEMO = {
   planner: { email: "planner@capliquify.test", password: "planner-demo-123", name: "Pat Planner" },

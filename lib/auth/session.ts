@@ -1,5 +1,5 @@
 import { getServerSession } from "next-auth";
-import { redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 import type { Role } from "../jobs/catalog";
 import { authOptions } from "./options";
 
@@ -31,6 +31,13 @@ export async function currentUser(): Promise<SessionUser | null> {
 export async function requireUser(returnTo: string): Promise<SessionUser> {
   const user = await currentUser();
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+  return user;
+}
+
+/** Like requireUser, and a 403 page for anyone who is not an admin. */
+export async function requireAdmin(returnTo: string): Promise<SessionUser> {
+  const user = await requireUser(returnTo);
+  if (user.role !== "ADMIN") forbidden();
   return user;
 }
 
