@@ -1,6 +1,7 @@
 import { Queue, type Job, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { env } from "../env";
+import { recordJobsAdded } from "../metrics/job-metrics";
 import { sharedRedis } from "../redis";
 import { QUEUE_KEYS, queueDefinition, type QueueKey, PRIORITY } from "./catalog";
 import { queueSettings } from "./settings";
@@ -125,7 +126,10 @@ export class QueueManager {
     // would put an unprioritized job ahead of one sent with priority 1 (high).
     const jobOptions: JobsOptions = { jobId: options.jobId, priority: clampPriority(options.priority ?? PRIORITY.default) };
     if (options.delay !== undefined && options.delay > 0) jobOptions.delay = options.delay;
-    return this.queue(key).add(name, data, jobOptions);
+    const job = await this.queue(key).add(name, data, jobOptions);
+    // The job is in; a lost "jobs in" sample must not turn that into an error the caller would retry.
+    await recordJobsAdded(this.connection, this.prefix, key, 1, Date.now()).catch(() => {});
+    return job;
   }
 
   async getJob(key: QueueKey, jobId: string): Promise<Job | undefined> {
