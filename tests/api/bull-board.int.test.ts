@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as route from "@/app/admin/queues/[[...path]]/route";
+import { auditEntryFor, classifyBullBoardPath } from "@/lib/bull-board/access";
+import { db } from "@/lib/db";
+import { QUEUE_KEYS, queueDefinition } from "@/lib/jobs/catalog";
+import { queueManager } from "@/lib/jobs/queue-manager";
+import { call, createTestUser, type TestUser } from "../helpers/fixtures";
+import { BullmqScope, expectErrorShape, SAME_ORIGIN } from "./support";
+
+/**
+ * The embedded bull-board through its catch-all route handler, as Next calls it: every path under
+ * /admin/queues (HTML, static files, JSON API) is admin-only.
+ */
+let planner: TestUser;
+let admin: TestUser;
+const bull = new BullmqScope();
+
+beforeAll(async () => {
+  [planner, admin] = await Promise.all([createTestUser("PLANNER"), createTestUser("ADMIN")]);
+});
+
+afterAll(async () => {
+  await bull.close();
+  delete (globalThis as { __capliquifyBullBoard?: unknown }).__capliquifyBullBoard;
+});
+
+const HTML = { accept: "text/html,application/xhtml+xml" };
+let assetPath: string;
+
+async function firstAssetPath(): Promise<string> {
+  if (assetPath) return assetPath;
+  const page = await call(route.GET, { path: "/admin/queues", auth: { cookie: admin.cookie }, headers: HTML });
+  const match = /src="(static\/js\/[^"]+\.js)"/.exec(page.text);
+  expect(match, "the board's HTML names its scripts").not.toBeNull();
+  assetPath = `/admin/queues/${match![1]}`;
+  return assetPath;
+}
+
+describe("anonymous", () => {
+  it("a browser opening the board is sent to sign in, and comes back to it", async () => {
+    const response = await call(route.GET, { path: "/admin/queues", headers: HTML });
+    expect(response.status).toBe(307);
+    expect(response.headers.get("location")).toBe("/signin?callbackUrl=%2Fadmin%2Fqueues");
+    const deep = await call(route.GET, { path: "/admin/queues/queue/forecast-queue?status=failed", headers: HTML });
+    expect(deep.status).toBe(307);
+    expect(decodeURIComponent(deep.headers.get("location")!.split("callbackUrl=")[1]!)).toBe("/admin/queues/queue/forecast-queue?status=failed");
+  });
+
+  it("static files and the JSON API answer 401", async () => {
+    const asset = await call(route.GET, { path: await firstAssetPath() });
+    expect(asset.status).toBe(401);
+    expectErrorShape(asset.json, "unauthorized");
+    const api = await call(route.GET, { path: "/admin/queues/api/queues" });
+    expect(api.status).toBe(401);
+    expectErrorShape(api.json, "unauthorized");
+    const mutation = await call(route.PUT, { method: "PUT", path: "/admin/queues/api/queues/forecast-queue/pause" });
+    expect(mutation.status).toBe(401);
+    expect(await queueManager().queue("forecast").isPaused()).toBe(false);
+  });
+
+  it("a forged session cookie is not a session", async () => {
+    const response = await call(route.GET, { path: "/admin/queues/api/queues", auth: { cookie: "next-auth.session-token=forged" } });
+    expect(response.status).toBe(401);
+  });
+});
+
+describe("planners", () => {
+  it("get a 403 page for the board", async () => {
+    const response = await call(route.GET, { path: "/admin/queues", auth: { cookie: planner.cookie }, headers: HTML });
+    expect(response.status).toBe(403);
+    expect(response.headers.get("content-type")).toContain("text/html");
+    expect(response.text).toContain("Admins only");
+    expect(response.text).not.toContain("__UI_CONFIG__");
+  });
+
+  it("get 403 for static files and the API, with a cookie or an API key", async () => {
+    for (const auth of [{ cookie: planner.cookie }, { apiKey: planner.apiKey }]) {
+      const asset = await call(route.GET, { path: await firstAssetPath(), auth });
+      expect(asset.status).toBe(403);
+      expectErrorShape(asset.json, "forbidden");
+      const api = await call(route.GET, { path: "/admin/queues/api/queues", auth });
+      expect(api.status).toBe(403);
+      expectErrorShape(api.json, "forbidden");
+    }
+    const pause = await call(route.PUT, { method: "PUT", path: "/admin/queues/api/queues/forecast-queue/pause", auth: { cookie: planner.cookie }, headers: SAME_ORIGIN });
+    expect(pause.status).toBe(403);
+    expect(await queueManager().queue("forecast").isPaused()).toBe(false);
+  });
+});
+
+describe("admins", () => {
+  it("get the board's page, titled and styled as CapLiquify's", async () => {
+    const response = await call(route.GET, { path: "/admin/queues", auth: { cookie: admin.cookie }, headers: HTML });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/html");
+    expect(response.text).toContain('<base href="/admin/queues/"');
+    expect(response.text).toContain("<title>CapLiquify queues</title>");
+    const config = JSON.parse(/<script id="__UI_CONFIG__" type="application\/json">(.*?)<\/script>/s.exec(response.text)![1]!);
+    expect(config.boardTitle).toBe("CapLiquify queues");
+    expect(config.miscLinks).toContainEqual({ text: "Back to the dashboard", url: "/queues" });
+    // Client-side routes of the board are served the same page.
+    const deep = await call(route.GET, { path: "/admin/queues/queue/forecast-queue", auth: { cookie: admin.cookie }, headers: HTML });
+    expect(deep.status).toBe(200);
+    expect(deep.text).toContain("__UI_CONFIG__");
+  });
+
+  it("get its static files", async () => {
+    const response = await call(route.GET, { path: await firstAssetPath(), auth: { cookie: admin.cookie } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/javascript/);
+    expect(response.text.length).toBeGreaterThan(1000);
+  });
+
+  it("/api/queues lists the seven catalogue queues under their labels", async () => {
+    const response = await call(route.GET, { path: "/admin/queues/api/queues", auth: { cookie: admin.cookie } });
+    expect(response.status, response.text).toBe(200);
+    const queues = response.json.queues as { name: string; displayName?: string; description?: string }[];
+    expect(queues.map((queue) => queue.name).sort()).toEqual(QUEUE_KEYS.map((key) => queueDefinition(key).name).sort());
+    const forecast = queues.find((queue) => queue.name === "forecast-queue")!;
+    expect(forecast.displayName).toBe("Demand forecast");
+  });
+
+  it("an admin API key works too", async () => {
+    const response = await call(route.GET, { path: "/admin/queues/api/queues", auth: { apiKey: admin.apiKey } });
+    expect(response.status).toBe(200);
+  });
+
+  it("a change through the board is refused cross-site, and audited when same-origin", async () => {
+    const path = "/admin/queues/api/queues/analytics-queue/pause";
+    const crossSite = await call(route.PUT, { method: "PUT", path, auth: { cookie: admin.cookie }, headers: { origin: "https://evil.example", "sec-fetch-site": "cross-site" } });
+    expect(crossSite.status).toBe(403);
+    expect(await queueManager().queue("analytics").isPaused()).toBe(false);
+
+    const paused = await call(route.PUT, { method: "PUT", path, auth: { cookie: admin.cookie }, headers: SAME_ORIGIN });
+    expect(paused.status, paused.text).toBeLessThan(300);
+    expect(await queueManager().queue("analytics").isPaused()).toBe(true);
+    const resumed = await call(route.PUT, { method: "PUT", path: "/admin/queues/api/queues/analytics-queue/resume", auth: { cookie: admin.cookie }, headers: SAME_ORIGIN });
+    expect(resumed.status).toBeLessThan(300);
+    expect(await queueManager().queue("analytics").isPaused()).toBe(false);
+
+    const entries = await db().auditLog.findMany({ where: { actorId: admin.id }, orderBy: { createdAt: "asc" } });
+    expect(entries.map((entry) => [entry.action, entry.target])).toEqual([
+      ["bull-board.queue.pause", "analytics"],
+      ["bull-board.queue.resume", "analytics"],
+    ]);
+  });
+
+  it("a retry of one job through the board is audited with the job", async () => {
+    const job = await queueManager().addJob("export", "e", { kind: "products", format: "csv" }, { jobId: "bb-retry-1" });
+    await bull.failJobs("export", 1);
+    expect(await job.getState()).toBe("failed");
+    const response = await call(route.PUT, { method: "PUT", path: "/admin/queues/api/queues/export-queue/bb-retry-1/retry", auth: { cookie: admin.cookie }, headers: SAME_ORIGIN });
+    expect(response.status, response.text).toBeLessThan(300);
+    expect(await job.getState()).not.toBe("failed");
+    const entry = await db().auditLog.findFirst({ where: { actorId: admin.id, action: "bull-board.job.retry" } });
+    expect(entry).toMatchObject({ target: "export/bb-retry-1", jobCount: 1 });
+  });
+});
+
+describe("paths and audit entries", () => {
+  it("classifies pages, static files and API calls", () => {
+    expect(classifyBullBoardPath("/admin/queues")).toBe("page");
+    expect(classifyBullBoardPath("/admin/queues/queue/forecast-queue")).toBe("page");
+    expect(classifyBullBoardPath("/admin/queues/static/js/main.js")).toBe("asset");
+    expect(classifyBullBoardPath("/admin/queues/api/queues")).toBe("api");
+  });
+
+  it("names each change by queue key, job and state", () => {
+    expect(auditEntryFor("PUT", "/admin/queues/api/queues/forecast-queue/clean/failed")).toMatchObject({
+      action: "bull-board.queue.clean",
+      target: "forecast",
+      details: { status: "failed", via: "bull-board" },
+    });
+    expect(auditEntryFor("PATCH", "/admin/queues/api/queues/sync-queue/abc/priority", '{"priority":2}')).toMatchObject({
+      action: "bull-board.job.change-priority",
+      target: "sync/abc",
+      jobCount: 1,
+      details: { body: { priority: 2 } },
+    });
+    expect(auditEntryFor("PUT", "/admin/queues/api/queues/pause")).toMatchObject({ action: "bull-board.queues.pause-all", target: "all" });
+    // A route bull-board adds later is still recorded.
+    expect(auditEntryFor("PUT", "/admin/queues/api/something/new")).toMatchObject({ action: "bull-board.request", target: "/something/new" });
+  });
+});
