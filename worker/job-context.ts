@@ -2,6 +2,7 @@ import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Db } from "../lib/db";
 import type { JobPayload, JobResult, QueueKey } from "../lib/jobs/catalog";
+import type { RunEventWriter } from "../lib/jobs/run-events";
 import { publishJobEvent } from "../lib/realtime/events";
 import type { ThreadPool } from "./threads/pool";
 
@@ -24,6 +25,8 @@ export interface ContextDeps {
   redis: Redis;
   prefix: string;
   threads: ThreadPool;
+  /** The job's timeline in the ledger: progress steps and log lines are kept after Redis drops the job. */
+  events: RunEventWriter;
 }
 
 export function createJobContext(key: QueueKey, job: Job, signal: AbortSignal, deps: ContextDeps): JobContext {
@@ -33,6 +36,7 @@ export function createJobContext(key: QueueKey, job: Job, signal: AbortSignal, d
     threads: deps.threads,
     async progress(percent, message) {
       signal.throwIfAborted();
+      deps.events.add({ runId: job.id!, kind: "progress", attempt: job.attemptsMade + 1, progress: percent, message });
       // The stored progress and the live event are written together, so a browser that loads the
       // job page after an event sees at least that step.
       await Promise.all([
@@ -49,6 +53,7 @@ export function createJobContext(key: QueueKey, job: Job, signal: AbortSignal, d
       ]);
     },
     async log(message) {
+      deps.events.add({ runId: job.id!, kind: "log", attempt: job.attemptsMade + 1, message });
       await job.log(message);
     },
   };

@@ -4,10 +4,13 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Db } from "../lib/db";
 import { queueDefinition, type QueueKey } from "../lib/jobs/catalog";
+import { failureFingerprint } from "../lib/jobs/failure-fingerprint";
 import { updateRun } from "../lib/jobs/ledger";
 import { readProgress } from "../lib/jobs/queue-manager";
+import { RunEventWriter } from "../lib/jobs/run-events";
 import { queueSettings } from "../lib/jobs/settings";
 import {
+  cancelRequestKey,
   removeHeartbeat,
   workerControlChannel,
   writeHeartbeat,
@@ -22,6 +25,14 @@ export class JobTimeoutError extends Error {
   constructor(key: QueueKey, timeoutMs: number) {
     super(`Job timed out after ${formatDuration(timeoutMs)} (the ${key} queue's limit); the attempt was stopped`);
     this.name = "JobTimeoutError";
+  }
+}
+
+/** The reason an attempt stops when a user cancels its job; the job is not retried. */
+export class JobCancelledError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "JobCancelledError";
   }
 }
 
@@ -68,14 +79,21 @@ export class WorkerManager {
   private jobsFailed = 0;
   private status: WorkerHeartbeat["status"] = "running";
   private lifecycle: Promise<void> = Promise.resolve();
-  /** Controllers of the attempts running now, to stop them when a shutdown runs out of time. */
-  private readonly attempts = new Set<AbortController>();
+  /** Controllers of the attempts running now, by job id: to cancel one, or stop all when a shutdown runs out of time. */
+  private readonly attempts = new Map<string, AbortController>();
+  /** Jobs whose attempt was stopped by a cancellation, so their failure is recorded as CANCELLED. */
+  private readonly cancelled = new Map<string, string>();
+  private readonly events: RunEventWriter;
   /** Ledger and realtime writes for finished jobs that are still in flight. */
   private readonly recording = new Set<Promise<void>>();
 
   constructor(private readonly options: WorkerManagerOptions) {
     this.id = `${hostname()}:${process.pid}:${this.startedAt.getTime()}`;
     this.connection = options.createConnection();
+    this.events = new RunEventWriter({
+      db: options.db,
+      onError: (error, lost) => options.logger.error({ err: error, lost }, "could not write job timeline events"),
+    });
   }
 
   /** Queues this process serves: the requested ones that have a processor. */
@@ -146,39 +164,58 @@ export class WorkerManager {
     const { timeoutMs } = this.settingsFor(key);
     const controller = new AbortController();
     bullmqSignal?.addEventListener("abort", () => controller.abort(bullmqSignal.reason ?? new Error("Job was cancelled")), { once: true });
-    this.attempts.add(controller);
+    this.attempts.set(job.id!, controller);
     const timer = setTimeout(() => controller.abort(new JobTimeoutError(key, timeoutMs)), timeoutMs);
     const aborted = new Promise<never>((_, reject) =>
       controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true }),
     );
     aborted.catch(() => {});
-    const log = this.options.logger.child({ queue: key, jobId: job.id, attempt: job.attemptsMade + 1 });
+    const attempt = job.attemptsMade + 1;
+    const log = this.options.logger.child({ queue: key, jobId: job.id, attempt });
     log.info("job started");
     try {
-      await updateRun(
-        job.id!,
-        { state: "ACTIVE", startedAt: new Date(), attempts: job.attemptsMade + 1, progress: 0, progressText: null },
-        { db: this.options.db },
-      );
+      const [cancelReason] = await Promise.all([
+        this.connection.get(cancelRequestKey(this.options.prefix, job.id!)),
+        updateRun(job.id!, { state: "ACTIVE", startedAt: new Date(), attempts: attempt, progress: 0, progressText: null }, { db: this.options.db }),
+      ]);
+      this.events.add({ runId: job.id!, kind: "active", attempt, message: `Attempt ${attempt} started on ${this.id}` });
+      // Cancelled while it waited to be picked up again (a stalled job, or a message this process missed).
+      if (cancelReason !== null) this.cancelAttempt(job.id!, cancelReason);
       const context = createJobContext(key, job, controller.signal, {
         db: this.options.db,
         redis: this.connection,
         prefix: this.options.prefix,
         threads,
+        events: this.events,
       });
       // Racing the abort makes a timed-out attempt fail now even if the processor is stuck in I/O;
       // CPU work in threads is terminated by the same signal.
       return await Promise.race([processor(job as never, context), aborted]);
+    } catch (error) {
+      // A cancelled job fails for good: retrying it would undo the cancellation.
+      if (controller.signal.reason instanceof JobCancelledError) throw new UnrecoverableError(controller.signal.reason.message);
+      throw error;
     } finally {
-      this.attempts.delete(controller);
+      this.attempts.delete(job.id!);
       clearTimeout(timer);
       if (!controller.signal.aborted) controller.abort(new Error("attempt finished"));
     }
   }
 
+  /** Stops the attempt of `jobId` if this process runs it; false when it does not. */
+  private cancelAttempt(jobId: string, reason: string): boolean {
+    const controller = this.attempts.get(jobId);
+    if (!controller || controller.signal.aborted) return false;
+    this.cancelled.set(jobId, reason);
+    controller.abort(new JobCancelledError(reason));
+    return true;
+  }
+
   private async onCompleted(key: QueueKey, job: Job, result: unknown): Promise<void> {
     this.jobsProcessed++;
     const progress = readProgress(job.progress);
+    const runMs = job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : null;
+    this.events.add({ runId: job.id!, kind: "completed", attempt: job.attemptsMade, progress: 100, message: runMs === null ? "Completed" : `Completed in ${formatDuration(runMs)}` });
     try {
       await updateRun(
         job.id!,
@@ -204,15 +241,31 @@ export class WorkerManager {
 
   private async onFailed(key: QueueKey, job: Job, error: Error): Promise<void> {
     const attempts = job.opts.attempts ?? 1;
+    const cancelReason = this.cancelled.get(job.id!);
+    this.cancelled.delete(job.id!);
+    if (cancelReason !== undefined) return this.onCancelled(key, job, cancelReason);
     const final = error instanceof UnrecoverableError || error.name === "UnrecoverableError" || job.attemptsMade >= attempts;
     if (final) this.jobsFailed++;
     const progress = readProgress(job.progress);
     const ownerId = job.data?.ownerId ?? null;
+    this.events.add({
+      runId: job.id!,
+      kind: final ? "failed" : "retrying",
+      attempt: job.attemptsMade,
+      progress: progress.percent,
+      message: final ? error.message : `${error.message} (attempt ${job.attemptsMade} of ${attempts}; retrying)`,
+    });
     try {
       await updateRun(
         job.id!,
         final
-          ? { state: "FAILED", failedReason: error.message, attempts: job.attemptsMade, finishedAt: new Date() }
+          ? {
+              state: "FAILED",
+              failedReason: error.message,
+              failureFingerprint: failureFingerprint(key, job.name, error.message),
+              attempts: job.attemptsMade,
+              finishedAt: new Date(),
+            }
           : { state: "DELAYED", failedReason: error.message, attempts: job.attemptsMade },
         { db: this.options.db },
       );
@@ -234,6 +287,31 @@ export class WorkerManager {
       this.options.logger.error({ queue: key, jobId: job.id, err: recordError }, "could not record failure");
     }
     this.options.logger.warn({ queue: key, jobId: job.id, attempt: job.attemptsMade, final, reason: error.message }, "job attempt failed");
+  }
+
+  private async onCancelled(key: QueueKey, job: Job, reason: string): Promise<void> {
+    const progress = readProgress(job.progress);
+    this.events.add({ runId: job.id!, kind: "cancelled", attempt: job.attemptsMade, progress: progress.percent, message: `${reason}; the attempt was stopped` });
+    try {
+      await Promise.all([
+        updateRun(job.id!, { state: "CANCELLED", failedReason: reason, attempts: job.attemptsMade, finishedAt: new Date() }, { db: this.options.db }),
+        this.connection.del(cancelRequestKey(this.options.prefix, job.id!)),
+      ]);
+      await publishJobEvent(this.connection, this.options.prefix, "job:failed", {
+        jobId: job.id!,
+        type: key,
+        name: job.name,
+        ownerId: job.data?.ownerId ?? null,
+        progress: progress.percent,
+        message: reason,
+        failedReason: reason,
+        attemptsMade: job.attemptsMade,
+        timestamp: Date.now(),
+      });
+    } catch (recordError) {
+      this.options.logger.error({ queue: key, jobId: job.id, err: recordError }, "could not record cancellation");
+    }
+    this.options.logger.info({ queue: key, jobId: job.id, reason }, "job cancelled");
   }
 
   private heartbeat(): WorkerHeartbeat {
@@ -266,8 +344,11 @@ export class WorkerManager {
     this.control.on("error", () => {});
     await this.control.subscribe(workerControlChannel(this.options.prefix));
     this.control.on("message", (_channel, message) => {
-      const command = safeJson(message) as { command?: string } | null;
+      const command = safeJson(message) as { command?: string; jobId?: unknown; reason?: unknown } | null;
       if (command?.command === "restart") void this.restart();
+      if (command?.command === "cancel" && typeof command.jobId === "string") {
+        this.cancelAttempt(command.jobId, typeof command.reason === "string" ? command.reason : "Cancelled");
+      }
     });
   }
 
@@ -304,13 +385,14 @@ export class WorkerManager {
     if (!drained) {
       // Attempts still running are stopped; their jobs are handed to another worker as stalled.
       this.options.logger.warn({ deadlineMs, active: this.attempts.size }, "shutdown deadline passed; stopping active jobs");
-      for (const attempt of this.attempts) attempt.abort(new Error("Worker shut down before the job finished"));
+      for (const attempt of this.attempts.values()) attempt.abort(new Error("Worker shut down before the job finished"));
     }
     await Promise.all(queues.map(({ worker }) => worker.close(!drained)));
     for (const { key } of queues) this.running.delete(key);
     // Completions are recorded in the ledger and published after BullMQ reports them; wait for
     // those writes before the connections close.
     await Promise.all([...this.recording]);
+    await this.events.flush();
     await Promise.all(queues.map(({ threads }) => threads.close()));
   }
 

@@ -42,6 +42,7 @@ export interface RunUpdate {
   attempts?: number;
   result?: unknown;
   failedReason?: string | null;
+  failureFingerprint?: string | null;
   startedAt?: Date;
   finishedAt?: Date | null;
 }
@@ -56,6 +57,7 @@ const COLUMNS: Record<keyof RunUpdate, { column: string; cast?: string }> = {
   attempts: { column: "attempts" },
   result: { column: "result", cast: "jsonb" },
   failedReason: { column: "failedReason" },
+  failureFingerprint: { column: "failureFingerprint" },
   startedAt: { column: "startedAt", cast: "timestamptz" },
   finishedAt: { column: "finishedAt", cast: "timestamptz" },
 };

@@ -6,6 +6,7 @@ import type { QueueKey } from "./catalog";
 import { canAccess } from "./job-status";
 import { findRun, updateRun } from "./ledger";
 import { queueManager as defaultQueueManager, type QueueManager } from "./queue-manager";
+import { appendRunEvents } from "./run-events";
 
 export type RetryResult = { ok: true } | { ok: false; code: "job-not-found" } | { ok: false; code: "job-not-failed"; state: string };
 
@@ -20,8 +21,10 @@ export async function retryJob(
   if ((run && run.queue !== key) || !canAccess(principal, run, Boolean(job))) return { ok: false, code: "job-not-found" };
   // Only a row that still says FAILED is reopened, so a second, concurrent retry cannot set a job
   // that is already running back to WAITING.
-  const reopen = () =>
-    updateRun(jobId, { state: "WAITING", failedReason: null, finishedAt: null, progress: 0, progressText: null }, { db, onlyIfState: "FAILED" });
+  const reopen = async () => {
+    await updateRun(jobId, { state: "WAITING", failedReason: null, finishedAt: null, progress: 0, progressText: null }, { db, onlyIfState: "FAILED" });
+    await appendRunEvents([{ runId: jobId, kind: "retried", message: `Retried by ${principal.name}`, actorId: principal.id }], { db });
+  };
   let result: Awaited<ReturnType<QueueManager["retryJob"]>>;
   try {
     result = await queues.retryJob(key, jobId, reopen);

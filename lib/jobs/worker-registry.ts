@@ -54,3 +54,24 @@ export async function listWorkers(redis: Redis, prefix: string): Promise<WorkerH
 export async function requestWorkerRestart(redis: Redis, prefix: string): Promise<number> {
   return redis.publish(workerControlChannel(prefix), JSON.stringify({ command: "restart", at: new Date().toISOString() }));
 }
+
+/** Set while a cancellation is pending, so a worker that missed the message still stops the job when it starts an attempt. */
+export function cancelRequestKey(prefix: string, jobId: string): string {
+  return `${prefix}:cancel:${jobId}`;
+}
+
+const CANCEL_REQUEST_TTL_SECONDS = 24 * 60 * 60;
+
+/**
+ * Asks whichever worker process runs `jobId` to stop it. Pub/sub reaches the running attempt at
+ * once; the key covers a worker that was between messages or a job that stalls and is picked up
+ * again. Returns how many worker processes received the message.
+ */
+export async function requestJobCancel(redis: Redis, prefix: string, jobId: string, reason: string): Promise<number> {
+  const [, [, received]] = (await redis
+    .multi()
+    .set(cancelRequestKey(prefix, jobId), reason, "EX", CANCEL_REQUEST_TTL_SECONDS)
+    .publish(workerControlChannel(prefix), JSON.stringify({ command: "cancel", jobId, reason }))
+    .exec()) as [[Error | null, unknown], [Error | null, number]];
+  return received;
+}
