@@ -1,10 +1,11 @@
 import type { Principal } from "../auth/principal";
 import type { Db } from "../db";
 import { db as defaultDb } from "../db";
-import type { JobRun } from "../generated/prisma/client";
+import type { JobRun, JobState } from "../generated/prisma/client";
 import type { QueueKey } from "./catalog";
-import { findRun, listRuns, type RunFilter } from "./ledger";
+import { findRun, type RunFilter } from "./ledger";
 import { queueManager as defaultQueueManager, readProgress, type JobStateName, type QueueManager } from "./queue-manager";
+import { estimateEta, needsEta, runDurationStats, type RunEta } from "./run-eta";
 
 export interface JobStatus {
   id: string;
@@ -101,16 +102,75 @@ export function ledgerStatus(run: JobRun): JobStatus {
   };
 }
 
+/** A job state as lists filter by it; "waiting" covers the ledger's WAITING and PRIORITIZED. */
+export const RUN_STATE_FILTERS = ["waiting", "active", "delayed", "completed", "failed", "cancelled"] as const;
+export type RunStateFilter = (typeof RUN_STATE_FILTERS)[number];
+
+const LEDGER_STATES: Record<RunStateFilter, JobState[]> = {
+  waiting: ["WAITING", "PRIORITIZED"],
+  active: ["ACTIVE"],
+  delayed: ["DELAYED"],
+  completed: ["COMPLETED"],
+  failed: ["FAILED"],
+  cancelled: ["CANCELLED"],
+};
+
+/** Where a page of runs ends: the last row's creation time and id (ids break ties). */
+export interface RunCursor {
+  createdAt: Date;
+  id: string;
+}
+
+/** Opaque to clients: base64url of "<ISO time>|<id>". */
+export function encodeRunCursor(cursor: RunCursor): string {
+  return Buffer.from(`${cursor.createdAt.toISOString()}|${cursor.id}`, "utf8").toString("base64url");
+}
+
+/** The cursor a client sent back, or null when it is not one of ours. */
+export function decodeRunCursor(value: string): RunCursor | null {
+  const text = Buffer.from(value, "base64url").toString("utf8");
+  const separator = text.indexOf("|");
+  if (separator <= 0) return null;
+  const createdAt = new Date(text.slice(0, separator));
+  const id = text.slice(separator + 1);
+  if (Number.isNaN(createdAt.getTime()) || id.length === 0 || id.length > 200) return null;
+  return { createdAt, id };
+}
+
+export interface RecentRunFilter extends Omit<RunFilter, "take"> {
+  state?: RunStateFilter;
+  /** Rows strictly older than this position (newest first). */
+  after?: RunCursor;
+  take?: number;
+}
+
+/** A run as lists show it: its status plus, while it has yet to finish, an ETA from past runs of its type. */
+export interface RunListItem extends JobStatus {
+  eta: RunEta | null;
+}
+
 /**
- * Recent runs for a list: ledger rows, with the live progress of the active ones read from Redis
- * (the ledger records state changes, not every progress step).
+ * Recent runs for a list, newest first: ledger rows, with the live progress of the active ones read
+ * from Redis (the ledger records state changes, not every progress step), and an ETA for the ones
+ * that have not finished.
  */
 export async function listRecentRuns(
-  filter: RunFilter,
-  { db = defaultDb(), queues = defaultQueueManager() }: Deps = {},
-): Promise<JobStatus[]> {
-  const runs = await listRuns(filter, { db });
-  return Promise.all(
+  filter: RecentRunFilter,
+  { db = defaultDb(), queues = defaultQueueManager(), now = Date.now() }: Deps & { now?: number } = {},
+): Promise<RunListItem[]> {
+  const after = filter.after;
+  const runs = await db.jobRun.findMany({
+    where: {
+      ownerId: filter.ownerId,
+      queue: filter.queue,
+      businessKey: filter.businessKey,
+      state: filter.state ? { in: LEDGER_STATES[filter.state] } : undefined,
+      ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: filter.take ?? 20,
+  });
+  const statuses = await Promise.all(
     runs.map(async (run) => {
       const status = ledgerStatus(run);
       if (run.state !== "ACTIVE" || !queues.isConnected) return status;
@@ -120,4 +180,20 @@ export async function listRecentRuns(
       return { ...status, progress: progress.percent, progressMessage: progress.message };
     }),
   );
+  const unfinished = statuses.filter((status) => needsEta(status.state));
+  const stats = await runDurationStats(unfinished.map((status) => ({ queue: status.queue, name: status.name })), { db });
+  return statuses.map((status) => ({ ...status, eta: estimateEta({ ...status, startedAt: status.startedAt }, stats, now) }));
+}
+
+/** One page of runs and the cursor of the next (null on the last page). */
+export async function listRunsPage(
+  filter: RecentRunFilter & { take: number },
+  deps: Deps & { now?: number } = {},
+): Promise<{ jobs: RunListItem[]; nextCursor: string | null }> {
+  // One row more than asked tells whether another page exists without a count.
+  const rows = await listRecentRuns({ ...filter, take: filter.take + 1 }, deps);
+  const jobs = rows.slice(0, filter.take);
+  const last = jobs.at(-1);
+  const nextCursor = rows.length > filter.take && last ? encodeRunCursor({ createdAt: new Date(last.createdAt), id: last.id }) : null;
+  return { jobs, nextCursor };
 }

@@ -1,26 +1,37 @@
 import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
 import { apiRoute } from "@/lib/api/handler";
 import { queueKey } from "@/lib/api/params";
-import { listRecentRuns } from "@/lib/jobs/job-status";
+import { decodeRunCursor, listRunsPage, RUN_STATE_FILTERS } from "@/lib/jobs/job-status";
 
 export const dynamic = "force-dynamic";
 
 const query = z.object({
   queue: queueKey.optional(),
+  state: z.enum(RUN_STATE_FILTERS, { error: `must be one of ${RUN_STATE_FILTERS.join(", ")}` }).optional(),
   businessKey: z.string().max(200).optional(),
   /** Admins see everyone's runs unless they ask for their own. */
   mine: z.enum(["0", "1"]).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
+  /** nextCursor of the previous page. */
+  cursor: z.string().min(1).max(400).optional(),
 });
 
-// GET /api/v1/jobs — recent runs from the ledger (planners: their own)
+// GET /api/v1/jobs — runs from the ledger, newest first, with ETAs and a cursor (planners: their own)
 export const GET = apiRoute({ auth: "user", query }, async ({ query, principal }) => {
   const ownOnly = principal.role !== "ADMIN" || query.mine === "1";
-  const jobs = await listRecentRuns({
+  const after = query.cursor === undefined ? undefined : decodeRunCursor(query.cursor);
+  if (after === null) {
+    throw new ApiError("unprocessable-entity", "Invalid query — query.cursor: not a cursor from this list", [
+      { path: "query.cursor", message: "not a cursor from this list" },
+    ]);
+  }
+  return listRunsPage({
     ownerId: ownOnly ? principal.id : undefined,
     queue: query.queue,
+    state: query.state,
     businessKey: query.businessKey,
+    after,
     take: query.limit,
   });
-  return { jobs };
 });
