@@ -3,5 +3,5 @@ import { queueOverview } from "@/lib/jobs/queue-overview";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/v1/queues — all seven queues with their stats and settings
+// GET /api/v1/queues — all seven queues: counts, rates, oldest waiting job, drain time, limits, workers
 export const GET = apiRoute({ auth: "user", redis: true }, async () => ({ queues: await queueOverview() }));

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { apiRoute } from "@/lib/api/handler";
+import { auditActions, decodeCursor, listAudit } from "@/lib/audit-queries";
+
+export const dynamic = "force-dynamic";
+
+const when = z.iso.datetime({ offset: true, error: "must be an ISO date-time, e.g. 2026-11-28T14:00:00Z" }).or(z.iso.date({ error: "must be an ISO date (YYYY-MM-DD) or date-time" }));
+
+const query = z
+  .object({
+    action: z.string().trim().max(100).optional(),
+    actor: z.string().trim().max(200).optional(),
+    target: z.string().trim().max(200).optional(),
+    from: when.optional(),
+    to: when.optional(),
+    cursor: z.string().max(500).refine((value) => decodeCursor(value) !== null, "is not a cursor this API returned").optional(),
+    limit: z.coerce.number().int("must be a whole number").min(1, "must be at least 1").max(200, "must be at most 200").default(50),
+  })
+  .refine((range) => !range.from || !range.to || toDate(range.from, "start") <= toDate(range.to, "end"), { message: "must not be before from", path: ["to"] });
+
+/** A bare date covers its whole day (UTC): `from` its first millisecond, `to` its last. */
+function toDate(value: string, edge: "start" | "end"): Date {
+  if (value.length === 10) return new Date(`${value}T${edge === "start" ? "00:00:00.000" : "23:59:59.999"}Z`);
+  return new Date(value);
+}
+
+// GET /api/v1/audit?action=&actor=&target=&from=&to=&cursor=&limit= — admin actions, newest first (admin)
+export const GET = apiRoute({ auth: "admin", query }, async ({ query }) => {
+  const [page, actions] = await Promise.all([
+    listAudit({
+      action: query.action || undefined,
+      actor: query.actor || undefined,
+      target: query.target || undefined,
+      from: query.from ? toDate(query.from, "start") : undefined,
+      to: query.to ? toDate(query.to, "end") : undefined,
+      cursor: query.cursor,
+      limit: query.limit,
+    }),
+    auditActions(),
+  ]);
+  return { ...page, actions };
+});
