@@ -1,0 +1,154 @@
+import { randomUUID } from "node:crypto";
+import type { Db } from "../db";
+import { db as defaultDb, sqlPool } from "../db";
+import { isQueueKey, queueDefinition, type QueueKey } from "../jobs/catalog";
+
+/**
+ * In-app notifications: one row per finished job of a user (completed, or failed for good), read by
+ * the header's bell. Written by the worker for every finished job, so in plain SQL like the ledger.
+ */
+export type NotificationKind = "job.completed" | "job.failed";
+
+export interface FinishedJob {
+  jobId: string;
+  queue: QueueKey;
+  name: string;
+  ownerId: string | null;
+  status: "completed" | "failed";
+  /** The last step message of a completed job, or the failure reason of a failed one. */
+  message: string;
+}
+
+/** Timestamps are stored as UTC without a zone, as Prisma does (see lib/jobs/ledger.ts). */
+const UTC_NOW = `(now() AT TIME ZONE 'UTC')`;
+const MAX_BODY = 500;
+
+/** Tells the job's owner it has finished; jobs nobody owns (system jobs) notify no one. */
+export async function notifyJobFinished(db: Db, finished: FinishedJob): Promise<void> {
+  if (!finished.ownerId) return;
+  const { title, body } = describeFinishedJob(finished);
+  await sqlPool(db).query(
+    `INSERT INTO "Notification" ("id", "userId", "kind", "title", "body", "jobId", "createdAt")
+     VALUES ($1, $2, $3, $4, $5, $6, ${UTC_NOW})`,
+    [randomUUID(), finished.ownerId, finished.status === "completed" ? "job.completed" : "job.failed", title, body, finished.jobId],
+  );
+}
+
+export function describeFinishedJob(finished: Pick<FinishedJob, "queue" | "name" | "status" | "message">): { title: string; body: string } {
+  const label = isQueueKey(finished.queue) ? queueDefinition(finished.queue).label : finished.queue;
+  const title = `${label} ${finished.status === "completed" ? "completed" : "failed"}`;
+  const subject = finished.name.startsWith("forecast:") ? finished.name.slice("forecast:".length) : finished.name;
+  const detail = finished.status === "failed" ? finished.message.trim() : "";
+  const body = detail ? `${subject}: ${detail}` : subject;
+  return { title, body: body.length > MAX_BODY ? `${body.slice(0, MAX_BODY - 1)}…` : body };
+}
+
+export interface NotificationView {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  jobId: string | null;
+  /** The job's queue, from the ledger (null once the run is gone), so the UI can link to the job. */
+  queue: QueueKey | null;
+  readAt: string | null;
+  createdAt: string;
+}
+
+export interface NotificationCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export function encodeNotificationCursor(cursor: NotificationCursor): string {
+  return Buffer.from(`${cursor.createdAt.toISOString()}|${cursor.id}`, "utf8").toString("base64url");
+}
+
+export function decodeNotificationCursor(value: string): NotificationCursor | null {
+  const text = Buffer.from(value, "base64url").toString("utf8");
+  const separator = text.indexOf("|");
+  if (separator <= 0) return null;
+  const createdAt = new Date(text.slice(0, separator));
+  const id = text.slice(separator + 1);
+  if (Number.isNaN(createdAt.getTime()) || id.length === 0 || id.length > 200) return null;
+  return { createdAt, id };
+}
+
+export interface NotificationPage {
+  notifications: NotificationView[];
+  unreadCount: number;
+  nextCursor: string | null;
+}
+
+/** A user's notifications, newest first, with how many are unread. */
+export async function listNotifications(
+  userId: string,
+  options: { limit: number; after?: NotificationCursor; unreadOnly?: boolean },
+  { db = defaultDb() }: { db?: Db } = {},
+): Promise<NotificationPage> {
+  const values: unknown[] = [userId, options.limit + 1];
+  let where = `n."userId" = $1`;
+  if (options.unreadOnly) where += ` AND n."readAt" IS NULL`;
+  if (options.after) {
+    values.push(options.after.createdAt.toISOString(), options.after.id);
+    // Stored times are UTC without a zone: compare in the same terms.
+    where += ` AND (n."createdAt", n."id") < (($3::timestamptz AT TIME ZONE 'UTC'), $4)`;
+  }
+  const pool = sqlPool(db);
+  const [page, unread] = await Promise.all([
+    pool.query<{ id: string; kind: string; title: string; body: string; jobId: string | null; queue: string | null; readAt: Date | null; createdAt: Date }>(
+      `SELECT n."id", n."kind", n."title", n."body", n."jobId", r."queue",
+              n."readAt" AT TIME ZONE 'UTC' AS "readAt", n."createdAt" AT TIME ZONE 'UTC' AS "createdAt"
+         FROM "Notification" n
+         LEFT JOIN "JobRun" r ON r."id" = n."jobId"
+        WHERE ${where}
+        ORDER BY n."createdAt" DESC, n."id" DESC
+        LIMIT $2`,
+      values,
+    ),
+    unreadCount(userId, { db }),
+  ]);
+  const rows = page.rows.slice(0, options.limit);
+  const last = rows.at(-1);
+  return {
+    notifications: rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      title: row.title,
+      body: row.body,
+      jobId: row.jobId,
+      queue: row.queue && isQueueKey(row.queue) ? row.queue : null,
+      readAt: row.readAt ? row.readAt.toISOString() : null,
+      createdAt: row.createdAt.toISOString(),
+    })),
+    unreadCount: unread,
+    nextCursor: page.rows.length > options.limit && last ? encodeNotificationCursor({ createdAt: last.createdAt, id: last.id }) : null,
+  };
+}
+
+export async function unreadCount(userId: string, { db = defaultDb() }: { db?: Db } = {}): Promise<number> {
+  const { rows } = await sqlPool(db).query<{ count: number }>(
+    `SELECT count(*)::int AS "count" FROM "Notification" WHERE "userId" = $1 AND "readAt" IS NULL`,
+    [userId],
+  );
+  return rows[0]?.count ?? 0;
+}
+
+/**
+ * Marks the user's notifications read: the given ids, or all of them. Ids that are not the user's
+ * (or do not exist) are skipped silently, so nothing about other users' notifications leaks.
+ */
+export async function markNotificationsRead(
+  userId: string,
+  which: { ids: string[] } | { all: true },
+  { db = defaultDb() }: { db?: Db } = {},
+): Promise<{ updated: number; unreadCount: number }> {
+  const values: unknown[] = [userId];
+  let where = `"userId" = $1 AND "readAt" IS NULL`;
+  if ("ids" in which) {
+    values.push(which.ids);
+    where += ` AND "id" = ANY($2::text[])`;
+  }
+  const result = await sqlPool(db).query(`UPDATE "Notification" SET "readAt" = ${UTC_NOW} WHERE ${where}`, values);
+  return { updated: result.rowCount ?? 0, unreadCount: await unreadCount(userId, { db }) };
+}

@@ -1,0 +1,145 @@
+import { randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import * as notifications from "@/app/api/v1/notifications/route";
+import * as read from "@/app/api/v1/notifications/read/route";
+import { db } from "@/lib/db";
+import { describeFinishedJob, notifyJobFinished } from "@/lib/notifications/job-notifications";
+import { call, createTestUser, type TestUser } from "../helpers/fixtures";
+import { expectErrorShape, SAME_ORIGIN } from "./support";
+
+/** The bell's data: notifications written when a user's job finishes, listed and marked read per user. */
+let planner: TestUser;
+let otherPlanner: TestUser;
+
+beforeAll(async () => {
+  [planner, otherPlanner] = await Promise.all([createTestUser("PLANNER"), createTestUser("PLANNER")]);
+});
+
+const list = (user: TestUser, query = "") => call(notifications.GET, { path: `/api/v1/notifications${query}`, auth: { apiKey: user.apiKey } });
+const markRead = (user: TestUser, body: unknown) => call(read.POST, { method: "POST", path: "/api/v1/notifications/read", body, auth: { apiKey: user.apiKey } });
+
+async function finished(owner: TestUser | null, status: "completed" | "failed" = "completed", message = status === "completed" ? "Complete" : "Product has no sales") {
+  const jobId = randomUUID();
+  await db().jobRun.create({ data: { id: jobId, queue: "forecast", name: "forecast:BEA-00042", ownerId: owner?.id ?? null, data: {}, state: status === "completed" ? "COMPLETED" : "FAILED" } });
+  await notifyJobFinished(db(), { jobId, queue: "forecast", name: "forecast:BEA-00042", ownerId: owner?.id ?? null, status, message });
+  return jobId;
+}
+
+describe("notifyJobFinished", () => {
+  it("writes one notification for the owner, linked to the job", async () => {
+    const user = await createTestUser("PLANNER");
+    const jobId = await finished(user, "failed");
+    const rows = await db().notification.findMany({ where: { userId: user.id } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ kind: "job.failed", title: "Demand forecast failed", body: "BEA-00042: Product has no sales", jobId, readAt: null });
+    // Stored in UTC like every other timestamp: within seconds of now.
+    expect(Math.abs(rows[0]!.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
+  it("jobs nobody owns notify nobody", async () => {
+    const before = await db().notification.count();
+    await finished(null);
+    expect(await db().notification.count()).toBe(before);
+  });
+
+  it("says what finished in words", () => {
+    expect(describeFinishedJob({ queue: "export", name: "export-products", status: "completed", message: "Complete" })).toEqual({ title: "Data export completed", body: "export-products" });
+    expect(describeFinishedJob({ queue: "import", name: "import", status: "failed", message: "x".repeat(2000) }).body.length).toBeLessThanOrEqual(500);
+  });
+});
+
+describe("GET /api/v1/notifications", () => {
+  it("lists the caller's own, newest first, with the unread count and each job's queue", async () => {
+    const first = await finished(planner);
+    const second = await finished(planner, "failed");
+    await finished(otherPlanner);
+    const response = await list(planner);
+    expect(response.status, response.text).toBe(200);
+    expect(response.json.notifications.map((n: { jobId: string }) => n.jobId)).toEqual([second, first]);
+    expect(response.json.unreadCount).toBe(2);
+    expect(response.json.notifications[0]).toMatchObject({ kind: "job.failed", queue: "forecast", readAt: null, title: "Demand forecast failed" });
+    expect(response.json.notifications[0].createdAt).toMatch(/Z$/);
+    expect(response.json.nextCursor).toBeNull();
+    const theirs = await list(otherPlanner);
+    expect(theirs.json.notifications).toHaveLength(1);
+    expect(theirs.json.unreadCount).toBe(1);
+  });
+
+  it("pages through a cursor and filters unread", async () => {
+    const user = await createTestUser("PLANNER");
+    const jobs: string[] = [];
+    for (let index = 0; index < 5; index++) jobs.push(await finished(user));
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const response = await list(user, `?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(response.status, response.text).toBe(200);
+      seen.push(...response.json.notifications.map((n: { jobId: string }) => n.jobId));
+      cursor = response.json.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...jobs].reverse());
+
+    const [newest] = (await list(user)).json.notifications;
+    await markRead(user, { ids: [newest.id] });
+    const unread = await list(user, "?unread=1&limit=100");
+    expect(unread.json.notifications).toHaveLength(4);
+    expect(unread.json.notifications.map((n: { id: string }) => n.id)).not.toContain(newest.id);
+  });
+
+  it("answers 401 without credentials and 422 for a bad cursor or limit", async () => {
+    expect((await call(notifications.GET, { path: "/api/v1/notifications" })).status).toBe(401);
+    const cursor = await list(planner, "?cursor=zzz");
+    expect(cursor.status).toBe(422);
+    expect(cursor.json.error.details[0].path).toBe("query.cursor");
+    const limit = await list(planner, "?limit=1000");
+    expect(limit.status).toBe(422);
+    expectErrorShape(limit.json, "unprocessable-entity");
+    expect(limit.json.error.details[0].path).toBe("query.limit");
+  });
+});
+
+describe("POST /api/v1/notifications/read", () => {
+  it("marks the given ones read, and never another user's", async () => {
+    const user = await createTestUser("PLANNER");
+    await finished(user);
+    await finished(user);
+    const other = await finished(otherPlanner);
+    const otherId = (await db().notification.findFirstOrThrow({ where: { jobId: other } })).id;
+    const [newest] = (await list(user)).json.notifications;
+
+    const response = await markRead(user, { ids: [newest.id, otherId, "does-not-exist"] });
+    expect(response.status, response.text).toBe(200);
+    expect(response.json).toEqual({ updated: 1, unreadCount: 1 });
+    expect((await db().notification.findUniqueOrThrow({ where: { id: otherId } })).readAt).toBeNull();
+    const after = await list(user);
+    expect(after.json.notifications[0].readAt).not.toBeNull();
+    expect(after.json.unreadCount).toBe(1);
+  });
+
+  it("marks all read", async () => {
+    const user = await createTestUser("PLANNER");
+    await finished(user);
+    await finished(user, "failed");
+    expect((await markRead(user, { all: true })).json).toEqual({ updated: 2, unreadCount: 0 });
+    expect((await list(user)).json.unreadCount).toBe(0);
+    expect((await markRead(user, { all: true })).json).toEqual({ updated: 0, unreadCount: 0 });
+  });
+
+  it("refuses a body that says neither, or both, with a message that says what to send", async () => {
+    for (const body of [{}, { ids: [] }, { all: false }, { ids: ["a"], all: true }, { ids: "a" }]) {
+      const response = await markRead(planner, body);
+      expect(response.status, JSON.stringify(body)).toBe(422);
+      expectErrorShape(response.json, "unprocessable-entity");
+    }
+    expect((await markRead(planner, {})).json.error.message).toContain('"all": true');
+  });
+
+  it("a browser session must be same-origin", async () => {
+    const crossSite = await call(read.POST, { method: "POST", body: { all: true }, auth: { cookie: planner.cookie }, headers: { origin: "https://evil.example" } });
+    expect(crossSite.status).toBe(403);
+    expect((await list(planner)).json.unreadCount).toBeGreaterThan(0);
+    const sameOrigin = await call(read.POST, { method: "POST", body: { all: true }, auth: { cookie: planner.cookie }, headers: SAME_ORIGIN });
+    expect(sameOrigin.status).toBe(200);
+    expect(sameOrigin.json.unreadCount).toBe(0);
+  });
+});
