@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
+import { apiRoute } from "@/lib/api/handler";
+import { queueKey } from "@/lib/api/params";
+import { decodeRunCursor, RUN_STATE_FILTERS } from "@/lib/jobs/job-status";
+import { searchRuns } from "@/lib/jobs/search-runs";
+
+export const dynamic = "force-dynamic";
+
+const day = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), "must be a date (YYYY-MM-DD) or an ISO date-time")
+  .transform((value) => new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value));
+
+const query = z
+  .object({
+    q: z.string().trim().max(200, "must be at most 200 characters").optional(),
+    queue: z.enum(queueKey.options, { error: `must be one of ${queueKey.options.join(", ")}` }).optional(),
+    name: z.string().trim().min(1).max(100, "must be at most 100 characters").optional(),
+    state: z.enum(RUN_STATE_FILTERS, { error: `must be one of ${RUN_STATE_FILTERS.join(", ")}` }).optional(),
+    owner: z.string().trim().max(200, "must be at most 200 characters").optional(),
+    /** Created on or after (a day means its start, UTC). */
+    from: day.optional(),
+    /** Created before (a day means the end of that day, UTC). */
+    to: z
+      .string()
+      .refine((value) => !Number.isNaN(Date.parse(value)), "must be a date (YYYY-MM-DD) or an ISO date-time")
+      .transform((value) => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(Date.parse(`${value}T00:00:00Z`) + 86_400_000) : new Date(value)))
+      .optional(),
+    cursor: z.string().min(1).max(400).optional(),
+    limit: z.coerce.number({ error: "must be a whole number from 1 to 100" }).int("must be a whole number from 1 to 100").min(1, "must be at least 1").max(100, "must be at most 100").default(25),
+  })
+  .refine((value) => !value.from || !value.to || value.from < value.to, { path: ["to"], message: "must be after from" });
+
+// GET /api/v1/runs?q=&queue=&name=&state=&owner=&from=&to=&cursor=&limit= — search every queue's runs in the ledger, newest first (admin)
+export const GET = apiRoute({ auth: "admin", query }, async ({ query }) => {
+  const after = query.cursor === undefined ? undefined : decodeRunCursor(query.cursor);
+  if (after === null) {
+    throw new ApiError("unprocessable-entity", "Invalid query — query.cursor: not a cursor from this list", [
+      { path: "query.cursor", message: "not a cursor from this list" },
+    ]);
+  }
+  return searchRuns({
+    q: query.q || undefined,
+    queue: query.queue,
+    name: query.name,
+    state: query.state,
+    owner: query.owner || undefined,
+    from: query.from,
+    to: query.to,
+    after,
+    limit: query.limit,
+  });
+});

@@ -1,0 +1,194 @@
+import type { Db } from "../db";
+import { db as defaultDb, sqlPool } from "../db";
+import type { JobState } from "../generated/prisma/client";
+import { QUEUE_KEYS, type QueueKey } from "./catalog";
+import { encodeRunCursor, type RunCursor, type RunStateFilter } from "./job-status";
+
+/** Search across every queue through the ledger, so jobs Redis no longer holds are found too. */
+export interface RunSearch {
+  /** A product SKU or name, a job id, or a job name. */
+  q?: string;
+  queue?: QueueKey;
+  /** Exact job name. */
+  name?: string;
+  state?: RunStateFilter;
+  /** An owner's email or name (case-insensitive, part of it is enough). */
+  owner?: string;
+  /** Created at or after. */
+  from?: Date;
+  /** Created before. */
+  to?: Date;
+  /** Rows strictly older than this position (newest first). */
+  after?: RunCursor;
+  limit: number;
+}
+
+export interface RunSearchRow {
+  id: string;
+  queue: QueueKey;
+  name: string;
+  state: ReturnType<typeof userStateOf>;
+  progress: number;
+  attempts: number;
+  priority: number | null;
+  owner: { id: string; email: string; name: string } | null;
+  businessKey: string | null;
+  product: { id: string; sku: string; name: string } | null;
+  failedReason: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Set once an admin removed the job from its queue (the row stays as history). */
+  removedAt: string | null;
+}
+
+export interface RunSearchPage {
+  runs: RunSearchRow[];
+  nextCursor: string | null;
+}
+
+const LEDGER_STATES: Record<RunStateFilter, JobState[]> = {
+  waiting: ["WAITING", "PRIORITIZED"],
+  active: ["ACTIVE"],
+  delayed: ["DELAYED"],
+  completed: ["COMPLETED"],
+  failed: ["FAILED"],
+  cancelled: ["CANCELLED"],
+};
+
+/** How many products or users a text filter may expand to before it is too vague to be useful. */
+const MAX_MATCHES = 500;
+
+function userStateOf(state: JobState) {
+  return (state === "PRIORITIZED" ? "waiting" : state.toLowerCase()) as "waiting" | "delayed" | "active" | "completed" | "failed" | "cancelled";
+}
+
+/** `%` and `_` typed by a user are literal characters, not wildcards. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+/**
+ * Newest first, keyset-paginated on (createdAt, id). Text filters are first turned into ids (the
+ * product and user tables are small); the ledger is then read through its indexes. A state filter
+ * becomes one branch per (queue, state) pair, each an ordered scan of the (queue, state, createdAt)
+ * index that stops after a page, so a rare state (cancelled, say) is as fast as a common one
+ * among a million rows.
+ */
+export async function searchRuns(search: RunSearch, { db = defaultDb() }: { db?: Db } = {}): Promise<RunSearchPage> {
+  const pool = sqlPool(db);
+  const values: unknown[] = [];
+  const param = (value: unknown) => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  const conditions: string[] = [];
+
+  const q = search.q?.trim();
+  if (q) {
+    const { rows: products } = await pool.query<{ id: string }>(
+      `SELECT "id" FROM "Product" WHERE lower("sku") = lower($1) OR "name" ILIKE $2 OR "sku" ILIKE $2 LIMIT ${MAX_MATCHES}`,
+      [q, likePattern(q)],
+    );
+    const alternatives = [`r."id" = ${param(q)}`, `r."name" = ${param(q)}`];
+    if (products.length > 0) alternatives.push(`r."businessKey" = ANY(${param(products.map((product) => product.id))}::text[])`);
+    conditions.push(`(${alternatives.join(" OR ")})`);
+  }
+
+  const owner = search.owner?.trim();
+  if (owner) {
+    const { rows: users } = await pool.query<{ id: string }>(
+      `SELECT "id" FROM "User" WHERE "email" ILIKE $1 OR "name" ILIKE $1 LIMIT ${MAX_MATCHES}`,
+      [likePattern(owner)],
+    );
+    if (users.length === 0) return { runs: [], nextCursor: null };
+    conditions.push(`r."ownerId" = ANY(${param(users.map((user) => user.id))}::text[])`);
+  }
+
+  if (search.name) conditions.push(`r."name" = ${param(search.name)}`);
+  if (search.from) conditions.push(`r."createdAt" >= (${param(search.from.toISOString())}::timestamptz AT TIME ZONE 'UTC')`);
+  if (search.to) conditions.push(`r."createdAt" < (${param(search.to.toISOString())}::timestamptz AT TIME ZONE 'UTC')`);
+  if (search.after) {
+    const at = param(search.after.createdAt.toISOString());
+    conditions.push(`(r."createdAt", r."id") < ((${at}::timestamptz AT TIME ZONE 'UTC'), ${param(search.after.id)})`);
+  }
+
+  const take = search.limit + 1;
+  const queues: readonly QueueKey[] = search.queue ? [search.queue] : QUEUE_KEYS;
+  const order = `ORDER BY r."createdAt" DESC, r."id" DESC`;
+  let ids: string;
+  if (search.state) {
+    const branches: string[] = [];
+    for (const queue of queues) {
+      for (const state of LEDGER_STATES[search.state]) {
+        const where = [`r."queue" = ${param(queue)}`, `r."state" = ${param(state)}::"JobState"`, ...conditions].join(" AND ");
+        branches.push(`(SELECT r."id", r."createdAt" FROM "JobRun" r WHERE ${where} ${order} LIMIT ${take})`);
+      }
+    }
+    ids = `SELECT "id", "createdAt" FROM (${branches.join(" UNION ALL ")}) b ORDER BY "createdAt" DESC, "id" DESC LIMIT ${take}`;
+  } else {
+    if (search.queue) conditions.push(`r."queue" = ${param(search.queue)}`);
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
+    ids = `SELECT r."id", r."createdAt" FROM "JobRun" r ${where} ${order} LIMIT ${take}`;
+  }
+
+  const { rows } = await pool.query<RawRow>(
+    `SELECT r."id", r."queue", r."name", r."state"::text AS "state", r."progress", r."attempts", r."priority",
+            r."ownerId", u."email" AS "ownerEmail", u."name" AS "ownerName", r."businessKey",
+            p."sku" AS "productSku", p."name" AS "productName", r."failedReason",
+            (r."createdAt" AT TIME ZONE 'UTC') AS "createdAt", (r."startedAt" AT TIME ZONE 'UTC') AS "startedAt",
+            (r."finishedAt" AT TIME ZONE 'UTC') AS "finishedAt", (r."removedAt" AT TIME ZONE 'UTC') AS "removedAt"
+     FROM (${ids}) page
+     JOIN "JobRun" r ON r."id" = page."id"
+     LEFT JOIN "User" u ON u."id" = r."ownerId"
+     LEFT JOIN "Product" p ON p."id" = r."businessKey"
+     ${order}`,
+    values,
+  );
+
+  const runs = rows.slice(0, search.limit).map(toRow);
+  const last = runs.at(-1);
+  const nextCursor = rows.length > search.limit && last ? encodeRunCursor({ createdAt: new Date(last.createdAt), id: last.id }) : null;
+  return { runs, nextCursor };
+}
+
+interface RawRow {
+  id: string;
+  queue: string;
+  name: string;
+  state: JobState;
+  progress: number;
+  attempts: number;
+  priority: number | null;
+  ownerId: string | null;
+  ownerEmail: string | null;
+  ownerName: string | null;
+  businessKey: string | null;
+  productSku: string | null;
+  productName: string | null;
+  failedReason: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  removedAt: Date | null;
+}
+
+function toRow(row: RawRow): RunSearchRow {
+  return {
+    id: row.id,
+    queue: row.queue as QueueKey,
+    name: row.name,
+    state: userStateOf(row.state),
+    progress: row.progress,
+    attempts: row.attempts,
+    priority: row.priority,
+    owner: row.ownerId && row.ownerEmail ? { id: row.ownerId, email: row.ownerEmail, name: row.ownerName ?? row.ownerEmail } : null,
+    businessKey: row.businessKey,
+    product: row.businessKey && row.productSku ? { id: row.businessKey, sku: row.productSku, name: row.productName ?? row.productSku } : null,
+    failedReason: row.failedReason,
+    createdAt: row.createdAt.toISOString(),
+    startedAt: row.startedAt?.toISOString() ?? null,
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+    removedAt: row.removedAt?.toISOString() ?? null,
+  };
+}
