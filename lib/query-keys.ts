@@ -22,6 +22,27 @@ export const queryKeys = {
   queues: {
     all: ["queues"] as const,
     overview: () => ["queues", "overview"] as const,
+    settings: (queue: string) => ["queues", "settings", queue] as const,
+  },
+  /** Outside `queues`: chart series refetch on their own clock, not on every job event. */
+  metrics: {
+    all: ["metrics"] as const,
+    series: (queue: string, range: string) => ["metrics", queue, range] as const,
+  },
+  workers: () => ["workers"] as const,
+  redisHealth: () => ["redis-health"] as const,
+  audit: {
+    all: ["audit"] as const,
+    list: (filters: Record<string, string>) => ["audit", "list", filters] as const,
   },
   health: () => ["health"] as const,
+  /** "My runs" pages; under ["jobs"] so an SSE resync re-reads them with every other job view. */
+  myRuns: {
+    all: ["jobs", "mine"] as const,
+    list: (filters: { queue: string; state: string }) => ["jobs", "mine", filters] as const,
+  },
+  notifications: {
+    all: ["notifications"] as const,
+    list: () => ["notifications", "list"] as const,
+  },
 };

@@ -62,6 +62,10 @@ export function postJson<T>(path: string, body?: unknown): Promise<T> {
   return request<T>(path, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body) });
 }
 
+export function patchJson<T>(path: string, body: unknown): Promise<T> {
+  return request<T>(path, { method: "PATCH", body: JSON.stringify(body) });
+}
+
 /** Health answers 503 with a normal body when the system is down; that body is the data, not an error. */
 export async function getHealth<T>({ signal }: { signal?: AbortSignal } = {}): Promise<T> {
   let response: Response;

@@ -11,6 +11,12 @@ import type { ProductSummary, getProductWithHistory } from "@/lib/products/produ
 import type { SystemHealth } from "@/lib/health";
 
 export type { QueueKey, JobStatus, QueueOverview, ProductSummary, SystemHealth };
+export type { MetricsSeries, MetricsPoint } from "@/lib/metrics/read-metrics";
+export type { MetricsRange } from "@/lib/metrics/buckets";
+export type { QueueLimits } from "@/lib/jobs/queue-limits";
+export type { AuditEntry, AuditPage } from "@/lib/audit-queries";
+export type { WorkerHeartbeat } from "@/lib/jobs/worker-registry";
+export type { RedisHealth, RedisStats } from "@/lib/redis";
 
 export type ForecastModelKey = "ma" | "linear" | "exp" | "seasonal";
 
@@ -58,3 +64,13 @@ export const TERMINAL_STATES: readonly JobState[] = ["completed", "failed", "can
 export function isTerminal(state: JobState | undefined): boolean {
   return state !== undefined && TERMINAL_STATES.includes(state);
 }
+
+/** GET /api/v1/jobs: a page of runs with ETAs (lib/jobs/job-status.ts listRunsPage). */
+export type { RunListItem, RunStateFilter } from "@/lib/jobs/job-status";
+export type { RunEta } from "@/lib/jobs/run-eta";
+export interface RunsPage {
+  jobs: import("@/lib/jobs/job-status").RunListItem[];
+  nextCursor: string | null;
+}
+/** GET /api/v1/notifications (lib/notifications/job-notifications.ts). */
+export type { NotificationView, NotificationPage } from "@/lib/notifications/job-notifications";
