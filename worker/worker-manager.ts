@@ -6,6 +6,8 @@ import type { Db } from "../lib/db";
 import { queueDefinition, type QueueKey } from "../lib/jobs/catalog";
 import { failureFingerprint } from "../lib/jobs/failure-fingerprint";
 import { updateRun } from "../lib/jobs/ledger";
+import { recordJobOutcome } from "../lib/metrics/job-metrics";
+import { notifyJobFinished } from "../lib/notifications/job-notifications";
 import { readProgress } from "../lib/jobs/queue-manager";
 import { RunEventWriter } from "../lib/jobs/run-events";
 import { queueSettings } from "../lib/jobs/settings";
@@ -217,11 +219,15 @@ export class WorkerManager {
     const runMs = job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : null;
     this.events.add({ runId: job.id!, kind: "completed", attempt: job.attemptsMade, progress: 100, message: runMs === null ? "Completed" : `Completed in ${formatDuration(runMs)}` });
     try {
-      await updateRun(
-        job.id!,
-        { state: "COMPLETED", result, finishedAt: new Date(job.finishedOn ?? Date.now()), progress: 100, progressText: progress.message ?? "Complete", failedReason: null },
-        { db: this.options.db },
-      );
+      await Promise.all([
+        updateRun(
+          job.id!,
+          { state: "COMPLETED", result, finishedAt: new Date(job.finishedOn ?? Date.now()), progress: 100, progressText: progress.message ?? "Complete", failedReason: null },
+          { db: this.options.db },
+        ),
+        this.recordOutcome(key, job, "completed", false),
+        this.notify({ jobId: job.id!, queue: key, name: job.name, ownerId: job.data?.ownerId ?? null, status: "completed", message: progress.message ?? "Complete" }),
+      ]);
       await publishJobEvent(this.connection, this.options.prefix, "job:complete", {
         jobId: job.id!,
         type: key,
@@ -256,19 +262,23 @@ export class WorkerManager {
       message: final ? error.message : `${error.message} (attempt ${job.attemptsMade} of ${attempts}; retrying)`,
     });
     try {
-      await updateRun(
-        job.id!,
-        final
-          ? {
-              state: "FAILED",
-              failedReason: error.message,
-              failureFingerprint: failureFingerprint(key, job.name, error.message),
-              attempts: job.attemptsMade,
-              finishedAt: new Date(),
-            }
-          : { state: "DELAYED", failedReason: error.message, attempts: job.attemptsMade },
-        { db: this.options.db },
-      );
+      await Promise.all([
+        updateRun(
+          job.id!,
+          final
+            ? {
+                state: "FAILED",
+                failedReason: error.message,
+                failureFingerprint: failureFingerprint(key, job.name, error.message),
+                attempts: job.attemptsMade,
+                finishedAt: new Date(),
+              }
+            : { state: "DELAYED", failedReason: error.message, attempts: job.attemptsMade },
+          { db: this.options.db },
+        ),
+        this.recordOutcome(key, job, "failed", final),
+        final ? this.notify({ jobId: job.id!, queue: key, name: job.name, ownerId, status: "failed", message: error.message }) : undefined,
+      ]);
       const message = final
         ? error.message
         : `Attempt ${job.attemptsMade} of ${attempts} failed: ${error.message}. Retrying.`;
@@ -287,6 +297,34 @@ export class WorkerManager {
       this.options.logger.error({ queue: key, jobId: job.id, err: recordError }, "could not record failure");
     }
     this.options.logger.warn({ queue: key, jobId: job.id, attempt: job.attemptsMade, final, reason: error.message }, "job attempt failed");
+  }
+
+  /** Throughput and wait/run times for the dashboard's history, counted by every worker process into the same buckets. */
+  private async recordOutcome(key: QueueKey, job: Job, status: "completed" | "failed", final: boolean): Promise<void> {
+    const at = job.finishedOn ?? Date.now();
+    const readyAt = job.timestamp + (job.opts.delay ?? 0);
+    try {
+      await recordJobOutcome(this.connection, this.options.prefix, {
+        queue: key,
+        status,
+        final,
+        // Only a first attempt's wait is queueing; a retry's includes earlier attempts and backoff.
+        waitMs: job.processedOn && job.attemptsMade <= 1 ? Math.max(0, job.processedOn - readyAt) : null,
+        runMs: job.processedOn ? Math.max(0, at - job.processedOn) : null,
+        at,
+      });
+    } catch (error) {
+      // A lost sample in the charts must not keep the job's result from its ledger row and owner.
+      this.options.logger.warn({ queue: key, jobId: job.id, err: error }, "could not record job metrics");
+    }
+  }
+
+  private async notify(finished: Parameters<typeof notifyJobFinished>[1]): Promise<void> {
+    try {
+      await notifyJobFinished(this.options.db, finished);
+    } catch (error) {
+      this.options.logger.warn({ queue: finished.queue, jobId: finished.jobId, err: error }, "could not write the owner's notification");
+    }
   }
 
   private async onCancelled(key: QueueKey, job: Job, reason: string): Promise<void> {
