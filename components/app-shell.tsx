@@ -4,6 +4,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { ConnectionIndicator } from "./connection-indicator";
 import { JobEventsProvider } from "./job-events-provider";
 import { NavLinks } from "./nav-links";
+import { NotificationBell } from "./notifications/notification-bell";
 import { SignOutButton } from "./sign-out-button";
 import { Badge } from "./ui/badge";
 
@@ -27,6 +28,7 @@ export function AppShell({ user, children }: { user: SessionUser; children: Reac
           <NavLinks role={user.role} />
           <div className="ml-auto flex items-center gap-3">
             <ConnectionIndicator />
+            <NotificationBell />
             <span className="hidden max-w-48 truncate text-sm font-medium text-slate-900 sm:inline dark:text-slate-100" title={user.email}>
               {user.name}
             </span>
