@@ -74,13 +74,3 @@ export interface RunsPage {
 }
 /** GET /api/v1/notifications (lib/notifications/job-notifications.ts). */
 export type { NotificationView, NotificationPage } from "@/lib/notifications/job-notifications";
-
-/** GET /api/v1/jobs: a page of runs with ETAs (lib/jobs/job-status.ts listRunsPage). */
-export type { RunListItem, RunStateFilter } from "@/lib/jobs/job-status";
-export type { RunEta } from "@/lib/jobs/run-eta";
-export interface RunsPage {
-  jobs: import("@/lib/jobs/job-status").RunListItem[];
-  nextCursor: string | null;
-}
-/** GET /api/v1/notifications (lib/notifications/job-notifications.ts). */
-export type { NotificationView, NotificationPage } from "@/lib/notifications/job-notifications";
