@@ -4,6 +4,7 @@ import { QUEUE_KEYS, isQueueKey, type QueueKey } from "../lib/jobs/catalog";
 import { logger } from "../lib/logger";
 import { createRedis } from "../lib/redis";
 import { checkServices, ServiceError } from "../scripts/services.mjs";
+import { MaintenanceWorker } from "./maintenance/maintenance-worker";
 import { processors } from "./processors";
 import { WorkerManager } from "./worker-manager";
 
@@ -37,13 +38,16 @@ async function main() {
     shutdownTimeoutMs: config.WORKER_SHUTDOWN_TIMEOUT,
   });
   await manager.start();
+  // Bulk retries and removals of failed jobs (the failed-jobs desk) run here, not in the web app.
+  const maintenance = new MaintenanceWorker({ db: db(), createConnection: () => createRedis("worker"), prefix: config.REDIS_PREFIX, logger: logger() });
+  await maintenance.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger().info({ signal }, "shutting down: finishing active jobs");
-    await manager.stop();
+    await Promise.all([manager.stop(), maintenance.stop()]);
     await closeDb();
     process.exit(0);
   };

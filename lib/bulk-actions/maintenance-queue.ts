@@ -1,0 +1,52 @@
+import { Queue, type JobsOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import { env } from "../env";
+import { sharedRedis } from "../redis";
+
+/**
+ * The system queue that runs bulk actions in the worker process. It is not one of the seven
+ * catalogue queues (no payload schema, no roles, not on the dashboard): only this module adds to
+ * it, and worker/maintenance serves it. Same hash-tagged prefix as the others.
+ */
+export const MAINTENANCE_QUEUE = "maintenance-queue";
+export const BULK_ACTION_JOB = "bulk-action";
+
+export interface BulkActionJobData {
+  bulkActionId: string;
+}
+
+/**
+ * A bulk action resumes from its saved position, so BullMQ may run it again after a worker crash
+ * (stalled) or an error (Redis or PostgreSQL away for a moment) without repeating work.
+ */
+export const MAINTENANCE_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: "exponential", delay: 2_000 },
+  removeOnComplete: { age: 7 * 24 * 3600 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
+
+export function createMaintenanceQueue(connection: Redis, prefix: string): Queue<BulkActionJobData> {
+  const queue = new Queue<BulkActionJobData>(MAINTENANCE_QUEUE, { connection, prefix, defaultJobOptions: MAINTENANCE_JOB_OPTIONS });
+  queue.on("error", () => {});
+  return queue;
+}
+
+const globalQueue = globalThis as unknown as { __capliquifyMaintenanceQueue?: Queue<BulkActionJobData> };
+
+/** The web process's producer for the maintenance queue (lazy, on globalThis like the others). */
+export function maintenanceQueue(): Queue<BulkActionJobData> {
+  globalQueue.__capliquifyMaintenanceQueue ??= createMaintenanceQueue(sharedRedis("producer"), env().REDIS_PREFIX);
+  return globalQueue.__capliquifyMaintenanceQueue;
+}
+
+export async function closeMaintenanceQueue(): Promise<void> {
+  const queue = globalQueue.__capliquifyMaintenanceQueue;
+  globalQueue.__capliquifyMaintenanceQueue = undefined;
+  await queue?.close();
+}
+
+/** Hands a bulk action to the worker; the job id is the action's id, so enqueueing twice adds it once. */
+export async function enqueueBulkAction(bulkActionId: string, queue: Queue<BulkActionJobData> = maintenanceQueue()): Promise<void> {
+  await queue.add(BULK_ACTION_JOB, { bulkActionId }, { jobId: bulkActionId });
+}

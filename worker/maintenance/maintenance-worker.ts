@@ -1,0 +1,114 @@
+import { DelayedError, Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { BULK_ACTION_JOB, MAINTENANCE_QUEUE, type BulkActionJobData } from "../../lib/bulk-actions/maintenance-queue";
+import { failBulkAction, runBulkAction } from "../../lib/bulk-actions/run-bulk-action";
+import type { Db } from "../../lib/db";
+import { fingerprintLegacyFailures } from "../../lib/failures/failure-groups";
+import { QueueManager } from "../../lib/jobs/queue-manager";
+
+export interface MaintenanceWorkerOptions {
+  db: Db;
+  /** Creates a Redis connection (maxRetriesPerRequest: null); called twice (BullMQ worker, queue operations). */
+  createConnection: () => Redis;
+  prefix: string;
+  logger: Logger;
+  /** Jobs per batch of a bulk action. @defaultValue 500 */
+  batchSize?: number;
+  /** BullMQ lock and stalled-check timings; tests shorten them. @defaultValue BullMQ's (30 s) */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** Fingerprint failures recorded before fingerprints existed, once at start. @defaultValue true */
+  backfillFingerprints?: boolean;
+}
+
+/**
+ * Serves the maintenance queue in the worker process: bulk retries and removals of failed jobs.
+ * One bulk action at a time per process (each already keeps Redis and PostgreSQL busy in batches).
+ * On shutdown a running action stops between batches and goes back to the queue, to be resumed by
+ * whichever worker process takes it next.
+ */
+export class MaintenanceWorker {
+  private worker: Worker<BulkActionJobData> | undefined;
+  private workerConnection: Redis | undefined;
+  private readonly queues: QueueManager;
+  private readonly queueConnection: Redis;
+  private stopping = false;
+  private backfill: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: MaintenanceWorkerOptions) {
+    this.queueConnection = options.createConnection();
+    this.queues = new QueueManager({ connection: this.queueConnection, prefix: options.prefix });
+  }
+
+  async start(): Promise<void> {
+    const { options } = this;
+    this.worker = new Worker<BulkActionJobData>(MAINTENANCE_QUEUE, (job, token, signal) => this.process(job, token, signal), {
+      connection: (this.workerConnection = options.createConnection()),
+      prefix: options.prefix,
+      concurrency: 1,
+      // A crashed worker's action is picked up again by another; it resumes, so let it stall more than once.
+      maxStalledCount: 5,
+      ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
+      ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+    });
+    this.worker.on("error", (error) => options.logger.error({ err: error, queue: MAINTENANCE_QUEUE }, "maintenance worker error"));
+    this.worker.on("failed", (job, error) => {
+      if (!job || error instanceof DelayedError || error.name === "DelayedError") return;
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+      options.logger.error({ err: error, bulkActionId: job.data.bulkActionId, attempt: job.attemptsMade, final }, "bulk action attempt failed");
+      if (final) void failBulkAction(job.data.bulkActionId, error.message, options.db).catch(() => {});
+    });
+    await this.worker.waitUntilReady();
+    if (options.backfillFingerprints !== false) this.backfill = this.fingerprintOldFailures();
+    options.logger.info({ queue: MAINTENANCE_QUEUE }, "maintenance worker started");
+  }
+
+  private async process(job: Job<BulkActionJobData>, token: string | undefined, signal?: AbortSignal): Promise<unknown> {
+    if (job.name !== BULK_ACTION_JOB) throw new Error(`Unknown maintenance job "${job.name}"`);
+    const { bulkActionId } = job.data;
+    const log = this.options.logger.child({ bulkActionId });
+    log.info("bulk action started");
+    const outcome = await runBulkAction(bulkActionId, {
+      db: this.options.db,
+      queues: this.queues,
+      redis: this.queueConnection,
+      batchSize: this.options.batchSize,
+      // A lost lock means another worker may take the job over: stop between batches.
+      shouldStop: () => this.stopping || Boolean(signal?.aborted),
+      onBatch: (progress) => job.updateProgress(progress).catch(() => {}),
+    });
+    if (outcome === "stopped") {
+      if (signal?.aborted) throw new Error("lost the lock on the bulk action; another worker resumes it");
+      // Back to the queue without using an attempt: the next worker resumes from the saved cursor.
+      await job.moveToDelayed(Date.now() + 1_000, token);
+      throw new DelayedError();
+    }
+    log.info({ outcome }, "bulk action finished");
+    return { outcome };
+  }
+
+  /** Fingerprints failures recorded before the worker wrote them, in batches, in the background. */
+  private async fingerprintOldFailures(): Promise<void> {
+    try {
+      let left: number;
+      do {
+        if (this.stopping) return;
+        left = await fingerprintLegacyFailures({ db: this.options.db, batchSize: 2_000, maxBatches: 10 });
+      } while (left > 0);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, "could not fingerprint older failures; the failed-jobs desk does it as it reads");
+    }
+  }
+
+  /** Stops taking actions; a running one stops after its current batch and is re-queued. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.worker?.close();
+    await this.backfill;
+    await this.queues.close();
+    this.queueConnection.disconnect();
+    this.workerConnection?.disconnect();
+  }
+
+}
