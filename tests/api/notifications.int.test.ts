@@ -1,10 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { UnrecoverableError } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as notifications from "@/app/api/v1/notifications/route";
 import * as read from "@/app/api/v1/notifications/read/route";
 import { db } from "@/lib/db";
+import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { describeFinishedJob, notifyJobFinished } from "@/lib/notifications/job-notifications";
+import type { WorkerManager } from "@/worker/worker-manager";
 import { call, createTestUser, type TestUser } from "../helpers/fixtures";
+import { startTestWorker, waitFor } from "../helpers/worker";
 import { expectErrorShape, SAME_ORIGIN } from "./support";
 
 /** The bell's data: notifications written when a user's job finishes, listed and marked read per user. */
@@ -142,4 +146,34 @@ describe("POST /api/v1/notifications/read", () => {
     expect(sameOrigin.status).toBe(200);
     expect(sameOrigin.json.unreadCount).toBe(0);
   });
+});
+
+describe("through the worker", () => {
+  let manager: WorkerManager | undefined;
+  afterAll(async () => {
+    await manager?.stop();
+  });
+
+  it("a job that completes and one that fails for good each notify their owner", async () => {
+    const user = await createTestUser("PLANNER");
+    manager = await startTestWorker(["export"], {
+      export: async (job) => {
+        // Unrecoverable: fails for good at once instead of after three attempts with backoff.
+        if (job.data.format === "pdf") throw new UnrecoverableError("PDF export is not available");
+        return { rows: 3 };
+      },
+    });
+    const ok = await enqueueJob({ queue: "export", name: "export-products", data: { kind: "products", format: "csv" }, owner: user });
+    const bad = await enqueueJob({ queue: "export", name: "export-products", data: { kind: "products", format: "pdf" }, owner: user });
+    expect(ok.ok && bad.ok).toBe(true);
+    const rows = await waitFor(async () => {
+      const found = await db().notification.findMany({ where: { userId: user.id }, orderBy: { createdAt: "asc" } });
+      return found.length >= 2 ? found : null;
+    }, 30_000);
+    expect(rows.map((row) => [row.kind, row.title]).sort()).toEqual([
+      ["job.completed", "Data export completed"],
+      ["job.failed", "Data export failed"],
+    ]);
+    expect(rows.find((row) => row.kind === "job.failed")!.body).toContain("PDF export is not available");
+  }, 60_000);
 });

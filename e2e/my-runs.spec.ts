@@ -1,0 +1,103 @@
+import { expect, test, type Page } from "@playwright/test";
+import { AUTH_FILES, BASE_URL } from "./e2e-env";
+
+test.use({ storageState: AUTH_FILES.planner });
+
+async function launchForecast(page: Page): Promise<string> {
+  const products = await page.request.get("/api/v1/products?search=bearing&limit=1");
+  expect(products.status()).toBe(200);
+  const [product] = ((await products.json()) as { products: { id: string }[] }).products;
+  const response = await page.request.post("/api/v1/forecasts", { data: { productId: product!.id, horizon: 14, models: ["all"] }, headers: { origin: BASE_URL } });
+  expect(response.status(), await response.text()).toBe(201);
+  return ((await response.json()) as { jobId: string }).jobId;
+}
+
+test("a planner's forecast shows up in My runs and in the bell, live", async ({ page }) => {
+  // Start from a bell with nothing unread.
+  const cleared = await page.request.post("/api/v1/notifications/read", { data: { all: true }, headers: { origin: BASE_URL } });
+  expect(cleared.status()).toBe(200);
+
+  await page.goto("/my-runs");
+  await expect(page.getByRole("heading", { name: "My runs", level: 1 })).toBeVisible();
+  await expect(page.getByRole("banner").getByText("Live", { exact: true })).toBeVisible();
+  const bell = page.getByTestId("notification-bell");
+  await expect(bell).toHaveAccessibleName("Notifications");
+
+  const jobId = await launchForecast(page);
+  const row = page.locator(`[data-testid="run-row"][data-job-id="${jobId}"]`);
+  // Listed without a reload, and completed live.
+  await expect(row).toBeVisible();
+  await expect(row).toContainText("Completed", { timeout: 60_000 });
+  await expect(row.getByRole("link", { name: "View forecast" })).toHaveAttribute("href", `/forecasts?job=${jobId}`);
+  await expect(row.getByRole("link", { name: /BEA-/ })).toHaveAttribute("href", `/queues/forecast/jobs/${jobId}`);
+
+  // The bell counts the finished job, still without a reload.
+  await expect(page.getByTestId("notification-count")).toHaveText("1", { timeout: 20_000 });
+  await expect(bell).toHaveAccessibleName("Notifications, 1 unread");
+  await page.screenshot({ path: "e2e/screenshots/my-runs.png", fullPage: true, animations: "disabled" });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: "e2e/screenshots/my-runs-dark.png", fullPage: true, animations: "disabled" });
+  await page.emulateMedia({ colorScheme: "light" });
+
+  // Keyboard: the panel opens, Esc closes it and focus returns to the bell.
+  await bell.focus();
+  await page.keyboard.press("Enter");
+  const panel = page.getByRole("dialog", { name: "Notifications" });
+  await expect(panel).toBeVisible();
+  const item = panel.getByTestId("notification-item").first();
+  await expect(item).toContainText("Demand forecast completed");
+  await expect(item).toHaveAttribute("data-unread", "true");
+  await page.screenshot({ path: "e2e/screenshots/notifications.png", animations: "disabled" });
+  await page.keyboard.press("Escape");
+  await expect(panel).toBeHidden();
+  await expect(bell).toBeFocused();
+
+  // Mark all read clears the count.
+  await bell.click();
+  await panel.getByRole("button", { name: "Mark all read" }).click();
+  await expect(page.getByTestId("notification-count")).toBeHidden();
+  await expect(bell).toHaveAccessibleName("Notifications");
+  await expect(panel.getByTestId("notification-item").first()).toHaveAttribute("data-unread", "false");
+  await page.reload();
+  await expect(page.getByTestId("notification-bell")).toHaveAccessibleName("Notifications");
+});
+
+test("filters live in the URL and survive a reload", async ({ page }) => {
+  await page.goto("/my-runs");
+  await page.getByLabel("Queue").selectOption("forecast");
+  await page.getByLabel("State").selectOption("completed");
+  await expect(page).toHaveURL(/\/my-runs\?queue=forecast&state=completed$/);
+  const rows = page.getByTestId("run-row");
+  await expect(rows.first()).toBeVisible();
+  for (const row of await rows.all()) await expect(row).toContainText("Completed");
+
+  await page.reload();
+  await expect(page.getByLabel("Queue")).toHaveValue("forecast");
+  await expect(page.getByLabel("State")).toHaveValue("completed");
+
+  await page.goto("/my-runs?state=cancelled&queue=import");
+  await expect(page.getByText("No runs match these filters")).toBeVisible();
+  await page.getByRole("button", { name: "Show all runs" }).click();
+  await expect(page).toHaveURL(/\/my-runs$/);
+});
+
+test("a planner sees none of another user's runs", async ({ page, browser }) => {
+  const admin = await browser.newContext({ storageState: AUTH_FILES.admin, baseURL: BASE_URL });
+  const added = await admin.request.post("/api/v1/queues/export/jobs", { data: { name: "admin-only-export", data: { kind: "products", format: "csv" } }, headers: { origin: BASE_URL } });
+  expect(added.status()).toBe(201);
+  await admin.close();
+  await page.goto("/my-runs?queue=export");
+  await expect(page.getByText("admin-only-export")).toHaveCount(0);
+  const api = await page.request.get("/api/v1/jobs?queue=export&mine=0&limit=100");
+  const names = ((await api.json()) as { jobs: { name: string }[] }).jobs.map((job) => job.name);
+  expect(names).not.toContain("admin-only-export");
+});
+
+test("My runs fits a tablet", async ({ page }) => {
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await page.goto("/my-runs");
+  await expect(page.getByTestId("run-row").first()).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: "e2e/screenshots/my-runs-tablet.png", fullPage: true, animations: "disabled" });
+});
