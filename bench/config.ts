@@ -30,7 +30,22 @@ function benchDatabaseUrl(): string {
   return url.toString();
 }
 
+const PARTS = ["enqueue", "forecast", "profile", "dashboard"] as const;
+export type BenchPart = (typeof PARTS)[number];
+
+/** BENCH_PARTS=dashboard runs only the dashboard part, and so on; every part by default. */
+function parts(): BenchPart[] {
+  const raw = process.env.BENCH_PARTS;
+  if (!raw) return [...PARTS];
+  return raw.split(",").map((item) => {
+    const part = item.trim() as BenchPart;
+    if (!PARTS.includes(part)) throw new Error(`BENCH_PARTS: "${item}" is not one of ${PARTS.join(", ")}`);
+    return part;
+  });
+}
+
 export const config = {
+  parts: parts(),
   databaseUrl: benchDatabaseUrl(),
   redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
   /** Hash-tagged like the app's own prefix; every key the bench creates starts with it. */
@@ -55,9 +70,15 @@ export const config = {
   forecastRows: forecastRows(),
   profileJobs: Math.round(positive("BENCH_PROFILE_JOBS", 100)),
   skipBuild: process.env.BENCH_SKIP_BUILD === "1",
+  /** Jobs held in Redis (with a ledger row each) while the dashboard's reads are timed. */
+  dashboardJobs: Math.round(positive("BENCH_DASHBOARD_JOBS", 1_000_000)),
+  /** How many of those are failed (really processed by a failing worker). */
+  dashboardFailed: Math.round(positive("BENCH_DASHBOARD_FAILED", 100_000)),
+  /** Timed requests per endpoint (after 3 warm-up calls). */
+  dashboardSamples: Math.round(positive("BENCH_DASHBOARD_SAMPLES", 50)),
   nextAuthSecret: "bench-secret-at-least-16-characters",
   /** Targets printed next to the figures. */
-  targets: { enqueueRatio: 0.35, enqueueP99Ms: 50, forecastsFor10k: 10_000, forecastSeconds: 120 },
+  targets: { enqueueRatio: 0.35, enqueueP99Ms: 50, forecastsFor10k: 10_000, forecastSeconds: 120, dashboardMs: 300 },
 } as const;
 
 // The bench process itself uses lib/ code (enqueueJob, WorkerManager); make its lazily parsed env

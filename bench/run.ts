@@ -1,26 +1,30 @@
-// `npm run bench` — enqueue throughput (app vs a bare BullMQ server) and forecast throughput (real
-// worker processes), measured side by side on this machine, printed as tables. Progress goes to
+// `npm run bench` — enqueue throughput (app vs a bare BullMQ server), forecast throughput (real
+// worker processes) and the admin dashboard's reads with a million jobs in Redis, measured on this
+// machine, printed as tables. Progress goes to
 // stderr, results to stdout (`npm run bench > bench.md`). Everything lives in the capliquify_bench
 // database and under the {capliquify-bench} Redis prefix; children log to $TMPDIR/capliquify-bench.
 //
 // Settings (bench/config.ts): BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (50),
 // BENCH_APP_RATE (100 req/s offered in the steady-load row), BENCH_PRODUCTS (1000), BENCH_FORECAST_ROWS ("1x3,2x3,2x6": processes x concurrency),
 // BENCH_PROFILE_JOBS (100), BENCH_SKIP_BUILD=1 (reuse .next-bench), BENCH_APP_PORT (3400),
-// BENCH_CEILING_PORT (3401), BENCH_DATABASE_URL (default: DATABASE_URL's server, db capliquify_bench).
+// BENCH_CEILING_PORT (3401), BENCH_DATABASE_URL (default: DATABASE_URL's server, db capliquify_bench),
+// BENCH_PARTS (enqueue,forecast,profile,dashboard), BENCH_DASHBOARD_JOBS (1000000),
+// BENCH_DASHBOARD_FAILED (100000), BENCH_DASHBOARD_SAMPLES (50).
 import { config } from "./config";
 import os from "node:os";
 import { Redis } from "ioredis";
-import { createDb, disconnectDb } from "../lib/db";
+import { createDb, disconnectDb, type Db } from "../lib/db";
 import { QueueManager } from "../lib/jobs/queue-manager";
 import { createRedis } from "../lib/redis";
-import { checkPostgres, checkRedis } from "../scripts/services.mjs";
+import { checkRedis, ensureDatabase } from "../scripts/services.mjs";
 import { countAccumulated, measure, startCeiling, type Accumulated, type LoadResult } from "./enqueue";
+import { plan, seedDashboardScale, sessionCookie, timeRequest, type DashboardSeed, type Timing } from "./dashboard";
 import { runForecastRow, type ForecastRun, type Owner } from "./forecast";
 import { measureHotPath, measureWorkerQueries, type HotPathRow } from "./hot-path";
 import { buildApp, startApp } from "./next-app";
 import { ChildDiedError, killAllChildrenNow, logDir, sleep, stopAllChildren, stopChild } from "./processes";
 import { runProfile, type Profile } from "./profile";
-import { createBenchUser, deleteBenchKeys, prepareDatabase, resetRunTables, seedProducts } from "./setup";
+import { createBenchUser, deleteBenchKeys, prepareDatabase, resetRunTables, seedProducts, type SeededProduct } from "./setup";
 import { machineInfo, uptimeLine } from "./system";
 import { fixed, percent, section, table, verdict } from "./table";
 
@@ -219,7 +223,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   console.log("# capliquify bench\n");
   await checkRedis(config.redisUrl);
-  await checkPostgres(config.databaseUrl);
+  // Reaches the server and creates the bench database on a machine that never had one.
+  await ensureDatabase(config.databaseUrl);
   for (const [key, value] of Object.entries(machineInfo())) console.log(`- ${key}: ${value}`);
   console.log(`- database: ${new URL(config.databaseUrl).pathname.slice(1)}, Redis prefix ${config.prefix}, logs in ${logDir}`);
   console.log("- the machine is shared with other engineers' builds and tests: read the load columns before the numbers");
@@ -244,80 +249,168 @@ async function main(): Promise<void> {
     const user = await createBenchUser(db);
     const owner: Owner = { id: user.id, role: "PLANNER" };
 
-    // Part 1 -----------------------------------------------------------------------------------
-    step("starting next start and the ceiling server");
-    const app = await startApp();
-    const ceilingChild = await startCeiling();
-    const body = JSON.stringify({ name: "bench", data: { productId: seeded.products[0]!.id, horizon: config.horizon, models: ["all"] } });
-    step(`enqueue: ceiling (${config.warmup} s warm-up + ${config.duration} s)   [${uptimeLine()}]`);
-    const ceiling = await measure({ label: "ceiling (node:http + queue.add)", url: `http://127.0.0.1:${config.ceilingPort}/jobs`, headers: {}, body, pgid: ceilingChild.pid });
-    step(`enqueue: app (${config.warmup} s warm-up + ${config.duration} s)   [${uptimeLine()}]`);
-    const appResult = await measure({
-      label: "app (POST /api/v1/queues/forecast/jobs)",
-      url: `${app.baseUrl}/api/v1/queues/forecast/jobs`,
-      headers: { authorization: `Bearer ${user.apiKey}` },
-      body,
-      pgid: app.child.pid,
-    });
-    step(`enqueue: app at a steady ${config.appRate} req/s (${config.warmup} s warm-up + ${config.duration} s)   [${uptimeLine()}]`);
-    const steady = await measure(
-      {
-        label: `app, open loop at ${config.appRate} req/s`,
-        url: `${app.baseUrl}/api/v1/queues/forecast/jobs`,
-        headers: { authorization: `Bearer ${user.apiKey}` },
-        body,
-        pgid: app.child.pid,
-      },
-      config.appRate,
-    );
-    step(`enqueue: app floor, same route with a rejected key (${config.warmup} s warm-up + ${config.duration} s)   [${uptimeLine()}]`);
-    const floor = await measure({
-      label: "app floor (same route, key rejected: 401, no I/O)",
-      url: `${app.baseUrl}/api/v1/queues/forecast/jobs`,
-      headers: { authorization: "Bearer not-an-api-key" },
-      body,
-      pgid: app.child.pid,
-      expectStatus: 401,
-    });
-    await sleep(1_000); // let requests the load generator abandoned at the end finish
-    const ceilingQueues = new QueueManager({ connection: createRedis("producer", config.redisUrl), prefix: config.ceilingPrefix });
-    const accumulated = await countAccumulated(queues, ceilingQueues, db);
-    await ceilingQueues.close();
-    await Promise.all([stopChild(app.child), stopChild(ceilingChild)]);
-    await queues.queue("forecast").obliterate({ force: true });
-    await deleteBenchKeys();
-    step(`enqueue hot path: each step alone, in-process   [${uptimeLine()}]`);
-    const hotPath = await measureHotPath(user.apiKey, seeded.products[0]!.id);
-    await deleteBenchKeys();
-    await resetRunTables(db);
-    printEnqueue(ceiling, appResult, steady, floor, accumulated);
-    printHotPath(hotPath, appResult);
-
-    // Part 2 -----------------------------------------------------------------------------------
-    const runs: ForecastRun[] = [];
-    for (const [processes, concurrency] of config.forecastRows) {
-      step(`forecast: ${processes} process(es) × concurrency ${concurrency}, ${config.products} jobs   [${uptimeLine()}]`);
-      const run = await runForecastRow(processes, concurrency, seeded.products, owner, { db, queues }).catch((error: unknown) => {
-        // Other engineers share the machine; a worker killed from outside gets the row one retry.
-        if (!(error instanceof ChildDiedError)) throw error;
-        step(`  ${error.message} — running the row again`);
-        return runForecastRow(processes, concurrency, seeded.products, owner, { db, queues });
-      });
-      step(`  ${run.completed} done in ${seconds(run.wallMs)} → ${run.perSecond.toFixed(1)}/s`);
-      runs.push(run);
-    }
-    printForecast(runs);
-
-    step(`profile: ${config.profileJobs} jobs in-process at concurrency 1   [${uptimeLine()}]`);
-    const profile = await runProfile(seeded.products.slice(0, config.profileJobs), owner, { db, queues });
-    step("worker queries: Prisma vs pg, one call at a time");
-    const workerQueries = await measureWorkerQueries(seeded.products[0]!.id);
-    printProfile(profile, workerQueries);
+    if (config.parts.includes("enqueue")) await partEnqueue(user, seeded.products, { db, queues });
+    if (config.parts.includes("forecast")) await partForecast(seeded.products, owner, { db, queues });
+    if (config.parts.includes("profile")) await partProfile(seeded.products, owner, { db, queues });
+    if (config.parts.includes("dashboard")) await partDashboard(seeded.products, { db, queues });
   } finally {
     await queues.close().catch(() => {});
     await disconnectDb(db).catch(() => {});
   }
   console.log(`\n_${uptimeLine()} — bench took ${seconds(performance.now() - started)}_`);
+}
+
+interface Deps {
+  db: Db;
+  queues: QueueManager;
+}
+
+async function partEnqueue(user: Awaited<ReturnType<typeof createBenchUser>>, products: SeededProduct[], { db, queues }: Deps): Promise<void> {
+  step("starting next start and the ceiling server");
+  const app = await startApp();
+  const ceilingChild = await startCeiling();
+  const body = JSON.stringify({ name: "bench", data: { productId: products[0]!.id, horizon: config.horizon, models: ["all"] } });
+  step(`enqueue: ceiling (${config.warmup} s warm-up + ${config.duration} s)   [${uptimeLine()}]`);
+  const ceiling = await measure({ label: "ceiling (node:http + queue.add)", url: `http://127.0.0.1:${config.ceilingPort}/jobs`, headers: {}, body, pgid: ceilingChild.pid });
+  step(`enqueue: app (${config.warmup} s warm-up + ${config.duration} s)   [${uptimeLine()}]`);
+  const appResult = await measure({
+    label: "app (POST /api/v1/queues/forecast/jobs)",
+    url: `${app.baseUrl}/api/v1/queues/forecast/jobs`,
+    headers: { authorization: `Bearer ${user.apiKey}` },
+    body,
+    pgid: app.child.pid,
+  });
+  step(`enqueue: app at a steady ${config.appRate} req/s (${config.warmup} s warm-up + ${config.duration} s)   [${uptimeLine()}]`);
+  const steady = await measure(
+    {
+      label: `app, open loop at ${config.appRate} req/s`,
+      url: `${app.baseUrl}/api/v1/queues/forecast/jobs`,
+      headers: { authorization: `Bearer ${user.apiKey}` },
+      body,
+      pgid: app.child.pid,
+    },
+    config.appRate,
+  );
+  step(`enqueue: app floor, same route with a rejected key (${config.warmup} s warm-up + ${config.duration} s)   [${uptimeLine()}]`);
+  const floor = await measure({
+    label: "app floor (same route, key rejected: 401, no I/O)",
+    url: `${app.baseUrl}/api/v1/queues/forecast/jobs`,
+    headers: { authorization: "Bearer not-an-api-key" },
+    body,
+    pgid: app.child.pid,
+    expectStatus: 401,
+  });
+  await sleep(1_000); // let requests the load generator abandoned at the end finish
+  const ceilingQueues = new QueueManager({ connection: createRedis("producer", config.redisUrl), prefix: config.ceilingPrefix });
+  const accumulated = await countAccumulated(queues, ceilingQueues, db);
+  await ceilingQueues.close();
+  await Promise.all([stopChild(app.child), stopChild(ceilingChild)]);
+  await queues.queue("forecast").obliterate({ force: true });
+  await deleteBenchKeys();
+  step(`enqueue hot path: each step alone, in-process   [${uptimeLine()}]`);
+  const hotPath = await measureHotPath(user.apiKey, products[0]!.id);
+  await deleteBenchKeys();
+  await resetRunTables(db);
+  printEnqueue(ceiling, appResult, steady, floor, accumulated);
+  printHotPath(hotPath, appResult);
+}
+
+async function partForecast(products: SeededProduct[], owner: Owner, { db, queues }: Deps): Promise<void> {
+  const runs: ForecastRun[] = [];
+  for (const [processes, concurrency] of config.forecastRows) {
+    step(`forecast: ${processes} process(es) × concurrency ${concurrency}, ${config.products} jobs   [${uptimeLine()}]`);
+    const run = await runForecastRow(processes, concurrency, products, owner, { db, queues }).catch((error: unknown) => {
+      // Other engineers share the machine; a worker killed from outside gets the row one retry.
+      if (!(error instanceof ChildDiedError)) throw error;
+      step(`  ${error.message} — running the row again`);
+      return runForecastRow(processes, concurrency, products, owner, { db, queues });
+    });
+    step(`  ${run.completed} done in ${seconds(run.wallMs)} → ${run.perSecond.toFixed(1)}/s`);
+    runs.push(run);
+  }
+  printForecast(runs);
+}
+
+async function partProfile(products: SeededProduct[], owner: Owner, { db, queues }: Deps): Promise<void> {
+  step(`profile: ${config.profileJobs} jobs in-process at concurrency 1   [${uptimeLine()}]`);
+  const profile = await runProfile(products.slice(0, config.profileJobs), owner, { db, queues });
+  step("worker queries: Prisma vs pg, one call at a time");
+  const workerQueries = await measureWorkerQueries(products[0]!.id);
+  printProfile(profile, workerQueries);
+  await resetRunTables(db);
+  await deleteBenchKeys();
+}
+
+async function partDashboard(products: SeededProduct[], { db, queues }: Deps): Promise<void> {
+  step(`dashboard: filling Redis with ${config.dashboardJobs.toLocaleString("en-US")} jobs (${config.dashboardFailed.toLocaleString("en-US")} failed) and the ledger with their rows   [${uptimeLine()}]`);
+  const admin = await db.user.create({
+    data: { email: `bench-admin-${Date.now()}@bench.local`, name: "Bench Admin", role: "ADMIN", passwordHash: "!" },
+  });
+  const seed = await seedDashboardScale(products, admin, { db, queues }, step);
+  step(`  seeded in ${seconds(seed.ms)}; starting next start   [${uptimeLine()}]`);
+  const cookie = await sessionCookie({ ...admin, role: "ADMIN" });
+  const app = await startApp();
+  const timings: Timing[] = [];
+  try {
+    const groups = (await (await fetch(`${app.baseUrl}/api/v1/failed-groups?queue=import`, { headers: { cookie } })).json().catch(() => null)) as {
+      groups?: { fingerprint: string }[];
+    } | null;
+    const fingerprint = groups?.groups?.[0]?.fingerprint ?? "missing";
+    const layout = plan(config.dashboardJobs, config.dashboardFailed);
+    const lastPage = (queue: string) => Math.max(1, Math.ceil(layout.find((entry) => entry.queue === queue)!.count / 50));
+    const failedPage = Math.min(1_000, lastPage("import"));
+    const targets: [string, string][] = [
+      ["stats: all queues (overview)", "/api/v1/queues"],
+      ["stats: one queue", "/api/v1/queues/forecast/stats"],
+      ["job list: waiting, first page", "/api/v1/queues/forecast/jobs?state=waiting&page=1&pageSize=50"],
+      ["job list: waiting, last page", `/api/v1/queues/forecast/jobs?state=waiting&page=${lastPage("forecast")}&pageSize=50`],
+      [`job list: failed, page ${failedPage.toLocaleString("en-US")}`, `/api/v1/queues/import/jobs?state=failed&page=${failedPage}&pageSize=50`],
+      ["job list: delayed, first page", "/api/v1/queues/sync/jobs?state=delayed&page=1&pageSize=50"],
+      ["search: product SKU", `/api/v1/runs?q=${encodeURIComponent(seed.sampleSku)}`],
+      ["search: owner + state", `/api/v1/runs?owner=${encodeURIComponent(seed.ownerEmail)}&state=FAILED`],
+      ["search: queue + date range", `/api/v1/runs?queue=export&from=${new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10)}&to=${new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)}`],
+      ["failed groups: all queues", "/api/v1/failed-groups"],
+      ["failed group: its jobs", `/api/v1/failed-groups/${fingerprint}/jobs`],
+      ["page: /queues", "/queues"],
+      ["page: /queues/forecast (waiting)", "/queues/forecast?state=waiting"],
+      ["page: /jobs search", `/jobs?q=${encodeURIComponent(seed.sampleSku)}`],
+      ["page: /failed", "/failed"],
+    ];
+    for (const [label, path] of targets) {
+      step(`  timing ${label}`);
+      timings.push(await timeRequest(app.baseUrl, label, path, cookie, config.dashboardSamples));
+    }
+  } finally {
+    await stopChild(app.child);
+  }
+  printDashboard(seed, timings);
+  await resetRunTables(db);
+  await deleteBenchKeys();
+}
+
+function printDashboard(seed: DashboardSeed, timings: Timing[]): void {
+  console.log(
+    section(
+      `4. Admin dashboard at scale — ${seed.jobs.toLocaleString("en-US")} jobs in Redis (${seed.failed.toLocaleString("en-US")} failed), ${seed.ledgerRows.toLocaleString("en-US")} ledger rows; ${config.dashboardSamples} sequential requests each`,
+    ),
+  );
+  console.log(
+    table(
+      ["endpoint", "path", "status", "p50 ms", "p95 ms", "max ms", "KiB", `< ${config.targets.dashboardMs} ms`],
+      timings.map((timing) => [
+        timing.label,
+        timing.path.length > 60 ? `${timing.path.slice(0, 57)}…` : timing.path,
+        timing.status,
+        fixed(timing.p50Ms, 1),
+        fixed(timing.p95Ms, 1),
+        fixed(timing.maxMs, 1),
+        fixed(timing.bytes / 1024, 1),
+        timing.status === 200 ? verdict(timing.p95Ms < config.targets.dashboardMs) : "✗ not 200",
+      ]),
+      ["l", "l", "r", "r", "r", "r", "r", "l"],
+    ),
+  );
+  console.log(`\nSeeding took ${(seed.ms / 1000).toFixed(0)} s. Times are wall time per request on loopback, one at a time, as an admin signed in with a session cookie (p95 against the ${config.targets.dashboardMs} ms target).`);
 }
 
 let cleaningUp = false;
