@@ -18,6 +18,12 @@ export const queryKeys = {
     recentAll: ["jobs", "recent"] as const,
     recent: (queue: string, mine: boolean) => ["jobs", "recent", queue, { mine }] as const,
     status: (queue: string, jobId: string) => ["jobs", "status", queue, jobId] as const,
+    /** One page of a queue's jobs in one state (admin queue page). */
+    queueList: (queue: string, state: string, page: number, pageSize: number) => ["jobs", "queue-list", queue, { state, page, pageSize }] as const,
+    queueListAll: (queue: string) => ["jobs", "queue-list", queue] as const,
+    /** Ledger search; `params` is the canonical query string. */
+    search: (params: string) => ["jobs", "search", params] as const,
+    details: (queue: string, jobId: string) => ["jobs", "details", queue, jobId] as const,
   },
   queues: {
     all: ["queues"] as const,

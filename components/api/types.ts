@@ -9,6 +9,11 @@ import type { JobStatus } from "@/lib/jobs/job-status";
 import type { QueueOverview } from "@/lib/jobs/queue-overview";
 import type { ProductSummary, getProductWithHistory } from "@/lib/products/product-queries";
 import type { SystemHealth } from "@/lib/health";
+import type { JobDetails, TimelineEntry } from "@/lib/jobs/job-details";
+import type { QueueJobRow, QueueJobsPage, QueueJobState } from "@/lib/jobs/list-queue-jobs";
+import type { RunSearchPage, RunSearchRow } from "@/lib/jobs/search-runs";
+
+export type { JobDetails, TimelineEntry, QueueJobRow, QueueJobsPage, QueueJobState, RunSearchPage, RunSearchRow };
 
 export type { QueueKey, JobStatus, QueueOverview, ProductSummary, SystemHealth };
 export type { MetricsSeries, MetricsPoint } from "@/lib/metrics/read-metrics";
