@@ -35,6 +35,42 @@ test("an admin sees queue counts change live, without a reload", async ({ page }
   await page.screenshot({ path: "e2e/screenshots/queues-dark.png", fullPage: true, animations: "disabled" });
 });
 
+test("the overview shows rates, charts, workers, Redis and bull-board, and fits a tablet", async ({ page }) => {
+  await page.goto("/queues");
+  await expect(page.getByTestId("queue-grid").getByRole("region")).toHaveCount(7);
+  const forecast = page.getByTestId("queue-forecast");
+  await expect(forecast.getByTestId("rate-in-out")).toContainText("per min");
+  await expect(forecast.getByTestId("drain-time")).toBeVisible();
+  await expect(forecast.getByRole("link", { name: "Demand forecast" })).toHaveAttribute("href", "/queues/forecast");
+  // Waiting export jobs without a worker: an oldest-waiting age and "not draining".
+  const exportCard = page.getByTestId("queue-export");
+  await expect(exportCard.getByTestId("oldest-waiting")).not.toHaveText("—");
+  await expect(exportCard.getByTestId("drain-time")).toHaveText("not draining");
+  await expect(page.getByTestId("workers-panel").getByText("Jobs waiting with no worker")).toBeVisible();
+  await expect(page.getByTestId("workers-panel").getByTestId("worker-row").first()).toContainText("forecast (");
+  await expect(page.getByTestId("redis-panel")).toContainText("Ops / s");
+  await expect(page.getByTestId("queue-charts-all").getByTestId("throughput-chart")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Open bull-board" })).toHaveAttribute("href", "/admin/queues");
+
+  // The range selector is a keyboard-operable radio group.
+  const range = page.getByRole("radiogroup", { name: "Chart range" });
+  await range.getByRole("radio", { name: "Hour" }).focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(range.getByRole("radio", { name: "Day" })).toHaveAttribute("aria-checked", "true");
+  await expect(page.getByTestId("queue-charts-all").getByTestId("charts-totals")).toContainText("Last day");
+  await range.getByRole("radio", { name: "Hour" }).click();
+
+  await page.screenshot({ path: "e2e/screenshots/overview.png", fullPage: true, animations: "disabled" });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: "e2e/screenshots/overview-dark.png", fullPage: true, animations: "disabled" });
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await expect(page.getByTestId("queue-grid").getByRole("region")).toHaveCount(7);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: "e2e/screenshots/overview-tablet.png", fullPage: true, animations: "disabled" });
+});
+
 test("the queue page fits a phone screen", async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/queues");

@@ -120,7 +120,13 @@ export function QueueCharts({ queueKey, title }: { queueKey: QueueKey | "all"; t
             <Skeleton className="h-56 w-full" />
           </div>
         ) : (
-          <div className="grid gap-6 lg:grid-cols-2">
+          <div className="relative grid gap-6 lg:grid-cols-2">
+            {data.totals.completed + data.totals.failed + data.totals.retried === 0 ? (
+              // Empty axes alone read as "broken"; say what they mean.
+              <p className="pointer-events-none absolute inset-x-0 top-1/2 z-10 -translate-y-1/2 text-center text-sm text-slate-600 dark:text-slate-400" data-testid="charts-empty">
+                No job finished in the last {range}.
+              </p>
+            ) : null}
             <Chart label="Jobs finished per minute" caption={`Completed and failed jobs per minute over the last ${range}.`} testId="throughput-chart">
               <ComposedChart data={data.points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
                 <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
