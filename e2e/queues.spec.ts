@@ -36,7 +36,23 @@ test("an admin sees queue counts change live, without a reload", async ({ page }
 });
 
 test("the overview shows rates, charts, workers, Redis and bull-board, and fits a tablet", async ({ page }) => {
+  // Forecasts run by the suite's worker feed the metrics history the charts read.
+  const { products } = await (await page.request.get("/api/v1/products?limit=3")).json();
+  const jobIds: string[] = [];
+  for (const product of products as { id: string }[]) {
+    const response = await page.request.post("/api/v1/forecasts", { data: { productId: product.id, horizon: 14, models: ["ma"] }, headers: { origin: BASE_URL } });
+    expect(response.status(), await response.text()).toBe(201);
+    jobIds.push((await response.json()).jobId);
+  }
+  for (const jobId of jobIds) {
+    await expect.poll(async () => (await (await page.request.get(`/api/v1/queues/forecast/jobs/${jobId}`)).json()).state, { timeout: 30_000 }).toBe("completed");
+  }
+
   await page.goto("/queues");
+  const totals = page.getByTestId("queue-charts-all").getByTestId("charts-totals");
+  await expect(totals).toContainText(/Last hour: [1-9][\d,]* completed/);
+  await expect(page.getByTestId("charts-empty")).toHaveCount(0);
+  await expect(page.getByTestId("queue-forecast").getByTestId("failure-rate")).toHaveText("0.0 %");
   await expect(page.getByTestId("queue-grid").getByRole("region")).toHaveCount(7);
   const forecast = page.getByTestId("queue-forecast");
   await expect(forecast.getByTestId("rate-in-out")).toContainText("per min");

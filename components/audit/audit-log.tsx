@@ -18,7 +18,8 @@ import { Skeleton } from "../ui/skeleton";
 const FILTERS = ["action", "actor", "target", "from", "to"] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
 
-const when = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+// UTC, like the date filters, so a time read off the table can be typed back into them.
+const when = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: "UTC" });
 
 function actionTone(action: string): BadgeTone {
   if (/clean|remove|delete|cancel/.test(action)) return "danger";
@@ -81,7 +82,7 @@ export function AuditLog() {
               <caption className="sr-only">Admin actions, newest first</caption>
               <thead className="border-b border-slate-200 text-xs text-slate-600 dark:border-slate-800 dark:text-slate-400">
                 <tr>
-                  <th scope="col" className="px-5 py-2.5 font-medium">When</th>
+                  <th scope="col" className="px-5 py-2.5 font-medium">When (UTC)</th>
                   <th scope="col" className="px-2 py-2.5 font-medium">Who</th>
                   <th scope="col" className="px-2 py-2.5 font-medium">Action</th>
                   <th scope="col" className="px-2 py-2.5 font-medium">Target</th>

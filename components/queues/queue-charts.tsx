@@ -21,6 +21,9 @@ const RANGES: { value: MetricsRange; label: string; refetchMs: number }[] = [
 /** Job events nudge the charts at most this often; a busy system must not refetch on every event. */
 const EVENT_REFETCH_MS = 5_000;
 
+// Dots keep a lone bucket visible: a line needs two points, and a quiet queue often has one.
+const dot = (color: string) => ({ r: 2, fill: color, stroke: color, strokeWidth: 0 });
+
 const time = new Intl.DateTimeFormat("en-US", { hour: "2-digit", minute: "2-digit", hour12: false });
 const dayTime = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
 const day = new Intl.DateTimeFormat("en-US", { weekday: "short", day: "numeric" });
@@ -143,10 +146,10 @@ export function QueueCharts({ queueKey, title }: { queueKey: QueueKey | "all"; t
                 <XAxis dataKey="at" tickFormatter={tick} minTickGap={40} tick={{ fill: "var(--chart-axis)", fontSize: 12 }} tickLine={false} axisLine={{ stroke: "var(--chart-grid)" }} />
                 <YAxis width={56} tickFormatter={(value: number) => formatMs(value)} tick={{ fill: "var(--chart-axis)", fontSize: 12 }} tickLine={false} axisLine={false} />
                 <Tooltip content={(props) => <ChartTooltip {...props} format={formatMs} />} />
-                <Line dataKey="waitP50" name="Wait p50" stroke="var(--chart-wait)" strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
-                <Line dataKey="waitP95" name="Wait p95" stroke="var(--chart-wait)" strokeDasharray="5 4" strokeWidth={1.5} dot={false} connectNulls isAnimationActive={false} />
-                <Line dataKey="runP50" name="Run p50" stroke="var(--chart-run)" strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
-                <Line dataKey="runP95" name="Run p95" stroke="var(--chart-run)" strokeDasharray="5 4" strokeWidth={1.5} dot={false} connectNulls isAnimationActive={false} />
+                <Line dataKey="waitP50" name="Wait p50" stroke="var(--chart-wait)" strokeWidth={2} dot={dot("var(--chart-wait)")} connectNulls isAnimationActive={false} />
+                <Line dataKey="waitP95" name="Wait p95" stroke="var(--chart-wait)" strokeDasharray="5 4" strokeWidth={1.5} dot={dot("var(--chart-wait)")} connectNulls isAnimationActive={false} />
+                <Line dataKey="runP50" name="Run p50" stroke="var(--chart-run)" strokeWidth={2} dot={dot("var(--chart-run)")} connectNulls isAnimationActive={false} />
+                <Line dataKey="runP95" name="Run p95" stroke="var(--chart-run)" strokeDasharray="5 4" strokeWidth={1.5} dot={dot("var(--chart-run)")} connectNulls isAnimationActive={false} />
               </ComposedChart>
             </Chart>
           </div>
