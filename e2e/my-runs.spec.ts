@@ -34,10 +34,6 @@ test("a planner's forecast shows up in My runs and in the bell, live", async ({ 
   // The bell counts the finished job, still without a reload.
   await expect(page.getByTestId("notification-count")).toHaveText("1", { timeout: 20_000 });
   await expect(bell).toHaveAccessibleName("Notifications, 1 unread");
-  await page.screenshot({ path: "e2e/screenshots/my-runs.png", fullPage: true, animations: "disabled" });
-  await page.emulateMedia({ colorScheme: "dark" });
-  await page.screenshot({ path: "e2e/screenshots/my-runs-dark.png", fullPage: true, animations: "disabled" });
-  await page.emulateMedia({ colorScheme: "light" });
 
   // Keyboard: the panel opens, Esc closes it and focus returns to the bell.
   await bell.focus();
@@ -60,6 +56,36 @@ test("a planner's forecast shows up in My runs and in the bell, live", async ({ 
   await expect(panel.getByTestId("notification-item").first()).toHaveAttribute("data-unread", "false");
   await page.reload();
   await expect(page.getByTestId("notification-bell")).toHaveAccessibleName("Notifications");
+});
+
+test("a waiting job is estimated from past runs of the same job", async ({ page, browser }) => {
+  await page.goto("/my-runs");
+  await expect(page.getByRole("banner").getByText("Live", { exact: true })).toBeVisible();
+  // Three completed runs of the same forecast make a history (the first test left one).
+  for (let run = 0; run < 2; run++) {
+    const jobId = await launchForecast(page);
+    await expect(page.locator(`[data-testid="run-row"][data-job-id="${jobId}"]`)).toContainText("Completed", { timeout: 60_000 });
+  }
+  // With the queue paused, the next one waits: its estimate is its usual run time, once started.
+  const admin = await browser.newContext({ storageState: AUTH_FILES.admin, baseURL: BASE_URL });
+  const pause = await admin.request.post("/api/v1/queues/forecast/pause", { headers: { origin: BASE_URL } });
+  expect(pause.status()).toBe(200);
+  try {
+    const jobId = await launchForecast(page);
+    // A waiting job sends no events; opening the page lists it.
+    await page.reload();
+    const row = page.locator(`[data-testid="run-row"][data-job-id="${jobId}"]`);
+    await expect(row).toContainText("Queued");
+    await expect(row.getByTestId("run-eta")).toContainText(/~\d+ (s|min) once started/);
+    await expect(row.getByTestId("run-eta")).toContainText("median of the last 3 completed runs of this job");
+    await page.screenshot({ path: "e2e/screenshots/my-runs.png", fullPage: true, animations: "disabled" });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.screenshot({ path: "e2e/screenshots/my-runs-dark.png", fullPage: true, animations: "disabled" });
+    await page.emulateMedia({ colorScheme: "light" });
+  } finally {
+    await admin.request.post("/api/v1/queues/forecast/resume", { headers: { origin: BASE_URL } });
+    await admin.close();
+  }
 });
 
 test("filters live in the URL and survive a reload", async ({ page }) => {

@@ -53,7 +53,11 @@ export function MyRuns() {
   const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
-  const filters = readFilters(new URLSearchParams(searchParams.toString()));
+  const urlFilters = searchParams.toString();
+  // Held locally as well, so two quick changes (queue, then state) build on each other before the
+  // URL has caught up; the URL stays the source on load and on back/forward.
+  const [filters, setFilterState] = useState<RunFilterValues>(() => readFilters(new URLSearchParams(urlFilters)));
+  useEffect(() => setFilterState(readFilters(new URLSearchParams(urlFilters))), [urlFilters]);
   const queryClient = useQueryClient();
   const live = useJobEventsStatus() === "open";
   const now = useNow();
@@ -63,8 +67,9 @@ export function MyRuns() {
     queryFn: ({ pageParam, signal }) => getJson<RunsPage>(runsUrl(filters, pageParam), { signal }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
-    // Job events keep the list current; poll only while the stream is down.
-    refetchInterval: live ? false : 10_000,
+    // Job events keep the list current. A run launched elsewhere (a script, another tab) only sends
+    // events once a worker takes it, so a slow poll still picks up new waiting runs.
+    refetchInterval: live ? 30_000 : 10_000,
   });
 
   const unknownJobs = useRef(new Set<string>());
@@ -112,6 +117,7 @@ export function MyRuns() {
   });
 
   const setFilters = (next: RunFilterValues) => {
+    setFilterState(next);
     const params = new URLSearchParams();
     if (next.queue) params.set("queue", next.queue);
     if (next.state) params.set("state", next.state);
@@ -175,7 +181,7 @@ export function MyRuns() {
               </Alert>
             </div>
           ) : null}
-          <div className="hidden grid-cols-[minmax(0,2.2fr)_minmax(0,1.6fr)_minmax(0,1.2fr)_auto] gap-3 border-b border-slate-200 px-5 py-2 text-xs font-medium text-slate-600 md:grid dark:border-slate-800 dark:text-slate-400" aria-hidden>
+          <div className="hidden grid-cols-[minmax(0,2.2fr)_minmax(0,1.6fr)_minmax(0,1.2fr)_9rem] gap-3 border-b border-slate-200 px-5 py-2 text-xs font-medium text-slate-600 md:grid dark:border-slate-800 dark:text-slate-400" aria-hidden>
             <span>Job</span>
             <span>State</span>
             <span>Estimate</span>

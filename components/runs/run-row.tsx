@@ -31,7 +31,7 @@ export function RunRow({ job, now }: { job: RunListItem; now: number }) {
   const retrying = job.state === "delayed" && Boolean(job.failedReason);
 
   return (
-    <li className="grid grid-cols-1 gap-3 px-5 py-4 md:grid-cols-[minmax(0,2.2fr)_minmax(0,1.6fr)_minmax(0,1.2fr)_auto] md:items-center" data-testid="run-row" data-job-id={job.id}>
+    <li className="grid grid-cols-1 gap-3 px-5 py-4 md:grid-cols-[minmax(0,2.2fr)_minmax(0,1.6fr)_minmax(0,1.2fr)_9rem] md:items-center" data-testid="run-row" data-job-id={job.id}>
       <div className="min-w-0">
         <p className="text-xs font-medium tracking-wide text-slate-600 uppercase dark:text-slate-400">{label}</p>
         <Link
@@ -42,7 +42,7 @@ export function RunRow({ job, now }: { job: RunListItem; now: number }) {
         </Link>
         <p className="text-xs text-slate-600 dark:text-slate-400">
           <time dateTime={job.createdAt} title={formatDateTime(job.createdAt)}>
-            Started {formatRelative(job.createdAt, now)}
+            Launched {formatRelative(job.createdAt, now)}
           </time>
         </p>
       </div>
