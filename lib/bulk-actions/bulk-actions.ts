@@ -79,6 +79,7 @@ export async function startBulkAction(
       jobIds: target.jobIds ? [...new Set(target.jobIds)].sort() : [],
       queue,
       snapshotAt: now,
+      pendingIds: [],
       total,
       actorId: principal.id,
     },

@@ -225,8 +225,8 @@ async function actInRedis(action: BulkActionKind, job: TargetJob, replay: boolea
 
 async function loadAction(id: string, db: Db): Promise<ActionRow | null> {
   const { rows } = await sqlPool(db).query<ActionRow>(
-    `SELECT b."id", b."action", b."status", b."fingerprint", b."jobIds", (b."snapshotAt" AT TIME ZONE 'UTC') AS "snapshotAt", b."total",
-            b."done", b."skipped", b."failed", (b."cursorAt" AT TIME ZONE 'UTC') AS "cursorAt", b."cursorId", b."pendingIds",
+    `SELECT b."id", b."action", b."status", b."fingerprint", COALESCE(b."jobIds", '{}') AS "jobIds", (b."snapshotAt" AT TIME ZONE 'UTC') AS "snapshotAt", b."total",
+            b."done", b."skipped", b."failed", (b."cursorAt" AT TIME ZONE 'UTC') AS "cursorAt", b."cursorId", COALESCE(b."pendingIds", '{}') AS "pendingIds",
             b."actorId", u."name" AS "actorName"
      FROM "BulkAction" b LEFT JOIN "User" u ON u."id" = b."actorId" WHERE b."id" = $1`,
     [id],

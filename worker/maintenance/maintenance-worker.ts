@@ -18,6 +18,8 @@ export interface MaintenanceWorkerOptions {
   /** BullMQ lock and stalled-check timings; tests shorten them. @defaultValue BullMQ's (30 s) */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** Called after each batch of a bulk action (awaited), e.g. for metrics; tests use it to pause a run mid-way. */
+  onProgress?: (bulkActionId: string, progress: { done: number; skipped: number; failed: number; total: number }) => void | Promise<void>;
   /** Fingerprint failures recorded before fingerprints existed, once at start. @defaultValue true */
   backfillFingerprints?: boolean;
 }
@@ -76,7 +78,10 @@ export class MaintenanceWorker {
       batchSize: this.options.batchSize,
       // A lost lock means another worker may take the job over: stop between batches.
       shouldStop: () => this.stopping || Boolean(signal?.aborted),
-      onBatch: (progress) => job.updateProgress(progress).catch(() => {}),
+      onBatch: async (progress) => {
+        await job.updateProgress(progress).catch(() => {});
+        await this.options.onProgress?.(bulkActionId, progress);
+      },
     });
     if (outcome === "stopped") {
       if (signal?.aborted) throw new Error("lost the lock on the bulk action; another worker resumes it");
