@@ -130,7 +130,15 @@ export function QueueCharts({ queueKey, title }: { queueKey: QueueKey | "all"; t
                 No job finished in the last {range}.
               </p>
             ) : null}
-            <Chart label="Jobs finished per minute" caption={`Completed and failed jobs per minute over the last ${range}.`} testId="throughput-chart">
+            <Chart
+              label="Jobs finished per minute"
+              caption={`Completed and failed jobs per minute over the last ${range}.`}
+              testId="throughput-chart"
+              legend={[
+                { label: "Completed", color: "var(--chart-ok)", bar: true },
+                { label: "Failed", color: "var(--chart-fail)", bar: true },
+              ]}
+            >
               <ComposedChart data={data.points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
                 <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
                 <XAxis dataKey="at" tickFormatter={tick} minTickGap={40} tick={{ fill: "var(--chart-axis)", fontSize: 12 }} tickLine={false} axisLine={{ stroke: "var(--chart-grid)" }} />
@@ -140,16 +148,26 @@ export function QueueCharts({ queueKey, title }: { queueKey: QueueKey | "all"; t
                 <Bar dataKey="failedPerMinute" name="Failed" stackId="out" fill="var(--chart-fail)" isAnimationActive={false} />
               </ComposedChart>
             </Chart>
-            <Chart label="Wait and run time" caption={`Median (p50) and 95th percentile wait and run time per ${range === "hour" ? "minute" : range === "day" ? "15 minutes" : "hour"}.`} testId="latency-chart">
+            <Chart
+              label="Wait and run time"
+              caption={`Median (p50) and 95th percentile wait and run time per ${range === "hour" ? "minute" : range === "day" ? "15 minutes" : "hour"}.`}
+              testId="latency-chart"
+              legend={[
+                { label: "Wait p50", color: "var(--chart-wait)" },
+                { label: "Wait p95", color: "var(--chart-wait)", dashed: true },
+                { label: "Run p50", color: "var(--chart-run)" },
+                { label: "Run p95", color: "var(--chart-run)", dashed: true },
+              ]}
+            >
               <ComposedChart data={data.points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
                 <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
                 <XAxis dataKey="at" tickFormatter={tick} minTickGap={40} tick={{ fill: "var(--chart-axis)", fontSize: 12 }} tickLine={false} axisLine={{ stroke: "var(--chart-grid)" }} />
                 <YAxis width={56} tickFormatter={(value: number) => formatMs(value)} tick={{ fill: "var(--chart-axis)", fontSize: 12 }} tickLine={false} axisLine={false} />
                 <Tooltip content={(props) => <ChartTooltip {...props} format={formatMs} />} />
-                <Line dataKey="waitP50" name="Wait p50" stroke="var(--chart-wait)" strokeWidth={2} dot={dot("var(--chart-wait)")} connectNulls isAnimationActive={false} />
-                <Line dataKey="waitP95" name="Wait p95" stroke="var(--chart-wait)" strokeDasharray="5 4" strokeWidth={1.5} dot={dot("var(--chart-wait)")} connectNulls isAnimationActive={false} />
-                <Line dataKey="runP50" name="Run p50" stroke="var(--chart-run)" strokeWidth={2} dot={dot("var(--chart-run)")} connectNulls isAnimationActive={false} />
-                <Line dataKey="runP95" name="Run p95" stroke="var(--chart-run)" strokeDasharray="5 4" strokeWidth={1.5} dot={dot("var(--chart-run)")} connectNulls isAnimationActive={false} />
+                <Line dataKey="waitP50" name="Wait p50" stroke="var(--chart-wait)" strokeWidth={2} dot={dot("var(--chart-wait)")} isAnimationActive={false} />
+                <Line dataKey="waitP95" name="Wait p95" stroke="var(--chart-wait)" strokeDasharray="5 4" strokeWidth={1.5} dot={dot("var(--chart-wait)")} isAnimationActive={false} />
+                <Line dataKey="runP50" name="Run p50" stroke="var(--chart-run)" strokeWidth={2} dot={dot("var(--chart-run)")} isAnimationActive={false} />
+                <Line dataKey="runP95" name="Run p95" stroke="var(--chart-run)" strokeDasharray="5 4" strokeWidth={1.5} dot={dot("var(--chart-run)")} isAnimationActive={false} />
               </ComposedChart>
             </Chart>
           </div>
@@ -159,12 +177,30 @@ export function QueueCharts({ queueKey, title }: { queueKey: QueueKey | "all"; t
   );
 }
 
-function Chart({ label, caption, testId, children }: { label: string; caption: string; testId: string; children: ReactElement }) {
+type LegendItem = { label: string; color: string; dashed?: boolean; bar?: boolean };
+
+function Chart({ label, caption, testId, legend, children }: { label: string; caption: string; testId: string; legend: LegendItem[]; children: ReactElement }) {
   return (
     <figure>
-      <figcaption className="text-sm font-medium text-slate-900 dark:text-slate-100">
-        {label}
-        <span className="sr-only">. {caption}</span>
+      <figcaption className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm font-medium text-slate-900 dark:text-slate-100">
+        <span>
+          {label}
+          <span className="sr-only">. {caption}</span>
+        </span>
+        <ul className="flex flex-wrap gap-x-3 gap-y-1 text-xs font-normal text-slate-600 dark:text-slate-400" aria-label="Legend">
+          {legend.map((item) => (
+            <li key={item.label} className="inline-flex items-center gap-1.5">
+              {item.bar ? (
+                <span aria-hidden className="size-2.5 rounded-sm" style={{ background: item.color }} />
+              ) : (
+                <svg aria-hidden width="16" height="6">
+                  <line x1="1" y1="3" x2="15" y2="3" stroke={item.color} strokeWidth="2" strokeDasharray={item.dashed ? "3 2" : undefined} />
+                </svg>
+              )}
+              {item.label}
+            </li>
+          ))}
+        </ul>
       </figcaption>
       <div className="mt-2 h-56 w-full" data-testid={testId}>
         <ResponsiveContainer width="100%" height="100%">
