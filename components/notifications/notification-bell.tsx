@@ -97,8 +97,24 @@ export function NotificationBell() {
   const badge = unread > 99 ? "99+" : String(unread);
   const list = notifications.data?.notifications ?? [];
 
+  // A changed button label is not read out; a polite status line tells screen-reader users that
+  // something new arrived without moving their focus.
+  const [announcement, setAnnouncement] = useState("");
+  const previousUnread = useRef<number | null>(null);
+  useEffect(() => {
+    if (!notifications.data) return;
+    const before = previousUnread.current;
+    previousUnread.current = unread;
+    if (before === null || unread <= before) return;
+    const newest = notifications.data.notifications.find((notification) => !notification.readAt);
+    setAnnouncement(newest ? `New notification: ${newest.title}. ${unread} unread.` : `${unread} unread notifications.`);
+  }, [notifications.data, unread]);
+
   return (
     <div className="relative">
+      <span role="status" className="sr-only" data-testid="notification-announcement">
+        {announcement}
+      </span>
       <button
         ref={buttonRef}
         type="button"

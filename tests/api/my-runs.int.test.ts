@@ -5,6 +5,7 @@ import { db } from "@/lib/db";
 import type { JobState } from "@/lib/generated/prisma/client";
 import { listRecentRuns } from "@/lib/jobs/job-status";
 import { ETA_SAMPLE_SIZE, estimateEta, runDurationStats } from "@/lib/jobs/run-eta";
+import { etaText, roughDuration } from "@/components/runs/eta";
 import { call, createTestUser, type TestUser } from "../helpers/fixtures";
 import { expectErrorShape } from "./support";
 
@@ -245,5 +246,37 @@ describe("existing fields stay", () => {
       expect(job).toHaveProperty(field);
     }
     expect(response.json).toHaveProperty("nextCursor");
+  });
+});
+
+describe("what the page says about an ETA", () => {
+  const now = Date.parse("2026-11-01T10:00:00Z");
+  const eta = { expectedMs: 150_000, remainingMs: null, basis: "name" as const, samples: 12 };
+
+  it("rounds durations the way people say them", () => {
+    expect(roughDuration(400)).toBe("1 s");
+    expect(roughDuration(8_000)).toBe("8 s");
+    expect(roughDuration(42_000)).toBe("40 s");
+    expect(roughDuration(150_000)).toBe("3 min");
+    expect(roughDuration(3_600_000)).toBe("1 h");
+    expect(roughDuration(4_500_000)).toBe("1 h 15 min");
+  });
+
+  it("a waiting job: its run time once started, never a clock time", () => {
+    expect(etaText({ state: "waiting", eta, startedAt: null, finishedAt: null }, now)).toMatchObject({ label: "~3 min once started" });
+    expect(etaText({ state: "waiting", eta, startedAt: null, finishedAt: null }, now)!.explanation).toContain("median of the last 12 completed runs of this job");
+  });
+
+  it("a running job counts down from its start, and says so when it overruns", () => {
+    const startedAt = new Date(now - 90_000).toISOString();
+    expect(etaText({ state: "active", eta, startedAt, finishedAt: null }, now)!.label).toBe("~1 min left");
+    const late = new Date(now - 600_000).toISOString();
+    expect(etaText({ state: "active", eta, startedAt: late, finishedAt: null }, now)!.label).toBe("any moment (longer than usual)");
+  });
+
+  it("no history says so; a finished job says how long it took", () => {
+    expect(etaText({ state: "waiting", eta: null, startedAt: null, finishedAt: null }, now)!.label).toBe("no estimate yet");
+    expect(etaText({ state: "completed", eta: null, startedAt: "2026-11-01T09:00:00Z", finishedAt: "2026-11-01T09:00:12Z" }, now)!.label).toBe("took 10 s");
+    expect(etaText({ state: "failed", eta: null, startedAt: null, finishedAt: null }, now)).toBeNull();
   });
 });
