@@ -1,0 +1,257 @@
+"use client";
+
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useId, useRef, useState } from "react";
+import { QUEUE_KEYS } from "@/lib/jobs/queue-keys";
+import { queryKeys } from "@/lib/query-keys";
+import { ApiRequestError, errorMessage, getJson } from "../api/api-client";
+import { formatDateTime, formatInteger, formatRelative } from "../format";
+import { useJobEvents } from "../job-events-provider";
+import { jobHref } from "../jobs/job-api";
+import { Alert } from "../ui/alert";
+import { Badge } from "../ui/badge";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
+import { EmptyState } from "../ui/empty-state";
+import { inputClass, Label } from "../ui/field";
+import { Skeleton } from "../ui/skeleton";
+import { groupHref, type FailureGroupList } from "./failed-api";
+import { RecentBulkActions } from "./recent-bulk-actions";
+
+type Sort = "last" | "count";
+
+/** Queue, text and sort live in the URL, so a filtered desk can be linked to and survives a reload. */
+export function readDeskParams(params: URLSearchParams): { queue: string; q: string; sort: Sort } {
+  const queue = (QUEUE_KEYS as readonly string[]).includes(params.get("queue") ?? "") ? params.get("queue")! : "";
+  return { queue, q: (params.get("q") ?? "").slice(0, 200), sort: params.get("sort") === "count" ? "count" : "last" };
+}
+
+/** The failed-jobs desk: failures grouped by fingerprint, with filters and the bulk actions panel. */
+export function FailureDesk() {
+  const searchParams = useSearchParams();
+  const pathname = usePathname();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const filters = readDeskParams(new URLSearchParams(searchParams.toString()));
+  const [text, setText] = useState(filters.q);
+  const ids = { queue: useId(), q: useId(), sort: useId() };
+
+  const setFilters = (next: Partial<typeof filters>) => {
+    const merged = { ...filters, ...next };
+    const params = new URLSearchParams();
+    if (merged.queue) params.set("queue", merged.queue);
+    if (merged.q) params.set("q", merged.q);
+    if (merged.sort !== "last") params.set("sort", merged.sort);
+    router.replace(params.size > 0 ? `${pathname}?${params}` : pathname, { scroll: false });
+  };
+
+  // Typing filters after a short pause, not on every key.
+  useEffect(() => {
+    if (text.trim() === filters.q) return;
+    const timer = setTimeout(() => setFilters({ q: text.trim() }), 300);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [text]);
+
+  const groups = useQuery({
+    queryKey: queryKeys.failed.groups(filters),
+    queryFn: ({ signal }) => {
+      const params = new URLSearchParams({ sort: filters.sort });
+      if (filters.queue) params.set("queue", filters.queue);
+      if (filters.q) params.set("q", filters.q);
+      return getJson<FailureGroupList>(`/api/v1/failed-groups?${params}`, { signal });
+    },
+    placeholderData: keepPreviousData,
+    refetchInterval: 15_000,
+  });
+
+  // A job that fails for good lands on the desk: re-read (events of all users reach admins), at
+  // most every 2 s, so a burst of thousands of failures costs a handful of reads.
+  const lastRefresh = useRef(0);
+  useJobEvents((event) => {
+    if (event.event !== "job:failed" || Date.now() - lastRefresh.current < 2_000) return;
+    lastRefresh.current = Date.now();
+    void queryClient.invalidateQueries({ queryKey: queryKeys.failed.all }, { cancelRefetch: false });
+  });
+
+  const data = groups.data;
+  const filtered = Boolean(filters.queue || filters.q);
+
+  return (
+    <div className="space-y-6">
+      <RecentBulkActions />
+
+      <Card aria-labelledby="failure-groups-title">
+        <div className="border-b border-slate-200 px-5 py-4 dark:border-slate-800">
+          <div className="flex flex-wrap items-start justify-between gap-3">
+            <div>
+              <h2 id="failure-groups-title" className="text-base font-semibold text-slate-900 dark:text-white">
+                Failure groups
+              </h2>
+              <p className="mt-0.5 text-sm text-slate-600 dark:text-slate-400" aria-live="polite" data-testid="desk-summary">
+                {data
+                  ? `${formatInteger(data.totalJobs)} failed ${data.totalJobs === 1 ? "job" : "jobs"} in ${formatInteger(data.totalGroups)} ${data.totalGroups === 1 ? "group" : "groups"}${filtered ? " matching the filter" : ""}`
+                  : "Loading…"}
+                {" · "}failures are kept 7 days (imports 30), as long as Redis holds them
+              </p>
+            </div>
+          </div>
+          <form
+            role="search"
+            aria-label="Filter failure groups"
+            className="mt-4 grid gap-3 sm:grid-cols-[12rem_1fr_11rem]"
+            onSubmit={(event) => {
+              event.preventDefault();
+              setFilters({ q: text.trim() });
+            }}
+          >
+            <div>
+              <Label htmlFor={ids.queue}>Queue</Label>
+              <select id={ids.queue} className={`${inputClass} mt-1`} value={filters.queue} onChange={(event) => setFilters({ queue: event.target.value })}>
+                <option value="">All queues</option>
+                {QUEUE_KEYS.map((key) => (
+                  <option key={key} value={key}>
+                    {key}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <Label htmlFor={ids.q}>Search</Label>
+              <input
+                id={ids.q}
+                type="search"
+                className={`${inputClass} mt-1`}
+                placeholder="Job name, error text…"
+                value={text}
+                maxLength={200}
+                onChange={(event) => setText(event.target.value)}
+              />
+            </div>
+            <div>
+              <Label htmlFor={ids.sort}>Sort by</Label>
+              <select id={ids.sort} className={`${inputClass} mt-1`} value={filters.sort} onChange={(event) => setFilters({ sort: event.target.value as Sort })}>
+                <option value="last">Last seen</option>
+                <option value="count">Most jobs</option>
+              </select>
+            </div>
+          </form>
+        </div>
+
+        {groups.isError ? (
+          <div className="p-5">
+            <Alert
+              tone={groups.error instanceof ApiRequestError && groups.error.isUnavailable ? "warning" : "error"}
+              title="Could not load the failure groups"
+              actions={
+                <Button variant="secondary" size="sm" onClick={() => void groups.refetch()}>
+                  Retry now
+                </Button>
+              }
+            >
+              {errorMessage(groups.error)}
+            </Alert>
+          </div>
+        ) : null}
+
+        {data && data.ungrouped > 0 ? (
+          <div className="px-5 pt-4">
+            <Alert tone="info">{formatInteger(data.ungrouped)} older failures are still being grouped; they appear here within a minute.</Alert>
+          </div>
+        ) : null}
+
+        {groups.isPending ? (
+          <div className="space-y-3 p-5" aria-hidden>
+            {Array.from({ length: 4 }, (_, index) => (
+              <Skeleton key={index} className="h-14 w-full" />
+            ))}
+          </div>
+        ) : data && data.groups.length === 0 ? (
+          <div className="p-5">
+            <EmptyState title={filtered ? "No failure groups match this filter" : "No failed jobs"}>
+              {filtered ? "Try another queue or search text." : "Every job within retention has completed or been retried."}
+            </EmptyState>
+          </div>
+        ) : data ? (
+          <div className="overflow-x-auto">
+            <table className="w-full min-w-[46rem] text-left text-sm" data-testid="failure-groups">
+              <caption className="sr-only">Failed jobs grouped by queue, job name and normalised error</caption>
+              <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-600 uppercase dark:bg-slate-900/60 dark:text-slate-400">
+                <tr>
+                  <th scope="col" className="px-5 py-2.5">
+                    Failure
+                  </th>
+                  <th scope="col" className="px-3 py-2.5 text-right">
+                    Jobs
+                  </th>
+                  <th scope="col" className="px-3 py-2.5">
+                    First seen
+                  </th>
+                  <th scope="col" className="px-3 py-2.5">
+                    Last seen
+                  </th>
+                  <th scope="col" className="px-5 py-2.5">
+                    Samples
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
+                {data.groups.map((group) => (
+                  <tr key={group.fingerprint} className="align-top hover:bg-slate-50 dark:hover:bg-slate-800/40" data-testid="failure-group" data-fingerprint={group.fingerprint}>
+                    <td className="max-w-[28rem] px-5 py-3">
+                      <div className="flex flex-wrap items-center gap-1.5">
+                        <Badge tone="accent">{group.queue}</Badge>
+                        <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{group.name}</span>
+                      </div>
+                      <Link
+                        href={groupHref(group.fingerprint)}
+                        className="mt-1 block font-medium break-words text-slate-900 hover:text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:text-slate-100 dark:hover:text-indigo-300"
+                      >
+                        {group.pattern || "(no reason recorded)"}
+                      </Link>
+                      {group.sampleReason && group.sampleReason !== group.pattern ? (
+                        <p className="mt-0.5 truncate text-xs text-slate-500 dark:text-slate-400" title={group.sampleReason}>
+                          e.g. {group.sampleReason}
+                        </p>
+                      ) : null}
+                    </td>
+                    <td className="px-3 py-3 text-right font-semibold text-red-700 tabular-nums dark:text-red-400" data-testid="group-count">
+                      {formatInteger(group.count)}
+                    </td>
+                    <td className="px-3 py-3 whitespace-nowrap text-slate-600 dark:text-slate-400">
+                      <time dateTime={group.firstSeen} title={formatDateTime(group.firstSeen)}>
+                        {formatRelative(group.firstSeen)}
+                      </time>
+                    </td>
+                    <td className="px-3 py-3 whitespace-nowrap text-slate-600 dark:text-slate-400">
+                      <time dateTime={group.lastSeen} title={formatDateTime(group.lastSeen)}>
+                        {formatRelative(group.lastSeen)}
+                      </time>
+                    </td>
+                    <td className="px-5 py-3">
+                      <ul className="space-y-0.5" aria-label={`Sample jobs of this group`}>
+                        {group.sampleJobIds.map((id) => (
+                          <li key={id}>
+                            <Link
+                              href={jobHref(group.queue, id)}
+                              className="font-mono text-xs text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-300"
+                              aria-label={`Job ${id}`}
+                            >
+                              {id.slice(0, 8)}…
+                            </Link>
+                          </li>
+                        ))}
+                      </ul>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </Card>
+    </div>
+  );
+}

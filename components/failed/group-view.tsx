@@ -1,0 +1,250 @@
+"use client";
+
+import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { queryKeys } from "@/lib/query-keys";
+import { ApiRequestError, errorMessage, getJson } from "../api/api-client";
+import { formatDateTime, formatInteger, formatRelative } from "../format";
+import { jobHref } from "../jobs/job-api";
+import { Alert } from "../ui/alert";
+import { Badge } from "../ui/badge";
+import { Button } from "../ui/button";
+import { Card, CardBody, CardHeader } from "../ui/card";
+import { EmptyState } from "../ui/empty-state";
+import { Skeleton } from "../ui/skeleton";
+import { BulkConfirmDialog, type BulkRequest } from "./bulk-confirm-dialog";
+import { BulkProgress } from "./bulk-progress";
+import { isRunning, useBulkAction, type FailureGroup, type GroupJobsPage } from "./failed-api";
+
+const PAGE_SIZE = 50;
+
+/**
+ * One failure group: what it is, its jobs newest first (50 at a time, by keyset), and the bulk
+ * actions on it. Each action asks for confirmation with the count from a fresh preview, then runs
+ * in the worker while this page shows its progress.
+ */
+export function GroupView({ fingerprint }: { fingerprint: string }) {
+  const queryClient = useQueryClient();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [request, setRequest] = useState<BulkRequest | null>(null);
+  const [actionId, setActionId] = useState<string | null>(null);
+  const action = useBulkAction(actionId);
+
+  const pages = useInfiniteQuery({
+    queryKey: queryKeys.failed.groupJobs(fingerprint),
+    queryFn: ({ pageParam, signal }) =>
+      getJson<GroupJobsPage>(
+        `/api/v1/failed-groups/${encodeURIComponent(fingerprint)}/jobs?limit=${PAGE_SIZE}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`,
+        { signal },
+      ),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    refetchInterval: 15_000,
+  });
+
+  // While our action runs, the group shrinks batch by batch; when it ends, show the final state.
+  const status = action.data?.status;
+  const done = action.data?.done;
+  useEffect(() => {
+    if (!status) return;
+    void queryClient.invalidateQueries({ queryKey: queryKeys.failed.all });
+    if (!isRunning({ status })) setSelected(new Set());
+  }, [status, done, queryClient]);
+
+  const group: FailureGroup | null | undefined = pages.data?.pages[0]?.group;
+  const jobs = useMemo(() => pages.data?.pages.flatMap((page) => page.jobs) ?? [], [pages.data]);
+  const allOnPageSelected = jobs.length > 0 && jobs.every((job) => selected.has(job.id));
+  const selectedIds = [...selected].filter((id) => jobs.some((job) => job.id === id));
+  const busy = action.data ? isRunning(action.data) : false;
+  const headerCheckbox = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (headerCheckbox.current) headerCheckbox.current.indeterminate = selectedIds.length > 0 && !allOnPageSelected;
+  }, [selectedIds.length, allOnPageSelected]);
+
+  const toggle = (id: string) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  return (
+    <div className="space-y-6">
+      <p>
+        <Link href="/failed" className="text-sm font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-300">
+          ← All failure groups
+        </Link>
+      </p>
+
+      {pages.isError ? (
+        <Alert
+          tone={pages.error instanceof ApiRequestError && pages.error.isUnavailable ? "warning" : "error"}
+          title="Could not load this failure group"
+          actions={
+            <Button variant="secondary" size="sm" onClick={() => void pages.refetch()}>
+              Retry now
+            </Button>
+          }
+        >
+          {errorMessage(pages.error)}
+        </Alert>
+      ) : null}
+
+      {pages.isPending ? (
+        <Card>
+          <CardBody className="space-y-3">
+            <Skeleton className="h-6 w-2/3" />
+            <Skeleton className="h-4 w-1/3" />
+          </CardBody>
+        </Card>
+      ) : group ? (
+        <Card aria-labelledby="group-title" data-testid="group-summary">
+          <CardBody className="space-y-4">
+            <div className="flex flex-wrap items-center gap-2">
+              <Badge tone="accent">{group.queue}</Badge>
+              <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{group.name}</span>
+              <span className="font-mono text-xs text-slate-500 dark:text-slate-500" title="Failure fingerprint">
+                #{group.fingerprint}
+              </span>
+            </div>
+            <h2 id="group-title" className="text-lg font-semibold break-words text-slate-900 dark:text-white">
+              {group.pattern || "(no reason recorded)"}
+            </h2>
+            <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
+              <Fact label="Failed jobs" value={<span data-testid="group-job-count">{formatInteger(group.count)}</span>} />
+              <Fact label="First seen" value={<time dateTime={group.firstSeen}>{formatDateTime(group.firstSeen)}</time>} />
+              <Fact label="Last seen" value={<time dateTime={group.lastSeen}>{formatRelative(group.lastSeen)}</time>} />
+              <Fact label="Example" value={<span className="line-clamp-2 break-words" title={group.sampleReason ?? ""}>{group.sampleReason ?? "—"}</span>} />
+            </dl>
+            <div className="flex flex-wrap gap-2" role="group" aria-label="Bulk actions on this group">
+              <Button
+                variant="secondary"
+                disabled={selectedIds.length === 0 || busy}
+                onClick={() => setRequest({ action: "retry", target: { jobIds: selectedIds }, title: `Retry ${formatInteger(selectedIds.length)} selected ${selectedIds.length === 1 ? "job" : "jobs"}` })}
+              >
+                Retry selected{selectedIds.length > 0 ? ` (${formatInteger(selectedIds.length)})` : ""}
+              </Button>
+              <Button disabled={busy} onClick={() => setRequest({ action: "retry", target: { fingerprint }, title: `Retry all ${formatInteger(group.count)} jobs of this group` })}>
+                Retry all {formatInteger(group.count)}
+              </Button>
+              <Button
+                variant="danger"
+                disabled={busy}
+                onClick={() => setRequest({ action: "remove", target: { fingerprint }, title: `Remove all ${formatInteger(group.count)} jobs of this group` })}
+              >
+                Remove all {formatInteger(group.count)}
+              </Button>
+            </div>
+          </CardBody>
+        </Card>
+      ) : pages.isSuccess && !action.data ? (
+        <EmptyState title="No failed jobs in this group">They were retried or removed, or they passed their queue&apos;s retention.</EmptyState>
+      ) : null}
+
+      {action.data ? (
+        <Card aria-labelledby="group-action-title">
+          <CardHeader titleId="group-action-title" title={isRunning(action.data) ? "Running in the background" : "Bulk action finished"} as="h2" />
+          <CardBody>
+            <BulkProgress action={action.data} />
+          </CardBody>
+        </Card>
+      ) : null}
+
+      {jobs.length > 0 ? (
+        <Card aria-labelledby="group-jobs-title">
+          <CardHeader
+            titleId="group-jobs-title"
+            title="Jobs"
+            description={`Newest first; ${formatInteger(jobs.length)} of ${formatInteger(group?.count ?? jobs.length)} shown.`}
+          />
+          <div className="overflow-x-auto">
+            <table className="w-full min-w-[44rem] text-left text-sm" data-testid="group-jobs">
+              <caption className="sr-only">Failed jobs of this group</caption>
+              <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-600 uppercase dark:bg-slate-900/60 dark:text-slate-400">
+                <tr>
+                  <th scope="col" className="w-10 px-5 py-2.5">
+                    <input
+                      ref={headerCheckbox}
+                      type="checkbox"
+                      className="size-4 rounded border-slate-400 accent-indigo-600"
+                      aria-label={allOnPageSelected ? "Clear the selection" : "Select every job shown"}
+                      checked={allOnPageSelected}
+                      onChange={() => setSelected(allOnPageSelected ? new Set() : new Set(jobs.map((job) => job.id)))}
+                    />
+                  </th>
+                  <th scope="col" className="px-3 py-2.5">
+                    Job
+                  </th>
+                  <th scope="col" className="px-3 py-2.5">
+                    Owner
+                  </th>
+                  <th scope="col" className="px-3 py-2.5">
+                    Failed
+                  </th>
+                  <th scope="col" className="px-3 py-2.5 text-right">
+                    Attempts
+                  </th>
+                  <th scope="col" className="px-5 py-2.5">
+                    Reason
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
+                {jobs.map((job) => (
+                  <tr key={job.id} className={selected.has(job.id) ? "bg-indigo-50/60 dark:bg-indigo-950/30" : undefined}>
+                    <td className="px-5 py-2.5">
+                      <input
+                        type="checkbox"
+                        className="size-4 rounded border-slate-400 accent-indigo-600"
+                        aria-label={`Select job ${job.id}`}
+                        checked={selected.has(job.id)}
+                        onChange={() => toggle(job.id)}
+                      />
+                    </td>
+                    <td className="px-3 py-2.5">
+                      <Link href={jobHref(job.queue, job.id)} className="font-mono text-xs text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-300">
+                        {job.id}
+                      </Link>
+                    </td>
+                    <td className="px-3 py-2.5 text-slate-700 dark:text-slate-300">{job.owner?.name ?? <span className="text-slate-500">system</span>}</td>
+                    <td className="px-3 py-2.5 whitespace-nowrap text-slate-600 dark:text-slate-400">
+                      <time dateTime={job.failedAt} title={formatDateTime(job.failedAt)}>
+                        {formatRelative(job.failedAt)}
+                      </time>
+                    </td>
+                    <td className="px-3 py-2.5 text-right tabular-nums text-slate-700 dark:text-slate-300">{job.attempts}</td>
+                    <td className="max-w-[24rem] px-5 py-2.5 text-slate-700 dark:text-slate-300">
+                      <span className="line-clamp-2 break-words" title={job.reason ?? ""}>
+                        {job.reason ?? "—"}
+                      </span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {pages.hasNextPage ? (
+            <div className="border-t border-slate-200 px-5 py-3 dark:border-slate-800">
+              <Button variant="secondary" size="sm" loading={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>
+                Show {PAGE_SIZE} more
+              </Button>
+            </div>
+          ) : null}
+        </Card>
+      ) : null}
+
+      <BulkConfirmDialog request={request} onClose={() => setRequest(null)} onStarted={(started) => setActionId(started.id)} />
+    </div>
+  );
+}
+
+function Fact({ label, value }: { label: string; value: ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs font-medium text-slate-600 dark:text-slate-400">{label}</dt>
+      <dd className="mt-0.5 text-slate-900 dark:text-slate-100">{value}</dd>
+    </div>
+  );
+}
