@@ -42,6 +42,17 @@ export const queryKeys = {
     list: (filters: Record<string, string>) => ["audit", "list", filters] as const,
   },
   health: () => ["health"] as const,
+  /** The failed-jobs desk; job events invalidate it like any job view. */
+  failed: {
+    all: ["jobs", "failed-desk"] as const,
+    groups: (filters: { queue: string; q: string; sort: string }) => ["jobs", "failed-desk", "groups", filters] as const,
+    groupJobs: (fingerprint: string) => ["jobs", "failed-desk", "group", fingerprint] as const,
+  },
+  bulkActions: {
+    all: ["bulk-actions"] as const,
+    list: (limit: number) => ["bulk-actions", "list", limit] as const,
+    detail: (id: string) => ["bulk-actions", "detail", id] as const,
+  },
   /** "My runs" pages; under ["jobs"] so an SSE resync re-reads them with every other job view. */
   myRuns: {
     all: ["jobs", "mine"] as const,
