@@ -88,6 +88,37 @@ test("a waiting job is estimated from past runs of the same job", async ({ page,
   }
 });
 
+test("a failed run says why, tells the bell, and can be retried from the list", async ({ page }) => {
+  await page.request.post("/api/v1/notifications/read", { data: { all: true }, headers: { origin: BASE_URL } });
+  await page.goto("/my-runs");
+  await expect(page.getByRole("banner").getByText("Live", { exact: true })).toBeVisible();
+  // The processor refuses a product that does not exist for good (no retries), so the run fails at once.
+  const added = await page.request.post("/api/v1/queues/forecast/jobs", {
+    data: { name: "forecast:GONE-1", data: { productId: "no-such-product", horizon: 7 } },
+    headers: { origin: BASE_URL },
+  });
+  expect(added.status(), await added.text()).toBe(201);
+  const jobId = ((await added.json()) as { jobId: string }).jobId;
+  const row = page.locator(`[data-testid="run-row"][data-job-id="${jobId}"]`);
+  await expect(row).toContainText("Failed", { timeout: 30_000 });
+  await expect(row).toContainText("Product no-such-product does not exist");
+  await expect(page.getByTestId("notification-count")).toHaveText("1");
+
+  const retried = page.waitForResponse((response) => response.url().endsWith(`/jobs/${jobId}/retry`) && response.request().method() === "POST");
+  await row.getByRole("button", { name: "Retry GONE-1" }).click();
+  expect((await retried).status()).toBe(200);
+  // It ran again and failed again: a second notification, and the row settles on Failed.
+  await expect(page.getByTestId("notification-count")).toHaveText("2", { timeout: 30_000 });
+  await expect(row).toContainText("Failed");
+  await page.getByTestId("notification-bell").click();
+  await expect(page.getByRole("dialog", { name: "Notifications" }).getByTestId("notification-item").first()).toContainText("Demand forecast failed");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: "e2e/screenshots/notifications-dark.png", animations: "disabled" });
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.getByRole("dialog", { name: "Notifications" }).getByRole("button", { name: "Mark all read" }).click();
+  await expect(page.getByTestId("notification-count")).toBeHidden();
+});
+
 test("filters live in the URL and survive a reload", async ({ page }) => {
   await page.goto("/my-runs");
   await page.getByLabel("Queue").selectOption("forecast");

@@ -231,7 +231,7 @@ function NotificationItem({ notification, onOpen }: { notification: Notification
           {notification.title}
           {unread ? <span className="sr-only"> (unread)</span> : null}
         </span>
-        <span className="block truncate text-sm text-slate-600 dark:text-slate-400">{notification.body}</span>
+        <span className="line-clamp-2 block text-sm break-words text-slate-600 dark:text-slate-400">{notification.body}</span>
         <time className="block text-xs text-slate-600 dark:text-slate-400" dateTime={notification.createdAt} title={formatDateTime(notification.createdAt)}>
           {formatRelative(notification.createdAt)}
         </time>
