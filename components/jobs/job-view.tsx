@@ -16,6 +16,7 @@ import { Card, CardBody, CardHeader } from "../ui/card";
 import { cx } from "../ui/cx";
 import { EmptyState } from "../ui/empty-state";
 import { ProgressBar } from "../ui/progress-bar";
+import { Skeleton } from "../ui/skeleton";
 import { Spinner } from "../ui/spinner";
 import { ConfirmDialog } from "./confirm-dialog";
 import { DuplicateDialog } from "./duplicate-dialog";
@@ -46,31 +47,58 @@ const timeFormat = new Intl.DateTimeFormat("en-US", { month: "short", day: "nume
 const formatTime = (iso: string | null) => (iso ? `${timeFormat.format(new Date(iso))} UTC` : "—");
 
 /** The job page: everything about one job, live, with the actions the viewer's role allows. */
-export function JobView({ initial, viewer }: { initial: JobDetails; viewer: { id: string; role: "ADMIN" | "PLANNER" } }) {
-  const queueKey = initial.queue;
-  const jobId = initial.id;
+export function JobView({ queueKey, jobId, viewer }: { queueKey: string; jobId: string; viewer: { id: string; role: "ADMIN" | "PLANNER" } }) {
   const queryClient = useQueryClient();
   const key = queryKeys.jobs.details(queueKey, jobId);
   const details = useQuery({
     queryKey: key,
     queryFn: ({ signal }) => getJson<JobDetails>(`/api/v1/queues/${encodeURIComponent(queueKey)}/jobs/${encodeURIComponent(jobId)}/details`, { signal }),
-    initialData: initial,
     staleTime: 0,
     // Events carry progress and endings; the poll catches the rest (picked up, promoted, removed).
     refetchInterval: (query) => (query.state.data && !isTerminal(query.state.data.state) ? 3_000 : false),
   });
   useJobEvents((event) => {
-    if (event.jobId === jobId) void queryClient.invalidateQueries({ queryKey: key }, { cancelRefetch: false });
+    if (event.jobId !== jobId) return;
+    // An ending may cancel a read in flight: that read could predate the ledger's final word
+    // (a cancelled job shows as failed in Redis until then), and polling stops once it ends.
+    void queryClient.invalidateQueries({ queryKey: key }, { cancelRefetch: event.event !== "job:progress" });
   });
 
-  const job = details.data;
-  const isAdmin = viewer.role === "ADMIN";
-  const isOwner = job.owner?.id === viewer.id;
   const [pending, setPending] = useState<Action | null>(null);
   const [confirming, setConfirming] = useState<Action | null>(null);
   const [duplicating, setDuplicating] = useState(false);
   const [notice, setNotice] = useState<{ tone: "success" | "error"; text: ReactNode } | null>(null);
   const [cancelRequested, setCancelRequested] = useState(false);
+
+  const job = details.data;
+  if (!job) {
+    if (details.isError) {
+      return (
+        <Alert
+          tone="error"
+          title="Could not load this job"
+          actions={
+            <Button variant="secondary" size="sm" onClick={() => void details.refetch()}>
+              Retry
+            </Button>
+          }
+        >
+          {errorMessage(details.error)}
+        </Alert>
+      );
+    }
+    return (
+      <div className="space-y-6" aria-busy aria-label="Loading the job">
+        <Skeleton className="h-40 w-full" />
+        <div className="grid gap-6 lg:grid-cols-5">
+          <Skeleton className="h-80 lg:col-span-3" />
+          <Skeleton className="h-80 lg:col-span-2" />
+        </div>
+      </div>
+    );
+  }
+  const isAdmin = viewer.role === "ADMIN";
+  const isOwner = job.owner?.id === viewer.id;
 
   const inRedis = job.source === "redis";
   const cancelling = (job.cancelling || cancelRequested) && job.state === "active";

@@ -5,8 +5,10 @@ import { AppShell } from "@/components/app-shell";
 import { JobView } from "@/components/jobs/job-view";
 import { PageHeader } from "@/components/page-header";
 import { requireUser } from "@/lib/auth/session";
+import { db } from "@/lib/db";
 import { isQueueKey, queueDefinition } from "@/lib/jobs/catalog";
-import { getJobDetails } from "@/lib/jobs/job-details";
+import { findJob } from "@/lib/jobs/find-job";
+import { queueManager } from "@/lib/jobs/queue-manager";
 
 // Per-user pages: never prerendered at build time (that would also need the auth secret then).
 export const dynamic = "force-dynamic";
@@ -33,8 +35,9 @@ export default async function JobPage({ params }: Props) {
   const jobId = decodeSegment(rawJobId);
   const user = await requireUser(`/queues/${encodeURIComponent(queueKey)}/jobs/${encodeURIComponent(jobId)}`);
   if (!isQueueKey(queueKey) || jobId.length === 0 || jobId.length > 200) notFound();
-  const details = await getJobDetails(queueKey, jobId, { ...user, via: "session" });
-  if (!details) notFound();
+  // Only who may see the job is settled here (a 404 for anyone else); the details load in the
+  // browser, from the same endpoint that keeps them live.
+  if (!(await findJob(queueKey, jobId, { ...user, via: "session" }, { db: db(), queues: queueManager() }))) notFound();
   const isAdmin = user.role === "ADMIN";
   return (
     <AppShell user={user}>
@@ -62,7 +65,7 @@ export default async function JobPage({ params }: Props) {
         <span className="font-mono text-slate-600 dark:text-slate-400">{jobId.length > 13 ? `${jobId.slice(0, 8)}…` : jobId}</span>
       </nav>
       <PageHeader title="Job" description={`${queueDefinition(queueKey).label} job: its data, every attempt and what happened to it.`} />
-      <JobView initial={details} viewer={{ id: user.id, role: user.role }} />
+      <JobView queueKey={queueKey} jobId={jobId} viewer={{ id: user.id, role: user.role }} />
     </AppShell>
   );
 }
