@@ -50,6 +50,9 @@ export async function handleBullBoardRequest(
     const mutating = !SAFE_METHODS.has(request.method);
     if (mutating && principal.via === "session" && !isSameOrigin(request)) throw new ApiError("forbidden", "Cross-site request refused");
 
+    const refusal = mutating && resource === "api" ? refusedChange(request.method, url.pathname) : undefined;
+    if (refusal) throw new ApiError("forbidden", refusal);
+
     const auditBody = mutating && resource === "api" ? await request.clone().text().catch(() => "") : "";
     const response = await board().fetch(request);
     if (mutating && resource === "api" && response.ok) {
@@ -83,6 +86,35 @@ function forbiddenPage(): Response {
 </style></head>
 <body><main><p class="code">403</p><h1>Admins only</h1><p>The queue board is for administrators. Your own jobs are under My runs.</p><a href="/my-runs">Go to my runs</a></main></body></html>`;
   return new Response(html, { status: 403, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
+}
+
+/**
+ * bull-board calls that would put jobs in a queue the catalogue never validated, or take waiting
+ * jobs out without their ledger rows knowing, are refused: the app's own pages do these through the
+ * catalogue and the ledger (duplicate with edited data, cancel, clean), so the ledger stays the
+ * record of every job. Retry, promote, pause, clean of finished jobs and the like stay available.
+ */
+const REFUSED_ROUTES: readonly { method: string; pattern: RegExp; message: string }[] = [
+  {
+    method: "POST",
+    pattern: /^\/queues\/[^/]+\/add$/,
+    message: "Add jobs through CapLiquify (the API or a job page's Duplicate), so the catalogue validates them and the ledger records them",
+  },
+  {
+    method: "PATCH",
+    pattern: /^\/queues\/[^/]+\/[^/]+\/update-data$/,
+    message: "Edit a job's data with Duplicate on its CapLiquify job page, so the new data is validated against the catalogue",
+  },
+  {
+    method: "PUT",
+    pattern: /^\/queues\/[^/]+\/(?:empty|obliterate)$/,
+    message: "Empty a queue with Clean on the CapLiquify queues page, so the removed jobs are marked cancelled in the ledger",
+  },
+];
+
+export function refusedChange(method: string, pathname: string): string | undefined {
+  const apiPath = pathname.slice(`${BULL_BOARD_BASE_PATH}/api`.length);
+  return REFUSED_ROUTES.find((route) => route.method === method && route.pattern.test(apiPath))?.message;
 }
 
 export interface BullBoardAuditEntry {

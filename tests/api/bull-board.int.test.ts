@@ -145,6 +145,25 @@ describe("admins", () => {
     ]);
   });
 
+  it("refuses the board's calls that would bypass the catalogue or the ledger, and says where to do them", async () => {
+    await queueManager().addJob("export", "e", { kind: "products", format: "csv" }, { jobId: "bb-refused-1" });
+    const attempts = [
+      { method: "POST", path: "/admin/queues/api/queues/export-queue/add", body: { name: "x", data: { anything: true } }, says: /Add jobs through CapLiquify/ },
+      { method: "PATCH", path: "/admin/queues/api/queues/export-queue/bb-refused-1/update-data", body: { data: { kind: "nope" } }, says: /Duplicate/ },
+      { method: "PUT", path: "/admin/queues/api/queues/export-queue/empty", says: /Clean on the CapLiquify queues page/ },
+      { method: "PUT", path: "/admin/queues/api/queues/export-queue/obliterate", says: /Clean on the CapLiquify queues page/ },
+    ] as const;
+    for (const attempt of attempts) {
+      const handler = route[attempt.method];
+      const response = await call(handler, { method: attempt.method, path: attempt.path, body: "body" in attempt ? attempt.body : undefined, auth: { cookie: admin.cookie }, headers: SAME_ORIGIN });
+      expect(response.status, attempt.path).toBe(403);
+      expect(response.json.error.message).toMatch(attempt.says);
+    }
+    const job = await queueManager().getJob("export", "bb-refused-1");
+    expect(job?.data).toEqual({ kind: "products", format: "csv" });
+    expect(await queueManager().queue("export").count()).toBeGreaterThan(0);
+  });
+
   it("a retry of one job through the board is audited with the job", async () => {
     const job = await queueManager().addJob("export", "e", { kind: "products", format: "csv" }, { jobId: "bb-retry-1" });
     await bull.failJobs("export", 1);
