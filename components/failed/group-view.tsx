@@ -139,8 +139,8 @@ export function GroupView({ fingerprint }: { fingerprint: string }) {
             </div>
           </CardBody>
         </Card>
-      ) : pages.isSuccess && !action.data ? (
-        <EmptyState title="No failed jobs in this group">They were retried or removed, or they passed their queue&apos;s retention.</EmptyState>
+      ) : pages.isSuccess ? (
+        <EmptyState title="No failed jobs in this group" className="bg-white dark:bg-slate-900">They were retried or removed, or they passed their queue&apos;s retention.</EmptyState>
       ) : null}
 
       {action.data ? (
