@@ -44,7 +44,7 @@ export function AuditLog() {
     queryFn: ({ signal, pageParam }) => {
       const params = new URLSearchParams(filters);
       if (pageParam) params.set("cursor", pageParam);
-      return getJson<AuditPage & { actions: string[] }>(`/api/v1/audit?${params}`, { signal });
+      return getJson<AuditPage & { actions?: string[] }>(`/api/v1/audit?${params}`, { signal });
     },
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.nextCursor,

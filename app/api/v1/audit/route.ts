@@ -36,7 +36,8 @@ export const GET = apiRoute({ auth: "admin", query }, async ({ query }) => {
       cursor: query.cursor,
       limit: query.limit,
     }),
-    auditActions(),
+    // The filter's choices are only needed with the first page.
+    query.cursor ? undefined : auditActions(),
   ]);
-  return { ...page, actions };
+  return actions ? { ...page, actions } : page;
 });
