@@ -47,6 +47,12 @@ async function createProducts(ids: string[], days: number) {
   }
 }
 
+/** Full-page screenshot from the top (the sticky header would otherwise cover the scrolled-to part). */
+async function shoot(page: Page, name: string) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true, animations: "disabled" });
+}
+
 async function groupRow(page: Page, pattern: string) {
   return page.getByTestId("failure-group").filter({ has: page.getByRole("link", { name: pattern, exact: true }) });
 }
@@ -74,10 +80,14 @@ test("an admin finds a failure group, fixes the cause, bulk-retries the whole gr
   await page.getByLabel("Search").fill("does not exist");
   await expect(page).toHaveURL(/q=does\+not\+exist|q=does%20not%20exist/);
   await expect(row).toHaveCount(1);
-  await page.screenshot({ path: "e2e/screenshots/failed-desk.png", fullPage: true, animations: "disabled" });
+  await shoot(page, "failed-desk");
   await page.emulateMedia({ colorScheme: "dark" });
-  await page.screenshot({ path: "e2e/screenshots/failed-desk-dark.png", fullPage: true, animations: "disabled" });
+  await shoot(page, "failed-desk-dark");
   await page.emulateMedia({ colorScheme: "light" });
+  // Tablet width: the table scrolls sideways inside its card, the filters stack.
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await shoot(page, "failed-desk-tablet");
+  await page.setViewportSize({ width: 1440, height: 900 });
   await page.getByLabel("Search").fill("no such failure anywhere");
   await expect(page.getByText("No failure groups match this filter")).toBeVisible();
   await page.getByLabel("Search").fill("");
@@ -100,7 +110,10 @@ test("an admin finds a failure group, fixes the cause, bulk-retries the whole gr
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
   await expect(page.getByRole("button", { name: "Retry selected (2)" })).toBeFocused();
-  await page.screenshot({ path: "e2e/screenshots/failed-group.png", fullPage: true, animations: "disabled" });
+  await shoot(page, "failed-group");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await shoot(page, "failed-group-dark");
+  await page.emulateMedia({ colorScheme: "light" });
 
   // The cause is fixed (the products now exist with history), then the whole group is retried.
   await createProducts(productIds, 60);
@@ -118,6 +131,7 @@ test("an admin finds a failure group, fixes the cause, bulk-retries the whole gr
   await expect(progress.getByTestId("bulk-counts")).toContainText("12 of 12 processed (100 %) · 12 retried");
   await expect(progress.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "100");
   await expect(page.getByText("No failed jobs in this group")).toBeVisible();
+  await shoot(page, "failed-group-done");
   await allInState(page.request, jobIds, "completed");
 
   await page.goto("/failed");

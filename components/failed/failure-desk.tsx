@@ -178,7 +178,7 @@ export function FailureDesk() {
           <div className="overflow-x-auto">
             <table className="w-full min-w-[46rem] text-left text-sm" data-testid="failure-groups">
               <caption className="sr-only">Failed jobs grouped by queue, job name and normalised error</caption>
-              <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-600 uppercase dark:bg-slate-900/60 dark:text-slate-400">
+              <thead className="bg-slate-50 text-xs font-medium tracking-wide whitespace-nowrap text-slate-600 uppercase dark:bg-slate-900/60 dark:text-slate-400">
                 <tr>
                   <th scope="col" className="px-5 py-2.5">
                     Failure

@@ -162,7 +162,7 @@ export function GroupView({ fingerprint }: { fingerprint: string }) {
           <div className="overflow-x-auto">
             <table className="w-full min-w-[44rem] text-left text-sm" data-testid="group-jobs">
               <caption className="sr-only">Failed jobs of this group</caption>
-              <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-600 uppercase dark:bg-slate-900/60 dark:text-slate-400">
+              <thead className="bg-slate-50 text-xs font-medium tracking-wide whitespace-nowrap text-slate-600 uppercase dark:bg-slate-900/60 dark:text-slate-400">
                 <tr>
                   <th scope="col" className="w-10 px-5 py-2.5">
                     <input
