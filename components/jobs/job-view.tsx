@@ -54,8 +54,14 @@ export function JobView({ queueKey, jobId, viewer }: { queueKey: string; jobId: 
     queryKey: key,
     queryFn: ({ signal }) => getJson<JobDetails>(`/api/v1/queues/${encodeURIComponent(queueKey)}/jobs/${encodeURIComponent(jobId)}/details`, { signal }),
     staleTime: 0,
-    // Events carry progress and endings; the poll catches the rest (picked up, promoted, removed).
-    refetchInterval: (query) => (query.state.data && !isTerminal(query.state.data.state) ? 3_000 : false),
+    // Events carry progress and endings; the poll catches the rest (picked up, promoted, removed),
+    // and goes on briefly after the end: the worker writes the timeline's last events in batches.
+    refetchInterval: (query) => {
+      const data = query.state.data;
+      if (!data) return false;
+      if (!isTerminal(data.state)) return 3_000;
+      return data.finishedAt && Date.now() - Date.parse(data.finishedAt) < 10_000 ? 1_000 : false;
+    },
   });
   useJobEvents((event) => {
     if (event.jobId !== jobId) return;

@@ -92,7 +92,10 @@ export async function getJobDetails(
   ]);
 
   const base = job ? fromRedis(key, job, redisState!, isAdmin) : ledgerStatus(run!);
-  const status: JobStatus = run?.state === "CANCELLED" ? { ...base, state: "cancelled" } : base;
+  // A stopped attempt lands in BullMQ's failed set a moment before the worker records the
+  // cancellation (and clears the request); in between, the pending request says what happened.
+  const cancelled = run?.state === "CANCELLED" || (base.state === "failed" && cancelPending > 0);
+  const status: JobStatus = cancelled ? { ...base, state: "cancelled" } : base;
   const ownerId = run?.ownerId ?? ((job?.data as { ownerId?: string } | undefined)?.ownerId ?? null);
   const people = await users([...new Set([ownerId, ...events.map((event) => event.actorId)].filter((id): id is string => Boolean(id)))], db);
   const product = run?.businessKey && (key === "forecast" || key === "optimization") ? await findProduct(run.businessKey, db) : null;
