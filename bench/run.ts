@@ -362,6 +362,8 @@ async function partDashboard(products: SeededProduct[], { db, queues }: Deps): P
     const targets: [string, string][] = [
       ["stats: all queues (overview)", "/api/v1/queues"],
       ["stats: one queue", "/api/v1/queues/forecast/stats"],
+      ["history: all queues, a week", "/api/v1/metrics?queue=all&range=week"],
+      ["history: one queue, a day", "/api/v1/metrics?queue=import&range=day"],
       ["job list: waiting, first page", "/api/v1/queues/forecast/jobs?state=waiting&page=1&pageSize=50"],
       ["job list: waiting, last page", `/api/v1/queues/forecast/jobs?state=waiting&page=${lastPage("forecast")}&pageSize=50`],
       [`job list: failed, page ${failedPage.toLocaleString("en-US")}`, `/api/v1/queues/import/jobs?state=failed&page=${failedPage}&pageSize=50`],
@@ -375,6 +377,8 @@ async function partDashboard(products: SeededProduct[], { db, queues }: Deps): P
       ["page: /queues/forecast (waiting)", "/queues/forecast?state=waiting"],
       ["page: /jobs search", `/jobs?q=${encodeURIComponent(seed.sampleSku)}`],
       ["page: /failed", "/failed"],
+      ["audit log: first page", "/api/v1/audit"],
+      ["page: /audit", "/audit"],
     ];
     for (const [label, path] of targets) {
       step(`  timing ${label}`);
