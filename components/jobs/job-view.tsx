@@ -45,6 +45,8 @@ const ACTION_TEXT: Record<Action, { title: string; body: string; confirm: string
 // Precise and fixed-locale, so server and browser render the same text.
 const timeFormat = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: "UTC" });
 const formatTime = (iso: string | null) => (iso ? `${timeFormat.format(new Date(iso))} UTC` : "—");
+/** Retention reads in days once it is a whole number of them (7 d, not 168 h). */
+const formatRetention = (ms: number | null) => (ms === null ? "—" : ms >= 86_400_000 && ms % 86_400_000 === 0 ? `${ms / 86_400_000} d` : formatDuration(ms));
 
 /** The job page: everything about one job, live, with the actions the viewer's role allows. */
 export function JobView({ queueKey, jobId, viewer }: { queueKey: string; jobId: string; viewer: { id: string; role: "ADMIN" | "PLANNER" } }) {
@@ -365,8 +367,8 @@ export function JobView({ queueKey, jobId, viewer }: { queueKey: string; jobId: 
                 <Option label="Priority">{job.options.priority ?? "default"}</Option>
                 <Option label="Delay">{job.options.delay > 0 ? formatDuration(job.options.delay) : "none"}</Option>
                 {job.options.runAt ? <Option label="Runs at">{formatTime(job.options.runAt)}</Option> : null}
-                <Option label="Kept when completed">{job.options.keepCompletedMs === null ? "—" : formatDuration(job.options.keepCompletedMs)}</Option>
-                <Option label="Kept when failed">{job.options.keepFailedMs === null ? "—" : formatDuration(job.options.keepFailedMs)}</Option>
+                <Option label="Kept when completed">{formatRetention(job.options.keepCompletedMs)}</Option>
+                <Option label="Kept when failed">{formatRetention(job.options.keepFailedMs)}</Option>
               </dl>
             </CardBody>
           </Card>
