@@ -290,6 +290,9 @@ describe("DELETE /queues/:queue/jobs/:id", () => {
     expect(cancelled.json).toEqual({ jobId: running, state: "cancelling" });
     await waitFor(async () => (await run(running)).state === "CANCELLED", 10_000);
     await waitFor(async () => (await detailsOf(admin, "export", running)).json.state === "cancelled");
+    // BullMQ files the stopped attempt as failed; the list says it was cancelled.
+    const failedRows = (await list(admin, "export", "?state=failed")).json.jobs;
+    expect(failedRows.find((row: { id: string }) => row.id === running)).toMatchObject({ state: "failed", cancelled: true, failedReason: `Cancelled by ${admin.principal.name}` });
     await queueManager().queue("export").obliterate({ force: true });
   });
 });
