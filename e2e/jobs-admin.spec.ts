@@ -45,6 +45,9 @@ test("an admin searches by SKU and opens the job page, then the queue's job list
     if ((await row.getByRole("cell").count()) > 0) await expect(row).toContainText(product!.sku);
   }
   await page.screenshot({ path: "e2e/screenshots/search.png", fullPage: true, animations: "disabled" });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: "e2e/screenshots/search-dark.png", fullPage: true, animations: "disabled" });
+  await page.emulateMedia({ colorScheme: "light" });
 
   // The search survives a reload: it lives in the URL.
   await page.reload();
@@ -74,6 +77,9 @@ test("an admin searches by SKU and opens the job page, then the queue's job list
   await page.getByTestId("state-tabs").getByRole("link", { name: /Completed/ }).click();
   await expect(page.getByTestId("queue-job-table")).toBeVisible();
   await page.screenshot({ path: "e2e/screenshots/queue-jobs.png", fullPage: true, animations: "disabled" });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: "e2e/screenshots/queue-jobs-dark.png", fullPage: true, animations: "disabled" });
+  await page.emulateMedia({ colorScheme: "light" });
   await page.setViewportSize({ width: 768, height: 1024 });
   await page.reload();
   await expect(page.getByTestId("queue-job-table")).toBeVisible();
@@ -116,6 +122,7 @@ test("an admin duplicates a job with edited data; bad data is named by its path"
   await dialog.getByRole("button", { name: "Add the copy" }).click();
   await expect(dialog.getByTestId("duplicate-data-errors")).toContainText("data.report");
   await expect(editor).toHaveAttribute("aria-invalid", "true");
+  await page.screenshot({ path: "e2e/screenshots/job-duplicate.png", animations: "disabled" });
 
   await editor.fill(JSON.stringify({ report: "forecast-accuracy", from: "2026-02-01", to: "2026-02-28" }));
   await dialog.getByLabel("Priority (1 high – 10 low)").fill("2");
@@ -178,6 +185,7 @@ test("an admin cancels a running job from the job page and sees it cancelled wit
     await expect(timeline).toContainText(`by ${DEMO.admin.name}`);
     await expect(timeline.getByText("Cancelled", { exact: true })).toBeVisible();
     await expect(page.getByRole("button", { name: /Cancel/ })).toHaveCount(0);
+    await page.screenshot({ path: "e2e/screenshots/job-cancelled.png", fullPage: true, animations: "disabled" });
   } finally {
     await manager.stop(5_000);
     await disconnectDb(db);

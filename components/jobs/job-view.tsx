@@ -75,7 +75,8 @@ export function JobView({ queueKey, jobId, viewer }: { queueKey: string; jobId: 
   const [pending, setPending] = useState<Action | null>(null);
   const [confirming, setConfirming] = useState<Action | null>(null);
   const [duplicating, setDuplicating] = useState(false);
-  const [notice, setNotice] = useState<{ tone: "success" | "error"; text: ReactNode } | null>(null);
+  // `whileRunning`: the message only holds until the job stops (e.g. "the worker is stopping it").
+  const [notice, setNotice] = useState<{ tone: "success" | "error"; text: ReactNode; whileRunning?: boolean } | null>(null);
   const [cancelRequested, setCancelRequested] = useState(false);
 
   const job = details.data;
@@ -124,7 +125,11 @@ export function JobView({ queueKey, jobId, viewer }: { queueKey: string; jobId: 
       if (action === "cancel") {
         const result = await jobActions.cancel(queueKey, jobId);
         if (result.state === "cancelling") setCancelRequested(true);
-        setNotice({ tone: "success", text: result.state === "cancelling" ? "Cancellation sent; the worker is stopping the job." : "The job was cancelled." });
+        setNotice(
+          result.state === "cancelling"
+            ? { tone: "success", text: "Cancellation sent; the worker is stopping the job.", whileRunning: true }
+            : { tone: "success", text: "The job was cancelled." },
+        );
       } else if (action === "remove") {
         const result = await jobActions.remove(queueKey, jobId);
         setNotice({ tone: "success", text: result.cancelled ? "Removed from the queue before it ran; recorded as cancelled." : "Removed from the queue; its history stays here." });
@@ -253,7 +258,7 @@ export function JobView({ queueKey, jobId, viewer }: { queueKey: string; jobId: 
         </div>
       </Card>
 
-      {notice ? (
+      {notice && (!notice.whileRunning || job.state === "active") ? (
         <Alert tone={notice.tone === "success" ? "success" : "error"} className="" actions={<Button variant="ghost" size="sm" onClick={() => setNotice(null)}>Dismiss</Button>}>
           <span data-testid="job-notice">{notice.text}</span>
         </Alert>
@@ -316,7 +321,7 @@ export function JobView({ queueKey, jobId, viewer }: { queueKey: string; jobId: 
                           <span className={cx(attempt.outcome === "completed" ? "text-emerald-700 dark:text-emerald-400" : attempt.outcome === "running" ? "text-sky-700 dark:text-sky-400" : "text-red-700 dark:text-red-400")}>
                             {attempt.outcome}
                           </span>
-                          {attempt.message && attempt.outcome !== "completed" ? <p className="max-w-72 truncate text-xs text-slate-600 dark:text-slate-400" title={attempt.message}>{attempt.message}</p> : null}
+                          {attempt.message && attempt.outcome !== "completed" ? <p className="max-w-56 truncate text-xs text-slate-600 dark:text-slate-400" title={attempt.message}>{attempt.message}</p> : null}
                         </td>
                       </tr>
                     ))}
