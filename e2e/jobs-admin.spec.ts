@@ -206,6 +206,17 @@ test("a planner gets 404 for another user's job page and 403 for admin pages", a
     }
     const api = await plannerPage.request.get("/api/v1/runs?q=abc");
     expect(api.status()).toBe(403);
+
+    // Their own job opens, with only the actions an owner has.
+    const own = await addJob(plannerPage.request, "analytics", { report: "abc-analysis", from: "2026-01-01", to: "2026-03-31" });
+    await plannerPage.goto(`/queues/analytics/jobs/${own}`);
+    await expect(plannerPage.getByTestId("job-state")).toHaveText("Queued");
+    await expect(plannerPage.getByRole("link", { name: "My runs" }).first()).toBeVisible();
+    await expect(plannerPage.getByRole("button", { name: "Cancel job" })).toBeVisible();
+    for (const adminOnly of ["Duplicate…", "Remove", "Promote"]) await expect(plannerPage.getByRole("button", { name: adminOnly })).toHaveCount(0);
+    await plannerPage.getByRole("button", { name: "Cancel job" }).click();
+    await confirm(plannerPage, "Cancel job");
+    await expect(plannerPage.getByTestId("job-state")).toHaveText("Cancelled");
   } finally {
     await planner.close();
   }
