@@ -11,7 +11,10 @@ export type Db = PrismaClient;
  * underneath it: measured by `npm run bench`, Prisma costs 5–7× the CPU of the same SQL through pg,
  * and those statements run for every job.
  */
-const pools = new WeakMap<PrismaClient, pg.Pool>();
+// On globalThis like the client itself: Next bundles this module once for route handlers and once
+// for server components, and both copies must find the pool of the one shared client.
+const globalPools = globalThis as unknown as { __capliquifyPools?: WeakMap<PrismaClient, pg.Pool> };
+const pools = (globalPools.__capliquifyPools ??= new WeakMap<PrismaClient, pg.Pool>());
 
 /** @param options - Prisma client options besides the adapter (e.g. query logging in benchmarks). */
 export function createDb(url = env().DATABASE_URL, options: Pick<Prisma.PrismaClientOptions, "log"> = {}): PrismaClient {
