@@ -103,22 +103,25 @@ export type RedisPresence = "failed" | "other-state" | "gone";
 export async function redisPresence(jobs: readonly TargetJob[], queues: QueueManager, redis: Redis): Promise<Map<string, RedisPresence>> {
   const result = new Map<string, RedisPresence>();
   const byQueue = new Map<QueueKey, TargetJob[]>();
-  for (const job of jobs) byQueue.set(job.queue, [...(byQueue.get(job.queue) ?? []), job]);
+  for (const job of jobs) {
+    const list = byQueue.get(job.queue);
+    if (list) list.push(job);
+    else byQueue.set(job.queue, [job]);
+  }
   await Promise.all(
     [...byQueue].map(async ([key, queueJobs]) => {
       const queue = queues.queue(key);
+      // One ZMSCORE for the whole batch; only the (usually few) jobs outside the failed set need a second look.
+      const scores = await redis.zmscore(queue.toKey("failed"), ...queueJobs.map((job) => job.id));
+      const others = queueJobs.filter((_, index) => scores[index] === null);
       const pipeline = redis.pipeline();
-      const failedKey = queue.toKey("failed");
-      for (const job of queueJobs) {
-        pipeline.zscore(failedKey, job.id);
-        pipeline.exists(queue.toKey(job.id));
-      }
-      const replies = (await pipeline.exec()) ?? [];
-      queueJobs.forEach((job, index) => {
-        const [scoreError, score] = replies[index * 2] ?? [];
-        const [existsError, exists] = replies[index * 2 + 1] ?? [];
-        if (scoreError || existsError) throw scoreError ?? existsError;
-        result.set(job.id, score !== null ? "failed" : Number(exists) > 0 ? "other-state" : "gone");
+      for (const job of others) pipeline.exists(queue.toKey(job.id));
+      const replies = others.length > 0 ? ((await pipeline.exec()) ?? []) : [];
+      for (const job of queueJobs) result.set(job.id, "failed");
+      others.forEach((job, index) => {
+        const [error, exists] = replies[index] ?? [];
+        if (error) throw error;
+        result.set(job.id, Number(exists) > 0 ? "other-state" : "gone");
       });
     }),
   );
@@ -149,17 +152,25 @@ export async function previewBulkAction(
   let total = 0;
   let inQueue = 0;
   const perQueue = new Map<QueueKey, number>();
+  const next = (after: TargetCursor) => {
+    const page = selectTargetBatch(target, { snapshotAt: now, cursor: after, limit: PREVIEW_BATCH }, db);
+    // Awaited below; this only keeps a failure from surfacing as unhandled if Redis fails first.
+    page.catch(() => {});
+    return page;
+  };
+  let pending = next(cursor);
   for (;;) {
-    const batch = await selectTargetBatch(target, { snapshotAt: now, cursor, limit: PREVIEW_BATCH }, db);
+    const batch = await pending;
     if (batch.length === 0) break;
+    // The next page is read from PostgreSQL while Redis checks this one.
+    cursor = cursorAfter(target, batch);
+    pending = batch.length < PREVIEW_BATCH ? Promise.resolve([]) : next(cursor);
     const presence = await redisPresence(batch, queues, redis);
     total += batch.length;
     for (const job of batch) {
       if (presence.get(job.id) === "failed") inQueue++;
       perQueue.set(job.queue, (perQueue.get(job.queue) ?? 0) + 1);
     }
-    if (batch.length < PREVIEW_BATCH) break;
-    cursor = cursorAfter(target, batch);
   }
   return {
     action,
