@@ -36,10 +36,18 @@ export function FailureDesk() {
   const queryClient = useQueryClient();
   const filters = readDeskParams(new URLSearchParams(searchParams.toString()));
   const [text, setText] = useState(filters.q);
+  // The q this page last wrote to the URL: a different one came from elsewhere (back button, a link).
+  const pushedQ = useRef(filters.q);
+  useEffect(() => {
+    if (filters.q === pushedQ.current) return;
+    pushedQ.current = filters.q;
+    setText(filters.q);
+  }, [filters.q]);
   const ids = { queue: useId(), q: useId(), sort: useId() };
 
   const setFilters = (next: Partial<typeof filters>) => {
     const merged = { ...filters, ...next };
+    pushedQ.current = merged.q;
     const params = new URLSearchParams();
     if (merged.queue) params.set("queue", merged.queue);
     if (merged.q) params.set("q", merged.q);
@@ -47,13 +55,13 @@ export function FailureDesk() {
     router.replace(params.size > 0 ? `${pathname}?${params}` : pathname, { scroll: false });
   };
 
-  // Typing filters after a short pause, not on every key.
+  // Typing filters after a short pause, not on every key. (setFilters is rebuilt each render from
+  // the URL; the URL's q is the dependency that matters.)
   useEffect(() => {
     if (text.trim() === filters.q) return;
     const timer = setTimeout(() => setFilters({ q: text.trim() }), 300);
     return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [text]);
+  }, [text, filters.q]);
 
   const groups = useQuery({
     queryKey: queryKeys.failed.groups(filters),
