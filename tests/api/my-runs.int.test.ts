@@ -32,6 +32,7 @@ interface RunSpec {
   /** Run time of a finished run, or time since start of an active one. */
   durationMs?: number;
   createdAt?: Date;
+  businessKey?: string;
 }
 
 /** Ledger rows created one second apart, in the order given (the last is the newest). */
@@ -47,6 +48,7 @@ async function runs(...specs: RunSpec[]): Promise<string[]> {
       queue: spec.queue ?? "export",
       name: spec.name ?? "export-job",
       ownerId: spec.owner?.id ?? null,
+      businessKey: spec.businessKey ?? null,
       state,
       data: { kind: "products", format: "csv" },
       createdAt,
@@ -75,11 +77,13 @@ describe("only the caller's runs", () => {
   });
 
   it("an admin's My runs (mine=1) holds only their own runs; without it, everyone's", async () => {
-    const [adminRun] = await runs({ owner: admin, queue: "sync", name: "admin-sync" });
-    const [plannerRun] = await runs({ owner: planner, queue: "sync", name: "planner-sync" });
-    const mine = await list(admin, "?mine=1&queue=sync");
+    // Other files share the test ledger (some with thousands of sync runs): this test's runs carry their own business key.
+    const businessKey = `erp-${randomUUID()}`;
+    const [adminRun] = await runs({ owner: admin, queue: "sync", name: "admin-sync", businessKey });
+    const [plannerRun] = await runs({ owner: planner, queue: "sync", name: "planner-sync", businessKey });
+    const mine = await list(admin, `?mine=1&queue=sync&businessKey=${businessKey}`);
     expect(mine.json.jobs.map((job: { id: string }) => job.id)).toEqual([adminRun]);
-    const all = await list(admin, "?queue=sync");
+    const all = await list(admin, `?queue=sync&businessKey=${businessKey}`);
     expect(all.json.jobs.map((job: { id: string }) => job.id)).toEqual([plannerRun, adminRun]);
   });
 });
