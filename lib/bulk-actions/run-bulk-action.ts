@@ -210,8 +210,9 @@ async function actInRedis(action: BulkActionKind, job: TargetJob, replay: boolea
       // Full attempt budget again, as a retry from the failed list gives.
       await new Job(queue, "", null, {}, job.id).retry("failed", { resetAttemptsMade: true });
     } else {
-      // Checked just before in the same batch: the job was in the failed set, so it holds no lock.
-      await queue.remove(job.id, { removeChildren: false });
+      // 0: the job holds a lock, i.e. someone retried it meanwhile and a worker runs it: leave it.
+      const removed = await queue.remove(job.id, { removeChildren: false });
+      if (removed !== 1) return { outcome: "skipped" };
     }
     return { outcome: "done" };
   } catch (error) {
