@@ -67,29 +67,34 @@ export async function listFailureGroups(
      GROUP BY "failureFingerprint"`,
     values,
   );
+  const sort = filter.sort ?? "last";
+  const order = (a: { count: number; lastSeen: Date }, b: { count: number; lastSeen: Date }) =>
+    sort === "count"
+      ? b.count - a.count || b.lastSeen.getTime() - a.lastSeen.getTime()
+      : b.lastSeen.getTime() - a.lastSeen.getTime() || b.count - a.count;
+  rows.sort(order);
+  const limit = filter.limit ?? 200;
+  const q = filter.q?.trim().toLowerCase();
+  // Without a text filter only the groups shown need their samples; with one, every group's
+  // pattern must be known to match it.
+  const candidates = q ? rows : rows.slice(0, limit);
   const samples = await groupSamples(
-    rows.map((row) => row.fingerprint),
+    candidates.map((row) => row.fingerprint),
     { db, now },
   );
-  const q = filter.q?.trim().toLowerCase();
   const groups: FailureGroup[] = [];
-  for (const row of rows) {
+  for (const row of candidates) {
     const sample = samples.get(row.fingerprint);
     if (!sample) continue;
     const group: FailureGroup = { ...row, ...sample };
     if (q && ![group.queue, group.name, group.pattern, group.sampleReason ?? ""].some((text) => text.toLowerCase().includes(q))) continue;
     groups.push(group);
   }
-  const sort = filter.sort ?? "last";
-  groups.sort((a, b) =>
-    sort === "count"
-      ? b.count - a.count || b.lastSeen.getTime() - a.lastSeen.getTime()
-      : b.lastSeen.getTime() - a.lastSeen.getTime() || b.count - a.count,
-  );
+  const matching = q ? groups : rows;
   return {
-    groups: groups.slice(0, filter.limit ?? 200),
-    totalGroups: groups.length,
-    totalJobs: groups.reduce((sum, group) => sum + group.count, 0),
+    groups: groups.slice(0, limit),
+    totalGroups: matching.length,
+    totalJobs: matching.reduce((sum, group) => sum + group.count, 0),
     ungrouped,
   };
 }
