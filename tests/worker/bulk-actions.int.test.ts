@@ -1,3 +1,4 @@
+import { UnrecoverableError } from "bullmq";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GET as bulkGetRoute } from "@/app/api/v1/bulk-actions/[id]/route";
@@ -13,7 +14,7 @@ import { createRedis } from "@/lib/redis";
 import { MaintenanceWorker, type MaintenanceWorkerOptions } from "@/worker/maintenance/maintenance-worker";
 import { clearLedger, seedFailures } from "../api/failed-support";
 import { call, createTestUser, type TestUser } from "../helpers/fixtures";
-import { waitFor } from "../helpers/worker";
+import { startTestWorker, waitFor } from "../helpers/worker";
 
 let admin: TestUser;
 const workers: MaintenanceWorker[] = [];
@@ -133,6 +134,34 @@ describe("bulk retry of a failure group", () => {
     expect(ids.slice(3).map((id) => state[id])).toEqual(["FAILED", "FAILED", "FAILED"]);
     expect(await queueManager().queue("sync").getFailedCount()).toBe(3);
   });
+});
+
+describe("bulk retry while workers run", () => {
+  it("retries each job once even when it fails again at once: the action covers failures up to its start, and the ledger keeps the newer failure", async () => {
+    const ids = await seedFailures({ queue: "forecast", name: "forecast", count: 200, message: MESSAGE });
+    // The cause is not fixed: every retried job fails again immediately, with the same kind of message.
+    const queueWorker = await startTestWorker(["forecast"], {
+      forecast: (async (job: { id?: string }) => {
+        throw new UnrecoverableError(MESSAGE(ids.indexOf(job.id!)));
+      }) as never,
+    });
+    try {
+      await startMaintenance({ batchSize: 50 });
+      const action = await start({ action: "retry", target: { fingerprint: GROUP } });
+      const finished = await waitFor(async () => ((await progress(action.id)).status === "completed" ? progress(action.id) : null), 30_000);
+      expect(finished).toMatchObject({ total: 200, done: 200, skipped: 0, failed: 0 });
+      await waitFor(async () => (await db().jobRun.count({ where: { id: { in: ids }, state: "FAILED", attempts: 1, finishedAt: { gt: new Date(finished.startedAt) } } })) === 200, 30_000);
+    } finally {
+      await queueWorker.stop(5_000);
+    }
+    // One retry per job (no loop), each followed by its new failure; the group is back on the desk.
+    const retried = await eventCounts(ids, "retried");
+    expect(retried.size).toBe(200);
+    expect([...retried.values()].every((count) => count === 1)).toBe(true);
+    expect(await queueManager().queue("forecast").getFailedCount()).toBe(200);
+    const desk = await call(groupsRoute, { path: "/api/v1/failed-groups", auth: { apiKey: admin.apiKey } });
+    expect(desk.json.groups).toEqual([expect.objectContaining({ fingerprint: GROUP, count: 200 })]);
+  }, 90_000);
 });
 
 describe("bulk removal of a failure group", () => {
