@@ -1,9 +1,10 @@
 "use client";
 
+import Link from "next/link";
 import { formatDateTime, formatDuration, formatInteger } from "../format";
 import { Badge, type BadgeTone } from "../ui/badge";
 import { ProgressBar } from "../ui/progress-bar";
-import { isRunning, type BulkAction } from "./failed-api";
+import { groupHref, isRunning, type BulkAction } from "./failed-api";
 
 const STATUS: Record<BulkAction["status"], { label: string; tone: BadgeTone }> = {
   queued: { label: "Queued", tone: "neutral" },
@@ -22,7 +23,7 @@ export function describeAction(action: Pick<BulkAction, "action" | "target" | "t
  * A bulk action's progress: bar, counts and status, announced politely to screen readers as it
  * moves. The counts come from the worker's saved progress, so every admin sees the same figures.
  */
-export function BulkProgress({ action, compact = false }: { action: BulkAction; compact?: boolean }) {
+export function BulkProgress({ action, compact = false, linkToGroup = false }: { action: BulkAction; compact?: boolean; linkToGroup?: boolean }) {
   const status = STATUS[action.status];
   const processed = action.done + action.skipped + action.failed;
   const tone = action.status === "failed" || action.failed > 0 ? "danger" : action.status === "completed" ? "success" : "active";
@@ -47,6 +48,14 @@ export function BulkProgress({ action, compact = false }: { action: BulkAction; 
         <p className="text-xs text-slate-500 dark:text-slate-400">
           Started by {action.actor?.name ?? "a deleted user"} · {formatDateTime(action.createdAt)}
           {action.finishedAt ? ` · finished ${formatDateTime(action.finishedAt)}` : ""}
+          {linkToGroup && "fingerprint" in action.target ? (
+            <>
+              {" · "}
+              <Link href={groupHref(action.target.fingerprint)} className="font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-300">
+                Open the group
+              </Link>
+            </>
+          ) : null}
         </p>
       ) : null}
       {action.error ? <p className="text-xs text-red-700 dark:text-red-400">{action.error}</p> : null}

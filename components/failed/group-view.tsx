@@ -1,12 +1,12 @@
 "use client";
 
-import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { queryKeys } from "@/lib/query-keys";
 import { ApiRequestError, errorMessage, getJson } from "../api/api-client";
 import { formatDateTime, formatInteger, formatRelative } from "../format";
-import { jobHref } from "../jobs/job-api";
+import { jobActions, jobHref } from "../jobs/job-api";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -160,7 +160,7 @@ export function GroupView({ fingerprint }: { fingerprint: string }) {
             description={`Newest first; ${formatInteger(jobs.length)} of ${formatInteger(group?.count ?? jobs.length)} shown.`}
           />
           <div className="overflow-x-auto">
-            <table className="w-full min-w-[44rem] text-left text-sm" data-testid="group-jobs">
+            <table className="w-full min-w-[48rem] text-left text-sm" data-testid="group-jobs">
               <caption className="sr-only">Failed jobs of this group</caption>
               <thead className="bg-slate-50 text-xs font-medium tracking-wide whitespace-nowrap text-slate-600 uppercase dark:bg-slate-900/60 dark:text-slate-400">
                 <tr>
@@ -186,8 +186,11 @@ export function GroupView({ fingerprint }: { fingerprint: string }) {
                   <th scope="col" className="px-3 py-2.5 text-right">
                     Attempts
                   </th>
-                  <th scope="col" className="px-5 py-2.5">
+                  <th scope="col" className="px-3 py-2.5">
                     Reason
+                  </th>
+                  <th scope="col" className="px-5 py-2.5">
+                    <span className="sr-only">Actions</span>
                   </th>
                 </tr>
               </thead>
@@ -215,10 +218,13 @@ export function GroupView({ fingerprint }: { fingerprint: string }) {
                       </time>
                     </td>
                     <td className="px-3 py-2.5 text-right tabular-nums text-slate-700 dark:text-slate-300">{job.attempts}</td>
-                    <td className="max-w-[24rem] px-5 py-2.5 text-slate-700 dark:text-slate-300">
+                    <td className="max-w-[24rem] px-3 py-2.5 text-slate-700 dark:text-slate-300">
                       <span className="line-clamp-2 break-words" title={job.reason ?? ""}>
                         {job.reason ?? "—"}
                       </span>
+                    </td>
+                    <td className="px-5 py-2.5 text-right">
+                      <RetryOne queue={job.queue} jobId={job.id} disabled={busy} />
                     </td>
                   </tr>
                 ))}
@@ -236,6 +242,34 @@ export function GroupView({ fingerprint }: { fingerprint: string }) {
       ) : null}
 
       <BulkConfirmDialog request={request} onClose={() => setRequest(null)} onStarted={(started) => setActionId(started.id)} />
+    </div>
+  );
+}
+
+/** Retry of one job through the existing single-job endpoint (no dialog: it touches one job). */
+function RetryOne({ queue, jobId, disabled }: { queue: string; jobId: string; disabled: boolean }) {
+  const queryClient = useQueryClient();
+  const retry = useMutation({
+    mutationFn: () => jobActions.retry(queue, jobId),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: queryKeys.failed.all }),
+  });
+  if (retry.isSuccess) {
+    return (
+      <span role="status" className="text-xs font-medium text-emerald-700 dark:text-emerald-400">
+        Retried
+      </span>
+    );
+  }
+  return (
+    <div className="flex flex-col items-end gap-1">
+      <Button variant="ghost" size="sm" loading={retry.isPending} disabled={disabled} aria-label={`Retry job ${jobId}`} onClick={() => retry.mutate()}>
+        Retry
+      </Button>
+      {retry.isError ? (
+        <span role="alert" className="max-w-[12rem] text-xs text-red-700 dark:text-red-400">
+          {errorMessage(retry.error)}
+        </span>
+      ) : null}
     </div>
   );
 }

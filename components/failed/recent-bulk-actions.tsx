@@ -42,7 +42,7 @@ export function RecentBulkActions({ limit = 5 }: { limit?: number }) {
           <ul className="space-y-5">
             {actions.data.map((action) => (
               <li key={action.id}>
-                <BulkProgress action={action} />
+                <BulkProgress action={action} linkToGroup />
               </li>
             ))}
           </ul>
