@@ -77,7 +77,8 @@ test("a waiting job is estimated from past runs of the same job", async ({ page,
     const row = page.locator(`[data-testid="run-row"][data-job-id="${jobId}"]`);
     await expect(row).toContainText("Queued");
     await expect(row.getByTestId("run-eta")).toContainText(/~\d+ (s|min) once started/);
-    await expect(row.getByTestId("run-eta")).toContainText("median of the last 3 completed runs of this job");
+    // Other specs may have completed the same forecast before: at least the three made here count.
+    await expect(row.getByTestId("run-eta")).toContainText(/median of the last ([3-9]|\d{2,}) completed runs of this job/);
     await page.screenshot({ path: "e2e/screenshots/my-runs.png", fullPage: true, animations: "disabled" });
     await page.emulateMedia({ colorScheme: "dark" });
     await page.screenshot({ path: "e2e/screenshots/my-runs-dark.png", fullPage: true, animations: "disabled" });
