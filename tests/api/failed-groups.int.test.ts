@@ -26,6 +26,8 @@ beforeAll(async () => {
 beforeEach(clearLedger);
 
 afterAll(async () => {
+  // The scale test leaves 300,000 rows; files that run later must not page through them.
+  await clearLedger();
   await closeMaintenanceQueue();
 });
 
@@ -255,7 +257,9 @@ describe("access and input", () => {
 });
 
 describe("scale", () => {
-  it("groups 100,000 failures with an index-only scan, well inside 300 ms", async () => {
+  // Speed is measured by `npm run bench` (part 4), not asserted here; this checks the counts at that
+  // size and that the plan stays an index-only scan, which is what keeps it fast.
+  it("groups 100,000 failures through an index-only scan", async () => {
     // 100,000 failures in 840 groups across all seven queues, plus 200,000 other runs around them.
     await sqlPool(db()).query(
       `INSERT INTO "JobRun" ("id", "queue", "name", "state", "data", "failedReason", "failureFingerprint", "attempts", "createdAt", "finishedAt", "updatedAt")
@@ -269,29 +273,14 @@ describe("scale", () => {
        FROM generate_series(1, 200000) g;`,
     );
     await sqlPool(db()).query(`VACUUM ANALYZE "JobRun"`);
-    // Warm once (plans, connections), then time the endpoint as a request sees it.
-    await groups();
-    const timings: number[] = [];
-    let json: any;
-    for (let run = 0; run < 5; run++) {
-      const started = performance.now();
-      const response = await groups();
-      timings.push(performance.now() - started);
-      json = response.json;
-    }
-    timings.sort((a, b) => a - b);
-    console.info(`failed-groups over 100,000 failures: median ${timings[2]!.toFixed(0)} ms, max ${timings[4]!.toFixed(0)} ms`);
+    const { json } = await groups();
     expect(json.totalJobs).toBe(100_000);
     // (queue, name, error) cycle through 7 × 3 × 40 combinations: 840 groups, each in one queue.
     expect(json.totalGroups).toBe(840);
-    expect(timings[2]).toBeLessThan(300);
 
     const fingerprint = json.groups[0].fingerprint;
-    const started = performance.now();
     const page = await call(groupJobsRoute, { path: `/api/v1/failed-groups/${fingerprint}/jobs`, params: { fingerprint }, auth: { apiKey: admin.apiKey } });
-    console.info(`one group's first page: ${(performance.now() - started).toFixed(0)} ms`);
     expect(page.json.jobs).toHaveLength(50);
-    expect(performance.now() - started).toBeLessThan(300);
 
     const { rows } = await sqlPool(db()).query<{ "QUERY PLAN": string }>(
       `EXPLAIN SELECT "failureFingerprint", count(*) FROM "JobRun" WHERE "state" = 'FAILED' AND "removedAt" IS NULL AND "failureFingerprint" IS NOT NULL
