@@ -5,7 +5,10 @@ const integer = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const shortDate = new Intl.DateTimeFormat(LOCALE, { month: "short", day: "numeric", timeZone: "UTC" });
 const longDate = new Intl.DateTimeFormat(LOCALE, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
-const dateTime = new Intl.DateTimeFormat(LOCALE, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+// Times are shown in UTC, 24-hour, with the zone named: the server renders in its zone and the
+// browser in the user's, and a shift on hydration (or between two admins' screenshots) misleads.
+const dateTime = new Intl.DateTimeFormat(LOCALE, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "UTC" });
+const timestamp = new Intl.DateTimeFormat(LOCALE, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: "UTC" });
 const relative = new Intl.RelativeTimeFormat(LOCALE, { numeric: "auto" });
 
 export const formatInteger = (value: number) => integer.format(value);
@@ -14,7 +17,9 @@ export const formatPercent = (value: number | null | undefined) => (value === nu
 /** `date` is an ISO day (YYYY-MM-DD); days are UTC dates, so they are shown in UTC. */
 export const formatDay = (date: string) => shortDate.format(new Date(`${date}T00:00:00Z`));
 export const formatLongDay = (date: string) => longDate.format(new Date(`${date}T00:00:00Z`));
-export const formatDateTime = (iso: string) => dateTime.format(new Date(iso));
+export const formatDateTime = (iso: string) => `${dateTime.format(new Date(iso))} UTC`;
+/** To the second, for timelines and attempts. */
+export const formatTimestamp = (iso: string) => `${timestamp.format(new Date(iso))} UTC`;
 
 export function formatRelative(iso: string, now = Date.now()): string {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);

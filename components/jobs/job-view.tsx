@@ -6,7 +6,7 @@ import { useState, type ReactNode } from "react";
 import { queryKeys } from "@/lib/query-keys";
 import { errorMessage, getJson } from "../api/api-client";
 import { isTerminal, type JobDetails, type TimelineEntry } from "../api/types";
-import { formatDuration } from "../format";
+import { formatDuration, formatTimestamp } from "../format";
 import { useJobEvents } from "../job-events-provider";
 import { JobStateBadge } from "../job-state-badge";
 import { Alert } from "../ui/alert";
@@ -43,8 +43,7 @@ const ACTION_TEXT: Record<Action, { title: string; body: string; confirm: string
 };
 
 // Precise and fixed-locale, so server and browser render the same text.
-const timeFormat = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: "UTC" });
-const formatTime = (iso: string | null) => (iso ? `${timeFormat.format(new Date(iso))} UTC` : "—");
+const formatTime = (iso: string | null) => (iso ? formatTimestamp(iso) : "—");
 /** Retention reads in days once it is a whole number of them (7 d, not 168 h). */
 const formatRetention = (ms: number | null) => (ms === null ? "—" : ms >= 86_400_000 && ms % 86_400_000 === 0 ? `${ms / 86_400_000} d` : formatDuration(ms));
 
