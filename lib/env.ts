@@ -6,6 +6,8 @@ import { QUEUE_KEYS, type QueueKey } from "./jobs/queue-keys";
  * process at start with a message naming it rather than failing somewhere deep in a request.
  */
 const positiveInt = z.coerce.number().int().positive();
+/** Minutes may be fractional (0.5) and 0 means "at once", which tests and demos use. */
+const nonNegative = z.coerce.number().min(0);
 
 const queueOverrides = Object.fromEntries(
   QUEUE_KEYS.flatMap((key) => [
@@ -30,6 +32,13 @@ const envSchema = z.object({
   WORKER_SHUTDOWN_TIMEOUT: positiveInt.default(30_000),
   // Realtime
   SSE_HEARTBEAT_INTERVAL: positiveInt.default(15_000),
+  // Queue alerts (lib/alerts): thresholds of the rules and how often the cluster evaluates them
+  ALERT_FAILURE_RATE: z.coerce.number().gt(0).max(1).default(0.2),
+  ALERT_MIN_FINISHED: positiveInt.default(10),
+  ALERT_OLDEST_WAITING_MINUTES: nonNegative.default(15),
+  ALERT_PAUSED_MINUTES: nonNegative.default(30),
+  ALERT_NO_WORKER_MINUTES: nonNegative.default(2),
+  ALERT_EVALUATE_EVERY_SECONDS: positiveInt.max(3600).default(60),
   // Logging
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   LOG_FILE: z.string().optional(),

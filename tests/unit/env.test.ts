@@ -21,6 +21,17 @@ describe("environment", () => {
     expect(() => parseEnv({ JOB_TIMEOUT_SYNC: "-5" })).toThrow(/JOB_TIMEOUT_SYNC/);
   });
 
+  it("reads alert thresholds and names a bad one", () => {
+    const env = parseEnv({ ALERT_FAILURE_RATE: "0.35", ALERT_NO_WORKER_MINUTES: "0", ALERT_EVALUATE_EVERY_SECONDS: "5" });
+    expect(env.ALERT_FAILURE_RATE).toBe(0.35);
+    expect(env.ALERT_NO_WORKER_MINUTES).toBe(0);
+    expect(env.ALERT_EVALUATE_EVERY_SECONDS).toBe(5);
+    expect(parseEnv({}).ALERT_PAUSED_MINUTES).toBe(30);
+    expect(() => parseEnv({ ALERT_FAILURE_RATE: "1.5" })).toThrow(/ALERT_FAILURE_RATE/);
+    expect(() => parseEnv({ ALERT_MIN_FINISHED: "0" })).toThrow(/ALERT_MIN_FINISHED/);
+    expect(() => parseEnv({ ALERT_OLDEST_WAITING_MINUTES: "-1" })).toThrow(/ALERT_OLDEST_WAITING_MINUTES/);
+  });
+
   it("requires a real session secret in production", () => {
     expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/NEXTAUTH_SECRET: required in production/);
     expect(parseEnv({ NODE_ENV: "production", NEXTAUTH_SECRET: "a-long-enough-production-secret" }).NODE_ENV).toBe("production");

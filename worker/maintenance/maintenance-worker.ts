@@ -1,9 +1,13 @@
 import { DelayedError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { ALERT_EVALUATION_JOB, scheduleAlertEvaluation, type AlertEvaluationJobData } from "../../lib/alerts/alert-schedule";
+import { evaluateAlerts } from "../../lib/alerts/evaluate-alerts";
+import { thresholdsFromEnv, type AlertThresholds } from "../../lib/alerts/rules";
 import { BULK_ACTION_JOB, MAINTENANCE_QUEUE, type BulkActionJobData } from "../../lib/bulk-actions/maintenance-queue";
 import { failBulkAction, runBulkAction } from "../../lib/bulk-actions/run-bulk-action";
 import type { Db } from "../../lib/db";
+import { env } from "../../lib/env";
 import { fingerprintLegacyFailures } from "../../lib/failures/failure-groups";
 import { QueueManager } from "../../lib/jobs/queue-manager";
 
@@ -22,16 +26,24 @@ export interface MaintenanceWorkerOptions {
   onProgress?: (bulkActionId: string, progress: { done: number; skipped: number; failed: number; total: number }) => void | Promise<void>;
   /** Fingerprint failures recorded before fingerprints existed, once at start. @defaultValue true */
   backfillFingerprints?: boolean;
+  /**
+   * Queue alerts: the cluster-wide evaluation schedule (upserted at start) and the rules'
+   * thresholds; false leaves the schedule alone (tests that do not want admins notified).
+   * @defaultValue every ALERT_EVALUATE_EVERY_SECONDS, thresholds from the ALERT_* variables
+   */
+  alerts?: { everyMs?: number; thresholds?: AlertThresholds } | false;
 }
 
+type MaintenanceJobData = BulkActionJobData | AlertEvaluationJobData;
+
 /**
- * Serves the maintenance queue in the worker process: bulk retries and removals of failed jobs.
- * One bulk action at a time per process (each already keeps Redis and PostgreSQL busy in batches).
+ * Serves the maintenance queue in the worker process: bulk retries and removals of failed jobs,
+ * and the once-a-minute queue alert evaluation (lib/alerts). One job at a time per process (each already keeps Redis and PostgreSQL busy in batches).
  * On shutdown a running action stops between batches and goes back to the queue, to be resumed by
  * whichever worker process takes it next.
  */
 export class MaintenanceWorker {
-  private worker: Worker<BulkActionJobData> | undefined;
+  private worker: Worker<MaintenanceJobData> | undefined;
   private workerConnection: Redis | undefined;
   private readonly queues: QueueManager;
   private readonly queueConnection: Redis;
@@ -45,7 +57,7 @@ export class MaintenanceWorker {
 
   async start(): Promise<void> {
     const { options } = this;
-    this.worker = new Worker<BulkActionJobData>(MAINTENANCE_QUEUE, (job, token, signal) => this.process(job, token, signal), {
+    this.worker = new Worker<MaintenanceJobData>(MAINTENANCE_QUEUE, (job, token, signal) => this.process(job, token, signal), {
       connection: (this.workerConnection = options.createConnection()),
       prefix: options.prefix,
       concurrency: 1,
@@ -57,18 +69,28 @@ export class MaintenanceWorker {
     this.worker.on("error", (error) => options.logger.error({ err: error, queue: MAINTENANCE_QUEUE }, "maintenance worker error"));
     this.worker.on("failed", (job, error) => {
       if (!job || error instanceof DelayedError || error.name === "DelayedError") return;
+      if (job.name === ALERT_EVALUATION_JOB) {
+        options.logger.warn({ err: error }, "queue alert evaluation failed; the next scheduled run tries again");
+        return;
+      }
+      const { bulkActionId } = job.data as BulkActionJobData;
       const final = job.attemptsMade >= (job.opts.attempts ?? 1);
-      options.logger.error({ err: error, bulkActionId: job.data.bulkActionId, attempt: job.attemptsMade, final }, "bulk action attempt failed");
-      if (final) void failBulkAction(job.data.bulkActionId, error.message, options.db).catch(() => {});
+      options.logger.error({ err: error, bulkActionId, attempt: job.attemptsMade, final }, "bulk action attempt failed");
+      if (final) void failBulkAction(bulkActionId, error.message, options.db).catch(() => {});
     });
     await this.worker.waitUntilReady();
+    if (options.alerts !== false) {
+      const everyMs = options.alerts?.everyMs ?? env().ALERT_EVALUATE_EVERY_SECONDS * 1000;
+      await scheduleAlertEvaluation(this.queueConnection, options.prefix, everyMs);
+    }
     if (options.backfillFingerprints !== false) this.backfill = this.fingerprintOldFailures();
     options.logger.info({ queue: MAINTENANCE_QUEUE }, "maintenance worker started");
   }
 
-  private async process(job: Job<BulkActionJobData>, token: string | undefined, signal?: AbortSignal): Promise<unknown> {
+  private async process(job: Job<MaintenanceJobData>, token: string | undefined, signal?: AbortSignal): Promise<unknown> {
+    if (job.name === ALERT_EVALUATION_JOB) return this.evaluateAlerts();
     if (job.name !== BULK_ACTION_JOB) throw new Error(`Unknown maintenance job "${job.name}"`);
-    const { bulkActionId } = job.data;
+    const { bulkActionId } = job.data as BulkActionJobData;
     const log = this.options.logger.child({ bulkActionId });
     log.info("bulk action started");
     const outcome = await runBulkAction(bulkActionId, {
@@ -91,6 +113,19 @@ export class MaintenanceWorker {
     }
     log.info({ outcome }, "bulk action finished");
     return { outcome };
+  }
+
+  private async evaluateAlerts(): Promise<unknown> {
+    const alerts = this.options.alerts === false ? undefined : this.options.alerts;
+    const outcome = await evaluateAlerts({
+      redis: this.queueConnection,
+      prefix: this.options.prefix,
+      db: this.options.db,
+      queues: this.queues,
+      thresholds: alerts?.thresholds ?? thresholdsFromEnv(env()),
+      logger: this.options.logger,
+    });
+    return { skipped: outcome.skipped, fired: outcome.fired.length, resolved: outcome.resolved.length, firing: outcome.firing.length };
   }
 
   /** Fingerprints failures recorded before the worker wrote them, in batches, in the background. */
