@@ -36,6 +36,11 @@ export const queryKeys = {
     series: (queue: string, range: string) => ["metrics", queue, range] as const,
   },
   workers: () => ["workers"] as const,
+  /** Queue alerts firing now (admin overview); polled on their own clock, like the health strip. */
+  alerts: {
+    all: ["alerts"] as const,
+    firing: () => ["alerts", "firing"] as const,
+  },
   redisHealth: () => ["redis-health"] as const,
   audit: {
     all: ["audit"] as const,

@@ -79,3 +79,4 @@ export interface RunsPage {
 }
 /** GET /api/v1/notifications (lib/notifications/job-notifications.ts). */
 export type { NotificationView, NotificationPage } from "@/lib/notifications/job-notifications";
+export type { AlertsView, FiringAlertView } from "@/lib/alerts/alert-store";

@@ -3,11 +3,12 @@
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
+import { alertNotificationQueue, queueHref } from "@/lib/alerts/alert-links";
 import { queryKeys } from "@/lib/query-keys";
 import { errorMessage, getJson, postJson } from "../api/api-client";
 import type { NotificationPage, NotificationView } from "../api/types";
 import { formatDateTime, formatRelative } from "../format";
-import { useJobEvents, useJobEventsStatus } from "../job-events-provider";
+import { useJobEvents } from "../job-events-provider";
 import { jobHref, resultHref } from "../runs/job-links";
 import { cx } from "../ui/cx";
 import { Spinner } from "../ui/spinner";
@@ -18,19 +19,28 @@ const LIST_SIZE = 20;
  * committed; one follow-up read a little later catches it.
  */
 const FOLLOW_UP_MS = 1_500;
+/**
+ * Queue alerts (admins) are written by the worker's once-a-minute evaluation and carry no job
+ * event, so the stream cannot announce them: a slow poll picks them up on every page. It is one
+ * indexed read per half minute; a dedicated SSE event would need the realtime stream to carry
+ * non-job events to admins, which it does not today.
+ */
+const POLL_MS = 30_000;
 
 function notificationHref(notification: NotificationView): string | null {
+  const alertQueue = alertNotificationQueue(notification);
+  if (alertQueue) return queueHref(alertQueue);
   if (!notification.jobId || !notification.queue) return null;
   return notification.kind === "job.completed" ? resultHref(notification.queue, notification.jobId) : jobHref(notification.queue, notification.jobId);
 }
 
 function useNotifications() {
-  const live = useJobEventsStatus() === "open";
   return useQuery({
     queryKey: queryKeys.notifications.list(),
     queryFn: ({ signal }) => getJson<NotificationPage>(`/api/v1/notifications?limit=${LIST_SIZE}`, { signal }),
-    // Finished-job events refresh the bell; poll slowly while the stream is down.
-    refetchInterval: live ? false : 30_000,
+    // Finished-job events refresh the bell at once; the poll covers queue alerts, and the job
+    // notifications too while the stream is down.
+    refetchInterval: POLL_MS,
   });
 }
 
@@ -222,12 +232,15 @@ export function NotificationBell() {
 function NotificationItem({ notification, onOpen }: { notification: NotificationView; onOpen(): void }) {
   const href = notificationHref(notification);
   const unread = !notification.readAt;
-  const failed = notification.kind === "job.failed";
+  const alert = notification.kind === "queue.alert";
+  const resolved = notification.kind === "queue.alert-resolved";
+  const failed = notification.kind === "job.failed" || alert;
   const content = (
     <>
       <span className={cx("mt-1.5 size-2 shrink-0 rounded-full", unread ? (failed ? "bg-red-600 dark:bg-red-400" : "bg-indigo-600 dark:bg-indigo-400") : "bg-transparent")} aria-hidden />
       <span className="min-w-0 flex-1">
         <span className={cx("block text-sm text-slate-900 dark:text-slate-100", unread ? "font-semibold" : "font-medium")}>
+          {alert || resolved ? <AlertKindIcon resolved={resolved} /> : null}
           {notification.title}
           {unread ? <span className="sr-only"> (unread)</span> : null}
         </span>
@@ -253,5 +266,27 @@ function NotificationItem({ notification, onOpen }: { notification: Notification
         <div className={itemClass}>{content}</div>
       )}
     </li>
+  );
+}
+
+/** Marks queue alerts apart from job news: a red warning sign when one fires, a green check when it resolves. */
+function AlertKindIcon({ resolved }: { resolved: boolean }) {
+  return (
+    <>
+      <svg
+        className={cx("mr-1.5 -mt-0.5 inline size-4 align-middle", resolved ? "text-emerald-600 dark:text-emerald-400" : "text-red-600 dark:text-red-400")}
+        viewBox="0 0 24 24"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+        aria-hidden
+      >
+        {resolved ? <path d="m9 12 2 2 4-4m6 2a9 9 0 1 1-18 0 9 9 0 0 1 18 0z" /> : <path d="M12 9v4m0 4h.01M10.3 3.9 1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z" />}
+      </svg>
+      {/* Resolved titles say so in words already. */}
+      {resolved ? null : <span className="sr-only">Queue alert: </span>}
+    </>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { AlertStrip } from "../alerts/alert-strip";
 import { ApiRequestError, errorMessage } from "../api/api-client";
 import type { QueueOverview } from "../api/types";
 import { formatInteger } from "../format";
@@ -34,6 +35,7 @@ export function QueueDashboard() {
   return (
     <div className="space-y-6">
       <HealthStrip />
+      <AlertStrip now={now} />
 
       {queues.isError ? (
         <Alert
