@@ -156,6 +156,11 @@ export async function seedDashboardScale(
     await new Promise((resolve) => setTimeout(resolve, 5_000));
   }
   await worker.stop();
+  // As autovacuum would after such a load: sets the visibility map (index-only scans) and statistics.
+  const vacuum = new pg.Client({ connectionString: config.databaseUrl });
+  await vacuum.connect();
+  await vacuum.query(`VACUUM ANALYZE "JobRun"; VACUUM ANALYZE "JobRunEvent"`);
+  await vacuum.end();
   const sampleSku = products[0]!.sku;
   return { jobs: config.dashboardJobs, failed: config.dashboardFailed, ledgerRows, ms: performance.now() - started, sampleSku, ownerEmail: owner.email };
 }

@@ -369,7 +369,7 @@ async function partDashboard(products: SeededProduct[], { db, queues }: Deps): P
       [`job list: failed, page ${failedPage.toLocaleString("en-US")}`, `/api/v1/queues/import/jobs?state=failed&page=${failedPage}&pageSize=50`],
       ["job list: delayed, first page", "/api/v1/queues/sync/jobs?state=delayed&page=1&pageSize=50"],
       ["search: product SKU", `/api/v1/runs?q=${encodeURIComponent(seed.sampleSku)}`],
-      ["search: owner + state", `/api/v1/runs?owner=${encodeURIComponent(seed.ownerEmail)}&state=FAILED`],
+      ["search: owner + state", `/api/v1/runs?owner=${encodeURIComponent(seed.ownerEmail)}&state=failed`],
       ["search: queue + date range", `/api/v1/runs?queue=export&from=${new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10)}&to=${new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)}`],
       ["failed groups: all queues", "/api/v1/failed-groups"],
       ["failed group: its jobs", `/api/v1/failed-groups/${fingerprint}/jobs`],
@@ -377,6 +377,7 @@ async function partDashboard(products: SeededProduct[], { db, queues }: Deps): P
       ["page: /queues/forecast (waiting)", "/queues/forecast?state=waiting"],
       ["page: /jobs search", `/jobs?q=${encodeURIComponent(seed.sampleSku)}`],
       ["page: /failed", "/failed"],
+      ["page: /failed/<fingerprint>", `/failed/${fingerprint}`],
       ["audit log: first page", "/api/v1/audit"],
       ["page: /audit", "/audit"],
     ];

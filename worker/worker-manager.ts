@@ -7,7 +7,8 @@ import { queueDefinition, type QueueKey } from "../lib/jobs/catalog";
 import { failureFingerprint } from "../lib/jobs/failure-fingerprint";
 import { updateRun } from "../lib/jobs/ledger";
 import { recordJobOutcome } from "../lib/metrics/job-metrics";
-import { notifyJobFinished } from "../lib/notifications/job-notifications";
+import { BatchWriter } from "../lib/batch-writer";
+import { notifyJobsFinished, type FinishedJob } from "../lib/notifications/job-notifications";
 import { readProgress } from "../lib/jobs/queue-manager";
 import { RunEventWriter } from "../lib/jobs/run-events";
 import { queueSettings } from "../lib/jobs/settings";
@@ -86,6 +87,8 @@ export class WorkerManager {
   /** Jobs whose attempt was stopped by a cancellation, so their failure is recorded as CANCELLED. */
   private readonly cancelled = new Map<string, string>();
   private readonly events: RunEventWriter;
+  /** Owners' notifications of finished jobs, written in batches like the timeline. */
+  private readonly notifications: BatchWriter<FinishedJob>;
   /** Ledger and realtime writes for finished jobs that are still in flight. */
   private readonly recording = new Set<Promise<void>>();
 
@@ -95,6 +98,12 @@ export class WorkerManager {
     this.events = new RunEventWriter({
       db: options.db,
       onError: (error, lost) => options.logger.error({ err: error, lost }, "could not write job timeline events"),
+    });
+    this.notifications = new BatchWriter({
+      write: (batch) => notifyJobsFinished(options.db, batch),
+      // Short: the job's SSE event waits for its notification, so the bell finds it when it refetches.
+      flushIntervalMs: 50,
+      onError: (error, lost) => options.logger.warn({ err: error, lost }, "could not write owners' notifications"),
     });
   }
 
@@ -226,7 +235,7 @@ export class WorkerManager {
           { db: this.options.db },
         ),
         this.recordOutcome(key, job, "completed", false),
-        this.notify({ jobId: job.id!, queue: key, name: job.name, ownerId: job.data?.ownerId ?? null, status: "completed", message: progress.message ?? "Complete" }),
+        this.notifications.add({ jobId: job.id!, queue: key, name: job.name, ownerId: job.data?.ownerId ?? null, status: "completed", message: progress.message ?? "Complete" }),
       ]);
       await publishJobEvent(this.connection, this.options.prefix, "job:complete", {
         jobId: job.id!,
@@ -277,7 +286,7 @@ export class WorkerManager {
           { db: this.options.db },
         ),
         this.recordOutcome(key, job, "failed", final),
-        final ? this.notify({ jobId: job.id!, queue: key, name: job.name, ownerId, status: "failed", message: error.message }) : undefined,
+        final ? this.notifications.add({ jobId: job.id!, queue: key, name: job.name, ownerId, status: "failed", message: error.message }) : undefined,
       ]);
       const message = final
         ? error.message
@@ -316,14 +325,6 @@ export class WorkerManager {
     } catch (error) {
       // A lost sample in the charts must not keep the job's result from its ledger row and owner.
       this.options.logger.warn({ queue: key, jobId: job.id, err: error }, "could not record job metrics");
-    }
-  }
-
-  private async notify(finished: Parameters<typeof notifyJobFinished>[1]): Promise<void> {
-    try {
-      await notifyJobFinished(this.options.db, finished);
-    } catch (error) {
-      this.options.logger.warn({ queue: finished.queue, jobId: finished.jobId, err: error }, "could not write the owner's notification");
     }
   }
 
@@ -430,7 +431,7 @@ export class WorkerManager {
     // Completions are recorded in the ledger and published after BullMQ reports them; wait for
     // those writes before the connections close.
     await Promise.all([...this.recording]);
-    await this.events.flush();
+    await Promise.all([this.events.flush(), this.notifications.flush()]);
     await Promise.all(queues.map(({ threads }) => threads.close()));
   }
 

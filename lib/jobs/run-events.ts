@@ -1,3 +1,4 @@
+import { BatchWriter, type BatchWriterOptions } from "../batch-writer";
 import type { Db } from "../db";
 import { db as defaultDb, sqlPool } from "../db";
 
@@ -70,53 +71,16 @@ export async function listRunEvents(runId: string, { db = defaultDb(), limit = 1
   return rows;
 }
 
-export interface RunEventWriterOptions {
-  db: Db;
-  /** How long an event may wait in memory before it is written. @defaultValue 250 ms */
-  flushIntervalMs?: number;
-  /** Writes at once when this many events are waiting. @defaultValue 500 */
-  maxBuffered?: number;
-  onError?: (error: unknown, lost: number) => void;
-}
-
 /**
- * Buffers a worker's timeline events and writes them in batches: a forecast reports seven progress
- * steps, and one INSERT per step would cost more than the forecast's own save. Events keep their
- * own timestamps, so batching does not blur the timeline.
+ * The worker's timeline writer: events keep the time they happened, so writing them in batches
+ * does not blur the timeline.
  */
-export class RunEventWriter {
-  private buffer: RunEvent[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
-  private readonly flushIntervalMs: number;
-  private readonly maxBuffered: number;
-
-  constructor(private readonly options: RunEventWriterOptions) {
-    this.flushIntervalMs = options.flushIntervalMs ?? 250;
-    this.maxBuffered = options.maxBuffered ?? 500;
+export class RunEventWriter extends BatchWriter<RunEvent> {
+  constructor(options: { db: Db } & Omit<BatchWriterOptions<RunEvent>, "write">) {
+    super({ ...options, write: (batch) => appendRunEvents(batch, { db: options.db }) });
   }
 
-  add(event: RunEvent): void {
-    this.buffer.push({ ...event, at: event.at ?? new Date() });
-    if (this.buffer.length >= this.maxBuffered) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.flushIntervalMs);
-  }
-
-  /** Writes whatever is buffered; resolves once every event added before the call is stored. */
-  flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.buffer;
-    this.buffer = [];
-    // One write at a time keeps each run's events in insertion (id) order.
-    this.flushing = this.flushing.then(async () => {
-      if (batch.length === 0) return;
-      try {
-        await appendRunEvents(batch, { db: this.options.db });
-      } catch (error) {
-        this.options.onError?.(error, batch.length);
-      }
-    });
-    return this.flushing;
+  override add(event: RunEvent): Promise<void> {
+    return super.add({ ...event, at: event.at ?? new Date() });
   }
 }

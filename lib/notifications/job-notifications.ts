@@ -24,13 +24,26 @@ const UTC_NOW = `(now() AT TIME ZONE 'UTC')`;
 const MAX_BODY = 500;
 
 /** Tells the job's owner it has finished; jobs nobody owns (system jobs) notify no one. */
-export async function notifyJobFinished(db: Db, finished: FinishedJob): Promise<void> {
-  if (!finished.ownerId) return;
-  const { title, body } = describeFinishedJob(finished);
+export function notifyJobFinished(db: Db, finished: FinishedJob): Promise<void> {
+  return notifyJobsFinished(db, [finished]);
+}
+
+/** The same for many jobs in one statement: the worker batches them (see lib/batch-writer.ts). */
+export async function notifyJobsFinished(db: Db, finished: readonly FinishedJob[]): Promise<void> {
+  const owned = finished.filter((job) => job.ownerId);
+  if (owned.length === 0) return;
+  const described = owned.map((job) => ({ job, ...describeFinishedJob(job) }));
   await sqlPool(db).query(
     `INSERT INTO "Notification" ("id", "userId", "kind", "title", "body", "jobId", "createdAt")
-     VALUES ($1, $2, $3, $4, $5, $6, ${UTC_NOW})`,
-    [randomUUID(), finished.ownerId, finished.status === "completed" ? "job.completed" : "job.failed", title, body, finished.jobId],
+     SELECT i, u, k, t, b, j, ${UTC_NOW} FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS n(i, u, k, t, b, j)`,
+    [
+      described.map(() => randomUUID()),
+      described.map(({ job }) => job.ownerId),
+      described.map(({ job }) => (job.status === "completed" ? "job.completed" : "job.failed")),
+      described.map(({ title }) => title),
+      described.map(({ body }) => body),
+      described.map(({ job }) => job.jobId),
+    ],
   );
 }
 

@@ -63,10 +63,14 @@ describe("forecast processor", () => {
     expect(forecast.seasonLength).toBe(7);
 
     // Progress reached the owner's event stream at exactly the documented steps, then completion.
+    // The completion event follows the ledger write (and the owner's notification), so wait for it.
     const redis = createRedis("producer");
-    const entries = (await redis.xrange(eventStreamKey(env().REDIS_PREFIX), "-", "+")) as [string, string[]][];
+    const events = await waitFor(async () => {
+      const entries = (await redis.xrange(eventStreamKey(env().REDIS_PREFIX), "-", "+")) as [string, string[]][];
+      const mine = entries.map(parseStreamEntry).filter((event) => event?.jobId === jobId);
+      return mine.some((event) => event?.event === "job:complete") && mine;
+    });
     redis.disconnect();
-    const events = entries.map(parseStreamEntry).filter((event) => event?.jobId === jobId);
     const progress = events.filter((event) => event!.event === "job:progress").map((event) => [event!.progress, event!.message]);
     expect(progress).toEqual([
       [10, "Loading historical data"],
