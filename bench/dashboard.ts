@@ -159,7 +159,9 @@ export async function seedDashboardScale(
   // As autovacuum would after such a load: sets the visibility map (index-only scans) and statistics.
   const vacuum = new pg.Client({ connectionString: config.databaseUrl });
   await vacuum.connect();
-  await vacuum.query(`VACUUM ANALYZE "JobRun"; VACUUM ANALYZE "JobRunEvent"`);
+  // One statement per call: VACUUM refuses to run inside the implicit transaction of a multi-statement query.
+  await vacuum.query(`VACUUM ANALYZE "JobRun"`);
+  await vacuum.query(`VACUUM ANALYZE "JobRunEvent"`);
   await vacuum.end();
   const sampleSku = products[0]!.sku;
   return { jobs: config.dashboardJobs, failed: config.dashboardFailed, ledgerRows, ms: performance.now() - started, sampleSku, ownerEmail: owner.email };
