@@ -30,6 +30,10 @@ export function serverEnv(): Record<string, string> {
     NEXTAUTH_SECRET: E2E_NEXTAUTH_SECRET,
     NEXT_TELEMETRY_DISABLED: "1",
     LOG_LEVEL: "warn",
+    // Queue alerts: checked every few seconds and "no worker" raised at once, so alerts.spec
+    // sees one fire and resolve within a test's time.
+    ALERT_EVALUATE_EVERY_SECONDS: "3",
+    ALERT_NO_WORKER_MINUTES: "0",
   };
 }
 
