@@ -3,7 +3,6 @@
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
-import { alertNotificationQueue, queueHref } from "@/lib/alerts/alert-links";
 import { queryKeys } from "@/lib/query-keys";
 import { errorMessage, getJson, postJson } from "../api/api-client";
 import type { NotificationPage, NotificationView } from "../api/types";
@@ -28,8 +27,7 @@ const FOLLOW_UP_MS = 1_500;
 const POLL_MS = 30_000;
 
 function notificationHref(notification: NotificationView): string | null {
-  const alertQueue = alertNotificationQueue(notification);
-  if (alertQueue) return queueHref(alertQueue);
+  if (notification.link) return notification.link;
   if (!notification.jobId || !notification.queue) return null;
   return notification.kind === "job.completed" ? resultHref(notification.queue, notification.jobId) : jobHref(notification.queue, notification.jobId);
 }

@@ -8,7 +8,7 @@ import type { QueueManager } from "../jobs/queue-manager";
 import { oldestWaiting } from "../jobs/queue-overview";
 import { listWorkers } from "../jobs/worker-registry";
 import { bucketStarts, FIELD, metricsKey } from "../metrics/buckets";
-import { alertNotificationIdStem, type AlertNotificationKind } from "./alert-links";
+import { queueHref, type AlertNotificationKind } from "./alert-links";
 import { alertsEvaluatedKey, alertsLockKey, alertsStateKey, readAlertStates } from "./alert-store";
 import { describeFiring, describeResolved } from "./describe-alert";
 import { checkQueue, FAILURE_WINDOW_MINUTES, nextAlertStates, type AlertState, type AlertThresholds, type QueueSnapshot } from "./rules";
@@ -123,12 +123,12 @@ async function readRecentOutcomes(redis: Redis, prefix: string, now: number): Pr
 /** One notification per admin (whoever is an admin now), in one statement; returns the new rows' ids. */
 async function notifyAdmins(db: Db, queue: QueueKey, kind: AlertNotificationKind, text: { title: string; body: string }): Promise<string[]> {
   const { rows } = await sqlPool(db).query<{ id: string }>(
-    `INSERT INTO "Notification" ("id", "userId", "kind", "title", "body", "jobId", "createdAt")
-     SELECT $1 || gen_random_uuid()::text, u."id", $2, $3, $4, NULL, (now() AT TIME ZONE 'UTC')
+    `INSERT INTO "Notification" ("id", "userId", "kind", "title", "body", "link", "createdAt")
+     SELECT gen_random_uuid()::text, u."id", $2, $3, $4, $1, (now() AT TIME ZONE 'UTC')
        FROM "User" u
       WHERE u."role" = 'ADMIN'
      RETURNING "id"`,
-    [alertNotificationIdStem(queue), kind, text.title, text.body],
+    [queueHref(queue), kind, text.title, text.body],
   );
   return rows.map((row) => row.id);
 }

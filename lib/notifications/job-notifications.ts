@@ -64,6 +64,8 @@ export interface NotificationView {
   jobId: string | null;
   /** The job's queue, from the ledger (null once the run is gone), so the UI can link to the job. */
   queue: QueueKey | null;
+  /** A page of the app for notifications that are not about one job (queue alerts). */
+  link: string | null;
   readAt: string | null;
   createdAt: string;
 }
@@ -109,8 +111,8 @@ export async function listNotifications(
   }
   const pool = sqlPool(db);
   const [page, unread] = await Promise.all([
-    pool.query<{ id: string; kind: string; title: string; body: string; jobId: string | null; queue: string | null; readAt: Date | null; createdAt: Date }>(
-      `SELECT n."id", n."kind", n."title", n."body", n."jobId", r."queue",
+    pool.query<{ id: string; kind: string; title: string; body: string; jobId: string | null; link: string | null; queue: string | null; readAt: Date | null; createdAt: Date }>(
+      `SELECT n."id", n."kind", n."title", n."body", n."jobId", n."link", r."queue",
               n."readAt" AT TIME ZONE 'UTC' AS "readAt", n."createdAt" AT TIME ZONE 'UTC' AS "createdAt"
          FROM "Notification" n
          LEFT JOIN "JobRun" r ON r."id" = n."jobId"
@@ -130,6 +132,7 @@ export async function listNotifications(
       title: row.title,
       body: row.body,
       jobId: row.jobId,
+      link: row.link,
       queue: row.queue && isQueueKey(row.queue) ? row.queue : null,
       readAt: row.readAt ? row.readAt.toISOString() : null,
       createdAt: row.createdAt.toISOString(),

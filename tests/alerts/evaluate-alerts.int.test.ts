@@ -47,7 +47,7 @@ async function addExports(count: number) {
 }
 
 /** Other test files' worker processes may alert every admin in the shared test database about their own queues' trouble; export's are this file's. */
-const exportAlertsOf = (user: TestUser) => db().notification.count({ where: { userId: user.id, kind: "queue.alert", id: { startsWith: "queue-alert:export:" } } });
+const exportAlertsOf = (user: TestUser) => db().notification.count({ where: { userId: user.id, kind: "queue.alert", link: "/queues/export" } });
 
 async function notificationsByIds(ids: string[]) {
   return db().notification.findMany({ where: { id: { in: ids } }, include: { user: { select: { role: true } } } });
@@ -83,7 +83,7 @@ describe("evaluateAlerts", () => {
     expect(fired.some((row) => row.userId === planner.id)).toBe(false);
     expect(fired[0]).toMatchObject({ kind: "queue.alert", title: "Data export: 3 jobs waiting, no worker serving it", jobId: null, readAt: null });
     expect(fired[0]!.body).toContain('WORKER_QUEUES unset or including "export"');
-    expect(fired.every((row) => row.id.startsWith("queue-alert:export:"))).toBe(true);
+    expect(fired.every((row) => row.link === "/queues/export")).toBe(true);
     expect(await db().notification.count({ where: { userId: planner.id, kind: { startsWith: "queue.alert" } } })).toBe(0);
 
     // The next evaluation (a minute later, or right away) says nothing new.

@@ -40,6 +40,8 @@ async function startMaintenance(options: Partial<MaintenanceWorkerOptions> = {})
     createConnection: () => createRedis("worker"),
     prefix: process.env.REDIS_PREFIX!,
     logger: pino({ level: process.env.LOG_LEVEL ?? "silent" }),
+    // Bulk actions only: an alert fired here would notify every admin in the shared test database.
+    alerts: false,
     ...options,
   });
   await worker.start();
