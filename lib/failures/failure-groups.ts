@@ -245,9 +245,13 @@ export async function fingerprintLegacyFailures({
 }: { db?: Db; batchSize?: number; maxBatches?: number } = {}): Promise<number> {
   const pool = sqlPool(db);
   for (let batch = 0; batch < maxBatches; batch++) {
-    // Found through the (state, failureFingerprint) index: NULLs are indexed, so this is cheap when there are none.
+    // Through the (state, failureFingerprint) index, where NULLs are indexed: cheap when there are none.
+    // The ORDER BY is what makes PostgreSQL use it: it estimates state and fingerprint independently
+    // (10 % failed × 90 % without a fingerprint, mostly waiting jobs) and would otherwise scan the
+    // whole ledger for rows that are not there (165 ms at a million rows; 0.03 ms this way).
     const { rows } = await pool.query<{ id: string; queue: string; name: string; failedReason: string | null }>(
-      `SELECT "id", "queue", "name", "failedReason" FROM "JobRun" WHERE "state" = 'FAILED' AND "failureFingerprint" IS NULL LIMIT $1`,
+      `SELECT "id", "queue", "name", "failedReason" FROM "JobRun" WHERE "state" = 'FAILED' AND "failureFingerprint" IS NULL
+       ORDER BY "state", "failureFingerprint" LIMIT $1`,
       [batchSize],
     );
     if (rows.length === 0) return 0;
