@@ -24,9 +24,11 @@ const EVENT_REFETCH_MS = 5_000;
 // Dots keep a lone bucket visible: a line needs two points, and a quiet queue often has one.
 const dot = (color: string) => ({ r: 2, fill: color, stroke: color, strokeWidth: 0 });
 
-const time = new Intl.DateTimeFormat("en-US", { hour: "2-digit", minute: "2-digit", hour12: false });
-const dayTime = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
-const day = new Intl.DateTimeFormat("en-US", { weekday: "short", day: "numeric" });
+// UTC like every other time in the app (components/format.ts), so a bucket on the axis matches the
+// times on the job and audit pages.
+const time = new Intl.DateTimeFormat("en-US", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "UTC" });
+const dayTime = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "UTC" });
+const day = new Intl.DateTimeFormat("en-US", { weekday: "short", day: "numeric", timeZone: "UTC" });
 
 /** A duration in ms for an axis or tooltip: "850 ms", "4.2 s", "3.5 min". */
 export function formatMs(ms: number | null | undefined): string {
@@ -215,7 +217,7 @@ function ChartTooltip({ active, payload, label, format }: TooltipContentProps & 
   if (!active || !payload?.length) return null;
   return (
     <div className="rounded-md px-3 py-2 text-xs shadow-lg" style={{ background: "var(--chart-tooltip-bg)", border: "1px solid var(--chart-tooltip-border)" }}>
-      <p className="mb-1 font-medium text-slate-900 dark:text-slate-100">{typeof label === "string" ? dayTime.format(new Date(label)) : label}</p>
+      <p className="mb-1 font-medium text-slate-900 dark:text-slate-100">{typeof label === "string" ? `${dayTime.format(new Date(label))} UTC` : label}</p>
       <ul className="space-y-0.5">
         {payload.map((entry) => (
           <li key={String(entry.dataKey)} className="flex items-center justify-between gap-4 text-slate-700 dark:text-slate-300">
