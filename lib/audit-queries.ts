@@ -1,3 +1,4 @@
+import { encodeKeysetCursor, type KeysetCursor } from "./api/keyset-cursor";
 import type { Db } from "./db";
 import { db as defaultDb } from "./db";
 import type { Prisma } from "./generated/prisma/client";
@@ -11,7 +12,7 @@ export interface AuditFilter {
   target?: string;
   from?: Date;
   to?: Date;
-  cursor?: string;
+  cursor?: KeysetCursor;
   /** @defaultValue 50 */
   limit?: number;
 }
@@ -32,20 +33,6 @@ export interface AuditPage {
   nextCursor: string | null;
 }
 
-/** Cursor = the last entry's (createdAt, id): stable under concurrent inserts, unlike an offset. */
-export function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(`${at.toISOString()}|${id}`).toString("base64url");
-}
-
-export function decodeCursor(cursor: string): { at: Date; id: string } | null {
-  const text = Buffer.from(cursor, "base64url").toString();
-  const separator = text.indexOf("|");
-  if (separator < 0) return null;
-  const at = new Date(text.slice(0, separator));
-  const id = text.slice(separator + 1);
-  return Number.isNaN(at.getTime()) || id === "" ? null : { at, id };
-}
-
 /** The audit log, newest first, filtered; reads one page past the index on createdAt. */
 export async function listAudit(filter: AuditFilter, { db = defaultDb() }: { db?: Db } = {}): Promise<AuditPage> {
   const limit = filter.limit ?? 50;
@@ -63,7 +50,7 @@ export async function listAudit(filter: AuditFilter, { db = defaultDb() }: { db?
   }
   if (filter.from) and.push({ createdAt: { gte: filter.from } });
   if (filter.to) and.push({ createdAt: { lte: filter.to } });
-  const cursor = filter.cursor ? decodeCursor(filter.cursor) : null;
+  const cursor = filter.cursor;
   if (cursor) and.push({ OR: [{ createdAt: { lt: cursor.at } }, { createdAt: cursor.at, id: { lt: cursor.id } }] });
   const rows = await db.auditLog.findMany({
     where: { AND: and },
@@ -83,7 +70,7 @@ export async function listAudit(filter: AuditFilter, { db = defaultDb() }: { db?
       details: row.details,
       actor: row.actor,
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    nextCursor: rows.length > limit && last ? encodeKeysetCursor({ at: last.createdAt, id: last.id }) : null,
   };
 }
 

@@ -1,3 +1,4 @@
+import { encodeKeysetCursor, type KeysetCursor } from "../api/keyset-cursor";
 import type { Db } from "../db";
 import { db as defaultDb, sqlPool } from "../db";
 import { isQueueKey, type QueueKey } from "../jobs/catalog";
@@ -167,33 +168,17 @@ export interface FailedJobPage {
   nextCursor: string | null;
 }
 
-/** A keyset position in a group's jobs, newest first: (finishedAt, id) of the last row shown. */
-export function encodeCursor(failedAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([failedAt.toISOString(), id])).toString("base64url");
-}
-
-export function decodeCursor(cursor: string): { failedAt: Date; id: string } | null {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== "string" || typeof parsed[1] !== "string") return null;
-    const failedAt = new Date(parsed[0]);
-    return Number.isNaN(failedAt.getTime()) ? null : { failedAt, id: parsed[1] };
-  } catch {
-    return null;
-  }
-}
-
 /** A group's failed jobs, newest first, a page at a time by keyset (fast on the last page of 100,000 too). */
 export async function listGroupJobs(
   fingerprint: string,
-  { cursor, limit = 50 }: { cursor?: { failedAt: Date; id: string }; limit?: number } = {},
+  { cursor, limit = 50 }: { cursor?: KeysetCursor; limit?: number } = {},
   { db = defaultDb(), now = new Date() }: { db?: Db; now?: Date } = {},
 ): Promise<FailedJobPage> {
   const values: unknown[] = [fingerprint, limit + 1];
   const retention = withinRetentionSql(values, now, "j");
   let after = "";
   if (cursor) {
-    values.push(cursor.failedAt.toISOString(), cursor.id);
+    values.push(cursor.at.toISOString(), cursor.id);
     after = ` AND (j."finishedAt", j."id") < (($${values.length - 1}::timestamptz AT TIME ZONE 'UTC'), $${values.length})`;
   }
   const { rows } = await sqlPool(db).query<{
@@ -227,7 +212,7 @@ export async function listGroupJobs(
       reason: row.reason,
       attempts: row.attempts,
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.failedAt, last.id) : null,
+    nextCursor: rows.length > limit && last ? encodeKeysetCursor({ at: last.failedAt, id: last.id }) : null,
   };
 }
 

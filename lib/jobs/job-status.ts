@@ -1,3 +1,4 @@
+import { encodeKeysetCursor, type KeysetCursor } from "../api/keyset-cursor";
 import type { Principal } from "../auth/principal";
 import type { Db } from "../db";
 import { db as defaultDb } from "../db";
@@ -115,32 +116,10 @@ const LEDGER_STATES: Record<RunStateFilter, JobState[]> = {
   cancelled: ["CANCELLED"],
 };
 
-/** Where a page of runs ends: the last row's creation time and id (ids break ties). */
-export interface RunCursor {
-  createdAt: Date;
-  id: string;
-}
-
-/** Opaque to clients: base64url of "<ISO time>|<id>". */
-export function encodeRunCursor(cursor: RunCursor): string {
-  return Buffer.from(`${cursor.createdAt.toISOString()}|${cursor.id}`, "utf8").toString("base64url");
-}
-
-/** The cursor a client sent back, or null when it is not one of ours. */
-export function decodeRunCursor(value: string): RunCursor | null {
-  const text = Buffer.from(value, "base64url").toString("utf8");
-  const separator = text.indexOf("|");
-  if (separator <= 0) return null;
-  const createdAt = new Date(text.slice(0, separator));
-  const id = text.slice(separator + 1);
-  if (Number.isNaN(createdAt.getTime()) || id.length === 0 || id.length > 200) return null;
-  return { createdAt, id };
-}
-
 export interface RecentRunFilter extends Omit<RunFilter, "take"> {
   state?: RunStateFilter;
   /** Rows strictly older than this position (newest first). */
-  after?: RunCursor;
+  after?: KeysetCursor;
   take?: number;
 }
 
@@ -165,7 +144,7 @@ export async function listRecentRuns(
       queue: filter.queue,
       businessKey: filter.businessKey,
       state: filter.state ? { in: LEDGER_STATES[filter.state] } : undefined,
-      ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+      ...(after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] } : {}),
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: filter.take ?? 20,
@@ -194,6 +173,6 @@ export async function listRunsPage(
   const rows = await listRecentRuns({ ...filter, take: filter.take + 1 }, deps);
   const jobs = rows.slice(0, filter.take);
   const last = jobs.at(-1);
-  const nextCursor = rows.length > filter.take && last ? encodeRunCursor({ createdAt: new Date(last.createdAt), id: last.id }) : null;
+  const nextCursor = rows.length > filter.take && last ? encodeKeysetCursor({ at: new Date(last.createdAt), id: last.id }) : null;
   return { jobs, nextCursor };
 }

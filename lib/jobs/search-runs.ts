@@ -2,7 +2,8 @@ import type { Db } from "../db";
 import { db as defaultDb, sqlPool } from "../db";
 import type { JobState } from "../generated/prisma/client";
 import { QUEUE_KEYS, type QueueKey } from "./catalog";
-import { encodeRunCursor, type RunCursor, type RunStateFilter } from "./job-status";
+import { encodeKeysetCursor, type KeysetCursor } from "../api/keyset-cursor";
+import type { RunStateFilter } from "./job-status";
 
 /** Search across every queue through the ledger, so jobs Redis no longer holds are found too. */
 export interface RunSearch {
@@ -19,7 +20,7 @@ export interface RunSearch {
   /** Created before. */
   to?: Date;
   /** Rows strictly older than this position (newest first). */
-  after?: RunCursor;
+  after?: KeysetCursor;
   limit: number;
 }
 
@@ -109,7 +110,7 @@ export async function searchRuns(search: RunSearch, { db = defaultDb() }: { db?:
   if (search.from) conditions.push(`r."createdAt" >= (${param(search.from.toISOString())}::timestamptz AT TIME ZONE 'UTC')`);
   if (search.to) conditions.push(`r."createdAt" < (${param(search.to.toISOString())}::timestamptz AT TIME ZONE 'UTC')`);
   if (search.after) {
-    const at = param(search.after.createdAt.toISOString());
+    const at = param(search.after.at.toISOString());
     conditions.push(`(r."createdAt", r."id") < ((${at}::timestamptz AT TIME ZONE 'UTC'), ${param(search.after.id)})`);
   }
 
@@ -148,7 +149,7 @@ export async function searchRuns(search: RunSearch, { db = defaultDb() }: { db?:
 
   const runs = rows.slice(0, search.limit).map(toRow);
   const last = runs.at(-1);
-  const nextCursor = rows.length > search.limit && last ? encodeRunCursor({ createdAt: new Date(last.createdAt), id: last.id }) : null;
+  const nextCursor = rows.length > search.limit && last ? encodeKeysetCursor({ at: new Date(last.createdAt), id: last.id }) : null;
   return { runs, nextCursor };
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { encodeKeysetCursor, type KeysetCursor } from "../api/keyset-cursor";
 import type { Db } from "../db";
 import { db as defaultDb, sqlPool } from "../db";
 import { isQueueKey, queueDefinition, type QueueKey } from "../jobs/catalog";
@@ -70,25 +71,6 @@ export interface NotificationView {
   createdAt: string;
 }
 
-export interface NotificationCursor {
-  createdAt: Date;
-  id: string;
-}
-
-export function encodeNotificationCursor(cursor: NotificationCursor): string {
-  return Buffer.from(`${cursor.createdAt.toISOString()}|${cursor.id}`, "utf8").toString("base64url");
-}
-
-export function decodeNotificationCursor(value: string): NotificationCursor | null {
-  const text = Buffer.from(value, "base64url").toString("utf8");
-  const separator = text.indexOf("|");
-  if (separator <= 0) return null;
-  const createdAt = new Date(text.slice(0, separator));
-  const id = text.slice(separator + 1);
-  if (Number.isNaN(createdAt.getTime()) || id.length === 0 || id.length > 200) return null;
-  return { createdAt, id };
-}
-
 export interface NotificationPage {
   notifications: NotificationView[];
   unreadCount: number;
@@ -98,14 +80,14 @@ export interface NotificationPage {
 /** A user's notifications, newest first, with how many are unread. */
 export async function listNotifications(
   userId: string,
-  options: { limit: number; after?: NotificationCursor; unreadOnly?: boolean },
+  options: { limit: number; after?: KeysetCursor; unreadOnly?: boolean },
   { db = defaultDb() }: { db?: Db } = {},
 ): Promise<NotificationPage> {
   const values: unknown[] = [userId, options.limit + 1];
   let where = `n."userId" = $1`;
   if (options.unreadOnly) where += ` AND n."readAt" IS NULL`;
   if (options.after) {
-    values.push(options.after.createdAt.toISOString(), options.after.id);
+    values.push(options.after.at.toISOString(), options.after.id);
     // Stored times are UTC without a zone: compare in the same terms.
     where += ` AND (n."createdAt", n."id") < (($3::timestamptz AT TIME ZONE 'UTC'), $4)`;
   }
@@ -138,7 +120,7 @@ export async function listNotifications(
       createdAt: row.createdAt.toISOString(),
     })),
     unreadCount: unread,
-    nextCursor: page.rows.length > options.limit && last ? encodeNotificationCursor({ createdAt: last.createdAt, id: last.id }) : null,
+    nextCursor: page.rows.length > options.limit && last ? encodeKeysetCursor({ at: last.createdAt, id: last.id }) : null,
   };
 }
 

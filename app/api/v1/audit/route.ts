@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { apiRoute } from "@/lib/api/handler";
-import { auditActions, decodeCursor, listAudit } from "@/lib/audit-queries";
+import { keysetCursorParam } from "@/lib/api/keyset-cursor";
+import { auditActions, listAudit } from "@/lib/audit-queries";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +14,7 @@ const query = z
     target: z.string().trim().max(200).optional(),
     from: when.optional(),
     to: when.optional(),
-    cursor: z.string().max(500).refine((value) => decodeCursor(value) !== null, "is not a cursor this API returned").optional(),
+    cursor: keysetCursorParam.optional(),
     limit: z.coerce.number().int("must be a whole number").min(1, "must be at least 1").max(200, "must be at most 200").default(50),
   })
   .refine((range) => !range.from || !range.to || toDate(range.from, "start") <= toDate(range.to, "end"), { message: "must not be before from", path: ["to"] });

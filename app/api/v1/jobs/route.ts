@@ -1,8 +1,8 @@
+import { keysetCursorParam } from "@/lib/api/keyset-cursor";
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
 import { apiRoute } from "@/lib/api/handler";
 import { queueKey } from "@/lib/api/params";
-import { decodeRunCursor, listRunsPage, RUN_STATE_FILTERS } from "@/lib/jobs/job-status";
+import { listRunsPage, RUN_STATE_FILTERS } from "@/lib/jobs/job-status";
 
 export const dynamic = "force-dynamic";
 
@@ -14,24 +14,18 @@ const query = z.object({
   mine: z.enum(["0", "1"]).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   /** nextCursor of the previous page. */
-  cursor: z.string().min(1).max(400).optional(),
+  cursor: keysetCursorParam.optional(),
 });
 
 // GET /api/v1/jobs — runs from the ledger, newest first, with ETAs and a cursor (planners: their own)
 export const GET = apiRoute({ auth: "user", query }, async ({ query, principal }) => {
   const ownOnly = principal.role !== "ADMIN" || query.mine === "1";
-  const after = query.cursor === undefined ? undefined : decodeRunCursor(query.cursor);
-  if (after === null) {
-    throw new ApiError("unprocessable-entity", "Invalid query — query.cursor: not a cursor from this list", [
-      { path: "query.cursor", message: "not a cursor from this list" },
-    ]);
-  }
   return listRunsPage({
     ownerId: ownOnly ? principal.id : undefined,
     queue: query.queue,
     state: query.state,
     businessKey: query.businessKey,
-    after,
+    after: query.cursor,
     take: query.limit,
   });
 });

@@ -1,8 +1,8 @@
+import { keysetCursorParam } from "@/lib/api/keyset-cursor";
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
 import { apiRoute } from "@/lib/api/handler";
 import { queueKey } from "@/lib/api/params";
-import { decodeRunCursor, RUN_STATE_FILTERS } from "@/lib/jobs/job-status";
+import { RUN_STATE_FILTERS } from "@/lib/jobs/job-status";
 import { searchRuns } from "@/lib/jobs/search-runs";
 
 export const dynamic = "force-dynamic";
@@ -27,19 +27,13 @@ const query = z
       .refine((value) => !Number.isNaN(Date.parse(value)), "must be a date (YYYY-MM-DD) or an ISO date-time")
       .transform((value) => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(Date.parse(`${value}T00:00:00Z`) + 86_400_000) : new Date(value)))
       .optional(),
-    cursor: z.string().min(1).max(400).optional(),
+    cursor: keysetCursorParam.optional(),
     limit: z.coerce.number({ error: "must be a whole number from 1 to 100" }).int("must be a whole number from 1 to 100").min(1, "must be at least 1").max(100, "must be at most 100").default(25),
   })
   .refine((value) => !value.from || !value.to || value.from < value.to, { path: ["to"], message: "must be after from" });
 
 // GET /api/v1/runs?q=&queue=&name=&state=&owner=&from=&to=&cursor=&limit= — search every queue's runs in the ledger, newest first (admin)
 export const GET = apiRoute({ auth: "admin", query }, async ({ query }) => {
-  const after = query.cursor === undefined ? undefined : decodeRunCursor(query.cursor);
-  if (after === null) {
-    throw new ApiError("unprocessable-entity", "Invalid query — query.cursor: not a cursor from this list", [
-      { path: "query.cursor", message: "not a cursor from this list" },
-    ]);
-  }
   return searchRuns({
     q: query.q || undefined,
     queue: query.queue,
@@ -48,7 +42,7 @@ export const GET = apiRoute({ auth: "admin", query }, async ({ query }) => {
     owner: query.owner || undefined,
     from: query.from,
     to: query.to,
-    after,
+    after: query.cursor,
     limit: query.limit,
   });
 });
