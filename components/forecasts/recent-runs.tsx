@@ -2,13 +2,12 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { queryKeys } from "@/lib/query-keys";
-import { errorMessage, getJson } from "../api/api-client";
+import { getJson } from "../api/api-client";
 import type { JobStatus } from "../api/types";
 import { formatRelative } from "../format";
 import { useJobEventsStatus } from "../job-events-provider";
 import { JobStateBadge } from "../job-state-badge";
-import { Alert } from "../ui/alert";
-import { Button } from "../ui/button";
+import { QueryError } from "../query-error";
 import { cx } from "../ui/cx";
 import { EmptyState } from "../ui/empty-state";
 import { Skeleton } from "../ui/skeleton";
@@ -42,17 +41,7 @@ export function RecentRuns({ selectedJobId, onSelect }: { selectedJobId: string 
   if (runs.isError && !runs.data) {
     return (
       <div className="p-4">
-        <Alert
-          tone="error"
-          title="Could not load recent runs"
-          actions={
-            <Button variant="secondary" size="sm" onClick={() => void runs.refetch()}>
-              Retry
-            </Button>
-          }
-        >
-          {errorMessage(runs.error)}
-        </Alert>
+        <QueryError title="Could not load recent runs" query={runs} />
       </div>
     );
   }

@@ -9,6 +9,7 @@ import { isTerminal, type JobDetails, type TimelineEntry } from "../api/types";
 import { formatDuration, formatTimestamp } from "../format";
 import { useJobEvents } from "../job-events-provider";
 import { JobStateBadge } from "../job-state-badge";
+import { QueryError } from "../query-error";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -82,17 +83,7 @@ export function JobView({ queueKey, jobId, viewer }: { queueKey: string; jobId: 
   if (!job) {
     if (details.isError) {
       return (
-        <Alert
-          tone="error"
-          title="Could not load this job"
-          actions={
-            <Button variant="secondary" size="sm" onClick={() => void details.refetch()}>
-              Retry
-            </Button>
-          }
-        >
-          {errorMessage(details.error)}
-        </Alert>
+        <QueryError title="Could not load this job" query={details} />
       );
     }
     return (

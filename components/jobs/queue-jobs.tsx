@@ -4,13 +4,12 @@ import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-quer
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { queryKeys } from "@/lib/query-keys";
-import { errorMessage, getJson } from "../api/api-client";
+import { getJson } from "../api/api-client";
 import type { QueueJobRow, QueueJobsPage, QueueJobState } from "../api/types";
 import { formatDateTime, formatInteger, formatRelative } from "../format";
 import { useJobEvents } from "../job-events-provider";
 import { JobStateBadge } from "../job-state-badge";
-import { Alert } from "../ui/alert";
-import { Button } from "../ui/button";
+import { QueryError } from "../query-error";
 import { Card } from "../ui/card";
 import { cx } from "../ui/cx";
 import { EmptyState } from "../ui/empty-state";
@@ -129,17 +128,7 @@ export function QueueJobs({ queueKey }: { queueKey: string }) {
 
       {list.isError ? (
         <div className="p-4">
-          <Alert
-            tone="error"
-            title={data ? "The job list is not updating" : "Could not load the jobs"}
-            actions={
-              <Button variant="secondary" size="sm" onClick={() => void list.refetch()}>
-                Retry
-              </Button>
-            }
-          >
-            {errorMessage(list.error)}
-          </Alert>
+          <QueryError title={data ? "The job list is not updating" : "Could not load the jobs"} query={list} />
         </div>
       ) : null}
 

@@ -8,6 +8,7 @@ import { queryKeys } from "@/lib/query-keys";
 import { errorMessage, getJson } from "../api/api-client";
 import type { JobEvent, RunListItem, RunsPage, RunStateFilter } from "../api/types";
 import { applyEvent, useJobEvents, useJobEventsStatus } from "../job-events-provider";
+import { QueryError } from "../query-error";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -148,17 +149,7 @@ export function MyRuns() {
         </div>
       ) : runs.isError && !runs.data ? (
         <div className="p-5">
-          <Alert
-            tone="error"
-            title="Could not load your runs"
-            actions={
-              <Button variant="secondary" size="sm" onClick={() => void runs.refetch()}>
-                Retry
-              </Button>
-            }
-          >
-            {errorMessage(runs.error)}
-          </Alert>
+          <QueryError title="Could not load your runs" query={runs} />
         </div>
       ) : jobs.length === 0 ? (
         <div className="p-5">
