@@ -48,7 +48,7 @@ function payload(queue: QueueKey, index: number, products: SeededProduct[]): { d
     case "forecast":
       return { data: { productId: product.id, horizon: 30, models: ["all"] }, businessKey: product.id };
     case "export":
-      return { data: { kind: "products", format: "csv" }, businessKey: null };
+      return { data: { entity: "products", format: "csv" }, businessKey: null };
     case "sync":
       return { data: { integrationId: `erp-${index % 20}`, direction: "pull", entities: ["products", "sales"] }, businessKey: `erp-${index % 20}` };
     case "import":

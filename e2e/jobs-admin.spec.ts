@@ -165,7 +165,7 @@ test("an admin cancels a running job from the job page and sees it cancelled wit
   });
   await manager.start();
   try {
-    const jobId = await addJob(page.request, "export", { kind: "products", format: "csv" });
+    const jobId = await addJob(page.request, "export", { entity: "products", format: "csv" });
     await expect.poll(() => jobState(page.request, "export", jobId), { timeout: 20_000 }).toBe("active");
 
     await page.goto(`/queues/export/jobs/${jobId}`);

@@ -44,7 +44,7 @@ export async function enqueueJob(
       queue: request.queue,
       name: request.name,
       ownerId: request.owner.id,
-      businessKey: definition.businessKey?.(parsed.data),
+      businessKey: definition.subject?.id(parsed.data),
       data: parsed.data,
       priority: request.priority,
       delayed,
