@@ -168,8 +168,8 @@ export async function seedDashboardScale(
 }
 
 /** A next-auth session cookie for `user`, as the browser would hold it after signing in. */
-export async function sessionCookie(user: { id: string; email: string; name: string; role: "ADMIN" | "PLANNER" }): Promise<string> {
-  const token = await encode({ token: { sub: user.id, email: user.email, name: user.name, role: user.role }, secret: config.nextAuthSecret });
+export async function sessionCookie(user: { id: string; email: string; name: string; role: "ADMIN" | "PLANNER"; organizationId: string }): Promise<string> {
+  const token = await encode({ token: { sub: user.id, email: user.email, name: user.name, role: user.role, organizationId: user.organizationId }, secret: config.nextAuthSecret });
   return `next-auth.session-token=${token}`;
 }
 

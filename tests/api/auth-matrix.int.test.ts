@@ -170,6 +170,7 @@ beforeAll(async () => {
   const forecast = await db().forecast.create({
     data: {
       jobId: `matrix-${randomUUID()}`,
+      organizationId: product.organizationId,
       productId,
       horizon: 7,
       models: ["ma"],

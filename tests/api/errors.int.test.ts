@@ -185,8 +185,8 @@ describe("invalid queries answer 422", () => {
 
 describe("roles and ownership", () => {
   it.each([
-    ["sync", { integrationId: "erp-1", direction: "pull", entities: ["products"] }],
-    ["notification", { channel: "email", userId: "u1", title: "Hi", body: "Hello" }],
+    ["sync", { integrationId: "erp-1", dataTypes: ["orders"], force: false }],
+    ["notification", { userId: "u1", type: "EMAIL", title: "Hi", message: "Hello" }],
   ])("a planner may not enqueue %s jobs (403), an admin may", async (queueKey, data) => {
     const before = (await runsOf(planner.id)).length;
     const refused = await addJob(planner, queueKey, { name: "x", data });

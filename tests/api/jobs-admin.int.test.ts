@@ -193,7 +193,7 @@ describe("GET /queues/:queue/jobs/:id/details", () => {
   });
 
   it("links a forecast to its product and its forecast page, and hides stack traces from planners", async () => {
-    const product = await db().product.create({ data: { sku: `SKU-${Date.now()}`, name: "Brass hinge", category: "Hardware", unitCost: 2 } });
+    const product = await db().product.create({ data: { organizationId: planner.organizationId, sku: `SKU-${Date.now()}`, name: "Brass hinge", category: "Hardware", unitCost: 2 } });
     const response = await invoke(jobs.POST, {
       method: "POST",
       params: { queueKey: "forecast" },

@@ -126,7 +126,7 @@ describe("GET /api/v1/metrics", () => {
       const response = await invoke(jobs.POST, {
         method: "POST",
         params: { queueKey: "notification" },
-        body: { name: "notify", data: { channel: "in-app", userId: admin.id, title: "t", body: "b" } },
+        body: { name: "notify", data: { userId: admin.id, type: "IN_APP", title: "t", message: "b" } },
         auth: { apiKey: admin.apiKey },
       });
       expect(response.status, response.text).toBe(201);

@@ -166,7 +166,7 @@ describe("failed jobs, retry and clean", () => {
       name: "analytics-other",
       failedReason: "boom analytics-other",
       attemptsMade: 1,
-      data: { report: "abc-analysis", from: "2026-01-01", to: "2026-06-30", ownerId: otherPlanner.id },
+      data: { ...DOCUMENTED_DATA.analytics, ownerId: otherPlanner.id, organizationId: otherPlanner.organizationId },
       timestamp: expect.any(Number),
       finishedOn: expect.any(Number),
     });

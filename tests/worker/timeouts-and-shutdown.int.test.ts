@@ -30,7 +30,7 @@ async function enqueueAnalytics() {
   const result = await enqueueJob({
     queue: "analytics",
     name: "turnover",
-    data: { report: "inventory-turnover", from: "2026-01-01", to: "2026-06-30" },
+    data: { type: "inventory-turnover", params: { startDate: "2026-01-01", endDate: "2026-06-30" } },
     owner,
   });
   if (!result.ok) throw new Error(result.code);
@@ -55,7 +55,7 @@ describe("timeouts", () => {
     const spinning = await enqueueJob({
       queue: "analytics",
       name: "spin",
-      data: { report: "abc-analysis", from: "2026-01-01", to: "2026-01-31" },
+      data: { type: "abc-analysis", params: { startDate: "2026-01-01", endDate: "2026-01-31" } },
       owner,
     });
     if (!spinning.ok) throw new Error("enqueue failed");
@@ -137,7 +137,7 @@ describe("shutdown and stalled jobs", () => {
 
     worker = await startTestWorker(["analytics"], { analytics: async () => documentedResult("analytics") }, { stalledIntervalMs: 500 });
     await waitFor(async () => (await runOf(jobId))?.state === "COMPLETED", 15_000);
-    expect((await runOf(jobId))?.result).toEqual({ recovered: true });
+    expect((await runOf(jobId))?.result).toEqual(documentedResult("analytics"));
   });
 
   it("a stop during a restart waits for the drain and then stops", async () => {
