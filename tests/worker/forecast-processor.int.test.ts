@@ -107,9 +107,10 @@ describe("forecast processor", () => {
   });
 
   it("fails without retries when the product no longer exists", async () => {
+    // Deleted before the launch: a worker picking the job up at once must still find it gone.
     const product = await createTestProduct(0, 4);
-    const jobId = await launch(product.id, 7);
     await db().product.delete({ where: { id: product.id } });
+    const jobId = await launch(product.id, 7);
     const run = await waitFor(async () => {
       const current = await runOf(jobId);
       return current?.state === "FAILED" ? current : null;
