@@ -58,7 +58,9 @@ export function forecastRecord(input: {
       lower: result.lower[index] ?? null,
       upper: result.upper[index] ?? null,
     })),
-    modelResults: result.models.map((model) => ({
+    // A benchmark that took a share of the ensemble is stored beside the models, so the stored
+    // weights add up to the forecast that was saved.
+    modelResults: [...result.models, ...result.benchmarks.filter((benchmark) => benchmark.weight > 0)].map((model) => ({
       model: model.key,
       method: model.method,
       mape: model.mape,
