@@ -8,7 +8,7 @@ import { failureFingerprint } from "../lib/jobs/failure-fingerprint";
 import { updateRun } from "../lib/jobs/ledger";
 import { recordJobOutcome } from "../lib/metrics/job-metrics";
 import { BatchWriter } from "../lib/batch-writer";
-import { notifyJobsFinished, type FinishedJob } from "../lib/notifications/job-notifications";
+import { notifyJobsFinished, type FinishedJob } from "../lib/inbox/job-notifications";
 import { readProgress } from "../lib/jobs/queue-manager";
 import { RunEventWriter } from "../lib/jobs/run-events";
 import { queueSettings } from "../lib/jobs/settings";

@@ -5,7 +5,7 @@ import * as notifications from "@/app/api/v1/notifications/route";
 import * as read from "@/app/api/v1/notifications/read/route";
 import { db } from "@/lib/db";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
-import { describeFinishedJob, notifyJobFinished } from "@/lib/notifications/job-notifications";
+import { describeFinishedJob, notifyJobFinished } from "@/lib/inbox/job-notifications";
 import type { WorkerManager } from "@/worker/worker-manager";
 import { call, createTestUser, type TestUser } from "../helpers/fixtures";
 import { startTestWorker, waitFor } from "../helpers/worker";
