@@ -158,10 +158,12 @@ describe("through the worker", () => {
   it("a job that completes and one that fails for good each notify their owner", async () => {
     const user = await createTestUser("PLANNER");
     manager = await startTestWorker(["export"], {
-      export: async (job) => {
-        // Unrecoverable: fails for good at once instead of after three attempts with backoff.
-        if (job.data.format === "pdf") throw new UnrecoverableError("PDF export is not available");
-        return documentedResult("export");
+      export: {
+        async run(job) {
+          // Unrecoverable: fails for good at once instead of after three attempts with backoff.
+          if (job.data.format === "pdf") throw new UnrecoverableError("PDF export is not available");
+          return documentedResult("export");
+        },
       },
     });
     const ok = await enqueueJob({ queue: "export", name: "export-products", data: { entity: "products", format: "csv" }, owner: user });
