@@ -149,11 +149,13 @@ test("an admin cancels a running job from the job page and sees it cancelled wit
   const manager = new WorkerManager({
     queues: ["export"],
     processors: {
-      export: async (_job, context) => {
-        await context.progress(25, "Writing rows");
-        await context.log("export started");
-        await new Promise((resolve) => context.signal.addEventListener("abort", resolve, { once: true }));
-        return { rows: 0 } as never;
+      export: {
+        async run(_job, context) {
+          await context.progress(25, "Writing rows");
+          await context.log("export started");
+          await new Promise((resolve) => context.signal.addEventListener("abort", resolve, { once: true }));
+          throw new Error("stopped");
+        },
       },
     },
     db,

@@ -44,16 +44,18 @@ describe("failure groups", () => {
     };
     // The n-th job of each queue fails with its own variant of the message.
     const numbers = new Map<string, number>();
-    const thrower = (key: string) => async (job: { id?: string }) => {
-      throw new UnrecoverableError(messages[key]!(numbers.get(job.id!) ?? 0));
-    };
+    const thrower = (key: string) => ({
+      async run(job: { id: string }): Promise<never> {
+        throw new UnrecoverableError(messages[key]!(numbers.get(job.id) ?? 0));
+      },
+    });
     const keys = ["export", "notification", "analytics"] as const;
     // Paused while adding, so no job runs before its number is known.
     await Promise.all(keys.map((key) => queueManager().pause(key)));
     const worker: WorkerManager = await startTestWorker([...keys], {
-      export: thrower("export") as never,
-      notification: thrower("notification") as never,
-      analytics: thrower("analytics") as never,
+      export: thrower("export"),
+      notification: thrower("notification"),
+      analytics: thrower("analytics"),
     });
     const ids: string[] = [];
     try {

@@ -14,7 +14,7 @@ import type { WorkerManager } from "@/worker/worker-manager";
 import { createTestUser, type TestUser } from "../helpers/fixtures";
 import { startTestWorker, waitFor } from "../helpers/worker";
 import { BullmqScope, expectErrorShape, invoke, SAME_ORIGIN } from "./support";
-import { DOCUMENTED_DATA } from "../helpers/documented-jobs";
+import { DOCUMENTED_DATA, documentedResult } from "../helpers/documented-jobs";
 
 /**
  * The job triage API: per-queue lists by state, the job page's details, and the admin actions
@@ -138,12 +138,14 @@ describe("GET /queues/:queue/jobs/:id/details", () => {
     let attempt = 0;
     workers.push(
       await startTestWorker(["export"], {
-        export: async (_job, context) => {
-          attempt++;
-          await context.progress(30, "Reading products");
-          await context.log(`attempt ${attempt} read 12 products`);
-          if (attempt === 1) throw new Error("Warehouse timed out");
-          return { rows: 12 } as never;
+        export: {
+          async run(_job, context) {
+            attempt++;
+            await context.progress(30, "Reading products");
+            await context.log(`attempt ${attempt} read 12 products`);
+            if (attempt === 1) throw new Error("Warehouse timed out");
+            return { ...documentedResult("export"), rows: 12 };
+          },
         },
       }),
     );
@@ -160,7 +162,7 @@ describe("GET /queues/:queue/jobs/:id/details", () => {
       queueLabel: "Data export",
       state: "completed",
       data: { entity: "products", format: "csv" },
-      result: { rows: 12 },
+      result: { ...documentedResult("export"), rows: 12 },
       attemptsMade: 2,
       owner: { id: planner.id, email: planner.email },
       options: { attempts: 3, backoff: { type: "exponential", delay: 2000 }, priority: 3, keepCompletedMs: 3 * 86_400_000, keepFailedMs: 7 * 86_400_000 },
@@ -258,11 +260,13 @@ describe("DELETE /queues/:queue/jobs/:id", () => {
     const started = new Set<string>();
     workers.push(
       await startTestWorker(["export"], {
-        export: async (job, context) => {
-          if ((job.data as { format: string }).format === "json") return { rows: 1 } as never;
-          started.add(job.id!);
-          await new Promise((resolve) => context.signal.addEventListener("abort", resolve, { once: true }));
-          return { rows: 0 } as never;
+        export: {
+          async run(job, context) {
+            if (job.data.format === "json") return documentedResult("export");
+            started.add(job.id);
+            await new Promise((resolve) => context.signal.addEventListener("abort", resolve, { once: true }));
+            throw new Error("stopped");
+          },
         },
       }),
     );

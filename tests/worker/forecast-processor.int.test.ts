@@ -74,7 +74,11 @@ describe("forecast processor", () => {
       [90, "Saving results"],
       [100, "Complete"],
     ]);
-    expect(events.at(-1)).toMatchObject({ event: "job:complete", ownerId: owner.id, type: "forecast", progress: 100 });
+    // The completion carries the catalogue's summary of the result, not the result itself.
+    const complete = events.at(-1)!;
+    expect(complete).toMatchObject({ event: "job:complete", ownerId: owner.id, type: "forecast", progress: 100 });
+    expect(complete.summary).toEqual({ forecastId: result.forecastId, accuracy: result.accuracy, predictions: 30 });
+    expect(complete).not.toHaveProperty("result");
   });
 
   it("re-running the same job replaces its forecast instead of adding one", async () => {
