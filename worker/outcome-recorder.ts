@@ -206,7 +206,7 @@ export class OutcomeRecorder {
       jobId: job.id!,
       type: key,
       name: job.name,
-      ownerId: jobOwner(job.data).ownerId,
+      ...jobOwner(job.data),
       ...fields,
       timestamp: Date.now(),
     });

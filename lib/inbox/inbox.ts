@@ -28,9 +28,11 @@ export async function writeNotifications(notifications: readonly NewNotification
   if (notifications.length === 0) return [];
   const ids = notifications.map(() => randomUUID());
   await sqlPool(db).query(
-    `INSERT INTO "Notification" ("id", "userId", "kind", "title", "body", "jobId", "link", "createdAt")
-     SELECT i, u, k, t, b, j, l, ${UTC_NOW}
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS n(i, u, k, t, b, j, l)`,
+    // The recipient's organisation, read in the same statement: the row says whose news it was.
+    `INSERT INTO "Notification" ("id", "userId", "organizationId", "kind", "title", "body", "jobId", "link", "createdAt")
+     SELECT n.i, n.u, usr."organizationId", n.k, n.t, n.b, n.j, n.l, ${UTC_NOW}
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS n(i, u, k, t, b, j, l)
+       LEFT JOIN "User" usr ON usr."id" = n.u`,
     [
       ids,
       notifications.map((notification) => notification.userId),

@@ -15,6 +15,8 @@ export interface JobEventPayload {
   type: QueueKey;
   name: string;
   ownerId: string | null;
+  /** The organisation the job works for, so an admin can follow one organisation's jobs. */
+  organizationId: string | null;
   progress: number;
   message: string;
   /**

@@ -74,7 +74,7 @@ describe("job data", () => {
     await waitFor(() => seen.length === 2);
 
     const byProduct = Object.fromEntries(seen.map((entry) => [entry.data.productId, entry]));
-    expect(byProduct["p-7"]).toEqual({ data: { productId: "p-7", horizon: 14, models: ["all"] }, owner: { ownerId: owner.id, organizationId: null }, hasThreads: false });
+    expect(byProduct["p-7"]).toEqual({ data: { productId: "p-7", horizon: 14, models: ["all"] }, owner: { ownerId: owner.id, organizationId: owner.organizationId }, hasThreads: false });
     expect(byProduct["p-8"]).toEqual({ data: { productId: "p-8", horizon: 7, models: ["all"] }, owner: { ownerId: owner.id, organizationId: "org-1" }, hasThreads: false });
   });
 });

@@ -15,7 +15,12 @@ export const forecastProcessor: Processor<"forecast", ForecastTasks> = {
     const models: ModelKey[] = job.data.models[0] === "all" ? [...FORECAST_MODELS] : (job.data.models as ModelKey[]);
 
     await context.step("loading");
-    const product = await context.db.product.findUnique({ where: { id: productId }, select: { id: true, sku: true } });
+    // A run works for its organisation: another organisation's product is as absent as a deleted one.
+    const { organizationId } = context.owner;
+    const product = await context.db.product.findFirst({
+      where: { id: productId, ...(organizationId ? { organizationId } : {}) },
+      select: { id: true, sku: true },
+    });
     if (!product) throw new UnrecoverableError(`Product ${productId} does not exist`);
     const sales = await loadDailySales(context.db, productId);
     if (sales.length < MIN_HISTORY) {
