@@ -52,7 +52,7 @@ function payload(queue: QueueKey, index: number, products: SeededProduct[]): { d
     case "sync":
       return { data: { integrationId: `erp-${index % 20}`, dataTypes: ["orders", "inventory"], force: false }, businessKey: `erp-${index % 20}` };
     case "import":
-      return { data: { uploadId: `upload-${index}`, entityType: "products", dryRun: false }, businessKey: `upload-${index}` };
+      return { data: { uploadId: `upload-${index}`, entityType: "products", mode: "all-or-nothing", dryRun: false }, businessKey: `upload-${index}` };
     default:
       return { data: { type: "inventory-turnover", params: { startDate: "2026-01-01", endDate: "2026-06-30" } }, businessKey: null };
   }

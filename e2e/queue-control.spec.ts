@@ -40,7 +40,7 @@ test("an admin pauses and resumes a queue from the overview, with confirmation",
 });
 
 test("the clean dialog says what it will remove, closes with Esc, and removes waiting jobs", async ({ page }) => {
-  await addJobs(page, "optimization", { productIds: ["p-1"] }, 3);
+  await addJobs(page, "optimization", { productId: "p-1", constraints: { orderingCost: 12, holdingCostRate: 0.25, serviceLevelZ: 1.65 } }, 3);
   await page.goto("/queues");
   const card = page.getByTestId("queue-optimization");
   await expect(card.getByTestId("count-waiting")).not.toHaveText("0");

@@ -40,8 +40,16 @@ afterAll(async () => {
 
 const DATA: Partial<Record<QueueKey, unknown>> = { ...DOCUMENTED_DATA };
 
+let analyticsLaunches = 0;
+/** Each analytics job reports on another period: identical reports while one waits are deduplicated into one job. */
+function dataOf(queueKey: QueueKey): unknown {
+  if (queueKey !== "analytics") return DATA[queueKey];
+  analyticsLaunches += 1;
+  return { ...DOCUMENTED_DATA.analytics, params: { startDate: "2026-01-01", endDate: new Date(Date.UTC(2026, 0, 1 + analyticsLaunches)).toISOString().slice(0, 10) } };
+}
+
 async function add(user: TestUser, queueKey: QueueKey, options: Record<string, number> = {}, name = `${queueKey}-job`) {
-  const response = await invoke(jobs.POST, { method: "POST", params: { queueKey }, body: { name, data: DATA[queueKey], options }, auth: { apiKey: user.apiKey } });
+  const response = await invoke(jobs.POST, { method: "POST", params: { queueKey }, body: { name, data: dataOf(queueKey), options }, auth: { apiKey: user.apiKey } });
   expect(response.status, response.text).toBe(201);
   return (response.json as { jobId: string }).jobId;
 }
@@ -332,7 +340,7 @@ describe("POST /queues/:queue/jobs/:id/duplicate", () => {
     const response = await post(duplicate.POST, admin, "forecast", original, { data: { productId: "p-2", horizon: 60 }, delay: 30_000 });
     expect(response.status, response.text).toBe(201);
     const copy = response.json.jobId as string;
-    expect(response.json).toEqual({ jobId: copy, queue: "forecast", state: "delayed", duplicateOf: original });
+    expect(response.json).toEqual({ jobId: copy, queue: "forecast", state: "delayed", duplicateOf: original, deduplicated: false });
     expect(copy).not.toBe(original);
     const ledger = await run(copy);
     expect(ledger).toMatchObject({ ownerId: admin.id, name: "forecast-job", businessKey: "p-2", state: "DELAYED", data: { productId: "p-2", horizon: 60, models: ["all"] } });
