@@ -4,6 +4,7 @@ import { recordAudit } from "../audit";
 import type { Db } from "../db";
 import { db as defaultDb } from "../db";
 import type { QueueKey } from "./catalog";
+import { runOrganization } from "../organizations/run-organization";
 import { enqueueJob } from "./enqueue-job";
 import { findJob } from "./find-job";
 import { queueManager as defaultQueueManager, type QueueManager } from "./queue-manager";
@@ -39,14 +40,17 @@ export async function duplicateJob(
   if (!found) return { ok: false, code: "job-not-found" };
   const { run, job } = found;
   const original = run ? run.data : withoutOwner(job!.data);
+  const data = request.data === undefined ? original : request.data;
+  // The copy works for the same organisation as the original (or, about a product, the product's), not the admin's.
+  const organization = await runOrganization(key, data, principal, { fallback: run?.organizationId ?? originalOrganization(job?.data) ?? principal.organizationId, db });
   const result = await enqueueJob(
     {
       queue: key,
       name: run?.name ?? job!.name,
-      data: request.data === undefined ? original : request.data,
+      data,
       priority: request.priority ?? job?.priority ?? run?.priority ?? undefined,
       delay: request.delay,
-      owner: principal,
+      owner: { ...principal, organizationId: organization.ok ? organization.organizationId : principal.organizationId },
     },
     { db, queues },
   );
@@ -61,6 +65,12 @@ export async function duplicateJob(
 
 function withoutOwner(data: unknown): unknown {
   if (!data || typeof data !== "object") return data;
-  const { ownerId: _ownerId, ...rest } = data as Record<string, unknown>;
+  const { ownerId: _ownerId, organizationId: _organizationId, ...rest } = data as Record<string, unknown>;
   return rest;
+}
+
+/** The organisation stamped in a job's data at enqueue, for a job the ledger has no row of. */
+function originalOrganization(data: unknown): string | undefined {
+  const organizationId = data && typeof data === "object" ? (data as Record<string, unknown>).organizationId : undefined;
+  return typeof organizationId === "string" ? organizationId : undefined;
 }

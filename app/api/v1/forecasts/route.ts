@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { ApiError, zodDetails } from "@/lib/api/errors";
 import { apiRoute } from "@/lib/api/handler";
-import { db } from "@/lib/db";
+import { organizationParam, readScope } from "@/lib/api/organization-scope";
 import { catalog, PRIORITY } from "@/lib/jobs/catalog";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { listForecasts } from "@/lib/forecasts/forecast-queries";
+import { ownScope } from "@/lib/organizations/scope";
+import { findProduct } from "@/lib/products/product-queries";
 
 export const dynamic = "force-dynamic";
 
@@ -12,16 +14,19 @@ const body = catalog.forecast.payload.extend({
   priority: z.number().int().min(PRIORITY.min).max(PRIORITY.max).optional(),
 });
 
-// POST /api/v1/forecasts — launch a demand forecast for a product
+// POST /api/v1/forecasts — launch a demand forecast for a product (planners: of their organisation; the run works for the product's)
 export const POST = apiRoute({ auth: "user", redis: true, body }, async ({ body, principal }) => {
   const { priority, ...payload } = body;
-  const product = await db().product.findUnique({ where: { id: payload.productId }, select: { id: true, sku: true } });
+  // Another organisation's product gets the same answer as one that does not exist.
+  const product = await findProduct(payload.productId, { organizationId: ownScope(principal) });
   if (!product) {
     throw new ApiError("unprocessable-entity", `Invalid body — productId: no product with id "${payload.productId}"`, [
       { path: "body.productId", message: "no such product" },
     ]);
   }
-  const result = await enqueueJob({ queue: "forecast", name: `forecast:${product.sku}`, data: payload, priority, owner: principal });
+  // An admin may forecast any organisation's product; the run, and the forecast it saves, are that organisation's.
+  const owner = { ...principal, organizationId: product.organizationId };
+  const result = await enqueueJob({ queue: "forecast", name: `forecast:${product.sku}`, data: payload, priority, owner });
   if (!result.ok) {
     if (result.code === "forbidden") throw new ApiError("forbidden", result.message);
     throw new ApiError("unprocessable-entity", "Invalid forecast request", zodDetails(result.issues, "body"));
@@ -32,7 +37,11 @@ export const POST = apiRoute({ auth: "user", redis: true, body }, async ({ body,
 const query = z.object({
   productId: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
+  /** Admins: one organisation's forecasts (id or slug); planners always get their own. */
+  organization: organizationParam.optional(),
 });
 
-// GET /api/v1/forecasts?productId= — recent forecasts, newest first
-export const GET = apiRoute({ auth: "user", query }, async ({ query }) => ({ forecasts: await listForecasts(query) }));
+// GET /api/v1/forecasts?productId=&organization= — recent forecasts, newest first (planners: their organisation's)
+export const GET = apiRoute({ auth: "user", query }, async ({ query, principal }) => ({
+  forecasts: await listForecasts({ productId: query.productId, limit: query.limit, organizationId: await readScope(principal, query.organization) }),
+}));

@@ -5,6 +5,7 @@ import { queueParams } from "@/lib/api/params";
 import { PRIORITY } from "@/lib/jobs/catalog";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { listQueueJobs, QUEUE_JOB_STATES } from "@/lib/jobs/list-queue-jobs";
+import { runOrganization } from "@/lib/organizations/run-organization";
 
 export const dynamic = "force-dynamic";
 
@@ -20,15 +21,21 @@ const body = z.object({
     .default({}),
 });
 
-// POST /api/v1/queues/:queueKey/jobs — add a job (validated against the catalogue)
+// POST /api/v1/queues/:queueKey/jobs — add a job (validated against the catalogue; planners: about their organisation's products only)
 export const POST = apiRoute({ auth: "user", redis: true, params: queueParams, body }, async ({ params, body, principal }) => {
+  const organization = await runOrganization(params.queueKey, body.data, principal);
+  if (!organization.ok) {
+    throw new ApiError("unprocessable-entity", `Invalid job data — body.data.productId: no product with id "${organization.productId}"`, [
+      { path: "body.data.productId", message: "no such product" },
+    ]);
+  }
   const result = await enqueueJob({
     queue: params.queueKey,
     name: body.name,
     data: body.data,
     priority: body.options.priority,
     delay: body.options.delay,
-    owner: principal,
+    owner: { ...principal, organizationId: organization.organizationId },
   });
   if (!result.ok) {
     if (result.code === "forbidden") throw new ApiError("forbidden", result.message);
