@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Principal } from "../auth/principal";
 import { findOrganization } from "../organizations/organizations";
+import { ownScope } from "../organizations/scope";
 import { ApiError } from "./errors";
 
 /** `?organization=` on lists: an organisation's id or slug; left empty, every organisation. */
@@ -14,8 +15,8 @@ export const organizationParam = z.string().trim().max(200, "must be at most 200
  * empty list that looks like an answer.
  */
 export async function readScope(principal: Principal, organization: string | undefined): Promise<string | undefined> {
-  if (principal.role !== "ADMIN") return principal.organizationId;
-  if (!organization) return undefined;
+  const own = ownScope(principal);
+  if (own || !organization) return own;
   const found = await findOrganization(organization);
   if (!found) {
     const message = `no organisation with id or slug "${organization}"`;
