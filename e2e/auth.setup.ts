@@ -2,7 +2,7 @@ import { expect, test as setup } from "@playwright/test";
 import { AUTH_FILES, DEMO } from "./e2e-env";
 
 // Each role signs in once through the real form; the tests reuse the saved cookies.
-for (const role of ["planner", "admin"] as const) {
+for (const role of ["planner", "admin", "acme"] as const) {
   setup(`sign in as ${role}`, async ({ page }) => {
     const user = DEMO[role];
     await page.goto("/signin");

@@ -13,11 +13,13 @@ export const E2E_NEXTAUTH_SECRET = "capliquify-e2e-secret-not-for-production";
 
 // Overridable so that two checkouts (or two people) can run the suite side by side.
 const AUTH_DIR = process.env.E2E_AUTH_DIR ?? "e2e/.auth";
-export const AUTH_FILES = { planner: `${AUTH_DIR}/planner.json`, admin: `${AUTH_DIR}/admin.json` } as const;
+export const AUTH_FILES = { planner: `${AUTH_DIR}/planner.json`, admin: `${AUTH_DIR}/admin.json`, acme: `${AUTH_DIR}/acme.json` } as const;
 
+/** The seed's demo sign-ins: Northwind's planner, the platform's admin, and the planner of the second organisation, Acme. */
 export const DEMO = {
   planner: { email: "planner@capliquify.test", password: "planner-demo-123", name: "Pat Planner" },
   admin: { email: "admin@capliquify.test", password: "admin-demo-123", name: "Ada Admin" },
+  acme: { email: "planner@acme.test", password: "acme-demo-123", name: "Quinn Planner" },
 } as const;
 
 /** Environment of the web and worker processes the suite starts. */

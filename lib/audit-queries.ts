@@ -10,6 +10,8 @@ export interface AuditFilter {
   actor?: string;
   /** Part of the target (a queue key, a job id, a failure group). */
   target?: string;
+  /** Only actions about runs of this organisation (queue-wide actions belong to none). */
+  organizationId?: string;
   from?: Date;
   to?: Date;
   cursor?: KeysetCursor;
@@ -22,6 +24,8 @@ export interface AuditEntry {
   at: string;
   action: string;
   target: string;
+  /** The organisation of the run the action was about; null for queue-wide actions. */
+  organizationId: string | null;
   jobCount: number | null;
   details: unknown;
   actor: { id: string; email: string; name: string | null } | null;
@@ -39,6 +43,7 @@ export async function listAudit(filter: AuditFilter, { db = defaultDb() }: { db?
   const and: Prisma.AuditLogWhereInput[] = [];
   if (filter.action) and.push({ action: filter.action });
   if (filter.target) and.push({ target: { contains: filter.target, mode: "insensitive" } });
+  if (filter.organizationId) and.push({ organizationId: filter.organizationId });
   if (filter.actor) {
     and.push({
       OR: [
@@ -66,6 +71,7 @@ export async function listAudit(filter: AuditFilter, { db = defaultDb() }: { db?
       at: row.createdAt.toISOString(),
       action: row.action,
       target: row.target,
+      organizationId: row.organizationId,
       jobCount: row.jobCount,
       details: row.details,
       actor: row.actor,

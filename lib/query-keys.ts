@@ -67,4 +67,8 @@ export const queryKeys = {
     all: ["notifications"] as const,
     list: () => ["notifications", "list"] as const,
   },
+  organizations: {
+    all: ["organizations"] as const,
+    list: () => ["organizations", "list"] as const,
+  },
 };

@@ -6,6 +6,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
 import { queryKeys } from "@/lib/query-keys";
 import { QUEUE_KEYS } from "@/lib/jobs/queue-keys";
+import type { OrganizationSummary } from "@/lib/organizations/organizations";
 import { ApiRequestError, errorMessage, getJson } from "../api/api-client";
 import type { RunSearchPage } from "../api/types";
 import { formatDateTime, formatRelative } from "../format";
@@ -20,7 +21,7 @@ import { HelpText, inputClass, Label } from "../ui/field";
 import { Skeleton } from "../ui/skeleton";
 import { jobHref } from "./job-api";
 
-const FILTERS = ["q", "queue", "name", "state", "owner", "from", "to"] as const;
+const FILTERS = ["q", "queue", "name", "state", "owner", "organization", "from", "to"] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 const STATES = ["waiting", "active", "delayed", "completed", "failed", "cancelled"] as const;
 
@@ -49,6 +50,12 @@ export function JobSearch() {
   useEffect(() => setDraft(readFilters(new URLSearchParams(query))), [query]);
 
   const live = useJobEventsStatus() === "open";
+  const organizations = useQuery({
+    queryKey: queryKeys.organizations.list(),
+    queryFn: ({ signal }) => getJson<{ organizations: OrganizationSummary[] }>("/api/v1/organizations", { signal }),
+    staleTime: 5 * 60_000,
+  });
+  const organizationNames = new Map(organizations.data?.organizations.map((organization) => [organization.id, organization.name]));
   const results = useQuery({
     queryKey: queryKeys.jobs.search(query),
     queryFn: ({ signal }) => getJson<RunSearchPage>(`/api/v1/runs${query ? `?${query}` : ""}`, { signal }),
@@ -127,6 +134,18 @@ export function JobSearch() {
             {error("state")}
           </div>
           <div>
+            <Label htmlFor="search-organization">Organisation</Label>
+            <select {...fieldProps("organization")} className={cx(inputClass, "mt-1")}>
+              <option value="">All organisations</option>
+              {organizations.data?.organizations.map((organization) => (
+                <option key={organization.id} value={organization.slug}>
+                  {organization.name}
+                </option>
+              ))}
+            </select>
+            {error("organization")}
+          </div>
+          <div>
             <Label htmlFor="search-from">Created from</Label>
             <input {...fieldProps("from")} type="date" className={cx(inputClass, "mt-1")} />
             {error("from")}
@@ -177,7 +196,7 @@ export function JobSearch() {
             <EmptyState title="No jobs match">Try fewer filters or a wider date range.</EmptyState>
           </div>
         ) : data ? (
-          <ResultTable data={data} />
+          <ResultTable data={data} organizationNames={organizationNames} />
         ) : null}
         {data && (cursor || data.nextCursor) ? (
           <nav aria-label="Pages" className="flex justify-end gap-2 border-t border-slate-200 px-5 py-3 dark:border-slate-800">
@@ -204,7 +223,7 @@ const pagerClass =
 const th = "px-3 py-2 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-400";
 const td = "px-3 py-2.5 align-top text-sm";
 
-function ResultTable({ data }: { data: RunSearchPage }) {
+function ResultTable({ data, organizationNames }: { data: RunSearchPage; organizationNames: Map<string, string> }) {
   return (
     <div className="overflow-x-auto">
       <table className="min-w-full divide-y divide-slate-200 dark:divide-slate-800" data-testid="search-results">
@@ -267,6 +286,11 @@ function ResultTable({ data }: { data: RunSearchPage }) {
               </td>
               <td className={cx(td, "max-w-48 truncate text-slate-700 dark:text-slate-300")} title={run.owner?.email}>
                 {run.owner?.name ?? <span className="text-slate-500">—</span>}
+                {run.organizationId ? (
+                  <div className="truncate text-xs text-slate-600 dark:text-slate-400" data-testid="run-organization">
+                    {organizationNames.get(run.organizationId) ?? run.organizationId}
+                  </div>
+                ) : null}
               </td>
               <td className={cx(td, "whitespace-nowrap text-slate-700 dark:text-slate-300")}>
                 <time dateTime={run.createdAt} title={formatDateTime(run.createdAt)}>

@@ -28,6 +28,8 @@ export type FailureGroupSort = "last" | "count";
 
 export interface FailureGroupFilter {
   queue?: QueueKey;
+  /** Only failures of runs working for this organisation: counts, samples and all. */
+  organizationId?: string;
   /** Case-insensitive text matched against queue, job name, pattern and the sample reason. */
   q?: string;
   sort?: FailureGroupSort;
@@ -48,6 +50,12 @@ export interface FailureGroupList {
 const SAMPLE_SIZE = 3;
 const BASE_CONDITION = `"state" = 'FAILED' AND "removedAt" IS NULL`;
 
+/** ` AND <alias>"organizationId" = $n` for a filter by organisation, pushing the value; "" without one. */
+function organizationSql(values: unknown[], organizationId: string | undefined, alias?: string): string {
+  if (!organizationId) return "";
+  return ` AND ${alias ? `${alias}.` : ""}"organizationId" = $${values.push(organizationId)}`;
+}
+
 /** Every failure group within retention, biggest or most recent first. */
 export async function listFailureGroups(
   filter: FailureGroupFilter = {},
@@ -57,14 +65,16 @@ export async function listFailureGroups(
   const ungrouped = await fingerprintLegacyFailures({ db });
   const values: unknown[] = [];
   const queueCondition = filter.queue ? ` AND "queue" = $${values.push(filter.queue)}` : "";
+  const organizationCondition = organizationSql(values, filter.organizationId);
   const retention = withinRetentionSql(values, now);
   // Covered by the (state, failureFingerprint, queue, finishedAt, removedAt) index: no heap reads
-  // however many failures there are.
+  // however many failures there are. An admin's filter by organisation reads the rows as well (the
+  // index does not hold the organisation), which a desk narrowed to one manufacturer can afford.
   const { rows } = await pool.query<{ fingerprint: string; count: number; firstSeen: Date; lastSeen: Date }>(
     `SELECT "failureFingerprint" AS "fingerprint", count(*)::int AS "count",
             (min("finishedAt") AT TIME ZONE 'UTC') AS "firstSeen", (max("finishedAt") AT TIME ZONE 'UTC') AS "lastSeen"
      FROM "JobRun"
-     WHERE ${BASE_CONDITION} AND "failureFingerprint" IS NOT NULL${queueCondition} AND ${retention}
+     WHERE ${BASE_CONDITION} AND "failureFingerprint" IS NOT NULL${queueCondition}${organizationCondition} AND ${retention}
      GROUP BY "failureFingerprint"`,
     values,
   );
@@ -81,7 +91,7 @@ export async function listFailureGroups(
   const candidates = q ? rows : rows.slice(0, limit);
   const samples = await groupSamples(
     candidates.map((row) => row.fingerprint),
-    { db, now },
+    { db, now, organizationId: filter.organizationId },
   );
   const groups: FailureGroup[] = [];
   for (const row of candidates) {
@@ -100,18 +110,26 @@ export async function listFailureGroups(
   };
 }
 
-/** One group's summary, or null when none of its jobs is failed (within retention) any more. */
-export async function findFailureGroup(fingerprint: string, { db = defaultDb(), now = new Date() }: { db?: Db; now?: Date } = {}): Promise<FailureGroup | null> {
+/**
+ * One group's summary, or null when none of its jobs is failed (within retention) any more; only
+ * the jobs of one organisation when `organizationId` is given.
+ */
+export async function findFailureGroup(
+  fingerprint: string,
+  { organizationId }: { organizationId?: string } = {},
+  { db = defaultDb(), now = new Date() }: { db?: Db; now?: Date } = {},
+): Promise<FailureGroup | null> {
   const values: unknown[] = [fingerprint];
+  const organizationCondition = organizationSql(values, organizationId);
   const retention = withinRetentionSql(values, now);
   const { rows } = await sqlPool(db).query<{ count: number; firstSeen: Date | null; lastSeen: Date | null }>(
     `SELECT count(*)::int AS "count", (min("finishedAt") AT TIME ZONE 'UTC') AS "firstSeen", (max("finishedAt") AT TIME ZONE 'UTC') AS "lastSeen"
-     FROM "JobRun" WHERE ${BASE_CONDITION} AND "failureFingerprint" = $1 AND ${retention}`,
+     FROM "JobRun" WHERE ${BASE_CONDITION} AND "failureFingerprint" = $1${organizationCondition} AND ${retention}`,
     values,
   );
   const row = rows[0];
   if (!row || row.count === 0) return null;
-  const sample = (await groupSamples([fingerprint], { db, now })).get(fingerprint);
+  const sample = (await groupSamples([fingerprint], { db, now, organizationId })).get(fingerprint);
   if (!sample) return null;
   return { fingerprint, count: row.count, firstSeen: row.firstSeen!, lastSeen: row.lastSeen!, ...sample };
 }
@@ -119,17 +137,21 @@ export async function findFailureGroup(fingerprint: string, { db = defaultDb(), 
 type GroupSample = Pick<FailureGroup, "queue" | "name" | "pattern" | "sampleReason" | "sampleJobIds">;
 
 /** The newest jobs of each group (one short index range per group), and what they say. */
-async function groupSamples(fingerprints: string[], { db, now }: { db: Db; now: Date }): Promise<Map<string, GroupSample>> {
+async function groupSamples(
+  fingerprints: string[],
+  { db, now, organizationId }: { db: Db; now: Date; organizationId?: string },
+): Promise<Map<string, GroupSample>> {
   const result = new Map<string, GroupSample>();
   if (fingerprints.length === 0) return result;
   const values: unknown[] = [fingerprints];
+  const organizationCondition = organizationSql(values, organizationId, "j");
   const retention = withinRetentionSql(values, now, "j");
   const { rows } = await sqlPool(db).query<{ fingerprint: string; id: string; queue: string; name: string; failedReason: string | null }>(
     `SELECT g."fingerprint", s."id", s."queue", s."name", s."failedReason"
      FROM unnest($1::text[]) AS g("fingerprint")
      CROSS JOIN LATERAL (
        SELECT j."id", j."queue", j."name", j."failedReason" FROM "JobRun" j
-       WHERE j."failureFingerprint" = g."fingerprint" AND j."state" = 'FAILED' AND j."removedAt" IS NULL AND ${retention}
+       WHERE j."failureFingerprint" = g."fingerprint" AND j."state" = 'FAILED' AND j."removedAt" IS NULL${organizationCondition} AND ${retention}
        ORDER BY j."finishedAt" DESC, j."id" DESC LIMIT ${SAMPLE_SIZE}
      ) s`,
     values,
@@ -168,13 +190,17 @@ export interface FailedJobPage {
   nextCursor: string | null;
 }
 
-/** A group's failed jobs, newest first, a page at a time by keyset (fast on the last page of 100,000 too). */
+/**
+ * A group's failed jobs, newest first, a page at a time by keyset (fast on the last page of
+ * 100,000 too); only one organisation's when `organizationId` is given.
+ */
 export async function listGroupJobs(
   fingerprint: string,
-  { cursor, limit = 50 }: { cursor?: KeysetCursor; limit?: number } = {},
+  { cursor, limit = 50, organizationId }: { cursor?: KeysetCursor; limit?: number; organizationId?: string } = {},
   { db = defaultDb(), now = new Date() }: { db?: Db; now?: Date } = {},
 ): Promise<FailedJobPage> {
   const values: unknown[] = [fingerprint, limit + 1];
+  const organizationCondition = organizationSql(values, organizationId, "j");
   const retention = withinRetentionSql(values, now, "j");
   let after = "";
   if (cursor) {
@@ -195,7 +221,7 @@ export async function listGroupJobs(
     `SELECT j."id", j."queue", j."name", j."ownerId", u."name" AS "ownerName", u."email" AS "ownerEmail",
             (j."finishedAt" AT TIME ZONE 'UTC') AS "failedAt", j."failedReason" AS "reason", j."attempts"
      FROM "JobRun" j LEFT JOIN "User" u ON u."id" = j."ownerId"
-     WHERE j."failureFingerprint" = $1 AND j."state" = 'FAILED' AND j."removedAt" IS NULL AND ${retention}${after}
+     WHERE j."failureFingerprint" = $1 AND j."state" = 'FAILED' AND j."removedAt" IS NULL${organizationCondition} AND ${retention}${after}
      ORDER BY j."finishedAt" DESC, j."id" DESC
      LIMIT $2`,
     values,

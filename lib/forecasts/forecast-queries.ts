@@ -3,10 +3,13 @@ import { db as defaultDb } from "../db";
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
-/** A saved forecast with its points, per-model accuracy and the product it belongs to. */
-export async function getForecast(id: string, { db = defaultDb() }: { db?: Db } = {}) {
-  const forecast = await db.forecast.findUnique({
-    where: { id },
+/**
+ * A saved forecast with its points, per-model accuracy and the product it belongs to; null when
+ * there is none, or when `organizationId` is given and the forecast is another organisation's.
+ */
+export async function getForecast(id: string, { organizationId }: { organizationId?: string } = {}, { db = defaultDb() }: { db?: Db } = {}) {
+  const forecast = await db.forecast.findFirst({
+    where: { id, organizationId },
     include: {
       product: { select: { id: true, sku: true, name: true, category: true } },
       points: { orderBy: { date: "asc" } },
@@ -17,6 +20,7 @@ export async function getForecast(id: string, { db = defaultDb() }: { db?: Db } 
   return {
     id: forecast.id,
     jobId: forecast.jobId,
+    organizationId: forecast.organizationId,
     product: forecast.product,
     horizon: forecast.horizon,
     models: forecast.models,
@@ -37,19 +41,21 @@ export async function getForecast(id: string, { db = defaultDb() }: { db?: Db } 
   };
 }
 
+/** Recent forecasts, newest first; within one organisation when `organizationId` is given. */
 export async function listForecasts(
-  { productId, limit }: { productId?: string; limit: number },
+  { productId, limit, organizationId }: { productId?: string; limit: number; organizationId?: string },
   { db = defaultDb() }: { db?: Db } = {},
 ) {
   const forecasts = await db.forecast.findMany({
-    where: { productId },
-    orderBy: { createdAt: "desc" },
+    where: { productId, organizationId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit,
     include: { product: { select: { id: true, sku: true, name: true } } },
   });
   return forecasts.map((forecast) => ({
     id: forecast.id,
     jobId: forecast.jobId,
+    organizationId: forecast.organizationId,
     product: forecast.product,
     horizon: forecast.horizon,
     models: forecast.models,

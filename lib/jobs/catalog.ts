@@ -77,7 +77,12 @@ export interface QueueDefinition<
   /** Roles that may enqueue this queue's jobs. */
   enqueueRoles: readonly Role[];
   /** What a run is about, and which payload field names it (stored as the ledger's business key). */
-  subject?: { kind: SubjectKind; id(payload: z.infer<P>): string | undefined };
+  subject?: {
+    kind: SubjectKind;
+    id(payload: z.infer<P>): string | undefined;
+    /** The payload field holding the id, named when the subject is refused (another organisation's product). */
+    field?: Extract<keyof z.infer<P>, string>;
+  };
   /** The steps a processor reports, in order; the UI lists them and the processor names them by id. */
   progressSteps: readonly ProgressStep<S>[];
   /** Where a completed run's outcome is shown, when that is a page of its own (else the job page). */
@@ -332,7 +337,7 @@ export const catalog = {
     keepCompletedMs: DAY,
     keepFailedMs: 7 * DAY,
     enqueueRoles: ["ADMIN", "PLANNER"],
-    subject: { kind: "product", id: (payload) => payload.productId },
+    subject: { kind: "product", id: (payload) => payload.productId, field: "productId" },
     progressSteps: [
       step("loading", 10, "Loading historical data"),
       step("preprocessing", 20, "Preprocessing data"),
@@ -358,7 +363,7 @@ export const catalog = {
     keepCompletedMs: DAY,
     keepFailedMs: 7 * DAY,
     enqueueRoles: ["ADMIN", "PLANNER"],
-    subject: { kind: "product", id: (payload) => payload.productId },
+    subject: { kind: "product", id: (payload) => payload.productId, field: "productId" },
     progressSteps: [
       step("loading", 10, "Loading demand"),
       step("policy", 40, "Computing inventory policy"),

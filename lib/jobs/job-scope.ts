@@ -38,6 +38,22 @@ export async function resolveJobScope(
   if (!named.ok) return named;
   let organizationId = named.organizationId ?? caller.organizationId;
 
+  // A run about a product works for the product's organisation. A planner may name their own
+  // organisation's products only: another's is refused as unknown, confirming nothing about it.
+  // An admin operates every organisation, so the run (its results, its events) is the product's.
+  // An id matching no product at all is let through: the worker fails that run with the reason.
+  const subject = definition.subject;
+  if (named.organizationId === undefined && subject?.kind === "product") {
+    const productId = subject.id(payload);
+    const product = productId ? await db.product.findUnique({ where: { id: productId }, select: { organizationId: true } }) : null;
+    if (product && product.organizationId !== caller.organizationId) {
+      if (caller.role !== "ADMIN") {
+        return { ok: false, code: "invalid-payload", issues: [{ path: subject.field ? [subject.field] : [], message: `no product with id "${productId}"` }] };
+      }
+      organizationId = product.organizationId;
+    }
+  }
+
   const userId = (payload as { userId?: unknown }).userId;
   if (typeof userId === "string" && definition.payloadUser) {
     const mayNameAnyone = caller.role === "ADMIN";

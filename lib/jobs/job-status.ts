@@ -48,7 +48,8 @@ export async function getJobStatus(
   if (!canAccess(principal, run, Boolean(view))) return null;
   if (view) {
     const rawData = view.data as Record<string, unknown>;
-    const { ownerId: _ownerId, ...data } = rawData ?? {};
+    // Who the job is for rides along for the worker; it is not part of the payload.
+    const { ownerId: _ownerId, organizationId: _organizationId, ...data } = rawData ?? {};
     return {
       id: view.id,
       queue: key,
@@ -74,10 +75,13 @@ export async function getJobStatus(
   return ledgerStatus(run);
 }
 
-/** Admins see everything; planners their own runs; jobs with no ledger row are admin-only. */
-export function canAccess(principal: Principal, run: Pick<JobRun, "ownerId"> | null, existsInRedis: boolean): boolean {
+/**
+ * Admins see everything; planners their own runs, of their own organisation (a run they started
+ * before moving to another organisation stays with the old one); jobs with no ledger row are admin-only.
+ */
+export function canAccess(principal: Principal, run: Pick<JobRun, "ownerId" | "organizationId"> | null, existsInRedis: boolean): boolean {
   if (principal.role === "ADMIN") return Boolean(run) || existsInRedis;
-  return run?.ownerId === principal.id;
+  return run?.ownerId === principal.id && run.organizationId === principal.organizationId;
 }
 
 export function ledgerStatus(run: JobRun): JobStatus {
@@ -117,6 +121,8 @@ const LEDGER_STATES: Record<RunStateFilter, JobState[]> = {
 };
 
 export interface RecentRunFilter extends Omit<RunFilter, "take"> {
+  /** Only runs working for this organisation. */
+  organizationId?: string;
   state?: RunStateFilter;
   /** Rows strictly older than this position (newest first). */
   after?: KeysetCursor;
@@ -141,6 +147,7 @@ export async function listRecentRuns(
   const runs = await db.jobRun.findMany({
     where: {
       ownerId: filter.ownerId,
+      organizationId: filter.organizationId,
       queue: filter.queue,
       businessKey: filter.businessKey,
       state: filter.state ? { in: LEDGER_STATES[filter.state] } : undefined,

@@ -15,6 +15,8 @@ export interface RunSearch {
   state?: RunStateFilter;
   /** An owner's email or name (case-insensitive, part of it is enough). */
   owner?: string;
+  /** Only runs working for this organisation. */
+  organizationId?: string;
   /** Created at or after. */
   from?: Date;
   /** Created before. */
@@ -33,6 +35,8 @@ export interface RunSearchRow {
   attempts: number;
   priority: number | null;
   owner: { id: string; email: string; name: string } | null;
+  /** The organisation the run works for; null for system jobs. */
+  organizationId: string | null;
   businessKey: string | null;
   product: { id: string; sku: string; name: string } | null;
   failedReason: string | null;
@@ -84,6 +88,7 @@ export async function searchRuns(search: RunSearch, { db = defaultDb() }: { db?:
     return `$${values.length}`;
   };
   const conditions: string[] = [];
+  if (search.organizationId) conditions.push(`r."organizationId" = ${param(search.organizationId)}`);
 
   const q = search.q?.trim();
   if (q) {
@@ -135,7 +140,7 @@ export async function searchRuns(search: RunSearch, { db = defaultDb() }: { db?:
 
   const { rows } = await pool.query<RawRow>(
     `SELECT r."id", r."queue", r."name", r."state"::text AS "state", r."progress", r."attempts", r."priority",
-            r."ownerId", u."email" AS "ownerEmail", u."name" AS "ownerName", r."businessKey",
+            r."ownerId", u."email" AS "ownerEmail", u."name" AS "ownerName", r."organizationId", r."businessKey",
             p."sku" AS "productSku", p."name" AS "productName", r."failedReason",
             (r."createdAt" AT TIME ZONE 'UTC') AS "createdAt", (r."startedAt" AT TIME ZONE 'UTC') AS "startedAt",
             (r."finishedAt" AT TIME ZONE 'UTC') AS "finishedAt", (r."removedAt" AT TIME ZONE 'UTC') AS "removedAt"
@@ -164,6 +169,7 @@ interface RawRow {
   ownerId: string | null;
   ownerEmail: string | null;
   ownerName: string | null;
+  organizationId: string | null;
   businessKey: string | null;
   productSku: string | null;
   productName: string | null;
@@ -184,6 +190,7 @@ function toRow(row: RawRow): RunSearchRow {
     attempts: row.attempts,
     priority: row.priority,
     owner: row.ownerId && row.ownerEmail ? { id: row.ownerId, email: row.ownerEmail, name: row.ownerName ?? row.ownerEmail } : null,
+    organizationId: row.organizationId,
     businessKey: row.businessKey,
     product: row.businessKey && row.productSku ? { id: row.businessKey, sku: row.productSku, name: row.productName ?? row.productSku } : null,
     failedReason: row.failedReason,

@@ -3,37 +3,52 @@ import { db as defaultDb } from "../db";
 
 export interface ProductSummary {
   id: string;
+  organizationId: string;
   sku: string;
   name: string;
   category: string;
   unitCost: number;
 }
 
-/** Products for pickers: matches SKU, name or category, case-insensitively. */
+/**
+ * Products for pickers: matches SKU, name or category, case-insensitively; within one organisation
+ * when `organizationId` is given (always, for a planner), across all of them otherwise.
+ */
 export async function searchProducts(
-  { search, limit }: { search?: string; limit: number },
+  { search, limit, organizationId }: { search?: string; limit: number; organizationId?: string },
   { db = defaultDb() }: { db?: Db } = {},
 ): Promise<ProductSummary[]> {
   const term = search?.trim();
   const products = await db.product.findMany({
-    where: term
-      ? {
-          OR: [
-            { sku: { contains: term, mode: "insensitive" } },
-            { name: { contains: term, mode: "insensitive" } },
-            { category: { contains: term, mode: "insensitive" } },
-          ],
-        }
-      : undefined,
-    orderBy: { sku: "asc" },
+    where: {
+      organizationId,
+      ...(term
+        ? {
+            OR: [
+              { sku: { contains: term, mode: "insensitive" } },
+              { name: { contains: term, mode: "insensitive" } },
+              { category: { contains: term, mode: "insensitive" } },
+            ],
+          }
+        : {}),
+    },
+    orderBy: [{ sku: "asc" }, { id: "asc" }],
     take: limit,
   });
   return products.map(({ unitCost, createdAt: _createdAt, ...product }) => ({ ...product, unitCost: Number(unitCost) }));
 }
 
-/** A product with its last `days` of daily sales, oldest first. */
-export async function getProductWithHistory(id: string, days: number, { db = defaultDb() }: { db?: Db } = {}) {
-  const product = await db.product.findUnique({ where: { id } });
+/**
+ * A product with its last `days` of daily sales, oldest first; null when there is none, or when
+ * `organizationId` is given and the product belongs to another organisation (the same answer, so
+ * ids cannot be probed).
+ */
+export async function getProductWithHistory(
+  id: string,
+  { days, organizationId }: { days: number; organizationId?: string },
+  { db = defaultDb() }: { db?: Db } = {},
+) {
+  const product = await db.product.findFirst({ where: { id, organizationId } });
   if (!product) return null;
   const [recent, totals] = await Promise.all([
     db.salesDaily.findMany({ where: { productId: id }, orderBy: { date: "desc" }, take: days, select: { date: true, quantity: true } }),
@@ -41,6 +56,7 @@ export async function getProductWithHistory(id: string, days: number, { db = def
   ]);
   return {
     id: product.id,
+    organizationId: product.organizationId,
     sku: product.sku,
     name: product.name,
     category: product.category,
@@ -52,4 +68,9 @@ export async function getProductWithHistory(id: string, days: number, { db = def
     },
     sales: recent.reverse().map((row) => ({ date: row.date.toISOString().slice(0, 10), quantity: row.quantity })),
   };
+}
+
+/** A product's id, SKU and organisation, or null; within one organisation when `organizationId` is given. */
+export function findProduct(id: string, { organizationId }: { organizationId?: string } = {}, { db = defaultDb() }: { db?: Db } = {}) {
+  return db.product.findFirst({ where: { id, organizationId }, select: { id: true, sku: true, organizationId: true } });
 }

@@ -6,6 +6,8 @@ export interface EventStreamOptions {
   principal: Principal;
   /** Admins may ask for every user's events; planners only ever get their own. */
   all: boolean;
+  /** Admins: only events of runs working for this organisation. */
+  organizationId?: string;
   lastEventId: string | null;
   heartbeatMs: number;
   hub: EventHub;
@@ -15,9 +17,24 @@ export interface EventStreamOptions {
 /** Chunks a stream may hold for a client that is not reading before it is closed. */
 const MAX_QUEUED_CHUNKS = 5_000;
 
-export function canSee(principal: Principal, all: boolean, event: JobEvent): boolean {
-  if (all && principal.role === "ADMIN") return true;
-  return event.ownerId === principal.id;
+/**
+ * The organisation a run works for, as the worker stamps it on the event. Read defensively: an
+ * event published by a worker that predates organisations carries none.
+ */
+function eventOrganization(event: JobEvent): string | null {
+  const organizationId = (event as JobEvent & { organizationId?: unknown }).organizationId;
+  return typeof organizationId === "string" ? organizationId : null;
+}
+
+/**
+ * A planner sees the events of their own jobs only (whoever owns a job belongs to its
+ * organisation); an admin, everyone's with `all`, narrowed to one organisation's runs with
+ * `organizationId`.
+ */
+export function canSee(principal: Principal, all: boolean, event: JobEvent, organizationId?: string): boolean {
+  const isAdmin = principal.role === "ADMIN";
+  if (!(all && isAdmin) && event.ownerId !== principal.id) return false;
+  return !(isAdmin && organizationId) || eventOrganization(event) === organizationId;
 }
 
 export function formatSse(event: JobEvent): string {
@@ -54,7 +71,7 @@ export function openEventStream(options: EventStreamOptions): ReadableStream<Uin
       let lastSentId = options.lastEventId;
       let buffer: JobEvent[] | null = [];
       const deliver = (event: JobEvent) => {
-        if (!canSee(principal, all, event)) return;
+        if (!canSee(principal, all, event, options.organizationId)) return;
         if (lastSentId && compareStreamIds(event.id, lastSentId) <= 0) return;
         lastSentId = event.id;
         send(formatSse(event));

@@ -48,6 +48,8 @@ async function runs(...specs: RunSpec[]): Promise<string[]> {
       queue: spec.queue ?? "export",
       name: spec.name ?? "export-job",
       ownerId: spec.owner?.id ?? null,
+      // As enqueueing stamps it: a planner's runs work for their organisation.
+      organizationId: spec.owner?.organizationId ?? null,
       businessKey: spec.businessKey ?? null,
       state,
       data: { entity: "products", format: "csv" },

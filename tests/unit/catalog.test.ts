@@ -33,7 +33,7 @@ describe("job catalogue", () => {
 
   it("has a processor slot for every queue", () => {
     expect(Object.keys(processors).sort()).toEqual([...QUEUE_KEYS].sort());
-    expect(typeof processors.forecast).toBe("function");
+    expect(typeof processors.forecast.run).toBe("function");
   });
 
   it("validates forecast payloads with messages that say what is wrong", () => {

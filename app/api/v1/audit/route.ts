@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { apiRoute } from "@/lib/api/handler";
+import { organizationParam, readScope } from "@/lib/api/organization-scope";
 import { keysetCursorParam } from "@/lib/api/keyset-cursor";
 import { auditActions, listAudit } from "@/lib/audit-queries";
 
@@ -12,6 +13,8 @@ const query = z
     action: z.string().trim().max(100).optional(),
     actor: z.string().trim().max(200).optional(),
     target: z.string().trim().max(200).optional(),
+    /** Only actions about one organisation's runs, by id or slug. */
+    organization: organizationParam.optional(),
     from: when.optional(),
     to: when.optional(),
     cursor: keysetCursorParam.optional(),
@@ -25,13 +28,15 @@ function toDate(value: string, edge: "start" | "end"): Date {
   return new Date(value);
 }
 
-// GET /api/v1/audit?action=&actor=&target=&from=&to=&cursor=&limit= — admin actions, newest first (admin)
-export const GET = apiRoute({ auth: "admin", query }, async ({ query }) => {
+// GET /api/v1/audit?action=&actor=&target=&organization=&from=&to=&cursor=&limit= — admin actions, newest first (admin)
+export const GET = apiRoute({ auth: "admin", query }, async ({ query, principal }) => {
+  const organizationId = await readScope(principal, query.organization);
   const [page, actions] = await Promise.all([
     listAudit({
       action: query.action || undefined,
       actor: query.actor || undefined,
       target: query.target || undefined,
+      organizationId,
       from: query.from ? toDate(query.from, "start") : undefined,
       to: query.to ? toDate(query.to, "end") : undefined,
       cursor: query.cursor,

@@ -2,10 +2,12 @@ import { z } from "zod";
 import { enqueuedResponse, enqueueError, idempotencyKeyOf } from "@/lib/api/enqueue-response";
 import { ApiError } from "@/lib/api/errors";
 import { apiRoute } from "@/lib/api/handler";
-import { db } from "@/lib/db";
+import { organizationParam, readScope } from "@/lib/api/organization-scope";
 import { catalog, organizationIdSchema, PRIORITY } from "@/lib/jobs/catalog";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { listForecasts } from "@/lib/forecasts/forecast-queries";
+import { ownScope } from "@/lib/organizations/scope";
+import { findProduct } from "@/lib/products/product-queries";
 
 export const dynamic = "force-dynamic";
 
@@ -15,10 +17,11 @@ const body = catalog.forecast.payload.extend({
   organizationId: organizationIdSchema.optional(),
 });
 
-// POST /api/v1/forecasts — launch a demand forecast for a product (an Idempotency-Key header makes a repeat return the first job)
+// POST /api/v1/forecasts — launch a demand forecast for a product (planners: of their organisation; an admin's run works for the product's); an Idempotency-Key header makes a repeat return the first job
 export const POST = apiRoute({ auth: "user", redis: true, body }, async ({ request, body, principal }) => {
   const { priority, ...payload } = body;
-  const product = await db().product.findUnique({ where: { id: payload.productId }, select: { id: true, sku: true } });
+  // Another organisation's product gets the same answer as one that does not exist.
+  const product = await findProduct(payload.productId, { organizationId: ownScope(principal) });
   if (!product) {
     throw new ApiError("unprocessable-entity", `Invalid body — productId: no product with id "${payload.productId}"`, [
       { path: "body.productId", message: "no such product" },
@@ -33,7 +36,11 @@ export const POST = apiRoute({ auth: "user", redis: true, body }, async ({ reque
 const query = z.object({
   productId: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
+  /** Admins: one organisation's forecasts (id or slug); planners always get their own. */
+  organization: organizationParam.optional(),
 });
 
-// GET /api/v1/forecasts?productId= — recent forecasts, newest first
-export const GET = apiRoute({ auth: "user", query }, async ({ query }) => ({ forecasts: await listForecasts(query) }));
+// GET /api/v1/forecasts?productId=&organization= — recent forecasts, newest first (planners: their organisation's)
+export const GET = apiRoute({ auth: "user", query }, async ({ query, principal }) => ({
+  forecasts: await listForecasts({ productId: query.productId, limit: query.limit, organizationId: await readScope(principal, query.organization) }),
+}));

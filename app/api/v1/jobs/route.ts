@@ -1,6 +1,7 @@
 import { keysetCursorParam } from "@/lib/api/keyset-cursor";
 import { z } from "zod";
 import { apiRoute } from "@/lib/api/handler";
+import { organizationParam, readScope } from "@/lib/api/organization-scope";
 import { queueKey } from "@/lib/api/params";
 import { listRunsPage, RUN_STATE_FILTERS } from "@/lib/jobs/job-status";
 
@@ -12,16 +13,19 @@ const query = z.object({
   businessKey: z.string().max(200).optional(),
   /** Admins see everyone's runs unless they ask for their own. */
   mine: z.enum(["0", "1"]).optional(),
+  /** Admins: one organisation's runs (id or slug). */
+  organization: organizationParam.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   /** nextCursor of the previous page. */
   cursor: keysetCursorParam.optional(),
 });
 
-// GET /api/v1/jobs — runs from the ledger, newest first, with ETAs and a cursor (planners: their own)
+// GET /api/v1/jobs?queue=&state=&businessKey=&mine=&organization=&cursor=&limit= — runs from the ledger, newest first, with ETAs and a cursor (planners: their own)
 export const GET = apiRoute({ auth: "user", query }, async ({ query, principal }) => {
   const ownOnly = principal.role !== "ADMIN" || query.mine === "1";
   return listRunsPage({
     ownerId: ownOnly ? principal.id : undefined,
+    organizationId: await readScope(principal, query.organization),
     queue: query.queue,
     state: query.state,
     businessKey: query.businessKey,

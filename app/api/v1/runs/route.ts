@@ -1,6 +1,7 @@
 import { keysetCursorParam } from "@/lib/api/keyset-cursor";
 import { z } from "zod";
 import { apiRoute } from "@/lib/api/handler";
+import { organizationParam, readScope } from "@/lib/api/organization-scope";
 import { queueKey } from "@/lib/api/params";
 import { RUN_STATE_FILTERS } from "@/lib/jobs/job-status";
 import { searchRuns } from "@/lib/jobs/search-runs";
@@ -19,6 +20,8 @@ const query = z
     name: z.string().trim().min(1).max(100, "must be at most 100 characters").optional(),
     state: z.enum(RUN_STATE_FILTERS, { error: `must be one of ${RUN_STATE_FILTERS.join(", ")}` }).optional(),
     owner: z.string().trim().max(200, "must be at most 200 characters").optional(),
+    /** One organisation's runs, by id or slug. */
+    organization: organizationParam.optional(),
     /** Created on or after (a day means its start, UTC). */
     from: day.optional(),
     /** Created before (a day means the end of that day, UTC). */
@@ -32,9 +35,10 @@ const query = z
   })
   .refine((value) => !value.from || !value.to || value.from < value.to, { path: ["to"], message: "must be after from" });
 
-// GET /api/v1/runs?q=&queue=&name=&state=&owner=&from=&to=&cursor=&limit= — search every queue's runs in the ledger, newest first (admin)
-export const GET = apiRoute({ auth: "admin", query }, async ({ query }) => {
+// GET /api/v1/runs?q=&queue=&name=&state=&owner=&organization=&from=&to=&cursor=&limit= — search every queue's runs in the ledger, newest first (admin)
+export const GET = apiRoute({ auth: "admin", query }, async ({ query, principal }) => {
   return searchRuns({
+    organizationId: await readScope(principal, query.organization),
     q: query.q || undefined,
     queue: query.queue,
     name: query.name,

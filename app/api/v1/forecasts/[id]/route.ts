@@ -1,10 +1,11 @@
 import { apiRoute, requireFound } from "@/lib/api/handler";
 import { idParams } from "@/lib/api/params";
 import { getForecast } from "@/lib/forecasts/forecast-queries";
+import { ownScope } from "@/lib/organizations/scope";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/v1/forecasts/:id — a forecast with its points and per-model accuracy
-export const GET = apiRoute({ auth: "user", params: idParams }, async ({ params }) =>
-  requireFound(await getForecast(params.id), `No forecast ${params.id}`),
+// GET /api/v1/forecasts/:id — a forecast with its points and per-model accuracy (planners: their organisation's; another's is 404)
+export const GET = apiRoute({ auth: "user", params: idParams }, async ({ params, principal }) =>
+  requireFound(await getForecast(params.id, { organizationId: ownScope(principal) }), `No forecast ${params.id}`),
 );

@@ -1,0 +1,10 @@
+import { apiRoute } from "@/lib/api/handler";
+import { listOrganizations } from "@/lib/organizations/organizations";
+import { ownScope } from "@/lib/organizations/scope";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/v1/organizations — organisations with their user and product counts (admins: all; planners: their own)
+export const GET = apiRoute({ auth: "user" }, async ({ principal }) => ({
+  organizations: await listOrganizations({ only: ownScope(principal) }),
+}));

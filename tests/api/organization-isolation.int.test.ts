@@ -1,0 +1,797 @@
+import { randomUUID } from "node:crypto";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import * as alerts from "@/app/api/v1/alerts/route";
+import * as audit from "@/app/api/v1/audit/route";
+import * as bulkActionById from "@/app/api/v1/bulk-actions/[id]/route";
+import * as bulkPreview from "@/app/api/v1/bulk-actions/preview/route";
+import * as bulkActions from "@/app/api/v1/bulk-actions/route";
+import * as failedGroupJobs from "@/app/api/v1/failed-groups/[fingerprint]/jobs/route";
+import * as failedGroups from "@/app/api/v1/failed-groups/route";
+import * as forecastById from "@/app/api/v1/forecasts/[id]/route";
+import * as forecasts from "@/app/api/v1/forecasts/route";
+import * as healthRedis from "@/app/api/v1/health/redis/route";
+import * as health from "@/app/api/v1/health/route";
+import * as jobsList from "@/app/api/v1/jobs/route";
+import * as metrics from "@/app/api/v1/metrics/route";
+import * as notificationsRead from "@/app/api/v1/notifications/read/route";
+import * as notifications from "@/app/api/v1/notifications/route";
+import * as organizations from "@/app/api/v1/organizations/route";
+import * as productById from "@/app/api/v1/products/[id]/route";
+import * as products from "@/app/api/v1/products/route";
+import * as clean from "@/app/api/v1/queues/[queueKey]/clean/route";
+import * as queueFailed from "@/app/api/v1/queues/[queueKey]/failed/route";
+import * as cancel from "@/app/api/v1/queues/[queueKey]/jobs/[jobId]/cancel/route";
+import * as details from "@/app/api/v1/queues/[queueKey]/jobs/[jobId]/details/route";
+import * as duplicate from "@/app/api/v1/queues/[queueKey]/jobs/[jobId]/duplicate/route";
+import * as promote from "@/app/api/v1/queues/[queueKey]/jobs/[jobId]/promote/route";
+import * as retry from "@/app/api/v1/queues/[queueKey]/jobs/[jobId]/retry/route";
+import * as job from "@/app/api/v1/queues/[queueKey]/jobs/[jobId]/route";
+import * as queueJobs from "@/app/api/v1/queues/[queueKey]/jobs/route";
+import * as pause from "@/app/api/v1/queues/[queueKey]/pause/route";
+import * as resume from "@/app/api/v1/queues/[queueKey]/resume/route";
+import * as settings from "@/app/api/v1/queues/[queueKey]/settings/route";
+import * as stats from "@/app/api/v1/queues/[queueKey]/stats/route";
+import * as queues from "@/app/api/v1/queues/route";
+import * as runs from "@/app/api/v1/runs/route";
+import * as sse from "@/app/api/v1/sse/route";
+import * as workers from "@/app/api/v1/workers/status/route";
+import { recordAudit } from "@/lib/audit";
+import { db } from "@/lib/db";
+import { failureFingerprint } from "@/lib/jobs/failure-fingerprint";
+import { publishJobEvent, type JobEventPayload } from "@/lib/realtime/events";
+import { createRedis } from "@/lib/redis";
+import { openStream, type OpenStream } from "../realtime/sse-client";
+import { createTestOrganization, createTestProduct, createTestUser, type CallOptions, type TestUser } from "../helpers/fixtures";
+import { invoke, SAME_ORIGIN } from "./support";
+
+/**
+ * The organisation isolation matrix: every endpoint under app/api/v1, two organisations, a planner
+ * in each (by session cookie and by API key) and the platform's admin. A planner never gets the
+ * other organisation's data (404 for its ids, absent from lists, refused as an unknown product
+ * when launching), the admin sees both and every admin list narrows to one with
+ * `?organization=`. A route file without a row here fails the completeness check.
+ */
+
+type Org = "A" | "B";
+type Via = "cookie" | "api-key";
+const ORGS: Org[] = ["A", "B"];
+const other = (org: Org): Org => (org === "A" ? "B" : "A");
+
+interface OrgFixture {
+  organization: { id: string; slug: string; name: string };
+  planner: TestUser;
+  product: { id: string; sku: string };
+  forecastId: string;
+  /** A waiting export run the planner enqueued through the API. */
+  exportJobId: string;
+  /** Waiting runs the matrix may cancel, one per way of calling (a cancelled job leaves its queue). */
+  cancelJobIds: Record<Via, string>;
+  /** The forecast run the planner launched through POST /forecasts. */
+  forecastJobId: string;
+  /** A failure in the group both organisations share, and one in a group of the organisation's own. */
+  sharedFailedJobId: string;
+  ownFailedJobId: string;
+  ownFingerprint: string;
+  notificationId: string;
+}
+
+const f = {} as Record<Org, OrgFixture>;
+let admin: TestUser;
+/** A failure group with one failed job of each organisation. */
+let sharedFingerprint: string;
+/** Letters only, so failure normalisation keeps it and `q=` finds this file's groups. */
+const token = Array.from({ length: 10 }, () => "abcdefghijklmnopqrstuvwxyz"[Math.floor(Math.random() * 26)]).join("");
+
+/** Everything that identifies an organisation's data: none of it may reach the other's planner. */
+function markers(org: Org): string[] {
+  const x = f[org];
+  return [
+    x.organization.id,
+    x.organization.slug,
+    x.planner.id,
+    x.planner.email,
+    x.product.id,
+    x.product.sku,
+    x.forecastId,
+    x.exportJobId,
+    x.cancelJobIds.cookie,
+    x.cancelJobIds["api-key"],
+    x.forecastJobId,
+    x.sharedFailedJobId,
+    x.ownFailedJobId,
+    x.ownFingerprint,
+    x.notificationId,
+  ];
+}
+
+type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+type Handler = Parameters<typeof invoke>[0];
+
+/**
+ * How an endpoint relates to organisations.
+ * - list: a planner's list holds their organisation's rows only; the admin's both, and one with `?organization=`.
+ * - admin-list: an admin-only list that narrows to one organisation with `?organization=`.
+ * - item: names one row by id; another organisation's is 404 to a planner, visible to the admin.
+ * - action: acts on one run by id; on another organisation's, a planner gets 404.
+ * - launch: starts a run about a product; another organisation's product is refused as unknown (422) to a planner.
+ * - own: the caller's own rows (notifications), whatever their role.
+ * - platform: queue-wide figures and operations with no rows of any organisation in them.
+ * - stream: the SSE stream, checked event by event below.
+ */
+type Kind = "list" | "admin-list" | "item" | "action" | "launch" | "own" | "platform" | "stream";
+
+interface Row {
+  /** Route file under app/api/v1, e.g. "products/[id]". */
+  route: string;
+  method: Method;
+  handler: Handler;
+  access: "public" | "user" | "admin";
+  kind: Kind;
+  /** The request, naming organisation `org`'s rows where it names any. */
+  request: (org: Org, via?: Via) => CallOptions;
+  /** For lists: what of `org`'s data the list shows when it may. */
+  marker?: (org: Org) => string;
+  /** Statuses of an allowed call. @defaultValue [200] */
+  ok?: number[];
+  /** Why a platform row has no organisation filter (admins operate every organisation's queues). */
+  why?: string;
+  /** A list an admin can narrow with `?organization=`. @defaultValue true for lists */
+  filterable?: boolean;
+  /** Launching: a product that does not exist gets the very answer another organisation's does. */
+  unknownIsMissing?: boolean;
+}
+
+const get = (path: string, params?: Record<string, string>): CallOptions => ({ path, params });
+const post = (path: string, params?: Record<string, string>, body?: unknown): CallOptions => ({ method: "POST", path, params, body });
+const jobParams = (org: Org, jobId = f[org].exportJobId) => ({ queueKey: "export", jobId });
+
+const rows: Row[] = [
+  // ── domain reads: scoped to the organisation ──────────────────────────────────────────────
+  {
+    route: "products",
+    method: "GET",
+    handler: products.GET,
+    access: "user",
+    kind: "list",
+    // This file's products share a category, so the admin's list finds both among every test's products.
+    request: () => get(`/api/v1/products?limit=100&search=iso-${token}`),
+    marker: (org) => f[org].product.id,
+  },
+  {
+    route: "products/[id]",
+    method: "GET",
+    handler: productById.GET,
+    access: "user",
+    kind: "item",
+    request: (org) => get(`/api/v1/products/${f[org].product.id}?days=7`, { id: f[org].product.id }),
+  },
+  { route: "forecasts", method: "GET", handler: forecasts.GET, access: "user", kind: "list", request: () => get("/api/v1/forecasts?limit=100"), marker: (org) => f[org].forecastId },
+  {
+    route: "forecasts/[id]",
+    method: "GET",
+    handler: forecastById.GET,
+    access: "user",
+    kind: "item",
+    request: (org) => get(`/api/v1/forecasts/${f[org].forecastId}`, { id: f[org].forecastId }),
+  },
+  {
+    route: "forecasts",
+    method: "POST",
+    handler: forecasts.POST,
+    access: "user",
+    kind: "launch",
+    ok: [201],
+    unknownIsMissing: true,
+    request: (org) => post("/api/v1/forecasts", undefined, { productId: f[org].product.id, horizon: 7 }),
+  },
+  {
+    route: "organizations",
+    method: "GET",
+    handler: organizations.GET,
+    access: "user",
+    kind: "list",
+    filterable: false,
+    request: () => get("/api/v1/organizations"),
+    marker: (org) => f[org].organization.id,
+  },
+  // ── runs ───────────────────────────────────────────────────────────────────────────────────
+  { route: "jobs", method: "GET", handler: jobsList.GET, access: "user", kind: "list", request: () => get("/api/v1/jobs?limit=100"), marker: (org) => f[org].exportJobId },
+  { route: "runs", method: "GET", handler: runs.GET, access: "admin", kind: "admin-list", request: () => get("/api/v1/runs?limit=100"), marker: (org) => f[org].exportJobId },
+  {
+    route: "queues/[queueKey]/jobs",
+    method: "POST",
+    handler: queueJobs.POST,
+    access: "user",
+    kind: "launch",
+    ok: [201],
+    request: (org) => post("/api/v1/queues/forecast/jobs", { queueKey: "forecast" }, { name: "isolation", data: { productId: f[org].product.id, horizon: 7 } }),
+  },
+  {
+    route: "queues/[queueKey]/jobs/[jobId]",
+    method: "GET",
+    handler: job.GET,
+    access: "user",
+    kind: "item",
+    request: (org) => get(`/api/v1/queues/export/jobs/${f[org].exportJobId}`, jobParams(org)),
+  },
+  {
+    route: "queues/[queueKey]/jobs/[jobId]/details",
+    method: "GET",
+    handler: details.GET,
+    access: "user",
+    kind: "item",
+    request: (org) => get(`/api/v1/queues/export/jobs/${f[org].exportJobId}/details`, jobParams(org)),
+  },
+  {
+    // The run is waiting: an allowed caller is told it cannot be retried (409), anyone else that it does not exist.
+    route: "queues/[queueKey]/jobs/[jobId]/retry",
+    method: "POST",
+    handler: retry.POST,
+    access: "user",
+    kind: "action",
+    ok: [409],
+    request: (org) => post(`/api/v1/queues/export/jobs/${f[org].exportJobId}/retry`, jobParams(org)),
+  },
+  {
+    route: "queues/[queueKey]/jobs/[jobId]/cancel",
+    method: "POST",
+    handler: cancel.POST,
+    access: "user",
+    kind: "action",
+    request: (org, via = "cookie") => post(`/api/v1/queues/export/jobs/${f[org].cancelJobIds[via]}/cancel`, jobParams(org, f[org].cancelJobIds[via])),
+  },
+  // ── admin lists: every organisation, or one ────────────────────────────────────────────────
+  {
+    route: "failed-groups",
+    method: "GET",
+    handler: failedGroups.GET,
+    access: "admin",
+    kind: "admin-list",
+    request: () => get(`/api/v1/failed-groups?q=${token}`),
+    marker: (org) => f[org].ownFingerprint,
+  },
+  {
+    route: "failed-groups/[fingerprint]/jobs",
+    method: "GET",
+    handler: failedGroupJobs.GET,
+    access: "admin",
+    kind: "admin-list",
+    request: () => get(`/api/v1/failed-groups/${sharedFingerprint}/jobs`, { fingerprint: sharedFingerprint }),
+    marker: (org) => f[org].sharedFailedJobId,
+  },
+  { route: "audit", method: "GET", handler: audit.GET, access: "admin", kind: "admin-list", request: () => get("/api/v1/audit?limit=200"), marker: (org) => f[org].exportJobId },
+  // ── the caller's own ───────────────────────────────────────────────────────────────────────
+  { route: "notifications", method: "GET", handler: notifications.GET, access: "user", kind: "own", request: () => get("/api/v1/notifications?limit=100") },
+  {
+    route: "notifications/read",
+    method: "POST",
+    handler: notificationsRead.POST,
+    access: "user",
+    kind: "own",
+    request: (org) => post("/api/v1/notifications/read", undefined, { ids: [f[org].notificationId] }),
+  },
+  // ── realtime ───────────────────────────────────────────────────────────────────────────────
+  { route: "sse", method: "GET", handler: sse.GET, access: "user", kind: "stream", request: () => get("/api/v1/sse") },
+  // ── the platform: queue-wide, no organisation's rows ───────────────────────────────────────
+  { route: "health", method: "GET", handler: health.GET, access: "public", kind: "platform", ok: [200, 503], request: () => get("/api/v1/health"), why: "liveness" },
+  { route: "health/redis", method: "GET", handler: healthRedis.GET, access: "user", kind: "platform", request: () => get("/api/v1/health/redis"), why: "Redis figures" },
+  { route: "queues", method: "GET", handler: queues.GET, access: "user", kind: "platform", request: () => get("/api/v1/queues"), why: "queue counts and rates" },
+  {
+    route: "queues/[queueKey]/stats",
+    method: "GET",
+    handler: stats.GET,
+    access: "user",
+    kind: "platform",
+    request: () => get("/api/v1/queues/export/stats", { queueKey: "export" }),
+    why: "queue counts",
+  },
+  { route: "workers/status", method: "GET", handler: workers.GET, access: "user", kind: "platform", request: () => get("/api/v1/workers/status"), why: "worker processes" },
+  { route: "metrics", method: "GET", handler: metrics.GET, access: "admin", kind: "platform", request: () => get("/api/v1/metrics"), why: "throughput series" },
+  { route: "alerts", method: "GET", handler: alerts.GET, access: "admin", kind: "platform", request: () => get("/api/v1/alerts"), why: "queue alerts" },
+  {
+    route: "queues/[queueKey]/jobs",
+    method: "GET",
+    handler: queueJobs.GET,
+    access: "admin",
+    kind: "platform",
+    request: () => get("/api/v1/queues/export/jobs?state=waiting", { queueKey: "export" }),
+    why: "a page of a BullMQ state list, as Redis holds it; /runs filters the same jobs by organisation",
+  },
+  {
+    route: "queues/[queueKey]/failed",
+    method: "GET",
+    handler: queueFailed.GET,
+    access: "admin",
+    kind: "platform",
+    request: () => get("/api/v1/queues/export/failed", { queueKey: "export" }),
+    why: "BullMQ's failed set as Redis holds it; /failed-groups filters by organisation",
+  },
+  {
+    route: "queues/[queueKey]/settings",
+    method: "GET",
+    handler: settings.GET,
+    access: "admin",
+    kind: "platform",
+    request: () => get("/api/v1/queues/export/settings", { queueKey: "export" }),
+    why: "queue limits",
+  },
+  {
+    route: "queues/[queueKey]/settings",
+    method: "PATCH",
+    handler: settings.PATCH,
+    access: "admin",
+    kind: "platform",
+    request: () => ({ method: "PATCH", path: "/api/v1/queues/export/settings", params: { queueKey: "export" }, body: { globalConcurrency: null } }),
+    why: "queue limits",
+  },
+  { route: "queues/[queueKey]/pause", method: "POST", handler: pause.POST, access: "admin", kind: "platform", request: () => post("/api/v1/queues/analytics/pause", { queueKey: "analytics" }), why: "a whole queue" },
+  {
+    route: "queues/[queueKey]/resume",
+    method: "POST",
+    handler: resume.POST,
+    access: "admin",
+    kind: "platform",
+    request: () => post("/api/v1/queues/analytics/resume", { queueKey: "analytics" }),
+    why: "a whole queue",
+  },
+  {
+    route: "queues/[queueKey]/clean",
+    method: "POST",
+    handler: clean.POST,
+    access: "admin",
+    kind: "platform",
+    request: () => post("/api/v1/queues/analytics/clean", { queueKey: "analytics" }, { type: "completed" }),
+    why: "a whole queue",
+  },
+  {
+    route: "queues/[queueKey]/jobs/[jobId]/duplicate",
+    method: "POST",
+    handler: duplicate.POST,
+    access: "admin",
+    kind: "platform",
+    request: (org) => post(`/api/v1/queues/export/jobs/${f[org].exportJobId}/duplicate`, jobParams(org), {}),
+    why: "admin-only; the copy works for the original's organisation (tested below)",
+  },
+  {
+    route: "queues/[queueKey]/jobs/[jobId]/promote",
+    method: "POST",
+    handler: promote.POST,
+    access: "admin",
+    kind: "platform",
+    request: (org) => post(`/api/v1/queues/export/jobs/${f[org].exportJobId}/promote`, jobParams(org)),
+    why: "admin-only job operation",
+  },
+  {
+    route: "queues/[queueKey]/jobs/[jobId]",
+    method: "DELETE",
+    handler: job.DELETE,
+    access: "admin",
+    kind: "platform",
+    request: (org) => ({ method: "DELETE", path: `/api/v1/queues/export/jobs/${f[org].exportJobId}`, params: jobParams(org) }),
+    why: "admin-only job operation",
+  },
+  { route: "bulk-actions", method: "GET", handler: bulkActions.GET, access: "admin", kind: "platform", request: () => get("/api/v1/bulk-actions"), why: "admin-only failed-desk operations" },
+  {
+    route: "bulk-actions",
+    method: "POST",
+    handler: bulkActions.POST,
+    access: "admin",
+    kind: "platform",
+    request: (org) => post("/api/v1/bulk-actions", undefined, { action: "retry", target: { jobIds: [f[org].ownFailedJobId] } }),
+    why: "admin-only failed-desk operations",
+  },
+  {
+    route: "bulk-actions/preview",
+    method: "POST",
+    handler: bulkPreview.POST,
+    access: "admin",
+    kind: "platform",
+    request: (org) => post("/api/v1/bulk-actions/preview", undefined, { action: "retry", target: { jobIds: [f[org].ownFailedJobId] } }),
+    why: "admin-only failed-desk operations",
+  },
+  {
+    route: "bulk-actions/[id]",
+    method: "GET",
+    handler: bulkActionById.GET,
+    access: "admin",
+    kind: "platform",
+    ok: [404],
+    request: () => get("/api/v1/bulk-actions/none", { id: "none" }),
+    why: "admin-only failed-desk operations",
+  },
+];
+
+// ── callers ──────────────────────────────────────────────────────────────────────────────────
+
+interface Caller {
+  name: string;
+  /** The planner's organisation; undefined for the admin. */
+  org?: Org;
+  user: () => TestUser;
+  via: Via;
+}
+
+const planners: Caller[] = ORGS.flatMap((org) => [
+  { name: `planner ${org} (cookie)`, org, user: () => f[org].planner, via: "cookie" as const },
+  { name: `planner ${org} (API key)`, org, user: () => f[org].planner, via: "api-key" as const },
+]);
+const admins: Caller[] = [
+  { name: "admin (cookie)", user: () => admin, via: "cookie" },
+  { name: "admin (API key)", user: () => admin, via: "api-key" },
+];
+
+function send(row: Row, caller: Caller, options: CallOptions) {
+  const user = caller.user();
+  return invoke(row.handler, {
+    ...options,
+    auth: caller.via === "cookie" ? { cookie: user.cookie } : { apiKey: user.apiKey },
+    headers: caller.via === "cookie" ? SAME_ORIGIN : {},
+  });
+}
+
+function withQuery(options: CallOptions, query: Record<string, string>): CallOptions {
+  const path = options.path ?? "/";
+  return { ...options, path: `${path}${path.includes("?") ? "&" : "?"}${new URLSearchParams(query)}` };
+}
+
+/** None of `org`'s markers in a response, except those the request named itself (a 404 may echo the id asked for). */
+function expectNothingOf(org: Org, response: { text: string }, options: CallOptions) {
+  const asked = `${options.path ?? ""} ${JSON.stringify(options.params ?? {})} ${JSON.stringify(options.body ?? {})}`;
+  for (const marker of markers(org)) {
+    if (asked.includes(marker)) continue;
+    expect(response.text.includes(marker), `leaks ${marker} of organisation ${org}: ${response.text.slice(0, 300)}`).toBe(false);
+  }
+}
+
+// ── fixtures ────────────────────────────────────────────────────────────────────────────────
+
+async function enqueue(user: TestUser, name: string): Promise<string> {
+  const created = await invoke(queueJobs.POST, {
+    method: "POST",
+    params: { queueKey: "export" },
+    body: { name, data: { entity: "sales", format: "json" } },
+    auth: { apiKey: user.apiKey },
+  });
+  expect(created.status, created.text).toBe(201);
+  return created.json.jobId;
+}
+
+async function failedRun(planner: TestUser, name: string, reason: string): Promise<string> {
+  const id = randomUUID();
+  await db().jobRun.create({
+    data: {
+      id,
+      queue: "import",
+      name,
+      ownerId: planner.id,
+      organizationId: planner.organizationId,
+      state: "FAILED",
+      data: {},
+      failedReason: reason,
+      failureFingerprint: failureFingerprint("import", name, reason),
+      attempts: 3,
+      startedAt: new Date(),
+      finishedAt: new Date(),
+    },
+  });
+  return id;
+}
+
+let redis: Redis;
+
+beforeAll(async () => {
+  redis = createRedis("producer");
+  const [organizationA, organizationB] = await Promise.all([createTestOrganization("Isolation A"), createTestOrganization("Isolation B")]);
+  admin = await createTestUser("ADMIN", { organizationId: organizationA.id });
+  const sharedName = `iso-${token}-shared`;
+  const sharedReason = `shared failure ${token}`;
+  sharedFingerprint = failureFingerprint("import", sharedName, sharedReason);
+  for (const [org, organization] of [["A", organizationA], ["B", organizationB]] as const) {
+    const planner = await createTestUser("PLANNER", { organizationId: organization.id });
+    const created = await createTestProduct(30, org === "A" ? 3 : 5, { organizationId: organization.id });
+    const product = await db().product.update({ where: { id: created.id }, data: { category: `iso-${token}` } });
+    const forecast = await db().forecast.create({
+      data: {
+        jobId: `isolation-${randomUUID()}`,
+        organizationId: organization.id,
+        productId: product.id,
+        horizon: 7,
+        models: ["ma"],
+        historyStart: new Date(Date.UTC(2026, 9, 1)),
+        historyEnd: new Date(Date.UTC(2026, 9, 30)),
+      },
+    });
+    const exportJobId = await enqueue(planner, `isolation-${org}`);
+    const launched = await invoke(forecasts.POST, { method: "POST", body: { productId: product.id, horizon: 7 }, auth: { apiKey: planner.apiKey } });
+    expect(launched.status, launched.text).toBe(201);
+    const ownName = `iso-${token}-own-${org.toLowerCase()}`;
+    const ownReason = `own failure ${token}`;
+    const notification = await db().notification.create({
+      data: { userId: planner.id, organizationId: organization.id, kind: "job.completed", title: "Data export completed", body: "isolation", jobId: exportJobId },
+    });
+    f[org] = {
+      organization,
+      planner,
+      product,
+      forecastId: forecast.id,
+      exportJobId,
+      cancelJobIds: { cookie: await enqueue(planner, `isolation-cancel-${org}`), "api-key": await enqueue(planner, `isolation-cancel-${org}`) },
+      forecastJobId: launched.json.jobId,
+      sharedFailedJobId: await failedRun(planner, sharedName, sharedReason),
+      ownFailedJobId: await failedRun(planner, ownName, ownReason),
+      ownFingerprint: failureFingerprint("import", ownName, ownReason),
+      notificationId: notification.id,
+    };
+    // An admin action about the organisation's run: the log files it under the run's organisation.
+    await recordAudit({ actorId: admin.id, action: "job.retry", target: `export/${exportJobId}`, jobCount: 1 });
+  }
+});
+
+afterAll(async () => {
+  redis.disconnect();
+});
+
+// ── completeness ────────────────────────────────────────────────────────────────────────────
+
+const API_ROOT = fileURLToPath(new URL("../../app/api/v1", import.meta.url));
+const METHODS: Method[] = ["GET", "POST", "PATCH", "PUT", "DELETE"];
+
+describe("the matrix", () => {
+  it("has a row for every method of every route file under app/api/v1, wired to that file's handler", async () => {
+    const files = (readdirSync(API_ROOT, { recursive: true }) as string[]).filter((file) => file.endsWith("route.ts")).sort();
+    expect(files.length).toBeGreaterThan(30);
+    const missing: string[] = [];
+    const seen = new Set<string>();
+    for (const file of files) {
+      const route = file.replace(/[\\/]?route\.ts$/, "").replaceAll("\\", "/");
+      const module = (await import(join(API_ROOT, file))) as Record<string, unknown>;
+      for (const method of METHODS) {
+        if (typeof module[method] !== "function") continue;
+        const key = `${method} ${route}`;
+        seen.add(key);
+        const row = rows.find((candidate) => candidate.route === route && candidate.method === method);
+        if (!row) missing.push(key);
+        else expect(row.handler, `${key} is wired to another handler`).toBe(module[method]);
+      }
+    }
+    expect(missing, "endpoints without a row in the organisation isolation matrix").toEqual([]);
+    expect(rows.map((row) => `${row.method} ${row.route}`).filter((key) => !seen.has(key)), "rows for endpoints that do not exist").toEqual([]);
+  });
+});
+
+// ── planners ────────────────────────────────────────────────────────────────────────────────
+
+describe.each(rows.filter((row) => row.kind !== "stream"))("$method $route ($kind)", (row) => {
+  const ok = row.ok ?? [200];
+
+  it.each(planners)("$name gets nothing of the other organisation", async (caller) => {
+    const mine = caller.org!;
+    const theirs = other(mine);
+    const responses: { status: number; text: string; json: any; options: CallOptions }[] = [];
+    const call = async (options: CallOptions) => {
+      const response = await send(row, caller, options);
+      responses.push({ ...response, options });
+      return response;
+    };
+
+    if (row.access === "admin") {
+      const response = await call(row.request(theirs));
+      expect(response.status, response.text).toBe(403);
+    } else if (row.kind === "list") {
+      const response = await call(row.request(mine));
+      expect(response.status, response.text).toBe(200);
+      expect(response.text).toContain(row.marker!(mine));
+      // Naming the other organisation neither widens nor moves a planner's list.
+      const filtered = await call(withQuery(row.request(mine), { organization: f[theirs].organization.slug }));
+      expect(filtered.status, filtered.text).toBe(200);
+      expect(filtered.text).toContain(row.marker!(mine));
+    } else if (row.kind === "item" || row.kind === "action") {
+      const own = await call(row.request(mine, caller.via));
+      expect(ok, own.text).toContain(own.status);
+      const foreign = await call(row.request(theirs, caller.via));
+      expect(foreign.status, foreign.text).toBe(404);
+    } else if (row.kind === "launch") {
+      const own = await call(row.request(mine));
+      expect(own.status, own.text).toBe(201);
+      expect(await db().jobRun.findUniqueOrThrow({ where: { id: own.json.jobId } })).toMatchObject({ organizationId: f[mine].organization.id });
+      const foreign = await call(row.request(theirs));
+      expect(foreign.status, foreign.text).toBe(422);
+      expect(foreign.json.error.message).toContain(`no product with id "${f[theirs].product.id}"`);
+      if (row.unknownIsMissing) {
+        // Another organisation's product is as unknown as one that does not exist.
+        const missingOptions = JSON.parse(JSON.stringify(row.request(theirs)).replaceAll(f[theirs].product.id, "no-such-product"));
+        const missing = await send(row, caller, missingOptions);
+        expect(missing.status).toBe(422);
+        expect(foreign.json.error.message.replace(f[theirs].product.id, "<id>")).toBe(missing.json.error.message.replace("no-such-product", "<id>"));
+        expect(foreign.json.error.details).toEqual(missing.json.error.details);
+      }
+    } else if (row.kind === "own") {
+      const response = await call(row.request(theirs));
+      expect(response.status, response.text).toBe(200);
+      if (row.method === "POST") {
+        expect(response.json.updated).toBe(0);
+        expect(await db().notification.findUniqueOrThrow({ where: { id: f[theirs].notificationId } })).toMatchObject({ readAt: null });
+      } else {
+        expect(response.text).toContain(f[mine].notificationId);
+      }
+    } else {
+      const response = await call(row.request(mine));
+      expect(ok, response.text).toContain(response.status);
+    }
+    for (const response of responses) expectNothingOf(theirs, response, response.options);
+  });
+});
+
+// ── the admin ───────────────────────────────────────────────────────────────────────────────
+
+const adminLists = rows.filter((row) => row.kind === "list" || row.kind === "admin-list");
+const filterable = adminLists.filter((row) => row.filterable !== false);
+
+describe.each(adminLists)("$method $route: the admin", (row) => {
+  it.each(admins)("$name sees both organisations", async (caller) => {
+    const all = await send(row, caller, row.request("A"));
+    expect(all.status, all.text).toBe(200);
+    expect(all.text).toContain(row.marker!("A"));
+    expect(all.text).toContain(row.marker!("B"));
+  });
+});
+
+describe.each(filterable)("$method $route: ?organization=", (row) => {
+  it.each(admins)("$name sees one organisation's, named by slug or by id", async (caller) => {
+    // By slug and by id.
+    for (const [org, value] of [
+      ["B", f.B.organization.slug],
+      ["A", f.A.organization.id],
+    ] as const) {
+      const one = await send(row, caller, withQuery(row.request(org), { organization: value }));
+      expect(one.status, one.text).toBe(200);
+      expect(one.text).toContain(row.marker!(org));
+      expect(one.text).not.toContain(row.marker!(other(org)));
+    }
+  });
+});
+
+describe.each(filterable)("$method $route: ?organization= naming nothing", (row) => {
+  it("is refused with the field named", async () => {
+    const response = await send(row, admins[1]!, withQuery(row.request("A"), { organization: "no-such-organisation" }));
+    expect(response.status, response.text).toBe(422);
+    expect(response.json.error.details).toEqual([{ path: "query.organization", message: 'no organisation with id or slug "no-such-organisation"' }]);
+  });
+});
+
+describe("the admin and one organisation's rows", () => {
+  it("reads any organisation's product, forecast and runs by id", async () => {
+    for (const org of ORGS) {
+      for (const row of rows.filter((candidate) => candidate.kind === "item")) {
+        const response = await send(row, admins[0]!, row.request(org));
+        expect(response.status, `${row.method} ${row.route}: ${response.text}`).toBe(200);
+      }
+    }
+  });
+
+  it("launches a forecast for another organisation's product; the run works for that organisation", async () => {
+    for (const row of rows.filter((candidate) => candidate.kind === "launch")) {
+      const response = await send(row, admins[1]!, row.request("B"));
+      expect(response.status, response.text).toBe(201);
+      const run = await db().jobRun.findUniqueOrThrow({ where: { id: response.json.jobId } });
+      expect(run).toMatchObject({ ownerId: admin.id, organizationId: f.B.organization.id });
+    }
+  });
+
+  it("duplicates a run into the original's organisation, not the admin's", async () => {
+    const response = await invoke(duplicate.POST, {
+      method: "POST",
+      params: { queueKey: "export", jobId: f.B.exportJobId },
+      body: {},
+      auth: { apiKey: admin.apiKey },
+    });
+    expect(response.status, response.text).toBe(201);
+    expect(await db().jobRun.findUniqueOrThrow({ where: { id: response.json.jobId } })).toMatchObject({ ownerId: admin.id, organizationId: f.B.organization.id });
+  });
+
+  it("counts only the named organisation's failures in a shared group", async () => {
+    const count = async (organization?: string) => {
+      const response = await invoke(failedGroups.GET, {
+        path: `/api/v1/failed-groups?q=${token}${organization ? `&organization=${organization}` : ""}`,
+        auth: { apiKey: admin.apiKey },
+      });
+      return response.json.groups.find((group: { fingerprint: string }) => group.fingerprint === sharedFingerprint)?.count;
+    };
+    expect(await count()).toBe(2);
+    expect(await count(f.A.organization.slug)).toBe(1);
+    const group = await invoke(failedGroupJobs.GET, {
+      path: `/api/v1/failed-groups/${sharedFingerprint}/jobs?organization=${f.B.organization.id}`,
+      params: { fingerprint: sharedFingerprint },
+      auth: { apiKey: admin.apiKey },
+    });
+    expect(group.json.group).toMatchObject({ count: 1, sampleJobIds: [f.B.sharedFailedJobId] });
+  });
+
+  it("files audit entries about a run under the run's organisation", async () => {
+    const entries = await db().auditLog.findMany({ where: { target: { in: ORGS.map((org) => `export/${f[org].exportJobId}`) } } });
+    expect(Object.fromEntries(entries.map((entry) => [entry.target, entry.organizationId]))).toEqual({
+      [`export/${f.A.exportJobId}`]: f.A.organization.id,
+      [`export/${f.B.exportJobId}`]: f.B.organization.id,
+    });
+  });
+
+  it("lists every organisation with its users and products; a planner only their own", async () => {
+    const all = await invoke(organizations.GET, { auth: { apiKey: admin.apiKey } });
+    expect(all.json.organizations).toEqual(
+      expect.arrayContaining(ORGS.map((org) => ({ ...f[org].organization, createdAt: expect.any(String), users: org === "A" ? 2 : 1, products: 1 }))),
+    );
+    const own = await invoke(organizations.GET, { auth: { apiKey: f.B.planner.apiKey } });
+    expect(own.json.organizations).toEqual([{ ...f.B.organization, createdAt: expect.any(String), users: 1, products: 1 }]);
+  });
+});
+
+// ── realtime ────────────────────────────────────────────────────────────────────────────────
+
+describe("GET /sse", () => {
+  const open: OpenStream[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((stream) => stream.close()));
+  });
+
+  async function connect(options: Parameters<typeof openStream>[0]) {
+    const stream = await openStream(options);
+    open.push(stream);
+    expect(stream.status).toBe(200);
+    await stream.until((current) => current.connected);
+    return stream;
+  }
+
+  function publish(org: Org): Promise<string> {
+    const payload: JobEventPayload & { organizationId: string } = {
+      jobId: f[org].exportJobId,
+      type: "export",
+      name: `isolation-${org}`,
+      ownerId: f[org].planner.id,
+      organizationId: f[org].organization.id,
+      progress: 30,
+      message: "Writing the file",
+      timestamp: Date.now(),
+    };
+    return publishJobEvent(redis, process.env.REDIS_PREFIX!, "job:progress", payload);
+  }
+
+  const jobIds = (stream: OpenStream) => stream.events.map((event) => event.data.jobId as string);
+
+  it("gives each planner their own jobs' events, by cookie and by API key; the admin all, or one organisation's", async () => {
+    const plannerA = await connect({ apiKey: f.A.planner.apiKey });
+    const plannerB = await connect({ cookie: f.B.planner.cookie });
+    // A planner asking for everything, or for the other organisation, still gets their own.
+    const greedyA = await connect({ cookie: f.A.planner.cookie, query: `?all=1&organization=${f.B.organization.id}` });
+    const adminAll = await connect({ apiKey: admin.apiKey, query: "?all=1" });
+    const adminB = await connect({ cookie: admin.cookie, query: `?all=1&organization=${f.B.organization.slug}` });
+
+    await publish("A");
+    await publish("B");
+    // The last event published reaches every stream that may see it; by then the others have had their chance too.
+    await adminAll.until((stream) => jobIds(stream).includes(f.B.exportJobId) && jobIds(stream).includes(f.A.exportJobId));
+    await plannerB.until((stream) => jobIds(stream).includes(f.B.exportJobId));
+    await adminB.until((stream) => jobIds(stream).includes(f.B.exportJobId));
+    await plannerA.until((stream) => jobIds(stream).includes(f.A.exportJobId));
+    await greedyA.until((stream) => jobIds(stream).includes(f.A.exportJobId));
+    // Then a second event of A's, so that anything of B's would have arrived before it.
+    await publish("A");
+    await plannerA.until((stream) => jobIds(stream).length === 2);
+    await greedyA.until((stream) => jobIds(stream).length === 2);
+
+    expect(jobIds(plannerA)).toEqual([f.A.exportJobId, f.A.exportJobId]);
+    expect(jobIds(greedyA)).toEqual([f.A.exportJobId, f.A.exportJobId]);
+    expect(jobIds(plannerB)).toEqual([f.B.exportJobId]);
+    expect(jobIds(adminB)).toEqual([f.B.exportJobId]);
+    for (const stream of [plannerA, greedyA]) expect(JSON.stringify(stream.frames)).not.toContain(f.B.organization.id);
+  });
+
+  it("refuses an admin's stream for an organisation that does not exist", async () => {
+    const stream = await openStream({ apiKey: admin.apiKey, query: "?all=1&organization=no-such-organisation" });
+    open.push(stream);
+    expect(stream.status).toBe(422);
+  });
+});
