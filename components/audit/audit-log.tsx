@@ -14,6 +14,7 @@ import { Card } from "../ui/card";
 import { EmptyState } from "../ui/empty-state";
 import { Label, TextInput, inputClass } from "../ui/field";
 import { Skeleton } from "../ui/skeleton";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
 
 const FILTERS = ["action", "actor", "target", "from", "to"] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
@@ -77,26 +78,21 @@ export function AuditLog() {
             {Object.keys(filters).length ? "Change or clear the filters above." : "Pauses, cleans, retries and limit changes appear here."}
           </EmptyState>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full min-w-[44rem] text-left text-sm">
-              <caption className="sr-only">Admin actions, newest first</caption>
-              <thead className="border-b border-slate-200 text-xs text-slate-600 dark:border-slate-800 dark:text-slate-400">
-                <tr>
-                  <th scope="col" className="px-5 py-2.5 font-medium">When (UTC)</th>
-                  <th scope="col" className="px-2 py-2.5 font-medium">Who</th>
-                  <th scope="col" className="px-2 py-2.5 font-medium">Action</th>
-                  <th scope="col" className="px-2 py-2.5 font-medium">Target</th>
-                  <th scope="col" className="px-2 py-2.5 text-right font-medium">Jobs</th>
-                  <th scope="col" className="px-5 py-2.5 font-medium">Details</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-                {rows.map((entry) => (
-                  <Row key={entry.id} entry={entry} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table className="min-w-[44rem]" caption="Admin actions, newest first">
+            <THead>
+              <Th>When (UTC)</Th>
+              <Th>Who</Th>
+              <Th>Action</Th>
+              <Th>Target</Th>
+              <Th align="right">Jobs</Th>
+              <Th>Details</Th>
+            </THead>
+            <TBody>
+              {rows.map((entry) => (
+                <Row key={entry.id} entry={entry} />
+              ))}
+            </TBody>
+          </Table>
         )}
         {entries.hasNextPage ? (
           <div className="border-t border-slate-200 px-5 py-3 text-center dark:border-slate-800">
@@ -117,13 +113,13 @@ export function AuditLog() {
 function Row({ entry }: { entry: AuditEntry }) {
   const details = entry.details && typeof entry.details === "object" && Object.keys(entry.details).length > 0 ? JSON.stringify(entry.details, null, 2) : null;
   return (
-    <tr data-testid="audit-row" className="align-top">
-      <td className="px-5 py-2.5 whitespace-nowrap text-slate-700 tabular-nums dark:text-slate-300">
+    <Tr data-testid="audit-row" hover={false}>
+      <Td className="whitespace-nowrap tabular-nums">
         <time dateTime={entry.at} title={entry.at}>
           {when.format(new Date(entry.at))}
         </time>
-      </td>
-      <td className="px-2 py-2.5">
+      </Td>
+      <Td>
         {entry.actor ? (
           <>
             <p className="font-medium text-slate-900 dark:text-slate-100">{entry.actor.name ?? entry.actor.email}</p>
@@ -132,15 +128,17 @@ function Row({ entry }: { entry: AuditEntry }) {
         ) : (
           <span className="text-slate-600 italic dark:text-slate-400">deleted user</span>
         )}
-      </td>
-      <td className="px-2 py-2.5">
+      </Td>
+      <Td>
         <Badge tone={actionTone(entry.action)}>{entry.action}</Badge>
-      </td>
-      <td className="max-w-48 truncate px-2 py-2.5 font-mono text-xs text-slate-900 dark:text-slate-100" title={entry.target}>
+      </Td>
+      <Td className="max-w-48 truncate font-mono text-xs text-slate-900 dark:text-slate-100" title={entry.target}>
         {entry.target}
-      </td>
-      <td className="px-2 py-2.5 text-right text-slate-900 tabular-nums dark:text-slate-100">{entry.jobCount === null ? "—" : formatInteger(entry.jobCount)}</td>
-      <td className="px-5 py-2.5">
+      </Td>
+      <Td numeric className="text-slate-900 dark:text-slate-100">
+        {entry.jobCount === null ? "—" : formatInteger(entry.jobCount)}
+      </Td>
+      <Td>
         {details ? (
           <details>
             <summary className="cursor-pointer rounded-sm text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-300">Show</summary>
@@ -149,8 +147,8 @@ function Row({ entry }: { entry: AuditEntry }) {
         ) : (
           <span className="text-slate-500">—</span>
         )}
-      </td>
-    </tr>
+      </Td>
+    </Tr>
   );
 }
 

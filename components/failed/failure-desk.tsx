@@ -17,6 +17,7 @@ import { Card } from "../ui/card";
 import { EmptyState } from "../ui/empty-state";
 import { inputClass, Label } from "../ui/field";
 import { Skeleton } from "../ui/skeleton";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
 import { groupHref, type FailureGroupList } from "./failed-api";
 import { RecentBulkActions } from "./recent-bulk-actions";
 
@@ -183,81 +184,66 @@ export function FailureDesk() {
             </EmptyState>
           </div>
         ) : data ? (
-          <div className="overflow-x-auto">
-            <table className="w-full min-w-[46rem] text-left text-sm" data-testid="failure-groups">
-              <caption className="sr-only">Failed jobs grouped by queue, job name and normalised error</caption>
-              <thead className="bg-slate-50 text-xs font-medium tracking-wide whitespace-nowrap text-slate-600 uppercase dark:bg-slate-900/60 dark:text-slate-400">
-                <tr>
-                  <th scope="col" className="px-5 py-2.5">
-                    Failure
-                  </th>
-                  <th scope="col" className="px-3 py-2.5 text-right">
-                    Jobs
-                  </th>
-                  <th scope="col" className="px-3 py-2.5">
-                    First seen
-                  </th>
-                  <th scope="col" className="px-3 py-2.5">
-                    Last seen
-                  </th>
-                  <th scope="col" className="px-5 py-2.5">
-                    Samples
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-                {data.groups.map((group) => (
-                  <tr key={group.fingerprint} className="align-top hover:bg-slate-50 dark:hover:bg-slate-800/40" data-testid="failure-group" data-fingerprint={group.fingerprint}>
-                    <td className="max-w-[28rem] px-5 py-3">
-                      <div className="flex flex-wrap items-center gap-1.5">
-                        <Badge tone="accent">{group.queue}</Badge>
-                        <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{group.name}</span>
-                      </div>
-                      <Link
-                        href={groupHref(group.fingerprint)}
-                        className="mt-1 block font-medium break-words text-slate-900 hover:text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:text-slate-100 dark:hover:text-indigo-300"
-                      >
-                        {group.pattern || "(no reason recorded)"}
-                      </Link>
-                      {group.sampleReason && group.sampleReason !== group.pattern ? (
-                        <p className="mt-0.5 truncate text-xs text-slate-500 dark:text-slate-400" title={group.sampleReason}>
-                          e.g. {group.sampleReason}
-                        </p>
-                      ) : null}
-                    </td>
-                    <td className="px-3 py-3 text-right font-semibold text-red-700 tabular-nums dark:text-red-400" data-testid="group-count">
-                      {formatInteger(group.count)}
-                    </td>
-                    <td className="px-3 py-3 whitespace-nowrap text-slate-600 dark:text-slate-400">
-                      <time dateTime={group.firstSeen} title={formatDateTime(group.firstSeen)}>
-                        {formatRelative(group.firstSeen)}
-                      </time>
-                    </td>
-                    <td className="px-3 py-3 whitespace-nowrap text-slate-600 dark:text-slate-400">
-                      <time dateTime={group.lastSeen} title={formatDateTime(group.lastSeen)}>
-                        {formatRelative(group.lastSeen)}
-                      </time>
-                    </td>
-                    <td className="px-5 py-3">
-                      <ul className="space-y-0.5" aria-label={`Sample jobs of this group`}>
-                        {group.sampleJobIds.map((id) => (
-                          <li key={id}>
-                            <Link
-                              href={jobHref(group.queue, id)}
-                              className="font-mono text-xs text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-300"
-                              aria-label={`Job ${id}`}
-                            >
-                              {id.slice(0, 8)}…
-                            </Link>
-                          </li>
-                        ))}
-                      </ul>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table className="min-w-[46rem]" data-testid="failure-groups" caption="Failed jobs grouped by queue, job name and normalised error">
+            <THead>
+              <Th>Failure</Th>
+              <Th align="right">Jobs</Th>
+              <Th>First seen</Th>
+              <Th>Last seen</Th>
+              <Th>Samples</Th>
+            </THead>
+            <TBody>
+              {data.groups.map((group) => (
+                <Tr key={group.fingerprint} data-testid="failure-group" data-fingerprint={group.fingerprint}>
+                  <Td className="max-w-[28rem]">
+                    <div className="flex flex-wrap items-center gap-1.5">
+                      <Badge tone="accent">{group.queue}</Badge>
+                      <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{group.name}</span>
+                    </div>
+                    <Link
+                      href={groupHref(group.fingerprint)}
+                      className="mt-1 block font-medium break-words text-slate-900 hover:text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:text-slate-100 dark:hover:text-indigo-300"
+                    >
+                      {group.pattern || "(no reason recorded)"}
+                    </Link>
+                    {group.sampleReason && group.sampleReason !== group.pattern ? (
+                      <p className="mt-0.5 truncate text-xs text-slate-500 dark:text-slate-400" title={group.sampleReason}>
+                        e.g. {group.sampleReason}
+                      </p>
+                    ) : null}
+                  </Td>
+                  <Td numeric className="font-semibold text-red-700 dark:text-red-400" data-testid="group-count">
+                    {formatInteger(group.count)}
+                  </Td>
+                  <Td className="whitespace-nowrap text-slate-600 dark:text-slate-400">
+                    <time dateTime={group.firstSeen} title={formatDateTime(group.firstSeen)}>
+                      {formatRelative(group.firstSeen)}
+                    </time>
+                  </Td>
+                  <Td className="whitespace-nowrap text-slate-600 dark:text-slate-400">
+                    <time dateTime={group.lastSeen} title={formatDateTime(group.lastSeen)}>
+                      {formatRelative(group.lastSeen)}
+                    </time>
+                  </Td>
+                  <Td>
+                    <ul className="space-y-0.5" aria-label="Sample jobs of this group">
+                      {group.sampleJobIds.map((id) => (
+                        <li key={id}>
+                          <Link
+                            href={jobHref(group.queue, id)}
+                            className="font-mono text-xs text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-300"
+                            aria-label={`Job ${id}`}
+                          >
+                            {id.slice(0, 8)}…
+                          </Link>
+                        </li>
+                      ))}
+                    </ul>
+                  </Td>
+                </Tr>
+              ))}
+            </TBody>
+          </Table>
         ) : null}
       </Card>
     </div>

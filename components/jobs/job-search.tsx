@@ -17,7 +17,9 @@ import { Card } from "../ui/card";
 import { cx } from "../ui/cx";
 import { EmptyState } from "../ui/empty-state";
 import { HelpText, inputClass, Label } from "../ui/field";
+import { PagerLink } from "../ui/pager-link";
 import { Skeleton } from "../ui/skeleton";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
 import { jobHref } from "./job-api";
 
 const FILTERS = ["q", "queue", "name", "state", "owner", "from", "to"] as const;
@@ -182,14 +184,10 @@ export function JobSearch() {
         {data && (cursor || data.nextCursor) ? (
           <nav aria-label="Pages" className="flex justify-end gap-2 border-t border-slate-200 px-5 py-3 dark:border-slate-800">
             {cursor ? (
-              <Link href={`${pathname}${toQuery(applied) ? `?${toQuery(applied)}` : ""}`} className={pagerClass}>
-                Newest
-              </Link>
+              <PagerLink href={`${pathname}${toQuery(applied) ? `?${toQuery(applied)}` : ""}`}>Newest</PagerLink>
             ) : null}
             {data.nextCursor ? (
-              <Link href={`${pathname}?${toQuery(applied, data.nextCursor)}`} className={pagerClass}>
-                Older
-              </Link>
+              <PagerLink href={`${pathname}?${toQuery(applied, data.nextCursor)}`}>Older</PagerLink>
             ) : null}
           </nav>
         ) : null}
@@ -198,85 +196,63 @@ export function JobSearch() {
   );
 }
 
-const pagerClass =
-  "inline-flex h-8 items-center rounded-md bg-white px-2.5 text-sm font-medium text-slate-900 ring-1 ring-slate-300 ring-inset hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-600 dark:hover:bg-slate-700";
-
-const th = "px-3 py-2 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-400";
-const td = "px-3 py-2.5 align-top text-sm";
-
 function ResultTable({ data }: { data: RunSearchPage }) {
   return (
-    <div className="overflow-x-auto">
-      <table className="min-w-full divide-y divide-slate-200 dark:divide-slate-800" data-testid="search-results">
-        <thead className="bg-slate-50 dark:bg-slate-950/40">
-          <tr>
-            <th scope="col" className={th}>
-              Job
-            </th>
-            <th scope="col" className={th}>
-              Queue
-            </th>
-            <th scope="col" className={th}>
-              State
-            </th>
-            <th scope="col" className={th}>
-              Product
-            </th>
-            <th scope="col" className={th}>
-              Owner
-            </th>
-            <th scope="col" className={th}>
-              Created
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-          {data.runs.map((run) => (
-            <tr key={run.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/40">
-              <td className={td}>
-                <Link
-                  href={jobHref(run.queue, run.id)}
-                  className="font-mono text-xs font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-400"
-                >
-                  {run.id.length > 13 ? `${run.id.slice(0, 8)}…` : run.id}
-                  <span className="sr-only"> (open job {run.id})</span>
-                </Link>
-                <div className="text-slate-900 dark:text-slate-100">{run.name}</div>
-              </td>
-              <td className={cx(td, "font-mono text-xs text-slate-700 dark:text-slate-300")}>{run.queue}</td>
-              <td className={td}>
-                <div className="flex flex-wrap gap-1">
-                  <JobStateBadge state={run.state} />
-                  {run.removedAt ? <span className="text-xs text-slate-600 dark:text-slate-400">removed</span> : null}
-                </div>
-                {run.failedReason && (run.state === "failed" || run.state === "cancelled") ? (
-                  <p className="mt-1 line-clamp-1 max-w-64 text-xs text-slate-600 dark:text-slate-400" title={run.failedReason}>
-                    {run.failedReason}
-                  </p>
-                ) : null}
-              </td>
-              <td className={cx(td, "text-slate-700 dark:text-slate-300")}>
-                {run.product ? (
-                  <>
-                    <span className="font-mono text-xs">{run.product.sku}</span>
-                    <div className="max-w-48 truncate text-xs text-slate-600 dark:text-slate-400">{run.product.name}</div>
-                  </>
-                ) : (
-                  <span className="text-slate-500">—</span>
-                )}
-              </td>
-              <td className={cx(td, "max-w-48 truncate text-slate-700 dark:text-slate-300")} title={run.owner?.email}>
-                {run.owner?.name ?? <span className="text-slate-500">—</span>}
-              </td>
-              <td className={cx(td, "whitespace-nowrap text-slate-700 dark:text-slate-300")}>
-                <time dateTime={run.createdAt} title={formatDateTime(run.createdAt)}>
-                  {formatRelative(run.createdAt)}
-                </time>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table data-testid="search-results" caption="Jobs matching the search, newest first">
+      <THead>
+        <Th>Job</Th>
+        <Th>Queue</Th>
+        <Th>State</Th>
+        <Th>Product</Th>
+        <Th>Owner</Th>
+        <Th>Created</Th>
+      </THead>
+      <TBody>
+        {data.runs.map((run) => (
+          <Tr key={run.id}>
+            <Td>
+              <Link
+                href={jobHref(run.queue, run.id)}
+                className="font-mono text-xs font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-400"
+              >
+                {run.id.length > 13 ? `${run.id.slice(0, 8)}…` : run.id}
+                <span className="sr-only"> (open job {run.id})</span>
+              </Link>
+              <div className="text-slate-900 dark:text-slate-100">{run.name}</div>
+            </Td>
+            <Td className="font-mono text-xs">{run.queue}</Td>
+            <Td>
+              <div className="flex flex-wrap gap-1">
+                <JobStateBadge state={run.state} />
+                {run.removedAt ? <span className="text-xs text-slate-600 dark:text-slate-400">removed</span> : null}
+              </div>
+              {run.failedReason && (run.state === "failed" || run.state === "cancelled") ? (
+                <p className="mt-1 line-clamp-1 max-w-64 text-xs text-slate-600 dark:text-slate-400" title={run.failedReason}>
+                  {run.failedReason}
+                </p>
+              ) : null}
+            </Td>
+            <Td>
+              {run.product ? (
+                <>
+                  <span className="font-mono text-xs">{run.product.sku}</span>
+                  <div className="max-w-48 truncate text-xs text-slate-600 dark:text-slate-400">{run.product.name}</div>
+                </>
+              ) : (
+                <span className="text-slate-500">—</span>
+              )}
+            </Td>
+            <Td className="max-w-48 truncate" title={run.owner?.email}>
+              {run.owner?.name ?? <span className="text-slate-500">—</span>}
+            </Td>
+            <Td className="whitespace-nowrap">
+              <time dateTime={run.createdAt} title={formatDateTime(run.createdAt)}>
+                {formatRelative(run.createdAt)}
+              </time>
+            </Td>
+          </Tr>
+        ))}
+      </TBody>
+    </Table>
   );
 }
