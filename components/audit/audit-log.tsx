@@ -1,8 +1,7 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState } from "react";
 import { queryKeys } from "@/lib/query-keys";
 import { errorMessage, getJson } from "../api/api-client";
 import type { AuditEntry, AuditPage } from "../api/types";
@@ -12,12 +11,22 @@ import { Badge, type BadgeTone } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { EmptyState } from "../ui/empty-state";
-import { Label, TextInput, inputClass } from "../ui/field";
+import { Select, TextInput } from "../ui/field";
+import { FilterBar, FilterField, useUrlFilters } from "../ui/filter-bar";
 import { Skeleton } from "../ui/skeleton";
 import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
 
 const FILTERS = ["action", "actor", "target", "from", "to"] as const;
-type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
+type Filters = Record<(typeof FILTERS)[number], string>;
+
+function readFilters(params: URLSearchParams): Filters {
+  return Object.fromEntries(FILTERS.map((name) => [name, params.get(name) ?? ""])) as Filters;
+}
+
+/** The filters in use, as the API's query (empty ones are no filter). */
+function filterQuery(filters: Filters): URLSearchParams {
+  return new URLSearchParams(Object.entries(filters).filter(([, value]) => value));
+}
 
 // UTC, like the date filters, so a time read off the table can be typed back into them.
 const when = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: "UTC" });
@@ -31,19 +40,14 @@ function actionTone(action: string): BadgeTone {
 
 /** The audit log with filters kept in the URL (deep links), newest first, loaded a page at a time. */
 export function AuditLog() {
-  const router = useRouter();
-  const pathname = usePathname();
-  const searchParams = useSearchParams();
-  const filters: Filters = {};
-  for (const name of FILTERS) {
-    const value = searchParams.get(name);
-    if (value) filters[name] = value;
-  }
+  const [filters, apply] = useUrlFilters(readFilters);
+  const query = filterQuery(filters).toString();
+  const filtered = query.length > 0;
 
   const entries = useInfiniteQuery({
     queryKey: queryKeys.audit.list(filters),
     queryFn: ({ signal, pageParam }) => {
-      const params = new URLSearchParams(filters);
+      const params = filterQuery(filters);
       if (pageParam) params.set("cursor", pageParam);
       return getJson<AuditPage & { actions?: string[] }>(`/api/v1/audit?${params}`, { signal });
     },
@@ -52,19 +56,13 @@ export function AuditLog() {
     retry: false,
   });
 
-  const apply = (next: Filters) => {
-    const params = new URLSearchParams();
-    for (const name of FILTERS) if (next[name]) params.set(name, next[name]!);
-    const query = params.toString();
-    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
-  };
-
   const rows = entries.data?.pages.flatMap((page) => page.entries) ?? [];
   const actions = entries.data?.pages[0]?.actions ?? [];
 
   return (
     <div className="space-y-4">
-      <FilterForm key={searchParams.toString()} initial={filters} actions={actions} onApply={apply} />
+      {/* Remounted when the applied filters change (a link, back/forward), so the fields show them. */}
+      <FilterForm key={query} initial={filters} actions={actions} onApply={apply} />
       {entries.isError ? <Alert tone="error" title="Could not load the audit log">{errorMessage(entries.error)}</Alert> : null}
       <Card aria-label="Audit entries" data-testid="audit-table">
         {entries.isPending ? (
@@ -74,8 +72,8 @@ export function AuditLog() {
             ))}
           </div>
         ) : rows.length === 0 && !entries.isError ? (
-          <EmptyState className="m-5" title={Object.keys(filters).length ? "No entry matches these filters" : "No admin action recorded yet"}>
-            {Object.keys(filters).length ? "Change or clear the filters above." : "Pauses, cleans, retries and limit changes appear here."}
+          <EmptyState className="m-5" title={filtered ? "No entry matches these filters" : "No admin action recorded yet"}>
+            {filtered ? "Change or clear the filters above." : "Pauses, cleans, retries and limit changes appear here."}
           </EmptyState>
         ) : (
           <Table className="min-w-[44rem]" caption="Admin actions, newest first">
@@ -157,71 +155,65 @@ function FilterForm({ initial, actions, onApply }: { initial: Filters; actions: 
   const [draft, setDraft] = useState<Filters>(initial);
   const set = (name: keyof Filters) => (event: { target: { value: string } }) => setDraft((current) => ({ ...current, [name]: event.target.value }));
   const rangeError = draft.from && draft.to && draft.from > draft.to ? "The end date is before the start date" : null;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!rangeError) onApply(draft);
-  };
   // The current filter may name an action not recorded (yet): keep it selectable.
   const choices = initial.action && !actions.includes(initial.action) ? [initial.action, ...actions] : actions;
   return (
-    <form onSubmit={submit} aria-label="Filter the audit log" className="rounded-xl bg-white px-5 py-4 shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
-      <div className="grid grid-cols-2 gap-3 md:grid-cols-3 lg:grid-cols-5">
-        <div>
-          <Label htmlFor={`${id}-action`}>Action</Label>
-          <select id={`${id}-action`} className={`${inputClass} mt-1`} value={draft.action ?? ""} onChange={set("action")}>
+    <Card className="px-5 py-4">
+      <FilterBar
+        label="Filter the audit log"
+        columns="grid-cols-2 md:grid-cols-3 lg:grid-cols-5"
+        onSubmit={() => {
+          if (!rangeError) onApply(draft);
+        }}
+        actions={
+          <>
+            <Button
+              variant="ghost"
+              size="sm"
+              onClick={() => {
+                const none = readFilters(new URLSearchParams());
+                setDraft(none);
+                onApply(none);
+              }}
+            >
+              Clear
+            </Button>
+            <Button type="submit" size="sm" disabled={Boolean(rangeError)}>
+              Apply filters
+            </Button>
+          </>
+        }
+      >
+        <FilterField id={`${id}-action`} label="Action">
+          <Select id={`${id}-action`} value={draft.action} onChange={set("action")}>
             <option value="">Any action</option>
             {choices.map((action) => (
               <option key={action} value={action}>
                 {action}
               </option>
             ))}
-          </select>
-        </div>
-        <div>
-          <Label htmlFor={`${id}-actor`}>Who</Label>
-          <TextInput id={`${id}-actor`} className="mt-1" placeholder="Name or email" value={draft.actor ?? ""} onChange={set("actor")} />
-        </div>
-        <div>
-          <Label htmlFor={`${id}-target`}>Target</Label>
-          <TextInput id={`${id}-target`} className="mt-1" placeholder="Queue, job id…" value={draft.target ?? ""} onChange={set("target")} />
-        </div>
-        <div>
-          <Label htmlFor={`${id}-from`}>From (UTC)</Label>
-          <TextInput id={`${id}-from`} className="mt-1" type="date" value={draft.from ?? ""} onChange={set("from")} />
-        </div>
-        <div>
-          <Label htmlFor={`${id}-to`}>To (UTC)</Label>
+          </Select>
+        </FilterField>
+        <FilterField id={`${id}-actor`} label="Who">
+          <TextInput id={`${id}-actor`} placeholder="Name or email" value={draft.actor} onChange={set("actor")} />
+        </FilterField>
+        <FilterField id={`${id}-target`} label="Target">
+          <TextInput id={`${id}-target`} placeholder="Queue, job id…" value={draft.target} onChange={set("target")} />
+        </FilterField>
+        <FilterField id={`${id}-from`} label="From (UTC)">
+          <TextInput id={`${id}-from`} type="date" value={draft.from} onChange={set("from")} />
+        </FilterField>
+        <FilterField id={`${id}-to`} label="To (UTC)" error={rangeError}>
           <TextInput
             id={`${id}-to`}
-            className="mt-1"
             type="date"
-            value={draft.to ?? ""}
+            value={draft.to}
             onChange={set("to")}
             aria-invalid={rangeError ? true : undefined}
-            aria-describedby={rangeError ? `${id}-range-error` : undefined}
+            aria-describedby={rangeError ? `${id}-to-error` : undefined}
           />
-        </div>
-      </div>
-      {rangeError ? (
-        <p id={`${id}-range-error`} className="mt-2 text-xs text-red-700 dark:text-red-400">
-          {rangeError}
-        </p>
-      ) : null}
-      <div className="mt-3 flex justify-end gap-2">
-        <Button
-          variant="ghost"
-          size="sm"
-          onClick={() => {
-            setDraft({});
-            onApply({});
-          }}
-        >
-          Clear
-        </Button>
-        <Button type="submit" size="sm" disabled={Boolean(rangeError)}>
-          Apply filters
-        </Button>
-      </div>
-    </form>
+        </FilterField>
+      </FilterBar>
+    </Card>
   );
 }

@@ -2,7 +2,6 @@
 
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
 import { QUEUE_KEYS } from "@/lib/jobs/queue-keys";
 import { queryKeys } from "@/lib/query-keys";
@@ -15,7 +14,8 @@ import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { EmptyState } from "../ui/empty-state";
-import { inputClass, Label } from "../ui/field";
+import { Select, TextInput } from "../ui/field";
+import { FilterBar, FilterField, useUrlFilters } from "../ui/filter-bar";
 import { Skeleton } from "../ui/skeleton";
 import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
 import { groupHref, type FailureGroupList } from "./failed-api";
@@ -24,18 +24,15 @@ import { RecentBulkActions } from "./recent-bulk-actions";
 type Sort = "last" | "count";
 
 /** Queue, text and sort live in the URL, so a filtered desk can be linked to and survives a reload. */
-export function readDeskParams(params: URLSearchParams): { queue: string; q: string; sort: Sort } {
+function readDeskParams(params: URLSearchParams): { queue: string; q: string; sort: Sort } {
   const queue = (QUEUE_KEYS as readonly string[]).includes(params.get("queue") ?? "") ? params.get("queue")! : "";
   return { queue, q: (params.get("q") ?? "").slice(0, 200), sort: params.get("sort") === "count" ? "count" : "last" };
 }
 
 /** The failed-jobs desk: failures grouped by fingerprint, with filters and the bulk actions panel. */
 export function FailureDesk() {
-  const searchParams = useSearchParams();
-  const pathname = usePathname();
-  const router = useRouter();
   const queryClient = useQueryClient();
-  const filters = readDeskParams(new URLSearchParams(searchParams.toString()));
+  const [filters, applyFilters] = useUrlFilters(readDeskParams);
   const [text, setText] = useState(filters.q);
   // The q this page last wrote to the URL: a different one came from elsewhere (back button, a link).
   const pushedQ = useRef(filters.q);
@@ -49,15 +46,11 @@ export function FailureDesk() {
   const setFilters = (next: Partial<typeof filters>) => {
     const merged = { ...filters, ...next };
     pushedQ.current = merged.q;
-    const params = new URLSearchParams();
-    if (merged.queue) params.set("queue", merged.queue);
-    if (merged.q) params.set("q", merged.q);
-    if (merged.sort !== "last") params.set("sort", merged.sort);
-    router.replace(params.size > 0 ? `${pathname}?${params}` : pathname, { scroll: false });
+    applyFilters(merged);
   };
 
-  // Typing filters after a short pause, not on every key. (setFilters is rebuilt each render from
-  // the URL; the URL's q is the dependency that matters.)
+  // Typing filters after a short pause, not on every key. (setFilters is rebuilt each render; the
+  // applied q is the dependency that matters.)
   useEffect(() => {
     if (text.trim() === filters.q) return;
     const timer = setTimeout(() => setFilters({ q: text.trim() }), 300);
@@ -107,46 +100,27 @@ export function FailureDesk() {
               </p>
             </div>
           </div>
-          <form
-            role="search"
-            aria-label="Filter failure groups"
-            className="mt-4 grid gap-3 sm:grid-cols-[12rem_1fr_11rem]"
-            onSubmit={(event) => {
-              event.preventDefault();
-              setFilters({ q: text.trim() });
-            }}
-          >
-            <div>
-              <Label htmlFor={ids.queue}>Queue</Label>
-              <select id={ids.queue} className={`${inputClass} mt-1`} value={filters.queue} onChange={(event) => setFilters({ queue: event.target.value })}>
+          <FilterBar label="Filter failure groups" className="mt-4" columns="sm:grid-cols-[12rem_1fr_11rem]" onSubmit={() => setFilters({ q: text.trim() })}>
+            <FilterField id={ids.queue} label="Queue">
+              <Select id={ids.queue} value={filters.queue} onChange={(event) => setFilters({ queue: event.target.value })}>
                 <option value="">All queues</option>
                 {QUEUE_KEYS.map((key) => (
                   <option key={key} value={key}>
                     {key}
                   </option>
                 ))}
-              </select>
-            </div>
-            <div>
-              <Label htmlFor={ids.q}>Search</Label>
-              <input
-                id={ids.q}
-                type="search"
-                className={`${inputClass} mt-1`}
-                placeholder="Job name, error text…"
-                value={text}
-                maxLength={200}
-                onChange={(event) => setText(event.target.value)}
-              />
-            </div>
-            <div>
-              <Label htmlFor={ids.sort}>Sort by</Label>
-              <select id={ids.sort} className={`${inputClass} mt-1`} value={filters.sort} onChange={(event) => setFilters({ sort: event.target.value as Sort })}>
+              </Select>
+            </FilterField>
+            <FilterField id={ids.q} label="Search">
+              <TextInput id={ids.q} type="search" placeholder="Job name, error text…" value={text} maxLength={200} onChange={(event) => setText(event.target.value)} />
+            </FilterField>
+            <FilterField id={ids.sort} label="Sort by">
+              <Select id={ids.sort} value={filters.sort} onChange={(event) => setFilters({ sort: event.target.value as Sort })}>
                 <option value="last">Last seen</option>
                 <option value="count">Most jobs</option>
-              </select>
-            </div>
-          </form>
+              </Select>
+            </FilterField>
+          </FilterBar>
         </div>
 
         {groups.isError ? (

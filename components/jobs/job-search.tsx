@@ -2,8 +2,8 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useState, type FormEvent } from "react";
+import { usePathname } from "next/navigation";
+import { useEffect, useState, type ReactNode } from "react";
 import { queryKeys } from "@/lib/query-keys";
 import { QUEUE_KEYS } from "@/lib/jobs/queue-keys";
 import { ApiRequestError, errorMessage, getJson } from "../api/api-client";
@@ -14,9 +14,9 @@ import { JobStateBadge } from "../job-state-badge";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
-import { cx } from "../ui/cx";
 import { EmptyState } from "../ui/empty-state";
-import { HelpText, inputClass, Label } from "../ui/field";
+import { Select, TextInput } from "../ui/field";
+import { FilterBar, FilterField, useUrlFilters } from "../ui/filter-bar";
 import { PagerLink } from "../ui/pager-link";
 import { Skeleton } from "../ui/skeleton";
 import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
@@ -30,6 +30,11 @@ function readFilters(params: URLSearchParams): Filters {
   return Object.fromEntries(FILTERS.map((key) => [key, params.get(key) ?? ""])) as Filters;
 }
 
+/** The applied search: the filters and the page (a keyset cursor) it is on. */
+function readSearch(params: URLSearchParams): Filters & { cursor: string } {
+  return { ...readFilters(params), cursor: params.get("cursor") ?? "" };
+}
+
 /** The canonical query string of a search: only filled filters, in a fixed order, plus the cursor. */
 function toQuery(filters: Filters, cursor?: string | null): string {
   const params = new URLSearchParams();
@@ -40,14 +45,11 @@ function toQuery(filters: Filters, cursor?: string | null): string {
 
 /** Search every queue's runs in the ledger; the filters and the page live in the URL. */
 export function JobSearch() {
-  const searchParams = useSearchParams();
   const pathname = usePathname();
-  const router = useRouter();
-  const applied = readFilters(new URLSearchParams(searchParams.toString()));
-  const cursor = searchParams.get("cursor");
+  const [{ cursor, ...applied }, apply] = useUrlFilters(readSearch, { history: "push" });
   const query = toQuery(applied, cursor);
   const [draft, setDraft] = useState<Filters>(applied);
-  // Back/forward and links change the URL: the form follows.
+  // Back/forward and links change the search: the form follows.
   useEffect(() => setDraft(readFilters(new URLSearchParams(query))), [query]);
 
   const live = useJobEventsStatus() === "open";
@@ -63,11 +65,6 @@ export function JobSearch() {
     for (const detail of results.error.details) fieldErrors.set(detail.path.replace(/^query\./, ""), detail.message);
   }
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const next = toQuery(draft);
-    router.push(next ? `${pathname}?${next}` : pathname);
-  };
   const set = (key: keyof Filters) => (event: { target: { value: string } }) => setDraft((current) => ({ ...current, [key]: event.target.value }));
   const fieldProps = (key: keyof Filters) => ({
     id: `search-${key}`,
@@ -77,81 +74,67 @@ export function JobSearch() {
     "aria-invalid": fieldErrors.has(key) || undefined,
     "aria-describedby": fieldErrors.has(key) ? `search-${key}-error` : undefined,
   });
-  const error = (key: keyof Filters) =>
-    fieldErrors.has(key) ? (
-      <HelpText id={`search-${key}-error`} tone="error">
-        {fieldErrors.get(key)}
-      </HelpText>
-    ) : null;
+  const field = (key: keyof Filters, label: string, control: ReactNode, className?: string) => (
+    <FilterField id={`search-${key}`} label={label} error={fieldErrors.get(key)} className={className}>
+      {control}
+    </FilterField>
+  );
 
   const data = results.data;
   return (
     <div className="space-y-6">
-      <Card>
-        <form role="search" aria-label="Search jobs" onSubmit={submit} className="grid gap-4 px-5 py-4 sm:grid-cols-2 lg:grid-cols-4">
-          <div className="sm:col-span-2">
-            <Label htmlFor="search-q">Product, job id or job name</Label>
-            <input {...fieldProps("q")} type="search" placeholder="SKU, product name, job id…" className={cx(inputClass, "mt-1")} />
-            {error("q")}
-          </div>
-          <div>
-            <Label htmlFor="search-owner">Owner</Label>
-            <input {...fieldProps("owner")} type="search" placeholder="Email or name" className={cx(inputClass, "mt-1")} />
-            {error("owner")}
-          </div>
-          <div>
-            <Label htmlFor="search-name">Job name</Label>
-            <input {...fieldProps("name")} type="text" placeholder="Exact name" className={cx(inputClass, "mt-1")} />
-            {error("name")}
-          </div>
-          <div>
-            <Label htmlFor="search-queue">Queue</Label>
-            <select {...fieldProps("queue")} className={cx(inputClass, "mt-1")}>
+      <Card className="px-5 py-4">
+        <FilterBar
+          label="Search jobs"
+          columns="sm:grid-cols-2 lg:grid-cols-4"
+          onSubmit={() => apply({ ...draft, cursor: "" })}
+          actions={
+            <>
+              <Button type="submit">Search</Button>
+              <Button
+                variant="ghost"
+                onClick={() => {
+                  const none = readFilters(new URLSearchParams());
+                  setDraft(none);
+                  apply({ ...none, cursor: "" });
+                }}
+              >
+                Clear
+              </Button>
+              <p className="ml-auto text-xs text-slate-600 dark:text-slate-400">Searches the job ledger, including jobs that Redis no longer holds. Newest first.</p>
+            </>
+          }
+        >
+          {field("q", "Product, job id or job name", <TextInput {...fieldProps("q")} type="search" placeholder="SKU, product name, job id…" />, "sm:col-span-2")}
+          {field("owner", "Owner", <TextInput {...fieldProps("owner")} type="search" placeholder="Email or name" />)}
+          {field("name", "Job name", <TextInput {...fieldProps("name")} type="text" placeholder="Exact name" />)}
+          {field(
+            "queue",
+            "Queue",
+            <Select {...fieldProps("queue")}>
               <option value="">All queues</option>
               {QUEUE_KEYS.map((key) => (
                 <option key={key} value={key}>
                   {key}
                 </option>
               ))}
-            </select>
-            {error("queue")}
-          </div>
-          <div>
-            <Label htmlFor="search-state">State</Label>
-            <select {...fieldProps("state")} className={cx(inputClass, "mt-1")}>
+            </Select>,
+          )}
+          {field(
+            "state",
+            "State",
+            <Select {...fieldProps("state")}>
               <option value="">Any state</option>
               {STATES.map((state) => (
                 <option key={state} value={state}>
                   {state}
                 </option>
               ))}
-            </select>
-            {error("state")}
-          </div>
-          <div>
-            <Label htmlFor="search-from">Created from</Label>
-            <input {...fieldProps("from")} type="date" className={cx(inputClass, "mt-1")} />
-            {error("from")}
-          </div>
-          <div>
-            <Label htmlFor="search-to">Created to (inclusive)</Label>
-            <input {...fieldProps("to")} type="date" className={cx(inputClass, "mt-1")} />
-            {error("to")}
-          </div>
-          <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-4">
-            <Button type="submit">Search</Button>
-            <Button
-              variant="ghost"
-              onClick={() => {
-                setDraft(readFilters(new URLSearchParams()));
-                router.push(pathname);
-              }}
-            >
-              Clear
-            </Button>
-            <p className="ml-auto text-xs text-slate-600 dark:text-slate-400">Searches the job ledger, including jobs that Redis no longer holds. Newest first.</p>
-          </div>
-        </form>
+            </Select>,
+          )}
+          {field("from", "Created from", <TextInput {...fieldProps("from")} type="date" />)}
+          {field("to", "Created to (inclusive)", <TextInput {...fieldProps("to")} type="date" />)}
+        </FilterBar>
       </Card>
 
       <Card aria-labelledby="search-results-title">
