@@ -48,7 +48,7 @@ function payload(queue: QueueKey, index: number, products: SeededProduct[]): { d
     case "forecast":
       return { data: { productId: product.id, horizon: 30, models: ["all"] }, businessKey: product.id };
     case "export":
-      return { data: { kind: "products", format: "csv" }, businessKey: null };
+      return { data: { entity: "products", format: "csv" }, businessKey: null };
     case "sync":
       return { data: { integrationId: `erp-${index % 20}`, direction: "pull", entities: ["products", "sales"] }, businessKey: `erp-${index % 20}` };
     case "import":
@@ -168,8 +168,8 @@ export async function seedDashboardScale(
 }
 
 /** A next-auth session cookie for `user`, as the browser would hold it after signing in. */
-export async function sessionCookie(user: { id: string; email: string; name: string; role: "ADMIN" | "PLANNER" }): Promise<string> {
-  const token = await encode({ token: { sub: user.id, email: user.email, name: user.name, role: user.role }, secret: config.nextAuthSecret });
+export async function sessionCookie(user: { id: string; email: string; name: string; role: "ADMIN" | "PLANNER"; organizationId: string }): Promise<string> {
+  const token = await encode({ token: { sub: user.id, email: user.email, name: user.name, role: user.role, organizationId: user.organizationId }, secret: config.nextAuthSecret });
   return `next-auth.session-token=${token}`;
 }
 

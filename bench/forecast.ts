@@ -37,6 +37,7 @@ export interface ForecastRun {
 export interface Owner {
   id: string;
   role: "PLANNER";
+  organizationId: string;
 }
 
 function workerEnv(concurrency: number): NodeJS.ProcessEnv {

@@ -11,6 +11,7 @@ import { enqueueJob } from "../lib/jobs/enqueue-job";
 import { QueueManager } from "../lib/jobs/queue-manager";
 import { createRedis } from "../lib/redis";
 import { config } from "./config";
+import { BENCH_ORGANIZATION } from "./setup";
 
 /**
  * The enqueue endpoint's work without HTTP or Next: each step called one at a time in this process,
@@ -104,9 +105,9 @@ export async function measureWorkerQueries(productId: string, calls = 200): Prom
         await client.query({ name: "bench-f-del", text: `delete from "Forecast" where "jobId" = $1`, values: [jobId] });
         await client.query({
           name: "bench-f-ins",
-          text: `insert into "Forecast" (id, "jobId", "productId", horizon, models, "seasonLength", "ensembleMape", "baselineMape", "historyStart", "historyEnd")
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          values: [id, jobId, row.productId, row.horizon, row.models, row.seasonLength, row.ensembleMape, row.baselineMape, row.historyStart, row.historyEnd],
+          text: `insert into "Forecast" (id, "jobId", "organizationId", "productId", horizon, models, "seasonLength", "ensembleMape", "baselineMape", "historyStart", "historyEnd")
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          values: [id, jobId, BENCH_ORGANIZATION, row.productId, row.horizon, row.models, row.seasonLength, row.ensembleMape, row.baselineMape, row.historyStart, row.historyEnd],
         });
         await client.query({
           name: "bench-fp-ins",
@@ -146,7 +147,7 @@ async function sampleForecast(db: Db, productId: string) {
   const result = forecast(preprocess(history.values).values, { horizon: config.horizon, models });
   const dates = forecastDates(history.end, config.horizon);
   const { jobId: _jobId, points, modelResults, ...row } = forecastRecord({ jobId: "", productId, horizon: config.horizon, models, history, dates, result });
-  return { forecast: (jobId: string) => ({ ...row, jobId }), points, models: modelResults };
+  return { forecast: (jobId: string) => ({ ...row, jobId, organizationId: BENCH_ORGANIZATION }), points, models: modelResults };
 }
 
 export async function measureHotPath(apiKey: string, productId: string, calls = 300): Promise<HotPathRow[]> {
@@ -188,7 +189,7 @@ export async function measureHotPath(apiKey: string, productId: string, calls = 
     await time("authenticateApiKey (one pg join, then cached for 10 s)", () => authenticateApiKey(apiKey, { db: db as unknown as Db }));
     await time("enqueueJob (zod + ledger INSERT via pg + queue.add)", () =>
       enqueueJob(
-        { queue: "forecast", name: "hot-path", data: { productId, horizon: 30, models: ["all"] }, owner: { id: owner.id, role: owner.role } },
+        { queue: "forecast", name: "hot-path", data: { productId, horizon: 30, models: ["all"] }, owner },
         { db: db as unknown as Db, queues },
       ),
     );

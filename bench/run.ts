@@ -24,7 +24,7 @@ import { measureHotPath, measureWorkerQueries, type HotPathRow } from "./hot-pat
 import { buildApp, startApp } from "./next-app";
 import { ChildDiedError, killAllChildrenNow, logDir, sleep, stopAllChildren, stopChild } from "./processes";
 import { runProfile, type Profile } from "./profile";
-import { createBenchUser, deleteBenchKeys, prepareDatabase, resetRunTables, seedProducts, type SeededProduct } from "./setup";
+import { BENCH_ORGANIZATION, createBenchUser, deleteBenchKeys, prepareDatabase, resetRunTables, seedProducts, type SeededProduct } from "./setup";
 import { machineInfo, uptimeLine } from "./system";
 import { fixed, percent, section, table, verdict } from "./table";
 
@@ -247,7 +247,7 @@ async function main(): Promise<void> {
   const queues = new QueueManager({ connection: createRedis("producer", config.redisUrl), prefix: config.prefix });
   try {
     const user = await createBenchUser(db);
-    const owner: Owner = { id: user.id, role: "PLANNER" };
+    const owner: Owner = { id: user.id, role: "PLANNER", organizationId: user.organizationId };
 
     if (config.parts.includes("enqueue")) await partEnqueue(user, seeded.products, { db, queues });
     if (config.parts.includes("forecast")) await partForecast(seeded.products, owner, { db, queues });
@@ -344,7 +344,7 @@ async function partProfile(products: SeededProduct[], owner: Owner, { db, queues
 async function partDashboard(products: SeededProduct[], { db, queues }: Deps): Promise<void> {
   step(`dashboard: filling Redis with ${config.dashboardJobs.toLocaleString("en-US")} jobs (${config.dashboardFailed.toLocaleString("en-US")} failed) and the ledger with their rows   [${uptimeLine()}]`);
   const admin = await db.user.create({
-    data: { email: `bench-admin-${Date.now()}@bench.local`, name: "Bench Admin", role: "ADMIN", passwordHash: "!" },
+    data: { email: `bench-admin-${Date.now()}@bench.local`, name: "Bench Admin", role: "ADMIN", organizationId: BENCH_ORGANIZATION, passwordHash: "!" },
   });
   const seed = await seedDashboardScale(products, admin, { db, queues }, step);
   step(`  seeded in ${seconds(seed.ms)}; starting next start   [${uptimeLine()}]`);

@@ -55,14 +55,19 @@ export async function seedProducts(count: number, days: number): Promise<{ produ
   let rows = 0;
   try {
     await pool.query(
-      `insert into "Product" (id, sku, name, category, "unitCost")
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[])`,
+      `insert into "Organization" (id, slug, name) values ($1, $1, 'Bench manufacturing') on conflict (id) do nothing`,
+      [BENCH_ORGANIZATION],
+    );
+    await pool.query(
+      `insert into "Product" ("organizationId", id, sku, name, category, "unitCost")
+       select $6, * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[])`,
       [
         products.map((product) => product.id),
         products.map((product) => product.sku),
         products.map((product) => product.name),
         products.map((product) => product.category),
         products.map((product) => product.unitCost),
+        BENCH_ORGANIZATION,
       ],
     );
     const batchSize = 50; // × 730 days ≈ 36k rows per statement
@@ -85,9 +90,9 @@ export async function seedProducts(count: number, days: number): Promise<{ produ
           }
         }
         await pool.query(
-          `insert into "SalesDaily" ("productId", date, quantity)
-           select * from unnest($1::text[], $2::date[], $3::int[])`,
-          [ids, dates, quantities],
+          `insert into "SalesDaily" ("organizationId", "productId", date, quantity)
+           select $4, * from unnest($1::text[], $2::date[], $3::int[])`,
+          [ids, dates, quantities, BENCH_ORGANIZATION],
         );
         rows += ids.length;
       }
@@ -100,9 +105,13 @@ export async function seedProducts(count: number, days: number): Promise<{ produ
   return { products: products.map(({ id, sku }) => ({ id, sku })), rows, ms: performance.now() - started };
 }
 
+/** The organisation the bench's products, users and runs belong to. */
+export const BENCH_ORGANIZATION = "bench-org";
+
 export interface BenchUser {
   id: string;
   apiKey: string;
+  organizationId: string;
 }
 
 export async function createBenchUser(db: Db): Promise<BenchUser> {
@@ -111,12 +120,13 @@ export async function createBenchUser(db: Db): Promise<BenchUser> {
       email: `bench-${randomUUID().slice(0, 8)}@bench.local`,
       name: "Bench Planner",
       role: "PLANNER",
+      organizationId: BENCH_ORGANIZATION,
       // Never signs in with a password; the API key is the credential.
       passwordHash: "!",
     },
   });
   const { key } = await createApiKey(user.id, "bench", { db });
-  return { id: user.id, apiKey: key };
+  return { id: user.id, apiKey: key, organizationId: BENCH_ORGANIZATION };
 }
 
 /** Empties the tables the runs fill, so each run starts from the same database state. */

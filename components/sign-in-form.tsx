@@ -110,7 +110,9 @@ export function SignInForm({ callbackUrl, demoAccounts }: { callbackUrl: string;
             {demoAccounts.map((account) => (
               <li key={account.email} className="flex items-center justify-between gap-3">
                 <dl className="min-w-0 text-slate-600 dark:text-slate-400">
-                  <dt className="font-medium text-slate-800 dark:text-slate-200">{ROLE_LABEL[account.role]}</dt>
+                  <dt className="font-medium text-slate-800 dark:text-slate-200">
+                    {ROLE_LABEL[account.role]} <span className="font-normal text-slate-500 dark:text-slate-400">· {account.organization}</span>
+                  </dt>
                   <dd className="font-mono text-xs">
                     <span className="sr-only">Email </span>
                     {account.email}
@@ -123,7 +125,7 @@ export function SignInForm({ callbackUrl, demoAccounts }: { callbackUrl: string;
                 <Button
                   variant="secondary"
                   size="sm"
-                  aria-label={`Fill in the ${ROLE_LABEL[account.role].toLowerCase()} demo account`}
+                  aria-label={`Fill in the ${ROLE_LABEL[account.role].toLowerCase()} demo account of ${account.organization}`}
                   onClick={() => {
                     setEmail(account.email);
                     setPassword(account.password);

@@ -33,7 +33,7 @@ test("jobs waiting with no worker raise an alert in the overview's strip and the
   await expect(exportAlert).toHaveCount(0);
 
   for (let index = 0; index < 2; index++) {
-    const response = await page.request.post("/api/v1/queues/export/jobs", { data: { name: "e2e-alert", data: { kind: "products", format: "csv" } }, headers });
+    const response = await page.request.post("/api/v1/queues/export/jobs", { data: { name: "e2e-alert", data: { entity: "products", format: "csv" } }, headers });
     expect(response.status(), await response.text()).toBe(201);
   }
 

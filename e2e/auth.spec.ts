@@ -53,7 +53,7 @@ test("bad credentials show an error and keep the user on the form", async ({ pag
 test("signing in returns to the page that asked for it", async ({ page }) => {
   await page.goto("/queues");
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fqueues$/);
-  await page.getByRole("button", { name: "Fill in the admin demo account" }).click();
+  await page.getByRole("button", { name: "Fill in the admin demo account of Northwind Components" }).click();
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/queues$/);
   await expect(page.getByRole("heading", { name: "Queues", level: 1 })).toBeVisible();

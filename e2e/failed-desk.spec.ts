@@ -2,10 +2,12 @@ import { randomBytes } from "node:crypto";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import pg from "pg";
 import { AUTH_FILES, BASE_URL, E2E_DATABASE_URL } from "./e2e-env";
+import { demoOrganization } from "../lib/demo/demo-users";
 
 test.use({ storageState: AUTH_FILES.admin });
 
 const SAME_ORIGIN = { origin: BASE_URL };
+const DEMO_PLANNER_ORGANIZATION = demoOrganization("northwind").id;
 
 /** An id shaped like the app's (cuid), so the desk normalises it to <id>. */
 const fakeProductId = () => `c${randomBytes(16).toString("hex").slice(0, 24)}`;
@@ -35,11 +37,15 @@ async function createProducts(ids: string[], days: number) {
     for (const id of ids) {
       // A numeric SKU suffix, as real SKUs have: the desk normalises it, so these failures group together.
       sequence++;
-      await client.query(`INSERT INTO "Product" ("id", "sku", "name", "category", "unitCost") VALUES ($1, $2, 'E2E restored product', 'e2e', 9.5)`, [id, `E2E-SKU-${Date.now()}${sequence}`]);
+      // In the demo planner's organisation, whose forecasts these are.
       await client.query(
-        `INSERT INTO "SalesDaily" ("productId", "date", "quantity")
-         SELECT $1, (DATE '2026-10-31' - g), 20 + (g % 7) * 3 FROM generate_series(0, $2 - 1) g`,
-        [id, days],
+        `INSERT INTO "Product" ("id", "organizationId", "sku", "name", "category", "unitCost") VALUES ($1, $2, $3, 'E2E restored product', 'e2e', 9.5)`,
+        [id, DEMO_PLANNER_ORGANIZATION, `E2E-SKU-${Date.now()}${sequence}`],
+      );
+      await client.query(
+        `INSERT INTO "SalesDaily" ("organizationId", "productId", "date", "quantity")
+         SELECT $3, $1, (DATE '2026-10-31' - g), 20 + (g % 7) * 3 FROM generate_series(0, $2 - 1) g`,
+        [id, days, DEMO_PLANNER_ORGANIZATION],
       );
     }
   } finally {

@@ -90,7 +90,7 @@ test("an admin searches by SKU and opens the job page, then the queue's job list
 
 test("an admin pages through waiting jobs with the URL", async ({ page }) => {
   // The analytics queue has no processor in this suite, so its jobs stay waiting.
-  for (let index = 0; index < 12; index++) await addJob(page.request, "analytics", { report: "abc-analysis", from: "2026-01-01", to: "2026-03-31" }, { priority: 1 + (index % 10) });
+  for (let index = 0; index < 12; index++) await addJob(page.request, "analytics", { type: "abc-analysis", params: { startDate: "2026-01-01", endDate: "2026-03-31" } }, { priority: 1 + (index % 10) });
   await page.goto("/queues/analytics?state=waiting&pageSize=10");
   await expect(page.getByTestId("tab-count-waiting")).not.toHaveText("…");
   const total = Number((await page.getByTestId("tab-count-waiting").innerText()).replace(/,/g, ""));
@@ -102,7 +102,7 @@ test("an admin pages through waiting jobs with the URL", async ({ page }) => {
 });
 
 test("an admin promotes a delayed job", async ({ page }) => {
-  const jobId = await addJob(page.request, "analytics", { report: "inventory-turnover", from: "2026-01-01", to: "2026-03-31" }, { delay: 3_600_000 });
+  const jobId = await addJob(page.request, "analytics", { type: "inventory-turnover", params: { startDate: "2026-01-01", endDate: "2026-03-31" } }, { delay: 3_600_000 });
   await page.goto(`/queues/analytics/jobs/${jobId}`);
   await expect(page.getByTestId("job-state")).toHaveText("Delayed");
   await page.getByRole("button", { name: "Promote" }).click();
@@ -113,18 +113,18 @@ test("an admin promotes a delayed job", async ({ page }) => {
 });
 
 test("an admin duplicates a job with edited data; bad data is named by its path", async ({ page }) => {
-  const jobId = await addJob(page.request, "analytics", { report: "abc-analysis", from: "2026-01-01", to: "2026-03-31" });
+  const jobId = await addJob(page.request, "analytics", { type: "abc-analysis", params: { startDate: "2026-01-01", endDate: "2026-03-31" } });
   await page.goto(`/queues/analytics/jobs/${jobId}`);
   await page.getByRole("button", { name: "Duplicate…" }).click();
   const dialog = page.getByRole("dialog", { name: "Duplicate job" });
   const editor = dialog.getByLabel("Job data (JSON)");
-  await editor.fill(JSON.stringify({ report: "weekly-gossip", from: "2026-01-01", to: "2026-03-31" }));
+  await editor.fill(JSON.stringify({ type: "weekly-gossip", params: { startDate: "2026-01-01", endDate: "2026-03-31" } }));
   await dialog.getByRole("button", { name: "Add the copy" }).click();
-  await expect(dialog.getByTestId("duplicate-data-errors")).toContainText("data.report");
+  await expect(dialog.getByTestId("duplicate-data-errors")).toContainText("data.type");
   await expect(editor).toHaveAttribute("aria-invalid", "true");
   await page.screenshot({ path: "e2e/screenshots/job-duplicate.png", animations: "disabled" });
 
-  await editor.fill(JSON.stringify({ report: "forecast-accuracy", from: "2026-02-01", to: "2026-02-28" }));
+  await editor.fill(JSON.stringify({ type: "forecast-accuracy", params: { startDate: "2026-02-01", endDate: "2026-02-28" } }));
   await dialog.getByLabel("Priority (1 high – 10 low)").fill("2");
   await dialog.getByRole("button", { name: "Add the copy" }).click();
   await expect(dialog).toBeHidden();
@@ -165,7 +165,7 @@ test("an admin cancels a running job from the job page and sees it cancelled wit
   });
   await manager.start();
   try {
-    const jobId = await addJob(page.request, "export", { kind: "products", format: "csv" });
+    const jobId = await addJob(page.request, "export", { entity: "products", format: "csv" });
     await expect.poll(() => jobState(page.request, "export", jobId), { timeout: 20_000 }).toBe("active");
 
     await page.goto(`/queues/export/jobs/${jobId}`);
@@ -193,7 +193,7 @@ test("an admin cancels a running job from the job page and sees it cancelled wit
 });
 
 test("a planner gets 404 for another user's job page and 403 for admin pages", async ({ browser, page }) => {
-  const jobId = await addJob(page.request, "analytics", { report: "abc-analysis", from: "2026-01-01", to: "2026-03-31" });
+  const jobId = await addJob(page.request, "analytics", { type: "abc-analysis", params: { startDate: "2026-01-01", endDate: "2026-03-31" } });
   const planner = await browser.newContext({ storageState: AUTH_FILES.planner });
   try {
     const plannerPage = await planner.newPage();
@@ -208,7 +208,7 @@ test("a planner gets 404 for another user's job page and 403 for admin pages", a
     expect(api.status()).toBe(403);
 
     // Their own job opens, with only the actions an owner has.
-    const own = await addJob(plannerPage.request, "analytics", { report: "abc-analysis", from: "2026-01-01", to: "2026-03-31" });
+    const own = await addJob(plannerPage.request, "analytics", { type: "abc-analysis", params: { startDate: "2026-01-01", endDate: "2026-03-31" } });
     await plannerPage.goto(`/queues/analytics/jobs/${own}`);
     await expect(plannerPage.getByTestId("job-state")).toHaveText("Queued");
     await expect(plannerPage.getByRole("link", { name: "My runs" }).first()).toBeVisible();

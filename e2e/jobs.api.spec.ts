@@ -29,7 +29,7 @@ test.describe("as a planner", () => {
 
   test("a cross-site POST with the session cookie is refused", async ({ request }) => {
     const response = await request.post("/api/v1/queues/export/jobs", {
-      data: { name: "x", data: { kind: "products", format: "csv" } },
+      data: { name: "x", data: { entity: "products", format: "csv" } },
       headers: { origin: "https://evil.example", "sec-fetch-site": "cross-site" },
     });
     expect(response.status()).toBe(403);

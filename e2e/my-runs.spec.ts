@@ -141,7 +141,7 @@ test("filters live in the URL and survive a reload", async ({ page }) => {
 
 test("a planner sees none of another user's runs", async ({ page, browser }) => {
   const admin = await browser.newContext({ storageState: AUTH_FILES.admin, baseURL: BASE_URL });
-  const added = await admin.request.post("/api/v1/queues/export/jobs", { data: { name: "admin-only-export", data: { kind: "products", format: "csv" } }, headers: { origin: BASE_URL } });
+  const added = await admin.request.post("/api/v1/queues/export/jobs", { data: { name: "admin-only-export", data: { entity: "products", format: "csv" } }, headers: { origin: BASE_URL } });
   expect(added.status()).toBe(201);
   await admin.close();
   await page.goto("/my-runs?queue=export");

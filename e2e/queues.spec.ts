@@ -22,7 +22,7 @@ test("an admin sees queue counts change live, without a reload", async ({ page }
   // The export queue has no processor yet, so added jobs wait and the count stays up.
   for (let index = 0; index < 2; index++) {
     const response = await page.request.post("/api/v1/queues/export/jobs", {
-      data: { name: "e2e", data: { kind: "products", format: "csv" } },
+      data: { name: "e2e", data: { entity: "products", format: "csv" } },
       headers: { origin: BASE_URL },
     });
     expect(response.status(), await response.text()).toBe(201);

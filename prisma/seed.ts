@@ -7,7 +7,7 @@ try {
   const products = Number(process.env.SEED_PRODUCTS ?? 60);
   const summary = await seedDemoData(db, { products });
   console.log(
-    `Seeded ${summary.users} users, ${summary.products} products and ${summary.salesRows} daily sales rows (history ${summary.firstDate} … ${summary.lastDate}).`,
+    `Seeded ${summary.organizations} organisations, ${summary.users} users, ${summary.products} products and ${summary.salesRows} daily sales rows (history ${summary.firstDate} … ${summary.lastDate}).`,
   );
 } finally {
   await disconnectDb(db);

@@ -56,7 +56,7 @@ runMain(async () => {
   const { DEMO_USERS } = await tsImport("../lib/demo/demo-users.ts", import.meta.url);
   console.log(`\n✔ CapLiquify is starting at http://localhost:${port}`);
   console.log("  Demo sign-ins:");
-  for (const user of DEMO_USERS) console.log(`    ${user.role.padEnd(8)} ${user.email} / ${user.password}`);
+  for (const user of DEMO_USERS) console.log(`    ${user.role.padEnd(8)} ${user.email} / ${user.password}  (${user.organization})`);
   console.log("  Ctrl-C stops the web app and the worker.\n");
 
   let stopping = false;

@@ -25,6 +25,7 @@ export interface ApiKeyOwner {
   email: string;
   name: string;
   role: Role;
+  organizationId: string;
 }
 
 /**
@@ -48,13 +49,14 @@ export async function authenticateApiKey(key: string, { db = defaultDb() }: { db
     email: string;
     name: string;
     role: Role;
+    organizationId: string;
   }>(
-    `SELECT k."id" AS "keyId", k."revokedAt" IS NOT NULL AS "revoked", u."id", u."email", u."name", u."role"
+    `SELECT k."id" AS "keyId", k."revokedAt" IS NOT NULL AS "revoked", u."id", u."email", u."name", u."role", u."organizationId"
      FROM "ApiKey" k JOIN "User" u ON u."id" = k."userId" WHERE k."hash" = $1`,
     [hash],
   );
   const row = rows[0];
-  const owner = row && !row.revoked ? { id: row.id, email: row.email, name: row.name, role: row.role } : null;
+  const owner = row && !row.revoked ? { id: row.id, email: row.email, name: row.name, role: row.role, organizationId: row.organizationId } : null;
   if (cache.size > 10_000) cache.clear();
   cache.set(hash, { owner, keyId: row?.keyId ?? null, expires: Date.now() + CACHE_TTL_MS });
   if (owner) {

@@ -7,7 +7,7 @@ import { verifyPassword } from "./passwords";
 
 const credentialsSchema = z.object({ email: z.email(), password: z.string().min(1) });
 
-/** next-auth for the browser: email + password, JWT sessions carrying the user's id and role. */
+/** next-auth for the browser: email + password, JWT sessions carrying the user's id, role and organisation. */
 export function authOptions(): NextAuthOptions {
   return {
     secret: env().NEXTAUTH_SECRET,
@@ -22,7 +22,7 @@ export function authOptions(): NextAuthOptions {
           if (!parsed.success) return null;
           const user = await db().user.findUnique({ where: { email: parsed.data.email.toLowerCase() } });
           if (!user || !(await verifyPassword(parsed.data.password, user.passwordHash))) return null;
-          return { id: user.id, email: user.email, name: user.name, role: user.role };
+          return { id: user.id, email: user.email, name: user.name, role: user.role, organizationId: user.organizationId };
         },
       }),
     ],
@@ -31,6 +31,7 @@ export function authOptions(): NextAuthOptions {
         if (user) {
           token.sub = user.id;
           token.role = (user as { role?: string }).role;
+          token.organizationId = (user as { organizationId?: string }).organizationId;
         }
         return token;
       },
@@ -38,6 +39,7 @@ export function authOptions(): NextAuthOptions {
         if (session.user) {
           (session.user as { id?: string }).id = token.sub;
           (session.user as { role?: unknown }).role = token.role;
+          (session.user as { organizationId?: unknown }).organizationId = token.organizationId;
         }
         return session;
       },

@@ -11,6 +11,8 @@ export interface Principal {
   email: string;
   name: string;
   role: Role;
+  /** The caller's organisation: what a planner may see, and what the runs they launch work for. */
+  organizationId: string;
   via: "session" | "api-key";
 }
 
@@ -64,7 +66,7 @@ async function sessionUser(id: string, db: Db): Promise<Omit<Principal, "via"> |
   const cached = sessionUsers.get(id);
   if (cached && cached.expires > Date.now()) return cached.user;
   const { rows } = await sqlPool(db).query<Omit<Principal, "via">>(
-    `SELECT "id", "email", "name", "role" FROM "User" WHERE "id" = $1`,
+    `SELECT "id", "email", "name", "role", "organizationId" FROM "User" WHERE "id" = $1`,
     [id],
   );
   const user = rows[0] ?? null;

@@ -9,19 +9,21 @@ export interface SessionUser {
   name: string;
   email: string;
   role: Role;
+  organizationId: string;
 }
 
 /**
  * The current user for server components, or null when signed out. A session whose token lacks an
- * id or a known role (e.g. minted before roles existed) counts as signed out rather than as a
+ * id, a known role or an organisation (e.g. minted before organisations existed) counts as signed out rather than as a
  * half-valid user that the API would refuse anyway.
  */
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions());
-  const user = session?.user as { id?: unknown; name?: unknown; email?: unknown; role?: unknown } | undefined;
-  if (!user || typeof user.id !== "string" || (user.role !== "ADMIN" && user.role !== "PLANNER")) return null;
+  const user = session?.user as { id?: unknown; name?: unknown; email?: unknown; role?: unknown; organizationId?: unknown } | undefined;
+  if (!user || typeof user.id !== "string" || (user.role !== "ADMIN" && user.role !== "PLANNER") || typeof user.organizationId !== "string") return null;
   const email = typeof user.email === "string" ? user.email : "";
-  return { id: user.id, email, name: typeof user.name === "string" && user.name ? user.name : email, role: user.role };
+  const name = typeof user.name === "string" && user.name ? user.name : email;
+  return { id: user.id, email, name, role: user.role, organizationId: user.organizationId };
 }
 
 /**

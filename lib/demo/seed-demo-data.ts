@@ -1,45 +1,64 @@
 import type { Db } from "../db";
 import { hashPassword } from "../auth/passwords";
-import { DEMO_USERS } from "./demo-users";
+import { DEMO_ORGANIZATIONS, DEMO_USERS, demoOrganization } from "./demo-users";
 import { demoProducts, generateDailySales } from "./sales-generator";
 
 export { DEMO_USERS };
 
-
 export const HISTORY_DAYS = 730;
 
 /**
- * Writes the demo data. Products are upserted by SKU and their sales replaced, so seeding twice
- * gives the same database. History ends yesterday (UTC) so forecasts start today.
+ * Writes the demo data: two organisations, each with its own products and two years of daily
+ * sales, a planner in each and the platform's admin. Everything is upserted by natural key and the
+ * sales replaced, so seeding twice gives the same database. History ends yesterday (UTC) so
+ * forecasts start today.
+ *
+ * @param products - products per organisation. @defaultValue 60
  */
 export async function seedDemoData(db: Db, { products: productCount = 60, endDate = yesterday() }: { products?: number; endDate?: Date } = {}) {
+  for (const organization of DEMO_ORGANIZATIONS) {
+    await db.organization.upsert({
+      where: { id: organization.id },
+      update: { slug: organization.slug, name: organization.name },
+      create: { id: organization.id, slug: organization.slug, name: organization.name },
+    });
+  }
   for (const user of DEMO_USERS) {
     const passwordHash = await hashPassword(user.password);
+    const organizationId = demoOrganization(user.organization).id;
     await db.user.upsert({
       where: { email: user.email },
-      update: { name: user.name, role: user.role, passwordHash },
-      create: { email: user.email, name: user.name, role: user.role, passwordHash },
+      update: { name: user.name, role: user.role, passwordHash, organizationId },
+      create: { email: user.email, name: user.name, role: user.role, passwordHash, organizationId },
     });
   }
   let salesRows = 0;
-  const products = demoProducts(productCount);
-  for (const [index, product] of products.entries()) {
-    const saved = await db.product.upsert({
-      where: { sku: product.sku },
-      update: { name: product.name, category: product.category, unitCost: product.unitCost },
-      create: { sku: product.sku, name: product.name, category: product.category, unitCost: product.unitCost },
-    });
-    const sales = generateDailySales(product.profile, endDate, HISTORY_DAYS, 1_000 + index);
-    await db.$transaction([
-      db.salesDaily.deleteMany({ where: { productId: saved.id } }),
-      db.salesDaily.createMany({ data: sales.map((row) => ({ productId: saved.id, date: row.date, quantity: row.quantity })) }),
-    ]);
-    salesRows += sales.length;
+  let productRows = 0;
+  for (const [orgIndex, organization] of DEMO_ORGANIZATIONS.entries()) {
+    const products = demoProducts(productCount, organization.seed);
+    for (const [index, product] of products.entries()) {
+      const sku = `${organization.skuPrefix}${product.sku}`;
+      const saved = await db.product.upsert({
+        where: { organizationId_sku: { organizationId: organization.id, sku } },
+        update: { name: product.name, category: product.category, unitCost: product.unitCost },
+        create: { organizationId: organization.id, sku, name: product.name, category: product.category, unitCost: product.unitCost },
+      });
+      const sales = generateDailySales(product.profile, endDate, HISTORY_DAYS, 1_000 + orgIndex * 100_000 + index);
+      await db.$transaction([
+        db.salesDaily.deleteMany({ where: { productId: saved.id } }),
+        db.salesDaily.createMany({
+          data: sales.map((row) => ({ organizationId: organization.id, productId: saved.id, date: row.date, quantity: row.quantity })),
+        }),
+      ]);
+      salesRows += sales.length;
+    }
+    productRows += products.length;
   }
   const first = new Date(endDate.getTime() - (HISTORY_DAYS - 1) * 86_400_000);
   return {
+    organizations: DEMO_ORGANIZATIONS.length,
     users: DEMO_USERS.length,
-    products: products.length,
+    products: productRows,
     salesRows,
     firstDate: first.toISOString().slice(0, 10),
     lastDate: endDate.toISOString().slice(0, 10),

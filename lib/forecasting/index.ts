@@ -1,8 +1,11 @@
+export { BENCHMARK_KEYS, type BenchmarkKey } from "./benchmarks";
 export { ForecastInputError } from "./errors";
 export {
   forecast,
   INTERVAL_LEVEL,
   MIN_HISTORY,
+  type BenchmarkResult,
+  type CandidateResult,
   type ForecastOptions,
   type ForecastResult,
   type ModelResult,

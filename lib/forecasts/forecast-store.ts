@@ -58,7 +58,9 @@ export function forecastRecord(input: {
       lower: result.lower[index] ?? null,
       upper: result.upper[index] ?? null,
     })),
-    modelResults: result.models.map((model) => ({
+    // A benchmark that took a share of the ensemble is stored beside the models, so the stored
+    // weights add up to the forecast that was saved.
+    modelResults: [...result.models, ...result.benchmarks.filter((benchmark) => benchmark.weight > 0)].map((model) => ({
       model: model.key,
       method: model.method,
       mape: model.mape,
@@ -79,8 +81,8 @@ export async function saveForecast(db: Db, forecast: NewForecast, signal?: Abort
     await client.query(`DELETE FROM "Forecast" WHERE "jobId" = $1`, [forecast.jobId]);
     const id = randomUUID();
     await client.query(
-      `INSERT INTO "Forecast" ("id", "jobId", "productId", "horizon", "models", "seasonLength", "ensembleMape", "baselineMape", "historyStart", "historyEnd", "createdAt")
-       VALUES ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9::date, $10::date, (now() AT TIME ZONE 'UTC'))`,
+      `INSERT INTO "Forecast" ("id", "jobId", "organizationId", "productId", "horizon", "models", "seasonLength", "ensembleMape", "baselineMape", "historyStart", "historyEnd", "createdAt")
+       VALUES ($1, $2, (SELECT "organizationId" FROM "Product" WHERE "id" = $3), $3, $4, $5::text[], $6, $7, $8, $9::date, $10::date, (now() AT TIME ZONE 'UTC'))`,
       [
         id,
         forecast.jobId,

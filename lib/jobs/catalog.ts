@@ -5,7 +5,12 @@ export { QUEUE_KEYS, isQueueKey, type QueueKey } from "./queue-keys";
 
 /**
  * The job catalogue: the single declaration of every queue. API validation, the worker's processor
- * registry, env overrides, UI labels and the docs table are all derived from it.
+ * registry, env overrides, the read side (what a run is about, its steps, where its result is
+ * shown, what its events carry), UI labels and the docs table are all derived from it. Shared code
+ * never names a queue: it asks the catalogue.
+ *
+ * Payloads and results follow the platform's documentation field for field; detail is added beside
+ * the documented fields, never under their names.
  */
 export type Role = "ADMIN" | "PLANNER";
 
@@ -13,34 +18,49 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+/**
+ * Upper bounds for ids and free text: long enough for any real value, short enough that no input
+ * can reach an index's row limit or fill a log line.
+ */
+export const MAX_ID_LENGTH = 200;
+export const MAX_TEXT_LENGTH = 5_000;
+
+const id = (field: string) =>
+  z.string({ error: `${field} must be a string` }).trim().min(1, `${field} is required`).max(MAX_ID_LENGTH, `${field} must be at most ${MAX_ID_LENGTH} characters`);
+const isoDate = z.iso.date({ error: "must be a date as YYYY-MM-DD" });
+/** The caller's own id, accepted for compatibility ("for SSE updates"); the owner still comes from the credentials. */
+const compatibleUserId = id("userId").optional();
+
 export const FORECAST_MODELS = ["ma", "linear", "exp", "seasonal"] as const;
+export type ForecastModel = (typeof FORECAST_MODELS)[number];
 
-const forecastPayload = z.object({
-  productId: z.string().min(1, "productId is required"),
-  horizon: z.number().int().min(1, "horizon must be at least 1 day").max(365, "horizon must be at most 365 days"),
-  models: z
-    .union([z.tuple([z.literal("all")]), z.array(z.enum(FORECAST_MODELS)).min(1, "choose at least one model")])
-    .default(["all"]),
-});
+/** What a run is about; the ledger stores the subject's id as the run's business key. */
+export const SUBJECT_KINDS = ["product", "upload", "integration", "user", "report"] as const;
+export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
-const forecastResult = z.object({
-  success: z.literal(true),
-  forecastId: z.string(),
-  productId: z.string(),
-  horizon: z.number().int(),
-  accuracy: z.object({ ensembleMape: z.number().nullable(), models: z.record(z.string(), z.number().nullable()) }),
-  predictions: z.array(z.object({ date: z.string(), value: z.number() })),
-});
+export interface ProgressStep<Id extends string = string> {
+  id: Id;
+  percent: number;
+  message: string;
+}
 
-const isoDate = z.iso.date();
+/** A small, flat summary of a result, carried by realtime events instead of the whole result. */
+export type ResultSummary = Record<string, string | number | boolean | null>;
 
-export interface QueueDefinition<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType, K extends QueueKey = QueueKey> {
+export interface QueueDefinition<
+  P extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+  K extends QueueKey = QueueKey,
+  S extends string = string,
+> {
   key: K;
   /** BullMQ queue name. */
   name: string;
   label: string;
   description: string;
+  /** The documented job data. Jobs are re-checked against it at the start of every attempt. */
   payload: P;
+  /** The documented result; the worker checks every result against it before returning it. */
   result: R;
   /** Jobs processed in parallel by one worker process. @defaultValue per the platform table */
   concurrency: number;
@@ -53,13 +73,218 @@ export interface QueueDefinition<P extends z.ZodType = z.ZodType, R extends z.Zo
   rateLimit?: { max: number; durationMs: number };
   /** Roles that may enqueue this queue's jobs. */
   enqueueRoles: readonly Role[];
-  /** Which payload field names the business entity, for ledger search. */
-  businessKey?(payload: z.infer<P>): string | undefined;
+  /** What a run is about, and which payload field names it (stored as the ledger's business key). */
+  subject?: { kind: SubjectKind; id(payload: z.infer<P>): string | undefined };
+  /** The steps a processor reports, in order; the UI lists them and the processor names them by id. */
+  progressSteps: readonly ProgressStep<S>[];
+  /** Where a completed run's outcome is shown, when that is a page of its own (else the job page). */
+  resultHref?(jobId: string, result: z.infer<R>): string;
+  /** What a job:complete event carries about the result. */
+  summarize(result: z.infer<R>): ResultSummary;
+  /**
+   * BullMQ deduplication id: while a job with the same id waits or runs, a second launch returns it
+   * instead of adding another. Only where two identical runs at once could never both be wanted.
+   */
+  deduplicationKey?(payload: z.infer<P>): string;
 }
 
-function defineQueue<K extends QueueKey, P extends z.ZodType, R extends z.ZodType>(definition: QueueDefinition<P, R, K>) {
+function defineQueue<K extends QueueKey, P extends z.ZodType, R extends z.ZodType, const S extends string>(
+  definition: QueueDefinition<P, R, K, S>,
+) {
   return definition;
 }
+
+const step = <const Id extends string>(id: Id, percent: number, message: string): ProgressStep<Id> => ({ id, percent, message });
+
+// ── forecast ────────────────────────────────────────────────────────────────────────────────────
+
+const forecastPayload = z.object({
+  productId: id("productId"),
+  horizon: z
+    .number({ error: "horizon must be a number of days" })
+    .int("horizon must be a whole number of days")
+    .min(1, "horizon must be at least 1 day")
+    .max(365, "horizon must be at most 365 days"),
+  models: z
+    .union([z.tuple([z.literal("all")]), z.array(z.enum(FORECAST_MODELS)).min(1, "choose at least one model")], {
+      error: `models must be ["all"] or a list of ${FORECAST_MODELS.join(", ")}`,
+    })
+    .default(["all"]),
+  userId: compatibleUserId,
+});
+
+const mape = z.number().nullable();
+
+const forecastResult = z.object({
+  success: z.literal(true),
+  forecastId: z.string(),
+  productId: z.string(),
+  horizon: z.number().int(),
+  /** The ensemble's MAPE on the holdout, in percent (null when the holdout's actuals are all zero). */
+  accuracy: mape,
+  /** How many daily points were forecast; the points themselves are in the forecast record. */
+  predictions: z.number().int(),
+  /** MAPE per model run, in percent. */
+  modelAccuracy: z.record(z.string(), mape),
+  /** Seasonal naive's MAPE on the same holdout: the bar the ensemble has to clear. */
+  baselineAccuracy: mape,
+});
+
+// ── optimization ────────────────────────────────────────────────────────────────────────────────
+
+const nonNegativeMoney = (field: string) =>
+  z.number({ error: `${field} must be a number` }).finite().min(0, `${field} must not be negative`);
+
+const optimizationPayload = z.object({
+  productId: id("productId"),
+  /** Each constraint defaults to the product's own value when left out. */
+  constraints: z
+    .object({
+      orderingCost: nonNegativeMoney("orderingCost").optional(),
+      holdingCostRate: z.number().finite().gt(0, "holdingCostRate must be above 0").max(10, "holdingCostRate is a yearly fraction of unit cost; at most 10").optional(),
+      serviceLevelZ: z.number().finite().gt(0, "serviceLevelZ must be above 0").max(6, "serviceLevelZ must be at most 6").optional(),
+      /** A cycle service level as a probability, converted to z with the normal quantile. */
+      serviceLevel: z.number().gt(0.5, "serviceLevel must be above 0.5").lt(1, "serviceLevel must be below 1").optional(),
+    })
+    .strict()
+    .refine((value) => value.serviceLevel === undefined || value.serviceLevelZ === undefined, "give serviceLevelZ or serviceLevel, not both")
+    .default({}),
+  userId: compatibleUserId,
+});
+
+const optimizationResult = z.object({
+  success: z.literal(true),
+  resultId: z.string(),
+  eoq: z.number(),
+  safetyStock: z.number(),
+  reorderPoint: z.number(),
+});
+
+// ── sync ────────────────────────────────────────────────────────────────────────────────────────
+
+export const SYNC_DATA_TYPES = ["orders", "inventory"] as const;
+
+const syncPayload = z.object({
+  integrationId: id("integrationId"),
+  dataTypes: z.array(z.enum(SYNC_DATA_TYPES)).min(1, "choose at least one data type").default([...SYNC_DATA_TYPES]),
+  /** Re-pull everything instead of resuming from the saved cursor. */
+  force: z.boolean().default(false),
+});
+
+const recordCounts = z.object({ read: z.number().int(), written: z.number().int() });
+
+const syncResult = z.object({
+  success: z.literal(true),
+  integrationId: z.string(),
+  orders: recordCounts.optional(),
+  inventory: recordCounts.optional(),
+  /** SKUs the provider sent that match no product of the organisation. */
+  unknownSkus: z.number().int(),
+});
+
+// ── import ──────────────────────────────────────────────────────────────────────────────────────
+
+export const IMPORT_ENTITY_TYPES = ["products", "sales", "inventory", "warehouses", "lead-times"] as const;
+
+const importPayload = z
+  .object({
+    /** A path the upload endpoint returned; any other path is refused at enqueue. */
+    filePath: z.string().trim().min(1, "filePath is required").max(1_000, "filePath must be at most 1000 characters").optional(),
+    uploadId: id("uploadId").optional(),
+    entityType: z.enum(IMPORT_ENTITY_TYPES, { error: `entityType must be one of ${IMPORT_ENTITY_TYPES.join(", ")}` }),
+    /** File column → field; headers are matched automatically where it is left out. */
+    mapping: z.record(z.string().max(MAX_ID_LENGTH), z.string().max(MAX_ID_LENGTH)).optional(),
+    mode: z.enum(["all-or-nothing", "valid-rows"]).default("all-or-nothing"),
+    dryRun: z.boolean().default(false),
+    userId: compatibleUserId,
+  })
+  .refine((value) => value.filePath !== undefined || value.uploadId !== undefined, {
+    message: "give uploadId (or the filePath the upload endpoint returned)",
+    path: ["uploadId"],
+  });
+
+const importResult = z.object({
+  success: z.boolean(),
+  report: z.object({
+    total: z.number().int(),
+    valid: z.number().int(),
+    invalid: z.number().int(),
+    imported: z.number().int(),
+    errors: z.array(z.object({ row: z.number().int(), data: z.record(z.string(), z.unknown()), errors: z.array(z.string()) })),
+  }),
+});
+
+// ── export ──────────────────────────────────────────────────────────────────────────────────────
+
+export const EXPORT_ENTITIES = ["products", "sales", "forecasts", "inventory"] as const;
+export const EXPORT_FORMATS = ["csv", "json", "pdf", "xlsx"] as const;
+
+const exportPayload = z.object({
+  entity: z.enum(EXPORT_ENTITIES, { error: `entity must be one of ${EXPORT_ENTITIES.join(", ")}` }),
+  format: z.enum(EXPORT_FORMATS, { error: `format must be one of ${EXPORT_FORMATS.join(", ")}` }),
+  filters: z
+    .object({
+      category: z.string().trim().min(1).max(MAX_ID_LENGTH).optional(),
+      productId: id("productId").optional(),
+      warehouseId: id("warehouseId").optional(),
+      startDate: isoDate.optional(),
+      endDate: isoDate.optional(),
+    })
+    .strict()
+    .default({}),
+  userId: compatibleUserId,
+});
+
+const exportResult = z.object({
+  success: z.literal(true),
+  exportId: z.string(),
+  filePath: z.string(),
+  downloadUrl: z.string(),
+  rows: z.number().int(),
+  bytes: z.number().int(),
+});
+
+// ── notification ────────────────────────────────────────────────────────────────────────────────
+
+export const NOTIFICATION_TYPES = ["EMAIL", "SMS", "PUSH", "IN_APP"] as const;
+
+const notificationPayload = z.object({
+  /** The recipient. */
+  userId: id("userId"),
+  type: z.enum(NOTIFICATION_TYPES, { error: `type must be one of ${NOTIFICATION_TYPES.join(", ")}` }),
+  title: z.string().trim().min(1, "title is required").max(200, "title must be at most 200 characters"),
+  message: z.string().trim().min(1, "message is required").max(MAX_TEXT_LENGTH, `message must be at most ${MAX_TEXT_LENGTH} characters`),
+  data: z.record(z.string().max(MAX_ID_LENGTH), z.unknown()).default({}),
+});
+
+const notificationResult = z.object({
+  success: z.literal(true),
+  notificationId: z.string(),
+  type: z.enum(NOTIFICATION_TYPES),
+  deliveredAt: z.string(),
+});
+
+// ── analytics ───────────────────────────────────────────────────────────────────────────────────
+
+export const ANALYTICS_TYPES = ["inventory-turnover", "abc-analysis", "forecast-accuracy", "stockout-rate", "days-of-supply"] as const;
+
+const analyticsPayload = z.object({
+  type: z.enum(ANALYTICS_TYPES, { error: `type must be one of ${ANALYTICS_TYPES.join(", ")}` }),
+  params: z
+    .object({
+      /** Must be the caller's own organisation (an admin may name any). Defaults to the caller's. */
+      organizationId: id("organizationId").optional(),
+      startDate: isoDate,
+      endDate: isoDate,
+    })
+    .refine((value) => value.startDate <= value.endDate, { message: "startDate must not be after endDate", path: ["endDate"] }),
+});
+
+const analyticsResult = z.object({
+  success: z.literal(true),
+  reportId: z.string(),
+  type: z.enum(ANALYTICS_TYPES),
+});
 
 export const catalog = {
   forecast: defineQueue({
@@ -74,124 +299,157 @@ export const catalog = {
     keepCompletedMs: DAY,
     keepFailedMs: 7 * DAY,
     enqueueRoles: ["ADMIN", "PLANNER"],
-    businessKey: (payload) => payload.productId,
+    subject: { kind: "product", id: (payload) => payload.productId },
+    progressSteps: [
+      step("loading", 10, "Loading historical data"),
+      step("preprocessing", 20, "Preprocessing data"),
+      step("models", 30, "Running forecast models"),
+      step("ensemble", 60, "Calculating ensemble"),
+      step("accuracy", 80, "Calculating accuracy"),
+      step("saving", 90, "Saving results"),
+      step("done", 100, "Complete"),
+    ],
+    resultHref: (jobId) => `/forecasts?job=${encodeURIComponent(jobId)}`,
+    summarize: (result) => ({ forecastId: result.forecastId, accuracy: result.accuracy, predictions: result.predictions }),
   }),
   optimization: defineQueue({
     key: "optimization",
     name: "optimization-queue",
     label: "Inventory optimisation",
     description: "EOQ, safety stock, reorder points and multi-warehouse allocation.",
-    payload: z.object({
-      productIds: z.array(z.string().min(1)).min(1).max(1000),
-      serviceLevel: z.number().gt(0.5).lt(1).default(0.95),
-      leadTimeDays: z.number().int().min(0).max(365).optional(),
-    }),
-    result: z.unknown(),
+    payload: optimizationPayload,
+    result: optimizationResult,
     concurrency: 2,
     timeoutMs: 5 * MINUTE,
     keepCompletedMs: DAY,
     keepFailedMs: 7 * DAY,
     enqueueRoles: ["ADMIN", "PLANNER"],
-    businessKey: (payload) => (payload.productIds.length === 1 ? payload.productIds[0] : undefined),
+    subject: { kind: "product", id: (payload) => payload.productId },
+    progressSteps: [
+      step("loading", 10, "Loading demand"),
+      step("policy", 40, "Computing inventory policy"),
+      step("allocating", 70, "Allocating across warehouses"),
+      step("saving", 90, "Saving results"),
+      step("done", 100, "Complete"),
+    ],
+    summarize: (result) => ({ resultId: result.resultId, eoq: result.eoq, safetyStock: result.safetyStock, reorderPoint: result.reorderPoint }),
   }),
   sync: defineQueue({
     key: "sync",
     name: "sync-queue",
     label: "Integration sync",
-    description: "Pulls or pushes data between the platform and an external system.",
-    payload: z.object({
-      integrationId: z.string().min(1),
-      direction: z.enum(["pull", "push"]),
-      entities: z.array(z.enum(["products", "sales", "inventory", "orders"])).min(1),
-    }),
-    result: z.unknown(),
+    description: "Pulls orders and inventory levels from an e-commerce or accounting system.",
+    payload: syncPayload,
+    result: syncResult,
     concurrency: 2,
     timeoutMs: 10 * MINUTE,
     keepCompletedMs: DAY,
     keepFailedMs: 7 * DAY,
     rateLimit: { max: 10, durationMs: 1000 },
     enqueueRoles: ["ADMIN"],
-    businessKey: (payload) => payload.integrationId,
+    subject: { kind: "integration", id: (payload) => payload.integrationId },
+    progressSteps: [
+      step("connecting", 5, "Connecting to the provider"),
+      step("orders", 10, "Pulling orders"),
+      step("inventory", 50, "Pulling inventory levels"),
+      step("saving", 90, "Saving records"),
+      step("done", 100, "Complete"),
+    ],
+    summarize: (result) => ({ integrationId: result.integrationId, unknownSkus: result.unknownSkus }),
+    // Two pulls of the same data from the same provider at once would only race each other.
+    deduplicationKey: (payload) => `${payload.integrationId}:${[...payload.dataTypes].sort().join(",")}:${payload.force}`,
   }),
   import: defineQueue({
     key: "import",
     name: "import-queue",
     label: "Data import",
     description: "Imports a CSV or Excel upload row by row, with a per-row report.",
-    payload: z.object({
-      uploadId: z.string().min(1),
-      kind: z.enum(["products", "sales", "inventory"]),
-      dryRun: z.boolean().default(false),
-    }),
-    result: z.unknown(),
+    payload: importPayload,
+    result: importResult,
     concurrency: 1,
     timeoutMs: 15 * MINUTE,
     keepCompletedMs: 7 * DAY,
     keepFailedMs: 30 * DAY,
     enqueueRoles: ["ADMIN", "PLANNER"],
-    businessKey: (payload) => payload.uploadId,
+    subject: { kind: "upload", id: (payload) => payload.uploadId ?? payload.filePath },
+    progressSteps: [
+      step("reading", 5, "Reading the file"),
+      step("validating", 10, "Validating rows"),
+      step("importing", 80, "Importing rows"),
+      step("report", 95, "Writing the report"),
+      step("done", 100, "Complete"),
+    ],
+    summarize: (result) => ({ total: result.report.total, imported: result.report.imported, invalid: result.report.invalid }),
   }),
   export: defineQueue({
     key: "export",
     name: "export-queue",
     label: "Data export",
-    description: "Exports forecasts, products or sales as CSV, JSON or PDF.",
-    payload: z.object({
-      kind: z.enum(["forecasts", "products", "sales", "inventory"]),
-      format: z.enum(["csv", "json", "pdf"]),
-      from: isoDate.optional(),
-      to: isoDate.optional(),
-    }),
-    result: z.unknown(),
+    description: "Exports products, sales, forecasts or inventory as CSV, JSON, Excel or PDF.",
+    payload: exportPayload,
+    result: exportResult,
     concurrency: 2,
     timeoutMs: 10 * MINUTE,
     keepCompletedMs: 3 * DAY,
     keepFailedMs: 7 * DAY,
     enqueueRoles: ["ADMIN", "PLANNER"],
+    subject: { kind: "report", id: (payload) => payload.entity },
+    progressSteps: [
+      step("querying", 10, "Reading the data"),
+      step("writing", 30, "Writing the file"),
+      step("done", 100, "Complete"),
+    ],
+    resultHref: (_jobId, result) => result.downloadUrl,
+    summarize: (result) => ({ exportId: result.exportId, downloadUrl: result.downloadUrl, rows: result.rows }),
   }),
   notification: defineQueue({
     key: "notification",
     name: "notification-queue",
     label: "Notification",
     description: "Sends an email, SMS, push or in-app notification.",
-    payload: z.object({
-      channel: z.enum(["email", "sms", "push", "in-app"]),
-      userId: z.string().min(1),
-      title: z.string().min(1).max(200),
-      body: z.string().min(1).max(5000),
-    }),
-    result: z.unknown(),
+    payload: notificationPayload,
+    result: notificationResult,
     concurrency: 5,
     timeoutMs: 30_000,
     keepCompletedMs: DAY,
     keepFailedMs: 7 * DAY,
     rateLimit: { max: 50, durationMs: 1000 },
     enqueueRoles: ["ADMIN"],
-    businessKey: (payload) => payload.userId,
+    subject: { kind: "user", id: (payload) => payload.userId },
+    progressSteps: [step("sending", 50, "Sending"), step("done", 100, "Delivered")],
+    summarize: (result) => ({ notificationId: result.notificationId, type: result.type }),
   }),
   analytics: defineQueue({
     key: "analytics",
     name: "analytics-queue",
     label: "Analytics",
     description: "Computes inventory turnover and other planning reports.",
-    payload: z.object({
-      report: z.enum(["inventory-turnover", "forecast-accuracy", "abc-analysis"]),
-      from: isoDate,
-      to: isoDate,
-    }),
-    result: z.unknown(),
+    payload: analyticsPayload,
+    result: analyticsResult,
     concurrency: 2,
     timeoutMs: 10 * MINUTE,
     keepCompletedMs: DAY,
     keepFailedMs: 7 * DAY,
     enqueueRoles: ["ADMIN", "PLANNER"],
+    subject: { kind: "report", id: (payload) => payload.type },
+    progressSteps: [
+      step("loading", 10, "Loading data"),
+      step("computing", 50, "Computing the report"),
+      step("saving", 90, "Saving the report"),
+      step("done", 100, "Complete"),
+    ],
+    summarize: (result) => ({ reportId: result.reportId, type: result.type }),
+    // The same report over the same period for the same organisation: one run answers both requests.
+    deduplicationKey: (payload) => `${payload.type}:${payload.params.organizationId ?? ""}:${payload.params.startDate}:${payload.params.endDate}`,
   }),
-} satisfies { [K in QueueKey]: QueueDefinition<z.ZodType, z.ZodType, K> };
+} satisfies { [K in QueueKey]: QueueDefinition<z.ZodType, z.ZodType, K, string> };
 
 export type Catalog = typeof catalog;
 export type JobPayload<K extends QueueKey> = z.infer<Catalog[K]["payload"]>;
 export type JobPayloadInput<K extends QueueKey> = z.input<Catalog[K]["payload"]>;
 export type JobResult<K extends QueueKey> = z.infer<Catalog[K]["result"]>;
+/** The ids of a queue's progress steps, e.g. "loading" | "models" | … for forecasts. */
+export type StepId<K extends QueueKey> = Catalog[K]["progressSteps"][number]["id"];
 
 /** Retry policy shared by every queue: 3 attempts, exponential backoff 2 s, 4 s, 8 s. */
 export const DEFAULT_ATTEMPTS = 3;
@@ -207,4 +465,11 @@ export const queueDefinitions: readonly QueueDefinition[] = QUEUE_KEYS.map(queue
 
 export function queueKeyFromName(name: string): QueueKey | undefined {
   return queueDefinitions.find((definition) => definition.name === name)?.key;
+}
+
+/** The step of a queue by id; a processor reports `progressStep(key, id)` instead of literals. */
+export function progressStep<K extends QueueKey>(key: K, stepId: StepId<K>): ProgressStep {
+  const found = queueDefinition(key).progressSteps.find((candidate) => candidate.id === stepId);
+  if (!found) throw new Error(`The ${key} queue declares no progress step "${String(stepId)}"`);
+  return found;
 }

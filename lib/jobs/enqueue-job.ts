@@ -12,7 +12,7 @@ export interface EnqueueRequest {
   data: unknown;
   priority?: number;
   delay?: number;
-  owner: { id: string; role: Role };
+  owner: { id: string; role: Role; organizationId: string };
 }
 
 export type EnqueueResult =
@@ -44,7 +44,8 @@ export async function enqueueJob(
       queue: request.queue,
       name: request.name,
       ownerId: request.owner.id,
-      businessKey: definition.businessKey?.(parsed.data),
+      organizationId: request.owner.organizationId,
+      businessKey: definition.subject?.id(parsed.data),
       data: parsed.data,
       priority: request.priority,
       delayed,
@@ -52,7 +53,7 @@ export async function enqueueJob(
     { db },
   );
   try {
-    await queues.addJob(request.queue, request.name, { ...(parsed.data as object), ownerId: request.owner.id }, {
+    await queues.addJob(request.queue, request.name, { ...(parsed.data as object), ownerId: request.owner.id, organizationId: request.owner.organizationId }, {
       jobId,
       priority: request.priority,
       delay: request.delay,

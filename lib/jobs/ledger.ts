@@ -12,6 +12,8 @@ export interface NewRun {
   queue: QueueKey;
   name: string;
   ownerId: string | null;
+  /** The organisation the run works for; null for system jobs. */
+  organizationId: string | null;
   businessKey?: string;
   data: unknown;
   priority?: number;
@@ -21,9 +23,9 @@ export interface NewRun {
 export async function createRun(run: NewRun, { db = defaultDb() }: { db?: Db } = {}): Promise<void> {
   const state: JobState = run.delayed ? "DELAYED" : "WAITING";
   await sqlPool(db).query(
-    `INSERT INTO "JobRun" ("id", "queue", "name", "ownerId", "businessKey", "data", "priority", "state", "createdAt", "updatedAt")
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::"JobState", ${UTC_NOW}, ${UTC_NOW})`,
-    [run.id, run.queue, run.name, run.ownerId, run.businessKey ?? null, JSON.stringify(run.data), run.priority ?? null, state],
+    `INSERT INTO "JobRun" ("id", "queue", "name", "ownerId", "organizationId", "businessKey", "data", "priority", "state", "createdAt", "updatedAt")
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::"JobState", ${UTC_NOW}, ${UTC_NOW})`,
+    [run.id, run.queue, run.name, run.ownerId, run.organizationId, run.businessKey ?? null, JSON.stringify(run.data), run.priority ?? null, state],
   );
 }
 

@@ -44,7 +44,7 @@ function heartbeat(queues: WorkerHeartbeat["queues"]): WorkerHeartbeat {
 
 async function addExports(count: number) {
   for (let index = 0; index < count; index += 1) {
-    const result = await enqueueJob({ queue: "export", name: "export-products", data: { kind: "products", format: "csv" }, owner: { id: planner.id, role: "PLANNER" } });
+    const result = await enqueueJob({ queue: "export", name: "export-products", data: { entity: "products", format: "csv" }, owner: planner });
     expect(result.ok).toBe(true);
   }
 }

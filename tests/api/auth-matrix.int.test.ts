@@ -55,7 +55,7 @@ const endpoints: Endpoint[] = [
     ok: 201,
     request: () => [
       jobs.POST,
-      { method: "POST", path: "/api/v1/queues/export/jobs", params: { queueKey: "export" }, body: { name: "matrix", data: { kind: "products", format: "csv" } } },
+      { method: "POST", path: "/api/v1/queues/export/jobs", params: { queueKey: "export" }, body: { name: "matrix", data: { entity: "products", format: "csv" } } },
     ],
   },
   {
@@ -170,6 +170,7 @@ beforeAll(async () => {
   const forecast = await db().forecast.create({
     data: {
       jobId: `matrix-${randomUUID()}`,
+      organizationId: product.organizationId,
       productId,
       horizon: 7,
       models: ["ma"],
@@ -181,7 +182,7 @@ beforeAll(async () => {
   const created = await invoke(jobs.POST, {
     method: "POST",
     params: { queueKey: "export" },
-    body: { name: "owned", data: { kind: "sales", format: "json" } },
+    body: { name: "owned", data: { entity: "sales", format: "json" } },
     auth: { apiKey: planner.apiKey },
   });
   expect(created.status).toBe(201);

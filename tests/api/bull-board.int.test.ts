@@ -146,7 +146,7 @@ describe("admins", () => {
   });
 
   it("refuses the board's calls that would bypass the catalogue or the ledger, and says where to do them", async () => {
-    await queueManager().addJob("export", "e", { kind: "products", format: "csv" }, { jobId: "bb-refused-1" });
+    await queueManager().addJob("export", "e", { entity: "products", format: "csv" }, { jobId: "bb-refused-1" });
     const attempts = [
       { method: "POST", path: "/admin/queues/api/queues/export-queue/add", body: { name: "x", data: { anything: true } }, says: /Add jobs through CapLiquify/ },
       { method: "PATCH", path: "/admin/queues/api/queues/export-queue/bb-refused-1/update-data", body: { data: { kind: "nope" } }, says: /Duplicate/ },
@@ -160,12 +160,12 @@ describe("admins", () => {
       expect(response.json.error.message).toMatch(attempt.says);
     }
     const job = await queueManager().getJob("export", "bb-refused-1");
-    expect(job?.data).toEqual({ kind: "products", format: "csv" });
+    expect(job?.data).toEqual({ entity: "products", format: "csv" });
     expect(await queueManager().queue("export").count()).toBeGreaterThan(0);
   });
 
   it("a retry of one job through the board is audited with the job", async () => {
-    const job = await queueManager().addJob("export", "e", { kind: "products", format: "csv" }, { jobId: "bb-retry-1" });
+    const job = await queueManager().addJob("export", "e", { entity: "products", format: "csv" }, { jobId: "bb-retry-1" });
     await bull.failJobs("export", 1);
     expect(await job.getState()).toBe("failed");
     const response = await call(route.PUT, { method: "PUT", path: "/admin/queues/api/queues/export-queue/bb-retry-1/retry", auth: { cookie: admin.cookie }, headers: SAME_ORIGIN });

@@ -20,7 +20,7 @@ const addJob = (auth: { apiKey?: string; cookie?: string }, headers: Record<stri
     method: "POST",
     path: "/api/v1/queues/export/jobs",
     params: { queueKey: "export" },
-    body: { name: "csrf", data: { kind: "products", format: "csv" } },
+    body: { name: "csrf", data: { entity: "products", format: "csv" } },
     auth,
     headers,
   });

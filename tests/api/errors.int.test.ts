@@ -31,7 +31,7 @@ beforeAll(async () => {
 const addJob = (user: TestUser, queueKey: string, body: unknown) =>
   invoke(jobs.POST, { method: "POST", path: `/api/v1/queues/${queueKey}/jobs`, params: { queueKey }, body, auth: { apiKey: user.apiKey } });
 
-const exportJob = { name: "export", data: { kind: "products", format: "csv" } };
+const exportJob = { name: "export", data: { entity: "products", format: "csv" } };
 
 describe("unknown things answer 404", () => {
   const queueRoutes = [
@@ -185,8 +185,8 @@ describe("invalid queries answer 422", () => {
 
 describe("roles and ownership", () => {
   it.each([
-    ["sync", { integrationId: "erp-1", direction: "pull", entities: ["products"] }],
-    ["notification", { channel: "email", userId: "u1", title: "Hi", body: "Hello" }],
+    ["sync", { integrationId: "erp-1", dataTypes: ["orders"], force: false }],
+    ["notification", { userId: "u1", type: "EMAIL", title: "Hi", message: "Hello" }],
   ])("a planner may not enqueue %s jobs (403), an admin may", async (queueKey, data) => {
     const before = (await runsOf(planner.id)).length;
     const refused = await addJob(planner, queueKey, { name: "x", data });
@@ -243,7 +243,7 @@ describe("roles and ownership", () => {
 
 describe("the owner comes from the caller, never from the body", () => {
   it("POST /queues/:queue/jobs ignores data.ownerId", async () => {
-    const response = await addJob(planner, "export", { name: "spoof", data: { kind: "products", format: "csv", ownerId: otherPlanner.id } });
+    const response = await addJob(planner, "export", { name: "spoof", data: { entity: "products", format: "csv", ownerId: otherPlanner.id } });
     expect(response.status).toBe(201);
     const run = await db().jobRun.findUnique({ where: { id: response.json.jobId } });
     expect(run?.ownerId).toBe(planner.id);
@@ -271,7 +271,7 @@ describe("the owner comes from the caller, never from the body", () => {
     const response = await invoke(jobs.POST, {
       method: "POST",
       params: { queueKey: "export" },
-      body: { name: "cookie", data: { kind: "sales", format: "json", ownerId: admin.id } },
+      body: { name: "cookie", data: { entity: "sales", format: "json", ownerId: admin.id } },
       auth: { cookie: planner.cookie },
       headers: { origin: "http://localhost:3000" },
     });
@@ -343,19 +343,19 @@ describe("NUL characters are refused with the field named", () => {
   });
 
   it("in the job name (a ledger column)", async () => {
-    const response = await addJob(planner, "export", { name: "x\u0000", data: { kind: "products", format: "csv" } });
+    const response = await addJob(planner, "export", { name: "x\u0000", data: { entity: "products", format: "csv" } });
     expect(response.status).toBe(422);
     expect(response.json.error.details[0].path).toBe("body.name");
   });
 
   it("anywhere in the raw input, even in a field the payload schema would drop", async () => {
-    const response = await addJob(planner, "export", { name: "x", data: { kind: "products", format: "csv", note: "\u0000" } });
+    const response = await addJob(planner, "export", { name: "x", data: { entity: "products", format: "csv", note: "\u0000" } });
     expect(response.status).toBe(422);
     expect(response.json.error.details[0].path).toBe("body.data.note");
   });
 
   it("in a key", async () => {
-    const response = await addJob(planner, "export", { name: "x", data: { kind: "products", format: "csv", "a\u0000": 1 } });
+    const response = await addJob(planner, "export", { name: "x", data: { entity: "products", format: "csv", "a\u0000": 1 } });
     expect(response.status).toBe(422);
   });
 

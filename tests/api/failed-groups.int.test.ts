@@ -63,9 +63,9 @@ describe("failure groups", () => {
         numbers.set(result.jobId, n);
         ids.push(result.jobId);
       };
-      for (let n = 1; n <= 4; n++) await enqueue("export", "products-csv", { kind: "products", format: "csv" }, n);
-      for (let n = 1; n <= 3; n++) await enqueue("notification", "email-digest", { channel: "email", userId: admin.id, title: "Digest", body: "b" }, n);
-      for (let n = 1; n <= 4; n++) await enqueue("analytics", "kpi-report", { report: "abc-analysis", from: "2026-01-01", to: "2026-02-01" }, n);
+      for (let n = 1; n <= 4; n++) await enqueue("export", "products-csv", { entity: "products", format: "csv" }, n);
+      for (let n = 1; n <= 3; n++) await enqueue("notification", "email-digest", { userId: admin.id, type: "EMAIL", title: "Digest", message: "b" }, n);
+      for (let n = 1; n <= 4; n++) await enqueue("analytics", "kpi-report", { type: "abc-analysis", params: { startDate: "2026-01-01", endDate: "2026-02-01" } }, n);
       await Promise.all(keys.map((key) => queueManager().resume(key)));
       await waitFor(async () => (await db().jobRun.count({ where: { id: { in: ids }, state: "FAILED" } })) === ids.length, 20_000);
     } finally {

@@ -14,6 +14,7 @@ import type { WorkerManager } from "@/worker/worker-manager";
 import { createTestUser, type TestUser } from "../helpers/fixtures";
 import { startTestWorker, waitFor } from "../helpers/worker";
 import { BullmqScope, expectErrorShape, invoke, SAME_ORIGIN } from "./support";
+import { DOCUMENTED_DATA } from "../helpers/documented-jobs";
 
 /**
  * The job triage API: per-queue lists by state, the job page's details, and the admin actions
@@ -37,12 +38,7 @@ afterAll(async () => {
   await bull.close();
 });
 
-const DATA: Partial<Record<QueueKey, unknown>> = {
-  forecast: { productId: "p-1", horizon: 30 },
-  import: { uploadId: "u-1", kind: "products" },
-  export: { kind: "products", format: "csv" },
-  analytics: { report: "abc-analysis", from: "2026-01-01", to: "2026-06-30" },
-};
+const DATA: Partial<Record<QueueKey, unknown>> = { ...DOCUMENTED_DATA };
 
 async function add(user: TestUser, queueKey: QueueKey, options: Record<string, number> = {}, name = `${queueKey}-job`) {
   const response = await invoke(jobs.POST, { method: "POST", params: { queueKey }, body: { name, data: DATA[queueKey], options }, auth: { apiKey: user.apiKey } });
@@ -163,7 +159,7 @@ describe("GET /queues/:queue/jobs/:id/details", () => {
       queue: "export",
       queueLabel: "Data export",
       state: "completed",
-      data: { kind: "products", format: "csv" },
+      data: { entity: "products", format: "csv" },
       result: { rows: 12 },
       attemptsMade: 2,
       owner: { id: planner.id, email: planner.email },
@@ -197,7 +193,7 @@ describe("GET /queues/:queue/jobs/:id/details", () => {
   });
 
   it("links a forecast to its product and its forecast page, and hides stack traces from planners", async () => {
-    const product = await db().product.create({ data: { sku: `SKU-${Date.now()}`, name: "Brass hinge", category: "Hardware", unitCost: 2 } });
+    const product = await db().product.create({ data: { organizationId: planner.organizationId, sku: `SKU-${Date.now()}`, name: "Brass hinge", category: "Hardware", unitCost: 2 } });
     const response = await invoke(jobs.POST, {
       method: "POST",
       params: { queueKey: "forecast" },
@@ -270,14 +266,14 @@ describe("DELETE /queues/:queue/jobs/:id", () => {
         },
       }),
     );
-    DATA.export = { kind: "products", format: "json" };
+    DATA.export = { entity: "products", format: "json" };
     const done = await add(planner, "export");
     await waitFor(async () => (await run(done)).state === "COMPLETED");
     const removed = await remove(admin, "export", done);
     expect(removed.json).toMatchObject({ previousState: "completed", cancelled: false });
     expect((await run(done)).state).toBe("COMPLETED");
 
-    DATA.export = { kind: "products", format: "csv" };
+    DATA.export = { entity: "products", format: "csv" };
     const running = await add(planner, "export");
     await waitFor(() => started.has(running));
     const refused = await remove(admin, "export", running);

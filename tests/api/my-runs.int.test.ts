@@ -50,7 +50,7 @@ async function runs(...specs: RunSpec[]): Promise<string[]> {
       ownerId: spec.owner?.id ?? null,
       businessKey: spec.businessKey ?? null,
       state,
-      data: { kind: "products", format: "csv" },
+      data: { entity: "products", format: "csv" },
       createdAt,
       startedAt,
       finishedAt,

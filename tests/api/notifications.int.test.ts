@@ -10,6 +10,7 @@ import type { WorkerManager } from "@/worker/worker-manager";
 import { call, createTestUser, type TestUser } from "../helpers/fixtures";
 import { startTestWorker, waitFor } from "../helpers/worker";
 import { expectErrorShape, SAME_ORIGIN } from "./support";
+import { documentedResult } from "../helpers/documented-jobs";
 
 /** The bell's data: notifications written when a user's job finishes, listed and marked read per user. */
 let planner: TestUser;
@@ -160,11 +161,11 @@ describe("through the worker", () => {
       export: async (job) => {
         // Unrecoverable: fails for good at once instead of after three attempts with backoff.
         if (job.data.format === "pdf") throw new UnrecoverableError("PDF export is not available");
-        return { rows: 3 };
+        return documentedResult("export");
       },
     });
-    const ok = await enqueueJob({ queue: "export", name: "export-products", data: { kind: "products", format: "csv" }, owner: user });
-    const bad = await enqueueJob({ queue: "export", name: "export-products", data: { kind: "products", format: "pdf" }, owner: user });
+    const ok = await enqueueJob({ queue: "export", name: "export-products", data: { entity: "products", format: "csv" }, owner: user });
+    const bad = await enqueueJob({ queue: "export", name: "export-products", data: { entity: "products", format: "pdf" }, owner: user });
     expect(ok.ok && bad.ok).toBe(true);
     const rows = await waitFor(async () => {
       const found = await db().notification.findMany({ where: { userId: user.id }, orderBy: { createdAt: "asc" } });

@@ -9,6 +9,7 @@ import { createRedis } from "@/lib/redis";
 import { createTestUser, type TestUser } from "../helpers/fixtures";
 import { startTestWorker, waitFor } from "../helpers/worker";
 import { invoke } from "./support";
+import { documentedResult } from "../helpers/documented-jobs";
 
 /** The overview's new figures and the metrics endpoint, against real Redis, PostgreSQL and a worker. */
 let planner: TestUser;
@@ -32,7 +33,7 @@ const overview = async () => {
 };
 
 const addExport = async (user: TestUser) => {
-  const response = await invoke(jobs.POST, { method: "POST", params: { queueKey: "export" }, body: { name: "export-products", data: { kind: "products", format: "csv" } }, auth: { apiKey: user.apiKey } });
+  const response = await invoke(jobs.POST, { method: "POST", params: { queueKey: "export" }, body: { name: "export-products", data: { entity: "products", format: "csv" } }, auth: { apiKey: user.apiKey } });
   expect(response.status, response.text).toBe(201);
   return response.json.jobId as string;
 };
@@ -120,12 +121,12 @@ describe("GET /api/v1/metrics", () => {
   });
 
   it("shows a job processed by a worker in the series", async () => {
-    const worker = await startTestWorker(["notification"], { notification: async () => ({ sent: true }) });
+    const worker = await startTestWorker(["notification"], { notification: async () => documentedResult("notification") });
     try {
       const response = await invoke(jobs.POST, {
         method: "POST",
         params: { queueKey: "notification" },
-        body: { name: "notify", data: { channel: "in-app", userId: admin.id, title: "t", body: "b" } },
+        body: { name: "notify", data: { userId: admin.id, type: "IN_APP", title: "t", message: "b" } },
         auth: { apiKey: admin.apiKey },
       });
       expect(response.status, response.text).toBe(201);

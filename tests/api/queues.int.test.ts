@@ -12,6 +12,7 @@ import { db } from "@/lib/db";
 import type { QueueKey } from "@/lib/jobs/catalog";
 import { createTestUser, type TestUser } from "../helpers/fixtures";
 import { BullmqScope, invoke } from "./support";
+import { DOCUMENTED_DATA } from "../helpers/documented-jobs";
 
 /**
  * Queue operations through the REST API, against real BullMQ queues under this file's prefix.
@@ -30,15 +31,7 @@ afterAll(async () => {
   await bull.close();
 });
 
-const DATA: Record<QueueKey, unknown> = {
-  forecast: { productId: "p-1", horizon: 30 },
-  optimization: { productIds: ["p-1"] },
-  sync: { integrationId: "erp", direction: "pull", entities: ["products"] },
-  import: { uploadId: "u-1", kind: "products" },
-  export: { kind: "products", format: "csv" },
-  notification: { channel: "email", userId: "u", title: "t", body: "b" },
-  analytics: { report: "abc-analysis", from: "2026-01-01", to: "2026-06-30" },
-};
+const DATA: Record<QueueKey, unknown> = { ...DOCUMENTED_DATA };
 
 async function add(user: TestUser, queueKey: QueueKey, options: Record<string, number> = {}, name = `${queueKey}-job`) {
   const response = await invoke(jobs.POST, { method: "POST", params: { queueKey }, body: { name, data: DATA[queueKey], options }, auth: { apiKey: user.apiKey } });
@@ -63,7 +56,7 @@ describe("adding jobs", () => {
       name: "import-job",
       state: "waiting",
       progress: 0,
-      data: { uploadId: "u-1", kind: "products", dryRun: false },
+      data: { uploadId: "u-1", entityType: "products", dryRun: false },
       ownerId: planner.id,
       source: "redis",
       attempts: 3,
@@ -173,7 +166,7 @@ describe("failed jobs, retry and clean", () => {
       name: "analytics-other",
       failedReason: "boom analytics-other",
       attemptsMade: 1,
-      data: { report: "abc-analysis", from: "2026-01-01", to: "2026-06-30", ownerId: otherPlanner.id },
+      data: { ...DOCUMENTED_DATA.analytics, ownerId: otherPlanner.id, organizationId: otherPlanner.organizationId },
       timestamp: expect.any(Number),
       finishedOn: expect.any(Number),
     });

@@ -22,8 +22,8 @@ const tag = randomUUID().slice(0, 6);
 beforeAll(async () => {
   [admin, planner, otherPlanner] = await Promise.all([createTestUser("ADMIN"), createTestUser("PLANNER"), createTestUser("PLANNER")]);
   await db().user.update({ where: { id: otherPlanner.id }, data: { name: `Grace Hopper ${tag}` } });
-  hinge = await db().product.create({ data: { sku: `HNG-${tag}`, name: `Brass hinge ${tag}`, category: "Hardware", unitCost: 2 } });
-  bolt = await db().product.create({ data: { sku: `BLT-${tag}`, name: `Steel bolt ${tag}`, category: "Hardware", unitCost: 1 } });
+  hinge = await db().product.create({ data: { organizationId: planner.organizationId, sku: `HNG-${tag}`, name: `Brass hinge ${tag}`, category: "Hardware", unitCost: 2 } });
+  bolt = await db().product.create({ data: { organizationId: planner.organizationId, sku: `BLT-${tag}`, name: `Steel bolt ${tag}`, category: "Hardware", unitCost: 1 } });
 });
 
 afterAll(async () => {

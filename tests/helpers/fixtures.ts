@@ -12,6 +12,7 @@ export interface TestUser {
   id: string;
   email: string;
   role: "ADMIN" | "PLANNER";
+  organizationId: string;
   apiKey: string;
   /** Cookie header of a signed-in browser session. */
   cookie: string;
@@ -19,34 +20,63 @@ export interface TestUser {
   principal: Principal;
 }
 
+/** An organisation of its own, for tests that check what another organisation may not see. */
+export async function createTestOrganization(name = "Test organisation"): Promise<{ id: string; slug: string; name: string }> {
+  const slug = `test-${randomUUID().slice(0, 8)}`;
+  return db().organization.create({ data: { slug, name: `${name} ${slug}` }, select: { id: true, slug: true, name: true } });
+}
+
+/**
+ * The organisation that test users and products join unless a test names another: most tests are
+ * about one organisation's work and need not care which.
+ */
+export const DEFAULT_TEST_ORGANIZATION = "org-test-default";
+
+async function defaultTestOrganization(): Promise<string> {
+  // ON CONFLICT rather than upsert: tests create users in parallel, and Prisma's upsert races.
+  await db().$executeRaw`INSERT INTO "Organization" ("id", "slug", "name") VALUES (${DEFAULT_TEST_ORGANIZATION}, 'test-default', 'Default test organisation') ON CONFLICT DO NOTHING`;
+  return DEFAULT_TEST_ORGANIZATION;
+}
+
 /** A user with an API key and a next-auth session cookie, as the browser would hold it. */
-export async function createTestUser(role: "ADMIN" | "PLANNER"): Promise<TestUser> {
+export async function createTestUser(role: "ADMIN" | "PLANNER", { organizationId }: { organizationId?: string } = {}): Promise<TestUser> {
   const email = `${role.toLowerCase()}-${randomUUID().slice(0, 8)}@test.local`;
+  const organization = organizationId ?? (await defaultTestOrganization());
   const user = await db().user.create({
-    data: { email, name: `Test ${role}`, role, passwordHash: await hashPassword("password-123") },
+    data: { email, name: `Test ${role}`, role, organizationId: organization, passwordHash: await hashPassword("password-123") },
   });
   const { key } = await createApiKey(user.id, "test");
-  const token = await encode({ token: { sub: user.id, email, name: user.name, role }, secret: SECRET });
+  const token = await encode({ token: { sub: user.id, email, name: user.name, role, organizationId: organization }, secret: SECRET });
   return {
     id: user.id,
     email,
     role,
+    organizationId: organization,
     apiKey: key,
     cookie: `next-auth.session-token=${token}`,
-    principal: { id: user.id, email, name: user.name, role, via: "api-key" },
+    principal: { id: user.id, email, name: user.name, role, organizationId: organization, via: "api-key" },
   };
 }
 
-/** A product with `days` of generated daily sales ending yesterday. */
-export async function createTestProduct(days = 730, seed = 7) {
+/** A product with `days` of generated daily sales ending 2026-10-31, in the default test organisation unless told otherwise. */
+export async function createTestProduct(days = 730, seed = 7, { organizationId }: { organizationId?: string } = {}) {
   const [template] = demoProducts(1, seed);
+  const organization = organizationId ?? (await defaultTestOrganization());
   const product = await db().product.create({
-    data: { sku: `TST-${randomUUID().slice(0, 8)}`, name: template!.name, category: template!.category, unitCost: template!.unitCost },
+    data: {
+      organizationId: organization,
+      sku: `TST-${randomUUID().slice(0, 8)}`,
+      name: template!.name,
+      category: template!.category,
+      unitCost: template!.unitCost,
+    },
   });
   if (days > 0) {
     const end = new Date(Date.UTC(2026, 9, 31));
     const sales = generateDailySales(template!.profile, end, days, seed);
-    await db().salesDaily.createMany({ data: sales.map((row) => ({ productId: product.id, date: row.date, quantity: row.quantity })) });
+    await db().salesDaily.createMany({
+      data: sales.map((row) => ({ organizationId: organization, productId: product.id, date: row.date, quantity: row.quantity })),
+    });
   }
   return product;
 }

@@ -4,7 +4,7 @@ import type { JobEvent } from "@/lib/realtime/events";
 import type { EventHub } from "@/lib/realtime/hub";
 import { openEventStream } from "@/lib/realtime/sse";
 
-const principal: Principal = { id: "u1", email: "u1@test.local", name: "U1", role: "PLANNER", via: "api-key" };
+const principal: Principal = { id: "u1", email: "u1@test.local", name: "U1", role: "PLANNER", organizationId: "o1", via: "api-key" };
 
 function fakeHub() {
   const listeners = new Set<(event: JobEvent) => void>();

@@ -231,7 +231,7 @@ describe("reconnecting with Last-Event-ID", () => {
     const missed = await publish("job:complete", alice.id);
     let racing: { id: string; jobId: string } | undefined;
     let later: { id: string; jobId: string } | undefined;
-    const principal: Principal = { id: alice.id, email: alice.email, name: "Alice", role: "PLANNER", via: "api-key" };
+    const principal: Principal = { ...alice.principal, name: "Alice" };
     const observed: JobEvent[] = [];
     const stopObserving = hub.subscribe((event) => observed.push(event));
 

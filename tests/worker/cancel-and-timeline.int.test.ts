@@ -11,6 +11,7 @@ import { sharedRedis } from "@/lib/redis";
 import type { WorkerManager } from "@/worker/worker-manager";
 import { createTestUser } from "../helpers/fixtures";
 import { startTestWorker, waitFor } from "../helpers/worker";
+import { documentedResult } from "../helpers/documented-jobs";
 
 let admin: Principal;
 let planner: Principal;
@@ -29,7 +30,7 @@ afterEach(async () => {
 });
 
 async function enqueueExport(owner: Principal = planner) {
-  const result = await enqueueJob({ queue: "export", name: "export-test", data: { kind: "products", format: "csv" }, owner });
+  const result = await enqueueJob({ queue: "export", name: "export-test", data: { entity: "products", format: "csv" }, owner });
   if (!result.ok) throw new Error(`enqueue failed: ${result.code}`);
   return result.jobId;
 }
@@ -91,7 +92,7 @@ describe("cancelling a job", () => {
   });
 
   it("refuses finished jobs and hides other users' jobs from planners", async () => {
-    workers.push(await startTestWorker(["export"], { export: async () => ({ rows: 1 }) }));
+    workers.push(await startTestWorker(["export"], { export: async () => documentedResult("export") }));
     const done = await enqueueExport();
     await waitFor(async () => (await run(done)).state === "COMPLETED");
     expect(await cancelJob("export", done, planner)).toEqual({ ok: false, code: "job-not-cancellable", state: "completed" });

@@ -3,6 +3,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
+import { catalog, type JobResult } from "@/lib/jobs/catalog";
 import { queueManager } from "@/lib/jobs/queue-manager";
 import { eventStreamKey, parseStreamEntry } from "@/lib/realtime/events";
 import { createRedis } from "@/lib/redis";
@@ -38,20 +39,12 @@ describe("forecast processor", () => {
     await waitFor(async () => (await runOf(jobId))?.state === "COMPLETED", 30_000);
 
     const run = await runOf(jobId);
-    const result = run!.result as {
-      success: boolean;
-      forecastId: string;
-      productId: string;
-      horizon: number;
-      accuracy: { ensembleMape: number | null; models: Record<string, number | null> };
-      predictions: { date: string; value: number }[];
-    };
-    expect(result).toMatchObject({ success: true, productId: product.id, horizon: 30 });
-    expect(result.predictions).toHaveLength(30);
-    expect(result.predictions[0]!.date).toBe("2026-11-01");
-    expect(result.predictions.every((point) => Number.isFinite(point.value) && point.value >= 0)).toBe(true);
-    expect(Object.keys(result.accuracy.models).sort()).toEqual(expect.arrayContaining(["exp", "linear", "ma"]));
-    expect(result.accuracy.ensembleMape).toBeGreaterThan(0);
+    const result = run!.result as JobResult<"forecast">;
+    // The documented contract: accuracy is the ensemble's MAPE, predictions the number of points.
+    expect(result).toMatchObject({ success: true, productId: product.id, horizon: 30, predictions: 30 });
+    expect(result.accuracy).toBeGreaterThan(0);
+    expect(Object.keys(result.modelAccuracy).sort()).toEqual(expect.arrayContaining(["exp", "linear", "ma"]));
+    expect(catalog.forecast.result.safeParse(result).success).toBe(true);
 
     const forecast = await db().forecast.findUniqueOrThrow({
       where: { id: result.forecastId },
@@ -114,9 +107,10 @@ describe("forecast processor", () => {
   });
 
   it("fails without retries when the product no longer exists", async () => {
+    // Deleted before the launch: a worker picking the job up at once must still find it gone.
     const product = await createTestProduct(0, 4);
-    const jobId = await launch(product.id, 7);
     await db().product.delete({ where: { id: product.id } });
+    const jobId = await launch(product.id, 7);
     const run = await waitFor(async () => {
       const current = await runOf(jobId);
       return current?.state === "FAILED" ? current : null;

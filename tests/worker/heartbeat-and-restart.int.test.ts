@@ -4,6 +4,7 @@ import { listWorkers, requestWorkerRestart, workersKey } from "@/lib/jobs/worker
 import { createRedis } from "@/lib/redis";
 import type { WorkerManager } from "@/worker/worker-manager";
 import { startTestWorker, waitFor } from "../helpers/worker";
+import { documentedResult } from "../helpers/documented-jobs";
 
 let worker: WorkerManager | undefined;
 const redis = createRedis("producer");
@@ -18,7 +19,7 @@ afterAll(() => redis.disconnect());
 describe("worker heartbeats", () => {
   it("a running worker reports host, pid, queues, concurrency and counts; a stopped one disappears", async () => {
     let done = 0;
-    worker = await startTestWorker(["export", "analytics"], { export: async () => (done++, {}), analytics: null }, { heartbeatIntervalMs: 200 });
+    worker = await startTestWorker(["export", "analytics"], { export: async () => (done++, documentedResult("export")), analytics: null }, { heartbeatIntervalMs: 200 });
     const [beat] = await listWorkers(redis, env().REDIS_PREFIX);
     expect(beat).toMatchObject({ pid: process.pid, queues: ["export"], concurrency: { export: 2 }, status: "running", jobsProcessed: 0 });
     expect(Date.parse(beat!.startedAt)).toBeLessThanOrEqual(Date.now());
@@ -57,12 +58,12 @@ describe("worker heartbeats", () => {
       export: async () => {
         await new Promise((resolve) => setTimeout(resolve, 800));
         finished++;
-        return {};
+        return documentedResult("export");
       },
     });
     const before = worker.getWorker("export");
     const queue = (await import("@/lib/jobs/queue-manager")).queueManager();
-    await queue.addJob("export", "slow", { kind: "products", format: "csv" }, { jobId: "restart-1" });
+    await queue.addJob("export", "slow", { entity: "products", format: "csv" }, { jobId: "restart-1" });
     await waitFor(async () => (await queue.jobView("export", "restart-1"))?.state === "active");
 
     expect(await requestWorkerRestart(redis, env().REDIS_PREFIX)).toBe(1);
@@ -71,7 +72,7 @@ describe("worker heartbeats", () => {
     expect((await queue.jobView("export", "restart-1"))?.state).toBe("completed");
 
     // The fresh worker takes new jobs.
-    await queue.addJob("export", "after", { kind: "products", format: "csv" }, { jobId: "restart-2" });
+    await queue.addJob("export", "after", { entity: "products", format: "csv" }, { jobId: "restart-2" });
     await waitFor(async () => (await queue.jobView("export", "restart-2"))?.state === "completed");
   });
 });

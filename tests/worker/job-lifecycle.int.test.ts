@@ -9,6 +9,7 @@ import type { Principal } from "@/lib/auth/principal";
 import type { WorkerManager } from "@/worker/worker-manager";
 import { createTestUser } from "../helpers/fixtures";
 import { startTestWorker, waitFor } from "../helpers/worker";
+import { documentedResult } from "../helpers/documented-jobs";
 
 let owner: Principal;
 let worker: WorkerManager | undefined;
@@ -27,7 +28,7 @@ async function enqueueExport(options: { priority?: number; name?: string } = {})
   const result = await enqueueJob({
     queue: "export",
     name: options.name ?? "export-test",
-    data: { kind: "products", format: "csv" },
+    data: { entity: "products", format: "csv" },
     priority: options.priority,
     owner,
   });
@@ -44,7 +45,7 @@ describe("retries and the failed list", () => {
         // BullMQ's own activation stamp: a loaded machine delaying this callback does not skew gaps.
         attemptsAt.push(job.processedOn!);
         if (!succeed) throw new Error("warehouse API said 500");
-        return { rows: 3 };
+        return documentedResult("export");
       },
     });
     const jobId = await enqueueExport();
@@ -70,7 +71,7 @@ describe("retries and the failed list", () => {
     expect(await retryJob("export", jobId, owner)).toEqual({ ok: true });
     await waitFor(async () => (await db().jobRun.findUnique({ where: { id: jobId } }))?.state === "COMPLETED");
     const completed = await db().jobRun.findUniqueOrThrow({ where: { id: jobId } });
-    expect(completed.result).toEqual({ rows: 3 });
+    expect(completed.result).toEqual(documentedResult("export"));
     expect(completed.failedReason).toBeNull();
   });
 
@@ -80,7 +81,7 @@ describe("retries and the failed list", () => {
       export: async () => {
         runs++;
         if (runs === 1) throw new UnrecoverableError("bad file");
-        return { ok: true };
+        return documentedResult("export");
       },
     });
     const jobId = await enqueueExport();
@@ -106,7 +107,7 @@ describe("recent runs", () => {
       export: async (_job, context) => {
         await context.progress(40, "Writing rows");
         await released;
-        return {};
+        return documentedResult("export");
       },
     });
     const jobId = await enqueueExport();
@@ -131,7 +132,7 @@ describe("ordering and queue control", () => {
     expect(await queueManager().stats("export")).toMatchObject({ waiting: 4, prioritized: 4, total: 4 });
     expect((await queueManager().jobView("export", normal))?.state).toBe("waiting");
     const order: string[] = [];
-    worker = await startTestWorker(["export"], { export: async (job) => (order.push(job.id!), {}) }, { settings: { export: { concurrency: 1 } } });
+    worker = await startTestWorker(["export"], { export: async (job) => (order.push(job.id!), documentedResult("export")) }, { settings: { export: { concurrency: 1 } } });
     await queueManager().resume("export");
     await waitFor(() => order.length === 4);
     expect(order).toEqual([high, middle, normal, low]);
@@ -139,7 +140,7 @@ describe("ordering and queue control", () => {
 
   it("a paused queue holds its jobs until resumed", async () => {
     const processed: string[] = [];
-    worker = await startTestWorker(["export"], { export: async (job) => (processed.push(job.id!), {}) });
+    worker = await startTestWorker(["export"], { export: async (job) => (processed.push(job.id!), documentedResult("export")) });
     await queueManager().pause("export");
     const jobId = await enqueueExport();
     await new Promise((resolve) => setTimeout(resolve, 700));
@@ -151,7 +152,7 @@ describe("ordering and queue control", () => {
   });
 
   it("clean removes completed jobs past the grace period, up to the limit", async () => {
-    worker = await startTestWorker(["export"], { export: async () => ({}) });
+    worker = await startTestWorker(["export"], { export: async () => documentedResult("export") });
     const ids = [await enqueueExport(), await enqueueExport(), await enqueueExport()];
     await waitFor(async () => (await queueManager().stats("export")).completed === 3);
     expect(await queueManager().clean("export", 60_000, 10, "completed")).toEqual([]);

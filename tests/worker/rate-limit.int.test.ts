@@ -3,6 +3,7 @@ import { catalog } from "@/lib/jobs/catalog";
 import { queueManager } from "@/lib/jobs/queue-manager";
 import type { WorkerManager } from "@/worker/worker-manager";
 import { startTestWorker, waitFor } from "../helpers/worker";
+import { documentedResult } from "../helpers/documented-jobs";
 
 const workers: WorkerManager[] = [];
 
@@ -16,7 +17,7 @@ describe("rate limits", () => {
     const finishedAt: number[] = [];
     // processedOn is stamped when BullMQ moves the job to active, the moment the limiter counts,
     // so a busy test machine delaying the processor itself does not blur the windows.
-    const processor = async (job: { processedOn?: number }) => (finishedAt.push(job.processedOn!), {});
+    const processor = async (job: { processedOn?: number }) => (finishedAt.push(job.processedOn!), documentedResult("sync"));
     // Two managers with their own Redis connections behave as two processes would: the limiter
     // lives in Redis, not in either of them.
     workers.push(await startTestWorker(["sync"], { sync: processor }, { settings: { sync: { concurrency: 5 } } }));
@@ -27,7 +28,7 @@ describe("rate limits", () => {
       .addBulk(
         Array.from({ length: total }, (_, index) => ({
           name: "sync",
-          data: { integrationId: `erp-${index}`, direction: "pull", entities: ["products"] },
+          data: { integrationId: `erp-${index}`, dataTypes: ["orders"], force: false },
         })),
       );
     await waitFor(() => finishedAt.length === total, 20_000);

@@ -8,6 +8,7 @@ import type { WorkerManager } from "@/worker/worker-manager";
 import type { ThreadPool } from "@/worker/threads/pool";
 import { createTestUser } from "../helpers/fixtures";
 import { startTestWorker, waitFor } from "../helpers/worker";
+import { documentedResult } from "../helpers/documented-jobs";
 
 const spinTasks = new URL("../fixtures/spin-tasks.ts", import.meta.url).href;
 type SpinPool = ThreadPool<typeof import("../fixtures/spin-tasks").threadTasks>;
@@ -29,7 +30,7 @@ async function enqueueAnalytics() {
   const result = await enqueueJob({
     queue: "analytics",
     name: "turnover",
-    data: { report: "inventory-turnover", from: "2026-01-01", to: "2026-06-30" },
+    data: { type: "inventory-turnover", params: { startDate: "2026-01-01", endDate: "2026-06-30" } },
     owner,
   });
   if (!result.ok) throw new Error(result.code);
@@ -46,7 +47,7 @@ describe("timeouts", () => {
         analytics: async (job, context) => {
           const threads = context.threads as unknown as SpinPool;
           if (job.name === "spin") return threads.run("spinForever", [], context.signal);
-          return { doubled: await threads.run("double", [21], context.signal) };
+          return { ...documentedResult("analytics"), reportId: String(await threads.run("double", [21], context.signal)) };
         },
       },
       { settings: { analytics: { timeoutMs: 800, concurrency: 2 } }, threadTasksModule: spinTasks },
@@ -54,7 +55,7 @@ describe("timeouts", () => {
     const spinning = await enqueueJob({
       queue: "analytics",
       name: "spin",
-      data: { report: "abc-analysis", from: "2026-01-01", to: "2026-01-31" },
+      data: { type: "abc-analysis", params: { startDate: "2026-01-01", endDate: "2026-01-31" } },
       owner,
     });
     if (!spinning.ok) throw new Error("enqueue failed");
@@ -75,7 +76,7 @@ describe("timeouts", () => {
     // The worker still serves other jobs.
     const other = await enqueueAnalytics();
     await waitFor(async () => (await runOf(other))?.state === "COMPLETED", 10_000);
-    expect((await runOf(other))?.result).toEqual({ doubled: 42 });
+    expect((await runOf(other))?.result).toMatchObject({ reportId: "42" });
     await queueManager().queue("analytics").remove(spinning.jobId).catch(() => {});
   });
 
@@ -101,7 +102,7 @@ describe("shutdown and stalled jobs", () => {
       analytics: async () => {
         await new Promise((resolve) => setTimeout(resolve, 1_500));
         finished++;
-        return { ok: true };
+        return documentedResult("analytics");
       },
     });
     const jobId = await enqueueAnalytics();
@@ -122,7 +123,7 @@ describe("shutdown and stalled jobs", () => {
         analytics: async (_job, context) => {
           attempts++;
           if (attempts === 1) await new Promise((_, reject) => context.signal.addEventListener("abort", () => reject(context.signal.reason)));
-          return { attempts };
+          return { ...documentedResult("analytics"), reportId: String(attempts) };
         },
       },
       { lockDurationMs: 1_000, stalledIntervalMs: 500 },
@@ -134,13 +135,13 @@ describe("shutdown and stalled jobs", () => {
     worker = undefined;
     expect(Date.now() - started).toBeLessThan(3_000);
 
-    worker = await startTestWorker(["analytics"], { analytics: async () => ({ recovered: true }) }, { stalledIntervalMs: 500 });
+    worker = await startTestWorker(["analytics"], { analytics: async () => documentedResult("analytics") }, { stalledIntervalMs: 500 });
     await waitFor(async () => (await runOf(jobId))?.state === "COMPLETED", 15_000);
-    expect((await runOf(jobId))?.result).toEqual({ recovered: true });
+    expect((await runOf(jobId))?.result).toEqual(documentedResult("analytics"));
   });
 
   it("a stop during a restart waits for the drain and then stops", async () => {
-    worker = await startTestWorker(["analytics"], { analytics: async () => ({}) });
+    worker = await startTestWorker(["analytics"], { analytics: async () => documentedResult("analytics") });
     const restarting = worker.restart();
     await worker.stop(5_000);
     await restarting;
@@ -162,13 +163,13 @@ describe("shutdown and stalled jobs", () => {
     let runs = 0;
     worker = await startTestWorker(
       ["analytics"],
-      { analytics: async () => (runs++, { recovered: true }) },
+      { analytics: async () => (runs++, documentedResult("analytics")) },
       { stalledIntervalMs: 500 },
     );
     await waitFor(async () => (await runOf(jobId))?.state === "COMPLETED", 15_000);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(runs).toBe(1);
     const view = await queueManager().jobView("analytics", jobId);
-    expect(view).toMatchObject({ state: "completed", returnValue: { recovered: true } });
+    expect(view).toMatchObject({ state: "completed", returnValue: documentedResult("analytics") });
   });
 });

@@ -1,0 +1,29 @@
+import type { JobPayloadInput, JobResult, QueueKey } from "@/lib/jobs/catalog";
+
+/**
+ * Job data of each queue exactly as the platform's documentation writes it, and a result with the
+ * documented fields, for tests that need a valid job of some queue without caring which.
+ */
+export const DOCUMENTED_DATA: { [K in QueueKey]: JobPayloadInput<K> } = {
+  forecast: { productId: "p-1", horizon: 30, models: ["all"] },
+  optimization: { productId: "p-1", constraints: { orderingCost: 12, holdingCostRate: 0.25, serviceLevelZ: 1.65 } },
+  sync: { integrationId: "erp", dataTypes: ["orders", "inventory"], force: false },
+  import: { uploadId: "u-1", entityType: "products" },
+  export: { entity: "products", format: "csv", filters: { category: "Fasteners" } },
+  notification: { userId: "u", type: "EMAIL", title: "t", message: "b", data: {} },
+  analytics: { type: "inventory-turnover", params: { startDate: "2026-01-01", endDate: "2026-06-30" } },
+};
+
+/** A result of each queue with its documented fields, as a fake processor in a test returns it. */
+export function documentedResult<K extends QueueKey>(key: K): JobResult<K> {
+  const results: { [Q in QueueKey]: JobResult<Q> } = {
+    forecast: { success: true, forecastId: "f-1", productId: "p-1", horizon: 30, accuracy: 12.5, predictions: 30, modelAccuracy: { ma: 14 }, baselineAccuracy: 15 },
+    optimization: { success: true, resultId: "o-1", eoq: 3870, safetyStock: 26.09, reorderPoint: 326.09 },
+    sync: { success: true, integrationId: "erp", orders: { read: 2, written: 2 }, unknownSkus: 0 },
+    import: { success: true, report: { total: 1, valid: 1, invalid: 0, imported: 1, errors: [] } },
+    export: { success: true, exportId: "e-1", filePath: "exports/e-1.csv", downloadUrl: "/api/v1/exports/e-1/download", rows: 1, bytes: 10 },
+    notification: { success: true, notificationId: "n-1", type: "EMAIL", deliveredAt: "2026-12-02T00:00:00.000Z" },
+    analytics: { success: true, reportId: "r-1", type: "inventory-turnover" },
+  };
+  return results[key] as JobResult<K>;
+}
