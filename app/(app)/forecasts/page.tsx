@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import { ForecastWorkbench } from "@/components/forecasts/forecast-workbench";
 import { PageHeader } from "@/components/page-header";
+import { RunWorkbench } from "@/components/runs/run-workbench";
 
 export const metadata: Metadata = { title: "Forecasts" };
 
@@ -13,7 +13,7 @@ export default async function ForecastsPage({ searchParams }: { searchParams: Pr
         title="Demand forecasts"
         description="Run a forecast for a product and follow it live. Each run fits several models, weights them by accuracy and saves the ensemble."
       />
-      <ForecastWorkbench initialJobId={jobId} />
+      <RunWorkbench queue="forecast" initialJobId={jobId} />
     </>
   );
 }
