@@ -13,7 +13,7 @@ test("a signed-out visit to /forecasts lands on the sign-in page", async ({ page
 test("a signed-out deep link keeps its query and its page through sign-in", async ({ page }) => {
   await page.goto("/my-runs?queue=forecast&state=failed");
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fmy-runs%3Fqueue%3Dforecast%26state%3Dfailed$/);
-  await page.getByRole("button", { name: "Fill in the planner demo account" }).click();
+  await page.getByRole("button", { name: "Fill in the planner demo account of Northwind Components" }).click();
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/my-runs\?queue=forecast&state=failed$/);
   await expect(page.getByLabel("State")).toHaveValue("failed");
@@ -21,7 +21,7 @@ test("a signed-out deep link keeps its query and its page through sign-in", asyn
 
 test("a session that ends while browsing sends the user to sign in from the next page", async ({ page }) => {
   await page.goto("/signin?callbackUrl=%2Fmy-runs");
-  await page.getByRole("button", { name: "Fill in the planner demo account" }).click();
+  await page.getByRole("button", { name: "Fill in the planner demo account of Northwind Components" }).click();
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "My runs", level: 1 })).toBeVisible();
   // Settled: the live stream is up and the list has loaded.

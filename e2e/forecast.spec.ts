@@ -46,7 +46,7 @@ test("a planner runs a forecast and sees live progress, the chart and the accura
 
   const picker = page.getByRole("combobox", { name: "Product" });
   await picker.fill("bearing");
-  const option = page.getByRole("option", { name: /Ball Bearing 6204/ });
+  const option = page.getByRole("option", { name: /Ball Bearing 6204 BEA-/ });
   await expect(option).toBeVisible();
   await option.click();
   await expect(picker).toHaveValue(/Ball Bearing 6204 \(BEA-\d+\)/);
