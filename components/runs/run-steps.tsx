@@ -1,22 +1,8 @@
 import type { JobStatus, ProgressStep } from "../api/types";
 import { cx } from "../ui/cx";
-
-type StepState = "done" | "current" | "failed" | "pending";
+import { stepStates, type StepState } from "./step-states";
 
 const STATE_TEXT: Record<StepState, string> = { done: "done", current: "in progress", failed: "stopped here", pending: "not started" };
-
-/**
- * Where each step stands. A processor reports a step when it starts it, so the reported one is
- * in progress and the ones before it are done; a message that names no step (a retry notice)
- * falls back to the percentage.
- */
-export function stepStates(steps: readonly ProgressStep[], job: Pick<JobStatus, "state" | "progress" | "progressMessage">): StepState[] {
-  if (job.state === "completed") return steps.map(() => "done");
-  let reached = steps.findIndex((step) => step.message === job.progressMessage);
-  if (reached === -1) reached = steps.findLastIndex((step) => step.percent <= job.progress && job.progress > 0);
-  const stopped = job.state === "failed" || job.state === "cancelled";
-  return steps.map((_, index) => (index < reached ? "done" : index === reached ? (stopped ? "failed" : "current") : "pending"));
-}
 
 /** The queue's progress steps from the catalogue, each marked done, in progress or not started. */
 export function RunSteps({ steps, job }: { steps: readonly ProgressStep[]; job: Pick<JobStatus, "state" | "progress" | "progressMessage"> }) {
