@@ -9,7 +9,7 @@ import { formatDuration, formatInteger } from "../format";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Dialog, DialogBody, DialogFooter } from "../ui/dialog";
-import { HelpText, Label, TextInput, inputClass } from "../ui/field";
+import { HelpText, Label, Select, TextInput } from "../ui/field";
 
 /** The states an admin may clean from the UI; "wait" covers the prioritized set too (see QueueManager.clean). */
 const CLEAN_STATES = [
@@ -200,13 +200,13 @@ function CleanForm({ queue, onCancel, onDone }: { queue: QueueOverview; onCancel
       <DialogBody>
         <div>
           <Label htmlFor={`${id}-state`}>Jobs to remove</Label>
-          <select id={`${id}-state`} className={`${inputClass} mt-1`} value={state} onChange={(event) => setState(event.target.value as CleanState)}>
+          <Select id={`${id}-state`} className="mt-1" value={state} onChange={(event) => setState(event.target.value as CleanState)}>
             {CLEAN_STATES.map((candidate) => (
               <option key={candidate.value} value={candidate.value}>
                 {candidate.label} ({formatInteger(candidate.count(queue))} now)
               </option>
             ))}
-          </select>
+          </Select>
         </div>
         <div className="grid grid-cols-2 gap-3">
           <div>
@@ -230,13 +230,13 @@ function CleanForm({ queue, onCancel, onDone }: { queue: QueueOverview; onCancel
           </div>
           <div>
             <Label htmlFor={`${id}-unit`}>Unit</Label>
-            <select id={`${id}-unit`} className={`${inputClass} mt-1`} value={graceUnit} onChange={(event) => setGraceUnit(event.target.value as GraceUnit)}>
+            <Select id={`${id}-unit`} className="mt-1" value={graceUnit} onChange={(event) => setGraceUnit(event.target.value as GraceUnit)}>
               {Object.keys(GRACE_UNITS).map((unit) => (
                 <option key={unit} value={unit}>
                   {unit}
                 </option>
               ))}
-            </select>
+            </Select>
           </div>
         </div>
         <div>
