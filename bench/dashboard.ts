@@ -50,11 +50,11 @@ function payload(queue: QueueKey, index: number, products: SeededProduct[]): { d
     case "export":
       return { data: { entity: "products", format: "csv" }, businessKey: null };
     case "sync":
-      return { data: { integrationId: `erp-${index % 20}`, direction: "pull", entities: ["products", "sales"] }, businessKey: `erp-${index % 20}` };
+      return { data: { integrationId: `erp-${index % 20}`, dataTypes: ["orders", "inventory"], force: false }, businessKey: `erp-${index % 20}` };
     case "import":
-      return { data: { uploadId: `upload-${index}`, kind: "products", dryRun: false }, businessKey: `upload-${index}` };
+      return { data: { uploadId: `upload-${index}`, entityType: "products", mode: "all-or-nothing", dryRun: false }, businessKey: `upload-${index}` };
     default:
-      return { data: { report: "inventory-turnover", from: "2026-01-01", to: "2026-06-30" }, businessKey: null };
+      return { data: { type: "inventory-turnover", params: { startDate: "2026-01-01", endDate: "2026-06-30" } }, businessKey: null };
   }
 }
 
@@ -129,11 +129,13 @@ export async function seedDashboardScale(
   const worker = new WorkerManager({
     queues: ["import", "analytics"],
     processors: {
-      import: async () => {
-        const index = failures++;
-        throw new Error(FAILURES[index % FAILURES.length]!(index));
+      import: {
+        async run() {
+          const index = failures++;
+          throw new Error(FAILURES[index % FAILURES.length]!(index));
+        },
       },
-      analytics: async () => ({ report: "inventory-turnover", turnover: 4.2 }) as never,
+      analytics: { run: async (job) => ({ success: true, reportId: `report-${job.id}`, type: job.data.type }) },
     },
     db,
     createConnection: () => createRedis("worker", config.redisUrl),

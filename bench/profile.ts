@@ -4,9 +4,9 @@ import type { Redis } from "ioredis";
 import pino from "pino";
 import { createDb, disconnectDb, type Db } from "../lib/db";
 import { PrismaClient } from "../lib/generated/prisma/client";
+import { progressStep } from "../lib/jobs/catalog";
 import type { QueueManager } from "../lib/jobs/queue-manager";
 import { createRedis } from "../lib/redis";
-import type { JobContext, Processor } from "../worker/job-context";
 import { processors } from "../worker/processors";
 import { WorkerManager } from "../worker/worker-manager";
 import { config } from "./config";
@@ -19,7 +19,7 @@ import { mean, quantile } from "./table";
 /**
  * Where the time of one forecast job goes. The real WorkerManager and forecast processor run in
  * this process at concurrency 1 (so nothing waits on anything else), with three probes that leave
- * the code under test untouched: the processor's `progress` is wrapped to timestamp each step, the
+ * the code under test untouched: the processor's `step` is wrapped to timestamp each step, the
  * Prisma client logs every SQL statement it sends, and the worker's Redis connection counts the
  * commands it sends.
  */
@@ -131,22 +131,25 @@ export async function runProfile(products: readonly SeededProduct[], owner: Owne
     if (!entry) marks.set(id, (entry = { start: mark(), progress: new Map() }));
     return entry;
   };
-  const probe: Processor<"forecast"> = async (job, context) => {
-    const entry = marksOf(job.id!);
-    entry.start = mark();
-    const probed: JobContext = {
-      ...context,
-      async progress(percent, message) {
-        const call = mark();
-        await context.progress(percent, message);
-        entry.progress.set(percent, { call, ret: mark() });
-      },
-    };
-    try {
-      return await processors.forecast(job, probed);
-    } finally {
-      entry.end = mark();
-    }
+  const probe: typeof processors.forecast = {
+    ...processors.forecast,
+    async run(job, context) {
+      const entry = marksOf(job.id);
+      entry.start = mark();
+      const probed: typeof context = {
+        ...context,
+        async step(id) {
+          const call = mark();
+          await context.step(id);
+          entry.progress.set(progressStep("forecast", id).percent, { call, ret: mark() });
+        },
+      };
+      try {
+        return await processors.forecast.run(job, probed);
+      } finally {
+        entry.end = mark();
+      }
+    },
   };
 
   const manager = new WorkerManager({

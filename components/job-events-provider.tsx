@@ -117,7 +117,8 @@ function resync(queryClient: QueryClient) {
 export function applyEvent(status: JobStatus, event: JobEvent): JobStatus {
   const at = new Date(event.timestamp).toISOString();
   if (event.event === "job:complete") {
-    return { ...status, state: "completed", progress: 100, progressMessage: event.message, result: event.result ?? status.result, failedReason: null, finishedAt: at };
+    // The event carries only a summary of the result; the job's status is refetched for the result itself.
+    return { ...status, state: "completed", progress: 100, progressMessage: event.message, failedReason: null, finishedAt: at };
   }
   if (event.event === "job:failed") {
     return { ...status, state: "failed", progressMessage: event.message, failedReason: event.failedReason ?? event.message, attemptsMade: event.attemptsMade ?? status.attemptsMade, finishedAt: at };

@@ -11,6 +11,18 @@ async function addJob(request: APIRequestContext, queue: string, data: unknown, 
   return ((await response.json()) as { jobId: string }).jobId;
 }
 
+const DAY_MS = 86_400_000;
+const randomDay = (from: number, days: number) => new Date(from + Math.floor(Math.random() * days) * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * An analytics job over a period of its own: the queue deduplicates identical reports while one
+ * waits (and nothing runs analytics in this suite), so repeated identical launches would return
+ * the first job.
+ */
+function report(type: string) {
+  return { type, params: { startDate: randomDay(Date.UTC(2000, 0, 1), 9_000), endDate: randomDay(Date.UTC(2026, 0, 1), 3_000) } };
+}
+
 async function jobState(request: APIRequestContext, queue: string, jobId: string): Promise<string> {
   const response = await request.get(`/api/v1/queues/${queue}/jobs/${jobId}/details`);
   return ((await response.json()) as { state: string }).state;
@@ -90,7 +102,7 @@ test("an admin searches by SKU and opens the job page, then the queue's job list
 
 test("an admin pages through waiting jobs with the URL", async ({ page }) => {
   // The analytics queue has no processor in this suite, so its jobs stay waiting.
-  for (let index = 0; index < 12; index++) await addJob(page.request, "analytics", { type: "abc-analysis", params: { startDate: "2026-01-01", endDate: "2026-03-31" } }, { priority: 1 + (index % 10) });
+  for (let index = 0; index < 12; index++) await addJob(page.request, "analytics", report("abc-analysis"), { priority: 1 + (index % 10) });
   await page.goto("/queues/analytics?state=waiting&pageSize=10");
   await expect(page.getByTestId("tab-count-waiting")).not.toHaveText("…");
   const total = Number((await page.getByTestId("tab-count-waiting").innerText()).replace(/,/g, ""));
@@ -102,7 +114,7 @@ test("an admin pages through waiting jobs with the URL", async ({ page }) => {
 });
 
 test("an admin promotes a delayed job", async ({ page }) => {
-  const jobId = await addJob(page.request, "analytics", { type: "inventory-turnover", params: { startDate: "2026-01-01", endDate: "2026-03-31" } }, { delay: 3_600_000 });
+  const jobId = await addJob(page.request, "analytics", report("inventory-turnover"), { delay: 3_600_000 });
   await page.goto(`/queues/analytics/jobs/${jobId}`);
   await expect(page.getByTestId("job-state")).toHaveText("Delayed");
   await page.getByRole("button", { name: "Promote" }).click();
@@ -113,7 +125,7 @@ test("an admin promotes a delayed job", async ({ page }) => {
 });
 
 test("an admin duplicates a job with edited data; bad data is named by its path", async ({ page }) => {
-  const jobId = await addJob(page.request, "analytics", { type: "abc-analysis", params: { startDate: "2026-01-01", endDate: "2026-03-31" } });
+  const jobId = await addJob(page.request, "analytics", report("abc-analysis"));
   await page.goto(`/queues/analytics/jobs/${jobId}`);
   await page.getByRole("button", { name: "Duplicate…" }).click();
   const dialog = page.getByRole("dialog", { name: "Duplicate job" });
@@ -149,11 +161,13 @@ test("an admin cancels a running job from the job page and sees it cancelled wit
   const manager = new WorkerManager({
     queues: ["export"],
     processors: {
-      export: async (_job, context) => {
-        await context.progress(25, "Writing rows");
-        await context.log("export started");
-        await new Promise((resolve) => context.signal.addEventListener("abort", resolve, { once: true }));
-        return { rows: 0 } as never;
+      export: {
+        async run(_job, context) {
+          await context.progress(25, "Writing rows");
+          await context.log("export started");
+          await new Promise((resolve) => context.signal.addEventListener("abort", resolve, { once: true }));
+          throw new Error("stopped");
+        },
       },
     },
     db,
@@ -193,7 +207,7 @@ test("an admin cancels a running job from the job page and sees it cancelled wit
 });
 
 test("a planner gets 404 for another user's job page and 403 for admin pages", async ({ browser, page }) => {
-  const jobId = await addJob(page.request, "analytics", { type: "abc-analysis", params: { startDate: "2026-01-01", endDate: "2026-03-31" } });
+  const jobId = await addJob(page.request, "analytics", report("abc-analysis"));
   const planner = await browser.newContext({ storageState: AUTH_FILES.planner });
   try {
     const plannerPage = await planner.newPage();
@@ -208,7 +222,7 @@ test("a planner gets 404 for another user's job page and 403 for admin pages", a
     expect(api.status()).toBe(403);
 
     // Their own job opens, with only the actions an owner has.
-    const own = await addJob(plannerPage.request, "analytics", { type: "abc-analysis", params: { startDate: "2026-01-01", endDate: "2026-03-31" } });
+    const own = await addJob(plannerPage.request, "analytics", report("abc-analysis"));
     await plannerPage.goto(`/queues/analytics/jobs/${own}`);
     await expect(plannerPage.getByTestId("job-state")).toHaveText("Queued");
     await expect(plannerPage.getByRole("link", { name: "My runs" }).first()).toBeVisible();

@@ -30,6 +30,9 @@ const envSchema = z.object({
   WORKER_QUEUES: z.string().optional(),
   WORKER_HEALTH_CHECK_INTERVAL: positiveInt.default(10_000),
   WORKER_SHUTDOWN_TIMEOUT: positiveInt.default(30_000),
+  // Files
+  /** Where the server keeps uploaded files; an import's filePath must name a file inside it. */
+  UPLOAD_DIR: z.string().trim().min(1).default("./data/uploads"),
   // Realtime
   SSE_HEARTBEAT_INTERVAL: positiveInt.default(15_000),
   // Queue alerts (lib/alerts): thresholds of the rules and how often the cluster evaluates them

@@ -1,12 +1,16 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { queueDefinitions } from "../lib/jobs/catalog";
+import { z } from "zod";
+import { queueDefinitions, type QueueDefinition } from "../lib/jobs/catalog";
+import { IDEMPOTENCY_HEADER } from "../lib/api/enqueue-response";
 
 /**
- * `npm run docs` — regenerates the README's queue table from the job catalogue, so the docs never
- * disagree with the code (a test fails when they do).
+ * `npm run docs` — regenerates, from the job catalogue, the README's queue table and the job
+ * contracts (docs/job-contracts.md: each queue's job data and result, from the zod schemas), so
+ * the docs never disagree with the code (a test fails when they do).
  */
 export const START = "<!-- queue-table:start -->";
 export const END = "<!-- queue-table:end -->";
+export const JOB_CONTRACTS_PATH = "docs/job-contracts.md";
 
 function duration(ms: number): string {
   if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
@@ -34,8 +38,188 @@ export function withQueueTable(readme: string): string {
   return `${readme.slice(0, start + START.length)}\n${queueTable()}\n${readme.slice(end)}`;
 }
 
+// ── job contracts ───────────────────────────────────────────────────────────────────────────────
+
+interface JsonSchema {
+  type?: string | string[];
+  const?: unknown;
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: JsonSchema | boolean;
+  items?: JsonSchema | false;
+  prefixItems?: JsonSchema[];
+  format?: string;
+  default?: unknown;
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+  pattern?: string;
+}
+
+/** Job data as a client sends it (defaults optional); results as the job returns them, open to fields added later. */
+export function payloadJsonSchema(definition: QueueDefinition): JsonSchema {
+  return z.toJSONSchema(definition.payload, { io: "input", unrepresentable: "any" }) as JsonSchema;
+}
+
+export function resultJsonSchema(definition: QueueDefinition): JsonSchema {
+  return z.toJSONSchema(definition.result, {
+    io: "output",
+    unrepresentable: "any",
+    // Fields may be added beside the documented ones; a client must not reject them.
+    override: (context) => {
+      if (context.jsonSchema.additionalProperties === false) delete context.jsonSchema.additionalProperties;
+    },
+  }) as JsonSchema;
+}
+
+const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
+const json = (value: unknown) => JSON.stringify(value);
+
+function typeName(schema: JsonSchema): string {
+  if (schema.const !== undefined) return json(schema.const);
+  if (schema.enum) return schema.enum.map(json).join(" | ");
+  if (schema.anyOf) return schema.anyOf.map(typeName).join(" or ");
+  if (Array.isArray(schema.type)) return schema.type.join(" or ");
+  switch (schema.type) {
+    case "array":
+      if (schema.prefixItems) return `[${schema.prefixItems.map(typeName).join(", ")}]`;
+      return schema.items ? `array of ${typeName(schema.items)}` : "array";
+    case "string":
+      return schema.format === "date" ? "date (YYYY-MM-DD)" : "string";
+    case "object":
+      if (schema.properties) return "object";
+      return typeof schema.additionalProperties === "object" && Object.keys(schema.additionalProperties).length > 0
+        ? `object of ${typeName(schema.additionalProperties)}`
+        : "object (any keys)";
+    case undefined:
+      return "any";
+    default:
+      return schema.type;
+  }
+}
+
+const SAFE = Number.MAX_SAFE_INTEGER;
+
+function rules(schema: JsonSchema): string {
+  const found: string[] = [];
+  if (schema.minLength !== undefined || schema.maxLength !== undefined) found.push(`${schema.minLength ?? 0}–${schema.maxLength ?? "∞"} characters`);
+  if (schema.minimum !== undefined && schema.minimum > -SAFE) found.push(`≥ ${schema.minimum}`);
+  if (schema.exclusiveMinimum !== undefined) found.push(`> ${schema.exclusiveMinimum}`);
+  if (schema.maximum !== undefined && schema.maximum < SAFE) found.push(`≤ ${schema.maximum}`);
+  if (schema.exclusiveMaximum !== undefined) found.push(`< ${schema.exclusiveMaximum}`);
+  if (schema.minItems !== undefined && !schema.prefixItems) found.push(`at least ${schema.minItems}`);
+  if (schema.additionalProperties === false) found.push("no other fields");
+  for (const option of schema.anyOf ?? []) {
+    const inner = rules(option);
+    if (inner) found.push(`${typeName(option)}: ${inner}`);
+  }
+  return found.join(", ");
+}
+
+interface FieldRow {
+  path: string;
+  schema: JsonSchema;
+  required: boolean;
+}
+
+/** Every field, nested ones as `a.b` and fields of list items as `a[].b`. */
+function fieldRows(schema: JsonSchema, prefix = ""): FieldRow[] {
+  const rows: FieldRow[] = [];
+  for (const [name, child] of Object.entries(schema.properties ?? {})) {
+    const path = `${prefix}${name}`;
+    rows.push({ path, schema: child, required: schema.required?.includes(name) ?? false });
+    if (child.properties) rows.push(...fieldRows(child, `${path}.`));
+    if (child.items && child.items.properties) rows.push(...fieldRows(child.items, `${path}[].`));
+  }
+  return rows;
+}
+
+function payloadTable(schema: JsonSchema): string {
+  const rows = fieldRows(schema).map(({ path, schema: field, required }) => {
+    const fallback = field.default === undefined ? "" : `\`${json(field.default)}\``;
+    return `| \`${path}\` | ${cell(typeName(field))} | ${required ? "yes" : "no"} | ${cell(fallback)} | ${cell(rules(field))} | ${cell(field.description ?? "")} |`;
+  });
+  return ["| field | type | required | default | rules | meaning |", "|---|---|---|---|---|---|", ...rows].join("\n");
+}
+
+function resultTable(schema: JsonSchema): string {
+  const rows = fieldRows(schema).map(
+    ({ path, schema: field, required }) => `| \`${path}\` | ${cell(typeName(field))} | ${required ? "always" : "when it applies"} | ${cell(field.description ?? "")} |`,
+  );
+  return ["| field | type | present | meaning |", "|---|---|---|---|", ...rows].join("\n");
+}
+
+function queueRules(definition: QueueDefinition): string[] {
+  const notes = [`Who may launch: ${definition.enqueueRoles.join(", ")}. Launch: \`POST /api/v1/queues/${definition.key}/jobs\` with \`{ name, data }\`.`];
+  if (definition.payloadUser === "caller") {
+    notes.push("`userId` is accepted for compatibility: it must be the caller's own id (403 otherwise); an ADMIN may name a user of the run's organisation (422 `no such user in the organisation` otherwise). The owner always comes from the credentials.");
+  }
+  if (definition.payloadUser === "recipient") {
+    notes.push("`userId` is the recipient: an existing user (422 otherwise). The run works for the recipient's organisation.");
+  }
+  if (definition.organizationPath) {
+    notes.push(`\`${definition.organizationPath.join(".")}\` must be the caller's organisation (403 otherwise); an ADMIN may name any existing one (422 otherwise). Left out, the caller's organisation is filled in.`);
+  }
+  if (definition.uploadPathField) {
+    notes.push(`\`${definition.uploadPathField}\` is accepted only when it names a file inside the server's upload directory (\`UPLOAD_DIR\`; relative paths are read from there, symlinks followed) — any other path gets 422 at \`body.data.${definition.uploadPathField}\`: upload the file first and pass its \`uploadId\`. The upload endpoint (\`POST /api/v1/uploads\`) arrives in a later release.`);
+  }
+  if (definition.deduplicationKey) {
+    notes.push("Deduplicated: a launch while an identical job still waits or runs returns that job (`200`, `deduplicated: true`) instead of adding another.");
+  }
+  return notes;
+}
+
+function fenced(schema: JsonSchema): string {
+  return ["```json", JSON.stringify(schema, null, 2), "```"].join("\n");
+}
+
+export function jobContracts(): string {
+  const sections = queueDefinitions.map((definition) => {
+    const payload = payloadJsonSchema(definition);
+    const result = resultJsonSchema(definition);
+    return [
+      `## \`${definition.key}\` — ${definition.label}`,
+      definition.description,
+      queueRules(definition).map((note) => `- ${note}`).join("\n"),
+      "### Job data",
+      payloadTable(payload),
+      "### Result",
+      resultTable(result),
+      `<details><summary>JSON Schema of the ${definition.key} job data and result</summary>`,
+      fenced(payload),
+      fenced(result),
+      "</details>",
+    ].join("\n\n");
+  });
+  return `${[
+    "<!-- Generated by `npm run docs` from lib/jobs/catalog.ts; do not edit by hand. -->",
+    "# Job contracts",
+    "What each queue's jobs accept and return. The job data and result fields follow the platform's documentation: fields may be added beside the documented ones, none is renamed. Every launch is validated against these schemas; the worker checks every attempt's data and every result against them too.",
+    [
+      "- **Launching.** `POST /api/v1/queues/:queueKey/jobs` with `{ name, data, options: { priority, delay, idempotencyKey } }` → `201 { jobId, queue, name, state, deduplicated: false }`. Forecasts also through `POST /api/v1/forecasts` with the job data as the body (plus `priority`).",
+      "- **Invalid data** answers 422 with each field's path (`body.data.horizon` on the generic endpoint, `body.horizon` on the forecast endpoint) and what is wrong.",
+      "- **Owner and organisation** come from the caller's credentials (session or API key), never from the body. An `organizationId` in the data must be the caller's organisation (403 otherwise); an ADMIN may name any existing one (422 `no such organisation` otherwise), and the run then works for it.",
+      `- **Idempotency.** The same \`options.idempotencyKey\` (or \`${capitalised(IDEMPOTENCY_HEADER)}\` header, on both endpoints) from the same user within 24 h returns the first request's job — \`200\` with the same \`jobId\` and \`deduplicated: true\` — instead of adding a second one; two simultaneous requests add exactly one job. The same key with a different request answers 422; while the first request is still being added, 409.`,
+    ].join("\n"),
+    ...sections,
+  ].join("\n\n")}\n`;
+}
+
+function capitalised(header: string): string {
+  return header.replace(/(^|-)([a-z])/g, (_match, dash: string, letter: string) => `${dash}${letter.toUpperCase()}`);
+}
+
 if (process.argv[1]?.endsWith("docs.ts")) {
-  const path = new URL("../README.md", import.meta.url);
-  writeFileSync(path, withQueueTable(readFileSync(path, "utf8")));
-  console.log("README.md queue table regenerated from lib/jobs/catalog.ts");
+  const readme = new URL("../README.md", import.meta.url);
+  writeFileSync(readme, withQueueTable(readFileSync(readme, "utf8")));
+  writeFileSync(new URL(`../${JOB_CONTRACTS_PATH}`, import.meta.url), jobContracts());
+  console.log(`README.md queue table and ${JOB_CONTRACTS_PATH} regenerated from lib/jobs/catalog.ts`);
 }

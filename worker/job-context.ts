@@ -1,60 +1,52 @@
 import type { Job } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Db } from "../lib/db";
-import type { JobPayload, JobResult, QueueKey } from "../lib/jobs/catalog";
-import type { RunEventWriter } from "../lib/jobs/run-events";
-import { publishJobEvent } from "../lib/realtime/events";
+import { progressStep, type QueueKey, type StepId } from "../lib/jobs/catalog";
+import type { JobOwner } from "./job-contract";
+import type { OutcomeRecorder } from "./outcome-recorder";
 import type { ThreadPool } from "./threads/pool";
 
-export type JobData<K extends QueueKey> = JobPayload<K> & { ownerId?: string | null };
-
-/** What a processor gets besides its job: progress reporting, cancellation and shared clients. */
-export interface JobContext {
+/** What a processor gets besides its job: progress reporting, cancellation, the owner and shared clients. */
+export interface JobContext<K extends QueueKey = QueueKey> {
   /** Aborted when the attempt times out (or is cancelled); long work must stop when it fires. */
   signal: AbortSignal;
+  /** Reports one of the queue's declared steps, with the percent and message the catalogue gives it. */
+  step(id: StepId<K>): Promise<void>;
+  /** Reports progress between the declared steps (rows done within a step, say). */
   progress(percent: number, message: string): Promise<void>;
   log(message: string): Promise<void>;
+  /** Who the job is for; kept out of the payload. */
+  owner: JobOwner;
   db: Db;
-  threads: ThreadPool;
 }
-
-export type Processor<K extends QueueKey> = (job: Job<JobData<K>>, context: JobContext) => Promise<JobResult<K>>;
 
 export interface ContextDeps {
   db: Db;
-  redis: Redis;
-  prefix: string;
-  threads: ThreadPool;
-  /** The job's timeline in the ledger: progress steps and log lines are kept after Redis drops the job. */
-  events: RunEventWriter;
+  recorder: OutcomeRecorder;
+  /** The queue's thread pool, when its processor declares thread tasks. */
+  threads?: ThreadPool;
 }
 
-export function createJobContext(key: QueueKey, job: Job, signal: AbortSignal, deps: ContextDeps): JobContext {
+export function createJobContext<K extends QueueKey>(
+  key: K,
+  job: Job,
+  signal: AbortSignal,
+  owner: JobOwner,
+  deps: ContextDeps,
+): JobContext<K> & { threads?: ThreadPool } {
+  const progress = async (percent: number, message: string) => {
+    signal.throwIfAborted();
+    await deps.recorder.progressed(key, job, percent, message);
+  };
   return {
     signal,
+    owner,
     db: deps.db,
-    threads: deps.threads,
-    async progress(percent, message) {
-      signal.throwIfAborted();
-      deps.events.add({ runId: job.id!, kind: "progress", attempt: job.attemptsMade + 1, progress: percent, message });
-      // The stored progress and the live event are written together, so a browser that loads the
-      // job page after an event sees at least that step.
-      await Promise.all([
-        job.updateProgress({ percent, message }),
-        publishJobEvent(deps.redis, deps.prefix, "job:progress", {
-          jobId: job.id!,
-          type: key,
-          name: job.name,
-          ownerId: (job.data as { ownerId?: string }).ownerId ?? null,
-          progress: percent,
-          message,
-          timestamp: Date.now(),
-        }),
-      ]);
+    ...(deps.threads ? { threads: deps.threads } : {}),
+    progress,
+    step(id) {
+      const { percent, message } = progressStep(key, id);
+      return progress(percent, message);
     },
-    async log(message) {
-      deps.events.add({ runId: job.id!, kind: "log", attempt: job.attemptsMade + 1, message });
-      await job.log(message);
-    },
+    log: (message) => deps.recorder.logged(job, message),
   };
 }

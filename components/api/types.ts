@@ -61,6 +61,6 @@ export interface RunsPage {
   jobs: import("@/lib/jobs/job-status").RunListItem[];
   nextCursor: string | null;
 }
-/** GET /api/v1/notifications (lib/notifications/job-notifications.ts). */
-export type { NotificationView, NotificationPage } from "@/lib/notifications/job-notifications";
+/** GET /api/v1/notifications (lib/inbox/inbox.ts). */
+export type { NotificationView, NotificationPage } from "@/lib/inbox/inbox";
 export type { AlertsView, FiringAlertView } from "@/lib/alerts/alert-store";

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Db } from "../db";
 import { sqlPool } from "../db";
+import { writeNotifications } from "../inbox/inbox";
 import { QUEUE_KEYS, queueDefinition, type QueueKey } from "../jobs/catalog";
 import type { QueueManager } from "../jobs/queue-manager";
 import { oldestWaiting } from "../jobs/queue-overview";
@@ -120,15 +121,8 @@ async function readRecentOutcomes(redis: Redis, prefix: string, now: number): Pr
   return totals;
 }
 
-/** One notification per admin (whoever is an admin now), in one statement; returns the new rows' ids. */
+/** One notification per admin (whoever is an admin now); returns the new rows' ids. */
 async function notifyAdmins(db: Db, queue: QueueKey, kind: AlertNotificationKind, text: { title: string; body: string }): Promise<string[]> {
-  const { rows } = await sqlPool(db).query<{ id: string }>(
-    `INSERT INTO "Notification" ("id", "userId", "kind", "title", "body", "link", "createdAt")
-     SELECT gen_random_uuid()::text, u."id", $2, $3, $4, $1, (now() AT TIME ZONE 'UTC')
-       FROM "User" u
-      WHERE u."role" = 'ADMIN'
-     RETURNING "id"`,
-    [queueHref(queue), kind, text.title, text.body],
-  );
-  return rows.map((row) => row.id);
+  const { rows: admins } = await sqlPool(db).query<{ id: string }>(`SELECT "id" FROM "User" WHERE "role" = 'ADMIN'`);
+  return writeNotifications(admins.map((admin) => ({ userId: admin.id, kind, ...text, link: queueHref(queue) })), { db });
 }

@@ -41,7 +41,10 @@ export class ApiError extends Error {
   }
 }
 
-export function zodDetails(issues: readonly z.core.$ZodIssue[], root?: string): ErrorDetail[] {
+/** Anything with a path and a message: zod's issues, or the checks a service makes beyond its schema. */
+export type Issue = Pick<z.core.$ZodIssue, "path" | "message">;
+
+export function zodDetails(issues: readonly Issue[], root?: string): ErrorDetail[] {
   return issues.map((issue) => ({
     path: [root, ...issue.path.map(String)].filter(Boolean).join("."),
     message: issue.message,

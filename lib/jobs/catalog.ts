@@ -28,8 +28,11 @@ export const MAX_TEXT_LENGTH = 5_000;
 const id = (field: string) =>
   z.string({ error: `${field} must be a string` }).trim().min(1, `${field} is required`).max(MAX_ID_LENGTH, `${field} must be at most ${MAX_ID_LENGTH} characters`);
 const isoDate = z.iso.date({ error: "must be a date as YYYY-MM-DD" });
-/** The caller's own id, accepted for compatibility ("for SSE updates"); the owner still comes from the credentials. */
-const compatibleUserId = id("userId").optional();
+export const organizationIdSchema = id("organizationId");
+/** Accepted for compatibility ("for SSE updates"); the owner still comes from the credentials. */
+const compatibleUserId = id("userId")
+  .describe("The caller's own user id (an admin may name a user of the organisation); the owner always comes from the credentials")
+  .optional();
 
 export const FORECAST_MODELS = ["ma", "linear", "exp", "seasonal"] as const;
 export type ForecastModel = (typeof FORECAST_MODELS)[number];
@@ -86,6 +89,20 @@ export interface QueueDefinition<
    * instead of adding another. Only where two identical runs at once could never both be wanted.
    */
   deduplicationKey?(payload: z.infer<P>): string;
+  /**
+   * Whom the payload's `userId` names: the caller themselves (accepted for compatibility; an admin
+   * may name a user of the organisation) or the recipient of the job's work, whose organisation
+   * the run then works for.
+   */
+  payloadUser?: "caller" | "recipient";
+  /**
+   * Where the payload names the organisation the run works for; it is checked against the caller's
+   * and filled in with it when left out, so the processor reads it from its own data.
+   * @defaultValue a top-level `organizationId`, checked but not kept in the payload
+   */
+  organizationPath?: readonly [string, ...string[]];
+  /** The payload field holding a server-side file path: accepted only inside the upload directory. */
+  uploadPathField?: Extract<keyof z.infer<P>, string>;
 }
 
 function defineQueue<K extends QueueKey, P extends z.ZodType, R extends z.ZodType, const S extends string>(
@@ -99,17 +116,19 @@ const step = <const Id extends string>(id: Id, percent: number, message: string)
 // ── forecast ────────────────────────────────────────────────────────────────────────────────────
 
 const forecastPayload = z.object({
-  productId: id("productId"),
+  productId: id("productId").describe("The product to forecast"),
   horizon: z
     .number({ error: "horizon must be a number of days" })
     .int("horizon must be a whole number of days")
     .min(1, "horizon must be at least 1 day")
-    .max(365, "horizon must be at most 365 days"),
+    .max(365, "horizon must be at most 365 days")
+    .describe("Days to forecast"),
   models: z
     .union([z.tuple([z.literal("all")]), z.array(z.enum(FORECAST_MODELS)).min(1, "choose at least one model")], {
       error: `models must be ["all"] or a list of ${FORECAST_MODELS.join(", ")}`,
     })
-    .default(["all"]),
+    .default(["all"])
+    .describe("The models whose accuracy-weighted ensemble is the forecast; [\"all\"] runs every one"),
   userId: compatibleUserId,
 });
 
@@ -117,17 +136,13 @@ const mape = z.number().nullable();
 
 const forecastResult = z.object({
   success: z.literal(true),
-  forecastId: z.string(),
+  forecastId: z.string().describe("The forecast record (GET /api/v1/forecasts/:id), which holds the points"),
   productId: z.string(),
   horizon: z.number().int(),
-  /** The ensemble's MAPE on the holdout, in percent (null when the holdout's actuals are all zero). */
-  accuracy: mape,
-  /** How many daily points were forecast; the points themselves are in the forecast record. */
-  predictions: z.number().int(),
-  /** MAPE per model run, in percent. */
-  modelAccuracy: z.record(z.string(), mape),
-  /** Seasonal naive's MAPE on the same holdout: the bar the ensemble has to clear. */
-  baselineAccuracy: mape,
+  accuracy: mape.describe("The ensemble's MAPE on the holdout, in percent (null when the holdout's actuals are all zero)"),
+  predictions: z.number().int().describe("How many daily points were forecast; the points themselves are in the forecast record"),
+  modelAccuracy: z.record(z.string(), mape).describe("MAPE per model run, in percent"),
+  baselineAccuracy: mape.describe("Seasonal naive's MAPE on the same holdout: the bar the ensemble has to clear"),
 });
 
 // ── optimization ────────────────────────────────────────────────────────────────────────────────
@@ -136,19 +151,29 @@ const nonNegativeMoney = (field: string) =>
   z.number({ error: `${field} must be a number` }).finite().min(0, `${field} must not be negative`);
 
 const optimizationPayload = z.object({
-  productId: id("productId"),
-  /** Each constraint defaults to the product's own value when left out. */
+  productId: id("productId").describe("The product to optimise"),
   constraints: z
     .object({
-      orderingCost: nonNegativeMoney("orderingCost").optional(),
-      holdingCostRate: z.number().finite().gt(0, "holdingCostRate must be above 0").max(10, "holdingCostRate is a yearly fraction of unit cost; at most 10").optional(),
-      serviceLevelZ: z.number().finite().gt(0, "serviceLevelZ must be above 0").max(6, "serviceLevelZ must be at most 6").optional(),
-      /** A cycle service level as a probability, converted to z with the normal quantile. */
-      serviceLevel: z.number().gt(0.5, "serviceLevel must be above 0.5").lt(1, "serviceLevel must be below 1").optional(),
+      orderingCost: nonNegativeMoney("orderingCost").describe("Cost of placing one order").optional(),
+      holdingCostRate: z
+        .number()
+        .finite()
+        .gt(0, "holdingCostRate must be above 0")
+        .max(10, "holdingCostRate is a yearly fraction of unit cost; at most 10")
+        .describe("Yearly holding cost as a fraction of unit cost")
+        .optional(),
+      serviceLevelZ: z.number().finite().gt(0, "serviceLevelZ must be above 0").max(6, "serviceLevelZ must be at most 6").describe("Safety factor z of the cycle service level").optional(),
+      serviceLevel: z
+        .number()
+        .gt(0.5, "serviceLevel must be above 0.5")
+        .lt(1, "serviceLevel must be below 1")
+        .describe("A cycle service level as a probability, converted to z with the normal quantile (instead of serviceLevelZ)")
+        .optional(),
     })
     .strict()
     .refine((value) => value.serviceLevel === undefined || value.serviceLevelZ === undefined, "give serviceLevelZ or serviceLevel, not both")
-    .default({}),
+    .default({})
+    .describe("Each constraint defaults to the product's own value when left out"),
   userId: compatibleUserId,
 });
 
@@ -165,10 +190,9 @@ const optimizationResult = z.object({
 export const SYNC_DATA_TYPES = ["orders", "inventory"] as const;
 
 const syncPayload = z.object({
-  integrationId: id("integrationId"),
-  dataTypes: z.array(z.enum(SYNC_DATA_TYPES)).min(1, "choose at least one data type").default([...SYNC_DATA_TYPES]),
-  /** Re-pull everything instead of resuming from the saved cursor. */
-  force: z.boolean().default(false),
+  integrationId: id("integrationId").describe("The connected system to pull from"),
+  dataTypes: z.array(z.enum(SYNC_DATA_TYPES)).min(1, "choose at least one data type").default([...SYNC_DATA_TYPES]).describe("What to pull"),
+  force: z.boolean().default(false).describe("Re-pull everything instead of resuming from the saved cursor"),
 });
 
 const recordCounts = z.object({ read: z.number().int(), written: z.number().int() });
@@ -176,10 +200,9 @@ const recordCounts = z.object({ read: z.number().int(), written: z.number().int(
 const syncResult = z.object({
   success: z.literal(true),
   integrationId: z.string(),
-  orders: recordCounts.optional(),
-  inventory: recordCounts.optional(),
-  /** SKUs the provider sent that match no product of the organisation. */
-  unknownSkus: z.number().int(),
+  orders: recordCounts.optional().describe("Orders read from the provider and written"),
+  inventory: recordCounts.optional().describe("Inventory levels read from the provider and written"),
+  unknownSkus: z.number().int().describe("SKUs the provider sent that match no product of the organisation"),
 });
 
 // ── import ──────────────────────────────────────────────────────────────────────────────────────
@@ -188,14 +211,24 @@ export const IMPORT_ENTITY_TYPES = ["products", "sales", "inventory", "warehouse
 
 const importPayload = z
   .object({
-    /** A path the upload endpoint returned; any other path is refused at enqueue. */
-    filePath: z.string().trim().min(1, "filePath is required").max(1_000, "filePath must be at most 1000 characters").optional(),
-    uploadId: id("uploadId").optional(),
-    entityType: z.enum(IMPORT_ENTITY_TYPES, { error: `entityType must be one of ${IMPORT_ENTITY_TYPES.join(", ")}` }),
-    /** File column → field; headers are matched automatically where it is left out. */
-    mapping: z.record(z.string().max(MAX_ID_LENGTH), z.string().max(MAX_ID_LENGTH)).optional(),
-    mode: z.enum(["all-or-nothing", "valid-rows"]).default("all-or-nothing"),
-    dryRun: z.boolean().default(false),
+    filePath: z
+      .string()
+      .trim()
+      .min(1, "filePath is required")
+      .max(1_000, "filePath must be at most 1000 characters")
+      .describe("A path the upload endpoint returned (inside the server's UPLOAD_DIR; relative paths are read from there); any other path is refused")
+      .optional(),
+    uploadId: id("uploadId").describe("The upload to import (give this or filePath)").optional(),
+    entityType: z.enum(IMPORT_ENTITY_TYPES, { error: `entityType must be one of ${IMPORT_ENTITY_TYPES.join(", ")}` }).describe("What the file's rows are"),
+    mapping: z
+      .record(z.string().max(MAX_ID_LENGTH), z.string().max(MAX_ID_LENGTH))
+      .describe("File column → field; headers are matched automatically where it is left out")
+      .optional(),
+    mode: z
+      .enum(["all-or-nothing", "valid-rows"])
+      .default("all-or-nothing")
+      .describe("all-or-nothing imports nothing when a row is invalid; valid-rows imports the valid ones"),
+    dryRun: z.boolean().default(false).describe("Validate and report without writing"),
     userId: compatibleUserId,
   })
   .refine((value) => value.filePath !== undefined || value.uploadId !== undefined, {
@@ -220,8 +253,8 @@ export const EXPORT_ENTITIES = ["products", "sales", "forecasts", "inventory"] a
 export const EXPORT_FORMATS = ["csv", "json", "pdf", "xlsx"] as const;
 
 const exportPayload = z.object({
-  entity: z.enum(EXPORT_ENTITIES, { error: `entity must be one of ${EXPORT_ENTITIES.join(", ")}` }),
-  format: z.enum(EXPORT_FORMATS, { error: `format must be one of ${EXPORT_FORMATS.join(", ")}` }),
+  entity: z.enum(EXPORT_ENTITIES, { error: `entity must be one of ${EXPORT_ENTITIES.join(", ")}` }).describe("What to export"),
+  format: z.enum(EXPORT_FORMATS, { error: `format must be one of ${EXPORT_FORMATS.join(", ")}` }).describe("File format"),
   filters: z
     .object({
       category: z.string().trim().min(1).max(MAX_ID_LENGTH).optional(),
@@ -231,15 +264,16 @@ const exportPayload = z.object({
       endDate: isoDate.optional(),
     })
     .strict()
-    .default({}),
+    .default({})
+    .describe("Only rows matching every filter given"),
   userId: compatibleUserId,
 });
 
 const exportResult = z.object({
   success: z.literal(true),
   exportId: z.string(),
-  filePath: z.string(),
-  downloadUrl: z.string(),
+  filePath: z.string().describe("Where the server stored the file"),
+  downloadUrl: z.string().describe("Where its owner downloads it"),
   rows: z.number().int(),
   bytes: z.number().int(),
 });
@@ -249,12 +283,11 @@ const exportResult = z.object({
 export const NOTIFICATION_TYPES = ["EMAIL", "SMS", "PUSH", "IN_APP"] as const;
 
 const notificationPayload = z.object({
-  /** The recipient. */
-  userId: id("userId"),
-  type: z.enum(NOTIFICATION_TYPES, { error: `type must be one of ${NOTIFICATION_TYPES.join(", ")}` }),
+  userId: id("userId").describe("The recipient: an existing user, whose organisation the run works for"),
+  type: z.enum(NOTIFICATION_TYPES, { error: `type must be one of ${NOTIFICATION_TYPES.join(", ")}` }).describe("Channel"),
   title: z.string().trim().min(1, "title is required").max(200, "title must be at most 200 characters"),
   message: z.string().trim().min(1, "message is required").max(MAX_TEXT_LENGTH, `message must be at most ${MAX_TEXT_LENGTH} characters`),
-  data: z.record(z.string().max(MAX_ID_LENGTH), z.unknown()).default({}),
+  data: z.record(z.string().max(MAX_ID_LENGTH), z.unknown()).default({}).describe("Extra fields for the channel's template"),
 });
 
 const notificationResult = z.object({
@@ -269,13 +302,12 @@ const notificationResult = z.object({
 export const ANALYTICS_TYPES = ["inventory-turnover", "abc-analysis", "forecast-accuracy", "stockout-rate", "days-of-supply"] as const;
 
 const analyticsPayload = z.object({
-  type: z.enum(ANALYTICS_TYPES, { error: `type must be one of ${ANALYTICS_TYPES.join(", ")}` }),
+  type: z.enum(ANALYTICS_TYPES, { error: `type must be one of ${ANALYTICS_TYPES.join(", ")}` }).describe("The report"),
   params: z
     .object({
-      /** Must be the caller's own organisation (an admin may name any). Defaults to the caller's. */
-      organizationId: id("organizationId").optional(),
-      startDate: isoDate,
-      endDate: isoDate,
+      organizationId: organizationIdSchema.describe("Must be the caller's own organisation (an admin may name any); the caller's when left out").optional(),
+      startDate: isoDate.describe("First day of the period"),
+      endDate: isoDate.describe("Last day of the period (inclusive)"),
     })
     .refine((value) => value.startDate <= value.endDate, { message: "startDate must not be after endDate", path: ["endDate"] }),
 });
@@ -293,6 +325,7 @@ export const catalog = {
     label: "Demand forecast",
     description: "Forecasts a product's daily demand with several models and an accuracy-weighted ensemble.",
     payload: forecastPayload,
+    payloadUser: "caller",
     result: forecastResult,
     concurrency: 3,
     timeoutMs: 5 * MINUTE,
@@ -318,6 +351,7 @@ export const catalog = {
     label: "Inventory optimisation",
     description: "EOQ, safety stock, reorder points and multi-warehouse allocation.",
     payload: optimizationPayload,
+    payloadUser: "caller",
     result: optimizationResult,
     concurrency: 2,
     timeoutMs: 5 * MINUTE,
@@ -365,6 +399,8 @@ export const catalog = {
     label: "Data import",
     description: "Imports a CSV or Excel upload row by row, with a per-row report.",
     payload: importPayload,
+    payloadUser: "caller",
+    uploadPathField: "filePath",
     result: importResult,
     concurrency: 1,
     timeoutMs: 15 * MINUTE,
@@ -387,6 +423,7 @@ export const catalog = {
     label: "Data export",
     description: "Exports products, sales, forecasts or inventory as CSV, JSON, Excel or PDF.",
     payload: exportPayload,
+    payloadUser: "caller",
     result: exportResult,
     concurrency: 2,
     timeoutMs: 10 * MINUTE,
@@ -408,6 +445,7 @@ export const catalog = {
     label: "Notification",
     description: "Sends an email, SMS, push or in-app notification.",
     payload: notificationPayload,
+    payloadUser: "recipient",
     result: notificationResult,
     concurrency: 5,
     timeoutMs: 30_000,
@@ -425,6 +463,7 @@ export const catalog = {
     label: "Analytics",
     description: "Computes inventory turnover and other planning reports.",
     payload: analyticsPayload,
+    organizationPath: ["params", "organizationId"],
     result: analyticsResult,
     concurrency: 2,
     timeoutMs: 10 * MINUTE,
@@ -439,8 +478,6 @@ export const catalog = {
       step("done", 100, "Complete"),
     ],
     summarize: (result) => ({ reportId: result.reportId, type: result.type }),
-    // The same report over the same period for the same organisation: one run answers both requests.
-    deduplicationKey: (payload) => `${payload.type}:${payload.params.organizationId ?? ""}:${payload.params.startDate}:${payload.params.endDate}`,
   }),
 } satisfies { [K in QueueKey]: QueueDefinition<z.ZodType, z.ZodType, K, string> };
 

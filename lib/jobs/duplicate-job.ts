@@ -1,10 +1,9 @@
-import type { z } from "zod";
 import type { Principal } from "../auth/principal";
 import { recordAudit } from "../audit";
 import type { Db } from "../db";
 import { db as defaultDb } from "../db";
 import type { QueueKey } from "./catalog";
-import { enqueueJob } from "./enqueue-job";
+import { enqueueJob, type EnqueueFailure, type RunState } from "./enqueue-job";
 import { findJob } from "./find-job";
 import { queueManager as defaultQueueManager, type QueueManager } from "./queue-manager";
 import { appendRunEvents } from "./run-events";
@@ -19,10 +18,9 @@ export interface DuplicateRequest {
 }
 
 export type DuplicateResult =
-  | { ok: true; jobId: string; state: "waiting" | "delayed" }
+  | { ok: true; jobId: string; state: RunState; deduplicated: boolean }
   | { ok: false; code: "job-not-found" }
-  | { ok: false; code: "forbidden"; message: string }
-  | { ok: false; code: "invalid-payload"; issues: z.core.$ZodIssue[] };
+  | EnqueueFailure;
 
 /**
  * Adds a copy of a job, with edited data if given, owned by the admin who asked; the original's
@@ -38,7 +36,8 @@ export async function duplicateJob(
   const found = await findJob(key, jobId, principal, { db, queues });
   if (!found) return { ok: false, code: "job-not-found" };
   const { run, job } = found;
-  const original = run ? run.data : withoutOwner(job!.data);
+  // The copy works for the original's organisation: named beside the payload, as the job data in Redis carries it.
+  const original = run ? withOrganization(run.data, run.organizationId) : withoutOwner(job!.data);
   const result = await enqueueJob(
     {
       queue: key,
@@ -51,12 +50,19 @@ export async function duplicateJob(
     { db, queues },
   );
   if (!result.ok) return result;
+  // The queue's deduplication answered with the identical job that still waits or runs: no copy to record.
+  if (result.deduplicated) return { ok: true, jobId: result.jobId, state: result.state, deduplicated: true };
   await appendRunEvents([{ runId: jobId, kind: "duplicated", message: `Duplicated as ${result.jobId} by ${principal.name}`, actorId: principal.id }], { db });
   await recordAudit(
     { actorId: principal.id, action: "job.duplicate", target: `${key}/${jobId}`, details: { newJobId: result.jobId, editedData: request.data !== undefined }, jobCount: 1 },
     { db },
   );
-  return { ok: true, jobId: result.jobId, state: result.state };
+  return { ok: true, jobId: result.jobId, state: result.state, deduplicated: false };
+}
+
+function withOrganization(data: unknown, organizationId: string | null): unknown {
+  if (!data || typeof data !== "object" || organizationId === null) return data;
+  return { ...(data as Record<string, unknown>), organizationId };
 }
 
 function withoutOwner(data: unknown): unknown {

@@ -1,10 +1,22 @@
 import { randomUUID } from "node:crypto";
-import type { z } from "zod";
+import type { Redis } from "ioredis";
 import type { Db } from "../db";
 import { db as defaultDb } from "../db";
-import { queueDefinition, type QueueKey, type Role } from "./catalog";
-import { createRun, deleteRun } from "./ledger";
-import { queueManager as defaultQueueManager, type QueueManager } from "./queue-manager";
+import { sharedRedis } from "../redis";
+import { resolveUploadedFile, UPLOAD_FIRST } from "../uploads/uploaded-file";
+import { queueDefinition, type QueueDefinition, type QueueKey } from "./catalog";
+import {
+  claimIdempotencyKey,
+  idempotencyRedisKey,
+  releaseIdempotencyKey,
+  requestFingerprint,
+  settleIdempotencyKey,
+} from "./idempotency";
+import { resolveJobScope, type Caller, type PayloadIssue } from "./job-scope";
+import { createRun, deleteRun, findRun } from "./ledger";
+import { queueManager as defaultQueueManager, userState, type QueueManager } from "./queue-manager";
+
+export type { PayloadIssue } from "./job-scope";
 
 export interface EnqueueRequest {
   queue: QueueKey;
@@ -12,61 +24,159 @@ export interface EnqueueRequest {
   data: unknown;
   priority?: number;
   delay?: number;
-  owner: { id: string; role: Role; organizationId: string };
+  /**
+   * Makes the launch idempotent: the same key from the same user within 24 h returns the job the
+   * first request added instead of adding another.
+   */
+  idempotencyKey?: string;
+  owner: Caller;
 }
 
-export type EnqueueResult =
-  | { ok: true; jobId: string; queue: QueueKey; name: string; state: "waiting" | "delayed" }
+/** A run's state as the API names it. */
+export type RunState = "waiting" | "delayed" | "active" | "completed" | "failed" | "cancelled";
+
+export type EnqueueFailure =
   | { ok: false; code: "forbidden"; message: string }
-  | { ok: false; code: "invalid-payload"; issues: z.core.$ZodIssue[] };
+  | { ok: false; code: "invalid-payload"; issues: PayloadIssue[] }
+  | { ok: false; code: "idempotency-key-reused"; message: string }
+  | { ok: false; code: "idempotency-key-in-progress"; message: string };
+
+export type Enqueued = {
+  ok: true;
+  jobId: string;
+  queue: QueueKey;
+  name: string;
+  state: RunState;
+  /** True when no job was added: an existing one answers this request (idempotency key or the queue's deduplication). */
+  deduplicated: boolean;
+};
+
+export type EnqueueResult = Enqueued | EnqueueFailure;
+
+interface Deps {
+  db?: Db;
+  queues?: QueueManager;
+  /** Holds the idempotency keys. @defaultValue the shared producer connection */
+  redis?: Redis;
+}
+
+/** How long a request waits for a simultaneous request with the same idempotency key to add its job. */
+const IDEMPOTENCY_WAIT_MS = 5_000;
 
 /**
- * Validates a payload against the catalogue, writes the ledger row, then adds the BullMQ job under
- * the same id. If Redis refuses the job the ledger row is removed again, so the ledger never
+ * Validates a launch against the catalogue and the caller, then adds the job: the ledger row first,
+ * then the BullMQ job under the same id. If Redis refuses the job, or BullMQ answers with an
+ * existing job (the queue's deduplication), the ledger row is removed again, so the ledger never
  * shows a run that no queue holds.
  */
-export async function enqueueJob(
-  request: EnqueueRequest,
-  { db = defaultDb(), queues = defaultQueueManager() }: { db?: Db; queues?: QueueManager } = {},
-): Promise<EnqueueResult> {
+export async function enqueueJob(request: EnqueueRequest, deps: Deps = {}): Promise<EnqueueResult> {
+  const { db = defaultDb(), queues = defaultQueueManager() } = deps;
   const definition = queueDefinition(request.queue);
   if (!definition.enqueueRoles.includes(request.owner.role)) {
     return { ok: false, code: "forbidden", message: `Your role may not enqueue ${definition.label.toLowerCase()} jobs` };
   }
   const parsed = definition.payload.safeParse(request.data);
   if (!parsed.success) return { ok: false, code: "invalid-payload", issues: parsed.error.issues };
+  const scope = await resolveJobScope(definition, request.data, parsed.data, request.owner, { db });
+  if (!scope.ok) return scope;
+  const payload = await withUploadedFile(definition, scope.payload);
+  if (!payload.ok) return payload;
 
-  const jobId = randomUUID();
-  const delayed = (request.delay ?? 0) > 0;
+  const job: NewJob = { ...request, definition, payload: payload.value, organizationId: scope.organizationId };
+  if (request.idempotencyKey === undefined) return addJob(job, randomUUID(), { db, queues });
+  return addIdempotently(job, request.idempotencyKey, { db, queues, redis: deps.redis ?? sharedRedis("producer") });
+}
+
+interface NewJob extends EnqueueRequest {
+  definition: QueueDefinition;
+  payload: unknown;
+  organizationId: string;
+}
+
+/** The upload's real path in place of the path the client sent; a path outside the upload directory is refused. */
+async function withUploadedFile(definition: QueueDefinition, payload: unknown): Promise<{ ok: true; value: unknown } | EnqueueFailure> {
+  const field = definition.uploadPathField;
+  const filePath = field ? (payload as Record<string, unknown>)[field] : undefined;
+  if (!field || typeof filePath !== "string") return { ok: true, value: payload };
+  const resolved = await resolveUploadedFile(filePath);
+  if (!resolved) return { ok: false, code: "invalid-payload", issues: [{ path: [field], message: UPLOAD_FIRST }] };
+  return { ok: true, value: { ...(payload as object), [field]: resolved } };
+}
+
+async function addJob(job: NewJob, jobId: string, { db, queues }: { db: Db; queues: QueueManager }): Promise<Enqueued> {
+  const { definition } = job;
+  const delayed = (job.delay ?? 0) > 0;
   await createRun(
     {
       id: jobId,
-      queue: request.queue,
-      name: request.name,
-      ownerId: request.owner.id,
-      organizationId: request.owner.organizationId,
-      businessKey: definition.subject?.id(parsed.data),
-      data: parsed.data,
-      priority: request.priority,
+      queue: job.queue,
+      name: job.name,
+      ownerId: job.owner.id,
+      organizationId: job.organizationId,
+      businessKey: definition.subject?.id(job.payload),
+      data: job.payload,
+      priority: job.priority,
       delayed,
     },
     { db },
   );
+  let addedId: string;
   try {
-    await queues.addJob(request.queue, request.name, { ...(parsed.data as object), ownerId: request.owner.id, organizationId: request.owner.organizationId }, {
+    const added = await queues.addJob(job.queue, job.name, { ...(job.payload as object), ownerId: job.owner.id, organizationId: job.organizationId }, {
       jobId,
-      priority: request.priority,
-      delay: request.delay,
+      priority: job.priority,
+      delay: job.delay,
+      deduplicationId: definition.deduplicationKey?.(job.payload),
     });
+    addedId = added.id!;
   } catch (error) {
     await deleteRun(jobId, { db }).catch(() => {});
     throw error;
   }
-  return {
-    ok: true,
-    jobId,
-    queue: request.queue,
-    name: request.name,
-    state: delayed ? "delayed" : "waiting",
-  };
+  const base = { ok: true as const, queue: job.queue, name: job.name };
+  if (addedId === jobId) return { ...base, jobId, state: delayed ? "delayed" : "waiting", deduplicated: false };
+  // BullMQ kept the identical job that waits or runs and added nothing.
+  await deleteRun(jobId, { db });
+  return { ...base, jobId: addedId, state: await currentState(job.queue, addedId, { db, queues }), deduplicated: true };
+}
+
+async function addIdempotently(job: NewJob, idempotencyKey: string, deps: { db: Db; queues: QueueManager; redis: Redis }): Promise<EnqueueResult> {
+  const key = idempotencyRedisKey(deps.queues.prefix, job.owner.id, idempotencyKey);
+  const fingerprint = requestFingerprint({ queue: job.queue, name: job.name, data: job.payload, priority: job.priority, delay: job.delay });
+  const jobId = randomUUID();
+  const deadline = Date.now() + IDEMPOTENCY_WAIT_MS;
+  for (;;) {
+    const claim = await claimIdempotencyKey(deps.redis, key, { jobId, fingerprint });
+    if (claim.claimed) {
+      let added: Enqueued;
+      try {
+        added = await addJob(job, jobId, deps);
+      } catch (error) {
+        await releaseIdempotencyKey(deps.redis, key, jobId).catch(() => {});
+        throw error;
+      }
+      await settleIdempotencyKey(deps.redis, key, { jobId: added.jobId, fingerprint });
+      return added;
+    }
+    const { existing } = claim;
+    if (existing && existing.fingerprint !== fingerprint) {
+      return { ok: false, code: "idempotency-key-reused", message: "This idempotency key was used for another request; send a new key for a different launch" };
+    }
+    if (existing && !existing.pending) {
+      const state = await currentState(job.queue, existing.jobId, deps);
+      return { ok: true, jobId: existing.jobId, queue: job.queue, name: job.name, state, deduplicated: true };
+    }
+    // The first request with this key is still adding its job (or just gave the key up): ask again.
+    if (Date.now() > deadline) {
+      return { ok: false, code: "idempotency-key-in-progress", message: "A request with this idempotency key is still being processed; try again shortly" };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function currentState(queue: QueueKey, jobId: string, { db, queues }: { db: Db; queues: QueueManager }): Promise<RunState> {
+  const run = await findRun(jobId, { db });
+  if (run) return (run.state === "PRIORITIZED" ? "waiting" : run.state.toLowerCase()) as RunState;
+  const job = await queues.getJob(queue, jobId);
+  return (job ? userState(await job.getState()) : "waiting") as RunState;
 }

@@ -27,6 +27,11 @@ export interface AddJobOptions {
   /** 1 (highest) to 10 (lowest). */
   priority?: number;
   delay?: number;
+  /**
+   * BullMQ deduplication id: while a job with this id waits or runs, the add returns that job
+   * (whose id then differs from `jobId`) and adds nothing.
+   */
+  deduplicationId?: string;
 }
 
 export interface FailedJobView {
@@ -126,7 +131,9 @@ export class QueueManager {
     // would put an unprioritized job ahead of one sent with priority 1 (high).
     const jobOptions: JobsOptions = { jobId: options.jobId, priority: clampPriority(options.priority ?? PRIORITY.default) };
     if (options.delay !== undefined && options.delay > 0) jobOptions.delay = options.delay;
+    if (options.deduplicationId !== undefined) jobOptions.deduplication = { id: options.deduplicationId };
     const job = await this.queue(key).add(name, data, jobOptions);
+    if (job.id !== options.jobId) return job;
     // The job is in; a lost "jobs in" sample must not turn that into an error the caller would retry.
     await recordJobsAdded(this.connection, this.prefix, key, 1, Date.now()).catch(() => {});
     return job;

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { QueueKey } from "../jobs/catalog";
+import type { QueueKey, ResultSummary } from "../jobs/catalog";
 
 /**
  * Job events travel through one capped Redis stream. Any worker process appends; every web
@@ -15,9 +15,15 @@ export interface JobEventPayload {
   type: QueueKey;
   name: string;
   ownerId: string | null;
+  /** The organisation the job works for, so an admin can follow one organisation's jobs. */
+  organizationId: string | null;
   progress: number;
   message: string;
-  result?: unknown;
+  /**
+   * job:complete: the queue's small summary of the result (catalogue `summarize`), not the result
+   * itself; a browser that needs the whole result refetches the job.
+   */
+  summary?: ResultSummary;
   failedReason?: string;
   attemptsMade?: number;
   timestamp: number;

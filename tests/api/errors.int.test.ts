@@ -185,9 +185,11 @@ describe("invalid queries answer 422", () => {
 
 describe("roles and ownership", () => {
   it.each([
-    ["sync", { integrationId: "erp-1", dataTypes: ["orders"], force: false }],
-    ["notification", { userId: "u1", type: "EMAIL", title: "Hi", message: "Hello" }],
-  ])("a planner may not enqueue %s jobs (403), an admin may", async (queueKey, data) => {
+    ["sync", () => ({ integrationId: "erp-1", dataTypes: ["orders"], force: false })],
+    // The recipient must be an existing user.
+    ["notification", () => ({ userId: planner.id, type: "EMAIL", title: "Hi", message: "Hello" })],
+  ])("a planner may not enqueue %s jobs (403), an admin may", async (queueKey, dataOf) => {
+    const data = dataOf();
     const before = (await runsOf(planner.id)).length;
     const refused = await addJob(planner, queueKey, { name: "x", data });
     expect(refused.status).toBe(403);
@@ -258,7 +260,8 @@ describe("the owner comes from the caller, never from the body", () => {
   it("POST /forecasts ignores ownerId at the top level", async () => {
     const response = await invoke(forecasts.POST, {
       method: "POST",
-      body: { productId, horizon: 14, ownerId: otherPlanner.id, userId: otherPlanner.id },
+      // userId may name the caller only (tests/api/contracts.int.test.ts covers naming someone else).
+      body: { productId, horizon: 14, ownerId: otherPlanner.id, userId: planner.id },
       auth: { apiKey: planner.apiKey },
     });
     expect(response.status).toBe(201);
@@ -325,7 +328,7 @@ describe("bad input never causes a 500", () => {
     const response = await invoke(jobs.POST, {
       method: "POST",
       params: { queueKey: "export" },
-      rawBody: `{"name":"deep","data":{"kind":"products","format":"csv","extra":${deep}}}`,
+      rawBody: `{"name":"deep","data":{"entity":"products","format":"csv","extra":${deep}}}`,
       auth: { apiKey: planner.apiKey },
     });
     expect(response.status).toBeGreaterThanOrEqual(400);

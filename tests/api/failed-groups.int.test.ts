@@ -44,16 +44,18 @@ describe("failure groups", () => {
     };
     // The n-th job of each queue fails with its own variant of the message.
     const numbers = new Map<string, number>();
-    const thrower = (key: string) => async (job: { id?: string }) => {
-      throw new UnrecoverableError(messages[key]!(numbers.get(job.id!) ?? 0));
-    };
+    const thrower = (key: string) => ({
+      async run(job: { id: string }): Promise<never> {
+        throw new UnrecoverableError(messages[key]!(numbers.get(job.id) ?? 0));
+      },
+    });
     const keys = ["export", "notification", "analytics"] as const;
     // Paused while adding, so no job runs before its number is known.
     await Promise.all(keys.map((key) => queueManager().pause(key)));
     const worker: WorkerManager = await startTestWorker([...keys], {
-      export: thrower("export") as never,
-      notification: thrower("notification") as never,
-      analytics: thrower("analytics") as never,
+      export: thrower("export"),
+      notification: thrower("notification"),
+      analytics: thrower("analytics"),
     });
     const ids: string[] = [];
     try {
@@ -65,7 +67,8 @@ describe("failure groups", () => {
       };
       for (let n = 1; n <= 4; n++) await enqueue("export", "products-csv", { entity: "products", format: "csv" }, n);
       for (let n = 1; n <= 3; n++) await enqueue("notification", "email-digest", { userId: admin.id, type: "EMAIL", title: "Digest", message: "b" }, n);
-      for (let n = 1; n <= 4; n++) await enqueue("analytics", "kpi-report", { type: "abc-analysis", params: { startDate: "2026-01-01", endDate: "2026-02-01" } }, n);
+      // Each over another period: identical reports while one waits would be deduplicated into one job.
+      for (let n = 1; n <= 4; n++) await enqueue("analytics", "kpi-report", { type: "abc-analysis", params: { startDate: "2026-01-01", endDate: `2026-02-0${n}` } }, n);
       await Promise.all(keys.map((key) => queueManager().resume(key)));
       await waitFor(async () => (await db().jobRun.count({ where: { id: { in: ids }, state: "FAILED" } })) === ids.length, 20_000);
     } finally {

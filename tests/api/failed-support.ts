@@ -5,6 +5,7 @@ import { queueDefinition, type QueueKey } from "@/lib/jobs/catalog";
 import { failureFingerprint } from "@/lib/jobs/failure-fingerprint";
 import { queueManager } from "@/lib/jobs/queue-manager";
 import { createRedis } from "@/lib/redis";
+import { DOCUMENTED_DATA } from "../helpers/documented-jobs";
 import { waitFor } from "../helpers/worker";
 
 /** Support for the failed-jobs desk tests (tests/api/failed*.int.test.ts, tests/worker/bulk*.int.test.ts). */
@@ -56,7 +57,8 @@ export async function seedFailures(seed: SeedFailures): Promise<string[]> {
     await queue.addBulk(
       ids.slice(start, start + 1_000).map((id, offset) => ({
         name: seed.name,
-        data: { message: messages[start + offset], ownerId: seed.ownerId ?? null },
+        // Valid job data, so a retried job reaches the processor; failWith is extra, the payload ignores it.
+        data: { ...DOCUMENTED_DATA[seed.queue], failWith: messages[start + offset], ownerId: seed.ownerId ?? null },
         opts: { jobId: id, priority: 5, attempts: 1 },
       })),
     );
@@ -65,7 +67,7 @@ export async function seedFailures(seed: SeedFailures): Promise<string[]> {
   const worker = new Worker(
     queueDefinition(seed.queue).name,
     async (job) => {
-      throw new UnrecoverableError(job.data.message);
+      throw new UnrecoverableError(job.data.failWith);
     },
     { connection, prefix: queueManager().prefix, concurrency: 200 },
   );

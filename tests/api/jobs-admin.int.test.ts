@@ -14,7 +14,7 @@ import type { WorkerManager } from "@/worker/worker-manager";
 import { createTestUser, type TestUser } from "../helpers/fixtures";
 import { startTestWorker, waitFor } from "../helpers/worker";
 import { BullmqScope, expectErrorShape, invoke, SAME_ORIGIN } from "./support";
-import { DOCUMENTED_DATA } from "../helpers/documented-jobs";
+import { DOCUMENTED_DATA, documentedResult } from "../helpers/documented-jobs";
 
 /**
  * The job triage API: per-queue lists by state, the job page's details, and the admin actions
@@ -40,8 +40,16 @@ afterAll(async () => {
 
 const DATA: Partial<Record<QueueKey, unknown>> = { ...DOCUMENTED_DATA };
 
+let analyticsLaunches = 0;
+/** Each analytics job reports on another period: identical reports while one waits are deduplicated into one job. */
+function dataOf(queueKey: QueueKey): unknown {
+  if (queueKey !== "analytics") return DATA[queueKey];
+  analyticsLaunches += 1;
+  return { ...DOCUMENTED_DATA.analytics, params: { startDate: "2026-01-01", endDate: new Date(Date.UTC(2026, 0, 1 + analyticsLaunches)).toISOString().slice(0, 10) } };
+}
+
 async function add(user: TestUser, queueKey: QueueKey, options: Record<string, number> = {}, name = `${queueKey}-job`) {
-  const response = await invoke(jobs.POST, { method: "POST", params: { queueKey }, body: { name, data: DATA[queueKey], options }, auth: { apiKey: user.apiKey } });
+  const response = await invoke(jobs.POST, { method: "POST", params: { queueKey }, body: { name, data: dataOf(queueKey), options }, auth: { apiKey: user.apiKey } });
   expect(response.status, response.text).toBe(201);
   return (response.json as { jobId: string }).jobId;
 }
@@ -138,12 +146,14 @@ describe("GET /queues/:queue/jobs/:id/details", () => {
     let attempt = 0;
     workers.push(
       await startTestWorker(["export"], {
-        export: async (_job, context) => {
-          attempt++;
-          await context.progress(30, "Reading products");
-          await context.log(`attempt ${attempt} read 12 products`);
-          if (attempt === 1) throw new Error("Warehouse timed out");
-          return { rows: 12 } as never;
+        export: {
+          async run(_job, context) {
+            attempt++;
+            await context.progress(30, "Reading products");
+            await context.log(`attempt ${attempt} read 12 products`);
+            if (attempt === 1) throw new Error("Warehouse timed out");
+            return { ...documentedResult("export"), rows: 12 };
+          },
         },
       }),
     );
@@ -160,7 +170,7 @@ describe("GET /queues/:queue/jobs/:id/details", () => {
       queueLabel: "Data export",
       state: "completed",
       data: { entity: "products", format: "csv" },
-      result: { rows: 12 },
+      result: { ...documentedResult("export"), rows: 12 },
       attemptsMade: 2,
       owner: { id: planner.id, email: planner.email },
       options: { attempts: 3, backoff: { type: "exponential", delay: 2000 }, priority: 3, keepCompletedMs: 3 * 86_400_000, keepFailedMs: 7 * 86_400_000 },
@@ -258,11 +268,13 @@ describe("DELETE /queues/:queue/jobs/:id", () => {
     const started = new Set<string>();
     workers.push(
       await startTestWorker(["export"], {
-        export: async (job, context) => {
-          if ((job.data as { format: string }).format === "json") return { rows: 1 } as never;
-          started.add(job.id!);
-          await new Promise((resolve) => context.signal.addEventListener("abort", resolve, { once: true }));
-          return { rows: 0 } as never;
+        export: {
+          async run(job, context) {
+            if (job.data.format === "json") return documentedResult("export");
+            started.add(job.id);
+            await new Promise((resolve) => context.signal.addEventListener("abort", resolve, { once: true }));
+            throw new Error("stopped");
+          },
         },
       }),
     );
@@ -328,7 +340,7 @@ describe("POST /queues/:queue/jobs/:id/duplicate", () => {
     const response = await post(duplicate.POST, admin, "forecast", original, { data: { productId: "p-2", horizon: 60 }, delay: 30_000 });
     expect(response.status, response.text).toBe(201);
     const copy = response.json.jobId as string;
-    expect(response.json).toEqual({ jobId: copy, queue: "forecast", state: "delayed", duplicateOf: original });
+    expect(response.json).toEqual({ jobId: copy, queue: "forecast", state: "delayed", duplicateOf: original, deduplicated: false });
     expect(copy).not.toBe(original);
     const ledger = await run(copy);
     expect(ledger).toMatchObject({ ownerId: admin.id, name: "forecast-job", businessKey: "p-2", state: "DELAYED", data: { productId: "p-2", horizon: 60, models: ["all"] } });

@@ -5,7 +5,7 @@ import * as notifications from "@/app/api/v1/notifications/route";
 import * as read from "@/app/api/v1/notifications/read/route";
 import { db } from "@/lib/db";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
-import { describeFinishedJob, notifyJobFinished } from "@/lib/notifications/job-notifications";
+import { describeFinishedJob, notifyJobFinished } from "@/lib/inbox/job-notifications";
 import type { WorkerManager } from "@/worker/worker-manager";
 import { call, createTestUser, type TestUser } from "../helpers/fixtures";
 import { startTestWorker, waitFor } from "../helpers/worker";
@@ -158,10 +158,12 @@ describe("through the worker", () => {
   it("a job that completes and one that fails for good each notify their owner", async () => {
     const user = await createTestUser("PLANNER");
     manager = await startTestWorker(["export"], {
-      export: async (job) => {
-        // Unrecoverable: fails for good at once instead of after three attempts with backoff.
-        if (job.data.format === "pdf") throw new UnrecoverableError("PDF export is not available");
-        return documentedResult("export");
+      export: {
+        async run(job) {
+          // Unrecoverable: fails for good at once instead of after three attempts with backoff.
+          if (job.data.format === "pdf") throw new UnrecoverableError("PDF export is not available");
+          return documentedResult("export");
+        },
       },
     });
     const ok = await enqueueJob({ queue: "export", name: "export-products", data: { entity: "products", format: "csv" }, owner: user });

@@ -121,7 +121,7 @@ describe("GET /api/v1/metrics", () => {
   });
 
   it("shows a job processed by a worker in the series", async () => {
-    const worker = await startTestWorker(["notification"], { notification: async () => documentedResult("notification") });
+    const worker = await startTestWorker(["notification"], { notification: { run: async () => documentedResult("notification") } });
     try {
       const response = await invoke(jobs.POST, {
         method: "POST",

@@ -33,8 +33,8 @@ afterAll(async () => {
 
 const DATA: Record<QueueKey, unknown> = { ...DOCUMENTED_DATA };
 
-async function add(user: TestUser, queueKey: QueueKey, options: Record<string, number> = {}, name = `${queueKey}-job`) {
-  const response = await invoke(jobs.POST, { method: "POST", params: { queueKey }, body: { name, data: DATA[queueKey], options }, auth: { apiKey: user.apiKey } });
+async function add(user: TestUser, queueKey: QueueKey, options: Record<string, number> = {}, name = `${queueKey}-job`, data = DATA[queueKey]) {
+  const response = await invoke(jobs.POST, { method: "POST", params: { queueKey }, body: { name, data, options }, auth: { apiKey: user.apiKey } });
   expect(response.status, response.text).toBe(201);
   return response.json as { jobId: string; state: string; queue: string; name: string };
 }
@@ -140,8 +140,12 @@ describe("failed jobs, retry and clean", () => {
   const failedIds: string[] = [];
 
   beforeAll(async () => {
-    // Five analytics jobs of the planner, one of another planner, all failed by a worker.
-    for (let index = 0; index < 5; index += 1) failedIds.push((await add(planner, "analytics", {}, `analytics-${index}`)).jobId);
+    // Five analytics jobs of the planner, one of another planner, all failed by a worker. Each
+    // covers another period: identical reports while one waits would be deduplicated into one job.
+    for (let index = 0; index < 5; index += 1) {
+      const data = { ...DOCUMENTED_DATA.analytics, params: { startDate: "2026-01-01", endDate: `2026-05-1${index}` } };
+      failedIds.push((await add(planner, "analytics", {}, `analytics-${index}`, data)).jobId);
+    }
     failedIds.push((await add(otherPlanner, "analytics", {}, "analytics-other")).jobId);
     await bull.failJobs("analytics", failedIds.length, (job) => `boom ${job.name}`);
     // What the worker's ledger wiring would have recorded.

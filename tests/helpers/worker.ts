@@ -2,7 +2,8 @@ import pino from "pino";
 import { db } from "@/lib/db";
 import type { QueueKey } from "@/lib/jobs/catalog";
 import { createRedis } from "@/lib/redis";
-import { WorkerManager, type ProcessorMap, type WorkerManagerOptions } from "@/worker/worker-manager";
+import type { ProcessorMap } from "@/worker/processor";
+import { WorkerManager, type WorkerManagerOptions } from "@/worker/worker-manager";
 
 /** A worker manager on this test file's prefix, with short timings unless told otherwise. */
 export async function startTestWorker(

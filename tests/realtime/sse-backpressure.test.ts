@@ -26,7 +26,7 @@ describe("a client that stops reading", () => {
     expect(listeners.size).toBe(1);
     for (let index = 1; index <= 6_000 && listeners.size > 0; index++) {
       for (const listener of listeners) {
-        listener({ id: `${index}-0`, event: "job:progress", jobId: `j${index}`, type: "forecast", name: "f", ownerId: "u1", progress: 10, message: "m", timestamp: 0 });
+        listener({ id: `${index}-0`, event: "job:progress", jobId: `j${index}`, type: "forecast", name: "f", ownerId: "u1", organizationId: "o1", progress: 10, message: "m", timestamp: 0 });
       }
     }
     expect(listeners.size).toBe(0);

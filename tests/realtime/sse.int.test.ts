@@ -46,6 +46,7 @@ function publish(type: JobEventType, ownerId: string | null, extra: Partial<JobE
     type: "forecast",
     name: "forecast:TST",
     ownerId,
+    organizationId: null,
     progress: type === "job:complete" ? 100 : 30,
     message: type === "job:failed" ? "failed" : "running models",
     timestamp: Date.now(),

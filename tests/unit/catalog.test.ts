@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { catalog, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, QUEUE_KEYS, queueDefinitions, queueKeyFromName } from "@/lib/jobs/catalog";
 import { processors } from "@/worker/processors";
-import { withQueueTable } from "@/scripts/docs";
+import { JOB_CONTRACTS_PATH, jobContracts, payloadJsonSchema, resultJsonSchema, withQueueTable } from "@/scripts/docs";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -53,5 +53,29 @@ describe("job catalogue", () => {
   it("the README's queue table is generated from the catalogue and up to date", () => {
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
     expect(withQueueTable(readme)).toBe(readme);
+    expect(readme).toContain(`(${JOB_CONTRACTS_PATH})`);
+  });
+
+  it("the job contracts document is generated from the catalogue's schemas and up to date (npm run docs)", () => {
+    const written = readFileSync(new URL(`../../${JOB_CONTRACTS_PATH}`, import.meta.url), "utf8");
+    expect(written).toBe(jobContracts());
+  });
+
+  it("documents the platform's field names for every queue", () => {
+    const fields = (schema: { properties?: Record<string, unknown> }) => Object.keys(schema.properties ?? {});
+    const documented: Record<string, [string[], string[]]> = {
+      forecast: [["productId", "horizon", "models", "userId"], ["success", "forecastId", "productId", "horizon", "accuracy", "predictions"]],
+      optimization: [["productId", "constraints", "userId"], ["success", "resultId", "eoq", "safetyStock", "reorderPoint"]],
+      sync: [["integrationId", "dataTypes", "force"], ["success"]],
+      import: [["filePath", "uploadId", "entityType", "userId"], ["success", "report"]],
+      export: [["entity", "format", "filters", "userId"], ["success", "exportId", "filePath"]],
+      notification: [["userId", "type", "title", "message", "data"], ["success"]],
+      analytics: [["type", "params"], ["success"]],
+    };
+    for (const definition of queueDefinitions) {
+      const [payload, result] = documented[definition.key]!;
+      expect(fields(payloadJsonSchema(definition)), definition.key).toEqual(expect.arrayContaining(payload));
+      expect(fields(resultJsonSchema(definition)), definition.key).toEqual(expect.arrayContaining(result));
+    }
   });
 });

@@ -7,6 +7,9 @@ describe("environment", () => {
     expect(env.REDIS_URL).toBe("redis://127.0.0.1:6379");
     expect(env.REDIS_PREFIX).toBe("{capliquify}");
     expect(env.WORKER_HEALTH_CHECK_INTERVAL).toBe(10_000);
+    expect(env.UPLOAD_DIR).toBe("./data/uploads");
+    expect(parseEnv({ UPLOAD_DIR: "/srv/uploads" }).UPLOAD_DIR).toBe("/srv/uploads");
+    expect(() => parseEnv({ UPLOAD_DIR: " " })).toThrow(/UPLOAD_DIR/);
   });
 
   it("reads per-queue overrides as numbers", () => {

@@ -143,9 +143,11 @@ describe("bulk retry while workers run", () => {
     const ids = await seedFailures({ queue: "forecast", name: "forecast", count: 200, message: MESSAGE });
     // The cause is not fixed: every retried job fails again immediately, with the same kind of message.
     const queueWorker = await startTestWorker(["forecast"], {
-      forecast: (async (job: { id?: string }) => {
-        throw new UnrecoverableError(MESSAGE(ids.indexOf(job.id!)));
-      }) as never,
+      forecast: {
+        async run(job) {
+          throw new UnrecoverableError(MESSAGE(ids.indexOf(job.id)));
+        },
+      },
     });
     try {
       await startMaintenance({ batchSize: 50 });

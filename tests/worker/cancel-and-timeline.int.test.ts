@@ -8,6 +8,7 @@ import { queueManager } from "@/lib/jobs/queue-manager";
 import { listRunEvents } from "@/lib/jobs/run-events";
 import { requestJobCancel } from "@/lib/jobs/worker-registry";
 import { sharedRedis } from "@/lib/redis";
+import type { Processor } from "@/worker/processor";
 import type { WorkerManager } from "@/worker/worker-manager";
 import { createTestUser } from "../helpers/fixtures";
 import { startTestWorker, waitFor } from "../helpers/worker";
@@ -36,12 +37,14 @@ async function enqueueExport(owner: Principal = planner) {
 }
 
 /** A processor that runs until its attempt is stopped, reporting progress so the test knows it started. */
-function untilStopped(started: Set<string>) {
-  return async (job: { id?: string }, context: { signal: AbortSignal; progress(percent: number, message: string): Promise<void> }) => {
-    await context.progress(10, "Working");
-    started.add(job.id!);
-    await new Promise((resolve) => context.signal.addEventListener("abort", resolve, { once: true }));
-    return { rows: 0 } as never;
+function untilStopped(started: Set<string>): Processor<"export"> {
+  return {
+    async run(job, context) {
+      await context.progress(10, "Working");
+      started.add(job.id);
+      await new Promise((resolve) => context.signal.addEventListener("abort", resolve, { once: true }));
+      throw new Error("stopped");
+    },
   };
 }
 
@@ -50,7 +53,7 @@ const run = (id: string) => db().jobRun.findUniqueOrThrow({ where: { id } });
 describe("cancelling a job", () => {
   it("stops a running job in whichever of two worker processes holds it, within seconds, without a retry", async () => {
     const started = new Set<string>();
-    const processors = { export: untilStopped(started) as never };
+    const processors = { export: untilStopped(started) };
     workers.push(await startTestWorker(["export"], processors), await startTestWorker(["export"], processors));
     const jobId = await enqueueExport();
     await waitFor(() => started.has(jobId));
@@ -86,13 +89,13 @@ describe("cancelling a job", () => {
     const jobId = await enqueueExport();
     await requestJobCancel(sharedRedis(), process.env.REDIS_PREFIX!, jobId, "Cancelled by Ada");
     const started = new Set<string>();
-    workers.push(await startTestWorker(["export"], { export: untilStopped(started) as never }));
+    workers.push(await startTestWorker(["export"], { export: untilStopped(started) }));
     await waitFor(async () => (await run(jobId)).state === "CANCELLED", 10_000);
     expect((await run(jobId)).failedReason).toBe("Cancelled by Ada");
   });
 
   it("refuses finished jobs and hides other users' jobs from planners", async () => {
-    workers.push(await startTestWorker(["export"], { export: async () => documentedResult("export") }));
+    workers.push(await startTestWorker(["export"], { export: { run: async () => documentedResult("export") } }));
     const done = await enqueueExport();
     await waitFor(async () => (await run(done)).state === "COMPLETED");
     expect(await cancelJob("export", done, planner)).toEqual({ ok: false, code: "job-not-cancellable", state: "completed" });
@@ -110,11 +113,13 @@ describe("the job timeline in the ledger", () => {
     let attempt = 0;
     workers.push(
       await startTestWorker(["export"], {
-        export: async (_job, context) => {
-          attempt++;
-          await context.progress(40, "Reading products");
-          await context.log(`attempt ${attempt} reached the warehouse`);
-          throw new Error(`Warehouse 42 answered 503 on attempt ${attempt}`);
+        export: {
+          async run(_job, context) {
+            attempt++;
+            await context.progress(40, "Reading products");
+            await context.log(`attempt ${attempt} reached the warehouse`);
+            throw new Error(`Warehouse 42 answered 503 on attempt ${attempt}`);
+          },
         },
       }),
     );

@@ -9,7 +9,7 @@ import { eventStreamKey, parseStreamEntry } from "@/lib/realtime/events";
 import { createRedis } from "@/lib/redis";
 import { processors } from "@/worker/processors";
 import type { WorkerManager } from "@/worker/worker-manager";
-import { createTestProduct, createTestUser } from "../helpers/fixtures";
+import { createTestOrganization, createTestProduct, createTestUser } from "../helpers/fixtures";
 import { startTestWorker, waitFor } from "../helpers/worker";
 
 let owner: Principal;
@@ -74,7 +74,11 @@ describe("forecast processor", () => {
       [90, "Saving results"],
       [100, "Complete"],
     ]);
-    expect(events.at(-1)).toMatchObject({ event: "job:complete", ownerId: owner.id, type: "forecast", progress: 100 });
+    // The completion carries the catalogue's summary of the result, not the result itself.
+    const complete = events.at(-1)!;
+    expect(complete).toMatchObject({ event: "job:complete", ownerId: owner.id, type: "forecast", progress: 100 });
+    expect(complete.summary).toEqual({ forecastId: result.forecastId, accuracy: result.accuracy, predictions: 30 });
+    expect(complete).not.toHaveProperty("result");
   });
 
   it("re-running the same job replaces its forecast instead of adding one", async () => {
@@ -117,5 +121,17 @@ describe("forecast processor", () => {
     }, 15_000);
     expect(run.failedReason).toBe(`Product ${product.id} does not exist`);
     expect(run.attempts).toBe(1);
+  });
+
+  it("refuses another organisation's product as if it did not exist, and writes no forecast", async () => {
+    const elsewhere = await createTestOrganization("Elsewhere");
+    const product = await createTestProduct(730, 5, { organizationId: elsewhere.id });
+    const jobId = await launch(product.id, 7);
+    const run = await waitFor(async () => {
+      const current = await runOf(jobId);
+      return current?.state === "FAILED" ? current : null;
+    }, 15_000);
+    expect(run.failedReason).toBe(`Product ${product.id} does not exist`);
+    expect(await db().forecast.count({ where: { productId: product.id } })).toBe(0);
   });
 });

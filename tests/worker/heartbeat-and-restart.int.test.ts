@@ -19,7 +19,7 @@ afterAll(() => redis.disconnect());
 describe("worker heartbeats", () => {
   it("a running worker reports host, pid, queues, concurrency and counts; a stopped one disappears", async () => {
     let done = 0;
-    worker = await startTestWorker(["export", "analytics"], { export: async () => (done++, documentedResult("export")), analytics: null }, { heartbeatIntervalMs: 200 });
+    worker = await startTestWorker(["export", "analytics"], { export: { run: async () => (done++, documentedResult("export")) }, analytics: null }, { heartbeatIntervalMs: 200 });
     const [beat] = await listWorkers(redis, env().REDIS_PREFIX);
     expect(beat).toMatchObject({ pid: process.pid, queues: ["export"], concurrency: { export: 2 }, status: "running", jobsProcessed: 0 });
     expect(Date.parse(beat!.startedAt)).toBeLessThanOrEqual(Date.now());
@@ -55,10 +55,12 @@ describe("worker heartbeats", () => {
   it("workers:restart makes every worker drain its active job and start again", async () => {
     let finished = 0;
     worker = await startTestWorker(["export"], {
-      export: async () => {
-        await new Promise((resolve) => setTimeout(resolve, 800));
-        finished++;
-        return documentedResult("export");
+      export: {
+        async run() {
+          await new Promise((resolve) => setTimeout(resolve, 800));
+          finished++;
+          return documentedResult("export");
+        },
       },
     });
     const before = worker.getWorker("export");

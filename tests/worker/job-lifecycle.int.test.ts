@@ -41,11 +41,13 @@ describe("retries and the failed list", () => {
     const attemptsAt: number[] = [];
     let succeed = false;
     worker = await startTestWorker(["export"], {
-      export: async (job) => {
-        // BullMQ's own activation stamp: a loaded machine delaying this callback does not skew gaps.
-        attemptsAt.push(job.processedOn!);
-        if (!succeed) throw new Error("warehouse API said 500");
-        return documentedResult("export");
+      export: {
+        async run(job) {
+          // BullMQ's own activation stamp: a loaded machine delaying this callback does not skew gaps.
+          attemptsAt.push(job.processedOn);
+          if (!succeed) throw new Error("warehouse API said 500");
+          return documentedResult("export");
+        },
       },
     });
     const jobId = await enqueueExport();
@@ -78,10 +80,12 @@ describe("retries and the failed list", () => {
   it("two simultaneous retries run the job once and leave the ledger right", async () => {
     let runs = 0;
     worker = await startTestWorker(["export"], {
-      export: async () => {
-        runs++;
-        if (runs === 1) throw new UnrecoverableError("bad file");
-        return documentedResult("export");
+      export: {
+        async run() {
+          runs++;
+          if (runs === 1) throw new UnrecoverableError("bad file");
+          return documentedResult("export");
+        },
       },
     });
     const jobId = await enqueueExport();
@@ -104,10 +108,12 @@ describe("recent runs", () => {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     worker = await startTestWorker(["export"], {
-      export: async (_job, context) => {
-        await context.progress(40, "Writing rows");
-        await released;
-        return documentedResult("export");
+      export: {
+        async run(_job, context) {
+          await context.progress(40, "Writing rows");
+          await released;
+          return documentedResult("export");
+        },
       },
     });
     const jobId = await enqueueExport();
@@ -132,7 +138,7 @@ describe("ordering and queue control", () => {
     expect(await queueManager().stats("export")).toMatchObject({ waiting: 4, prioritized: 4, total: 4 });
     expect((await queueManager().jobView("export", normal))?.state).toBe("waiting");
     const order: string[] = [];
-    worker = await startTestWorker(["export"], { export: async (job) => (order.push(job.id!), documentedResult("export")) }, { settings: { export: { concurrency: 1 } } });
+    worker = await startTestWorker(["export"], { export: { run: async (job) => (order.push(job.id), documentedResult("export")) } }, { settings: { export: { concurrency: 1 } } });
     await queueManager().resume("export");
     await waitFor(() => order.length === 4);
     expect(order).toEqual([high, middle, normal, low]);
@@ -140,7 +146,7 @@ describe("ordering and queue control", () => {
 
   it("a paused queue holds its jobs until resumed", async () => {
     const processed: string[] = [];
-    worker = await startTestWorker(["export"], { export: async (job) => (processed.push(job.id!), documentedResult("export")) });
+    worker = await startTestWorker(["export"], { export: { run: async (job) => (processed.push(job.id), documentedResult("export")) } });
     await queueManager().pause("export");
     const jobId = await enqueueExport();
     await new Promise((resolve) => setTimeout(resolve, 700));
@@ -152,7 +158,7 @@ describe("ordering and queue control", () => {
   });
 
   it("clean removes completed jobs past the grace period, up to the limit", async () => {
-    worker = await startTestWorker(["export"], { export: async () => documentedResult("export") });
+    worker = await startTestWorker(["export"], { export: { run: async () => documentedResult("export") } });
     const ids = [await enqueueExport(), await enqueueExport(), await enqueueExport()];
     await waitFor(async () => (await queueManager().stats("export")).completed === 3);
     expect(await queueManager().clean("export", 60_000, 10, "completed")).toEqual([]);

@@ -17,7 +17,7 @@ describe("rate limits", () => {
     const finishedAt: number[] = [];
     // processedOn is stamped when BullMQ moves the job to active, the moment the limiter counts,
     // so a busy test machine delaying the processor itself does not blur the windows.
-    const processor = async (job: { processedOn?: number }) => (finishedAt.push(job.processedOn!), documentedResult("sync"));
+    const processor = { run: async (job: { processedOn: number }) => (finishedAt.push(job.processedOn), documentedResult("sync")) };
     // Two managers with their own Redis connections behave as two processes would: the limiter
     // lives in Redis, not in either of them.
     workers.push(await startTestWorker(["sync"], { sync: processor }, { settings: { sync: { concurrency: 5 } } }));

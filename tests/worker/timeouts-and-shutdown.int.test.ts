@@ -4,14 +4,13 @@ import { db } from "@/lib/db";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { queueManager } from "@/lib/jobs/queue-manager";
 import type { Principal } from "@/lib/auth/principal";
+import { threadTasksModule, type Processor } from "@/worker/processor";
 import type { WorkerManager } from "@/worker/worker-manager";
-import type { ThreadPool } from "@/worker/threads/pool";
 import { createTestUser } from "../helpers/fixtures";
 import { startTestWorker, waitFor } from "../helpers/worker";
-import { documentedResult } from "../helpers/documented-jobs";
+import { DOCUMENTED_DATA, documentedResult } from "../helpers/documented-jobs";
 
-const spinTasks = new URL("../fixtures/spin-tasks.ts", import.meta.url).href;
-type SpinPool = ThreadPool<typeof import("../fixtures/spin-tasks").threadTasks>;
+type SpinTasks = typeof import("../fixtures/spin-tasks").threadTasks;
 
 let owner: Principal;
 let worker: WorkerManager | undefined;
@@ -30,7 +29,7 @@ async function enqueueAnalytics() {
   const result = await enqueueJob({
     queue: "analytics",
     name: "turnover",
-    data: { type: "inventory-turnover", params: { startDate: "2026-01-01", endDate: "2026-06-30" } },
+    data: DOCUMENTED_DATA.analytics,
     owner,
   });
   if (!result.ok) throw new Error(result.code);
@@ -41,28 +40,26 @@ const runOf = (id: string) => db().jobRun.findUnique({ where: { id } });
 
 describe("timeouts", () => {
   it("stops a CPU-bound attempt at the queue's timeout, fails it with a clear reason, and keeps serving", async () => {
-    worker = await startTestWorker(
-      ["analytics"],
-      {
-        analytics: async (job, context) => {
-          const threads = context.threads as unknown as SpinPool;
-          if (job.name === "spin") return threads.run("spinForever", [], context.signal);
-          return { ...documentedResult("analytics"), reportId: String(await threads.run("double", [21], context.signal)) };
-        },
+    // CPU-bound work in the queue's own threads, loaded from the processor's tasks module.
+    const spinning: Processor<"analytics", SpinTasks> = {
+      threadTasks: threadTasksModule(new URL("../fixtures/spin-tasks.ts", import.meta.url)),
+      async run(job, context) {
+        if (job.name === "spin") return context.threads.run("spinForever", [], context.signal);
+        return { ...documentedResult("analytics"), reportId: String(await context.threads.run("double", [21], context.signal)) };
       },
-      { settings: { analytics: { timeoutMs: 800, concurrency: 2 } }, threadTasksModule: spinTasks },
-    );
-    const spinning = await enqueueJob({
+    };
+    worker = await startTestWorker(["analytics"], { analytics: spinning }, { settings: { analytics: { timeoutMs: 800, concurrency: 2 } } });
+    const spinningJob = await enqueueJob({
       queue: "analytics",
       name: "spin",
       data: { type: "abc-analysis", params: { startDate: "2026-01-01", endDate: "2026-01-31" } },
       owner,
     });
-    if (!spinning.ok) throw new Error("enqueue failed");
+    if (!spinningJob.ok) throw new Error("enqueue failed");
 
     // The first attempt times out; a retry is scheduled with the reason recorded.
     const afterTimeout = await waitFor(async () => {
-      const run = await runOf(spinning.jobId);
+      const run = await runOf(spinningJob.jobId);
       return run?.failedReason ? run : null;
     }, 10_000);
     expect(afterTimeout.failedReason).toMatch(/timed out after 800 ms/);
@@ -77,13 +74,13 @@ describe("timeouts", () => {
     const other = await enqueueAnalytics();
     await waitFor(async () => (await runOf(other))?.state === "COMPLETED", 10_000);
     expect((await runOf(other))?.result).toMatchObject({ reportId: "42" });
-    await queueManager().queue("analytics").remove(spinning.jobId).catch(() => {});
+    await queueManager().queue("analytics").remove(spinningJob.jobId).catch(() => {});
   });
 
   it("fails a job stuck in I/O at the timeout too", async () => {
     worker = await startTestWorker(
       ["analytics"],
-      { analytics: () => new Promise(() => {}) },
+      { analytics: { run: () => new Promise(() => {}) } },
       { settings: { analytics: { timeoutMs: 500 } } },
     );
     const jobId = await enqueueAnalytics();
@@ -99,10 +96,12 @@ describe("shutdown and stalled jobs", () => {
   it("graceful shutdown lets the active job finish", async () => {
     let finished = 0;
     worker = await startTestWorker(["analytics"], {
-      analytics: async () => {
-        await new Promise((resolve) => setTimeout(resolve, 1_500));
-        finished++;
-        return documentedResult("analytics");
+      analytics: {
+        async run() {
+          await new Promise((resolve) => setTimeout(resolve, 1_500));
+          finished++;
+          return documentedResult("analytics");
+        },
       },
     });
     const jobId = await enqueueAnalytics();
@@ -120,10 +119,12 @@ describe("shutdown and stalled jobs", () => {
     worker = await startTestWorker(
       ["analytics"],
       {
-        analytics: async (_job, context) => {
-          attempts++;
-          if (attempts === 1) await new Promise((_, reject) => context.signal.addEventListener("abort", () => reject(context.signal.reason)));
-          return { ...documentedResult("analytics"), reportId: String(attempts) };
+        analytics: {
+          async run(_job, context) {
+            attempts++;
+            if (attempts === 1) await new Promise((_, reject) => context.signal.addEventListener("abort", () => reject(context.signal.reason)));
+            return { ...documentedResult("analytics"), reportId: String(attempts) };
+          },
         },
       },
       { lockDurationMs: 1_000, stalledIntervalMs: 500 },
@@ -135,13 +136,13 @@ describe("shutdown and stalled jobs", () => {
     worker = undefined;
     expect(Date.now() - started).toBeLessThan(3_000);
 
-    worker = await startTestWorker(["analytics"], { analytics: async () => documentedResult("analytics") }, { stalledIntervalMs: 500 });
+    worker = await startTestWorker(["analytics"], { analytics: { run: async () => ({ ...documentedResult("analytics"), reportId: "recovered" }) } }, { stalledIntervalMs: 500 });
     await waitFor(async () => (await runOf(jobId))?.state === "COMPLETED", 15_000);
-    expect((await runOf(jobId))?.result).toEqual(documentedResult("analytics"));
+    expect((await runOf(jobId))?.result).toEqual({ ...documentedResult("analytics"), reportId: "recovered" });
   });
 
   it("a stop during a restart waits for the drain and then stops", async () => {
-    worker = await startTestWorker(["analytics"], { analytics: async () => documentedResult("analytics") });
+    worker = await startTestWorker(["analytics"], { analytics: { run: async () => documentedResult("analytics") } });
     const restarting = worker.restart();
     await worker.stop(5_000);
     await restarting;
@@ -163,7 +164,7 @@ describe("shutdown and stalled jobs", () => {
     let runs = 0;
     worker = await startTestWorker(
       ["analytics"],
-      { analytics: async () => (runs++, documentedResult("analytics")) },
+      { analytics: { run: async () => (runs++, documentedResult("analytics")) } },
       { stalledIntervalMs: 500 },
     );
     await waitFor(async () => (await runOf(jobId))?.state === "COMPLETED", 15_000);

@@ -1,4 +1,4 @@
-import { DelayedError, Worker, type Job } from "bullmq";
+import { DelayedError, type Job, type Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { ALERT_EVALUATION_JOB, scheduleAlertEvaluation, type AlertEvaluationJobData } from "../../lib/alerts/alert-schedule";
@@ -10,6 +10,7 @@ import type { Db } from "../../lib/db";
 import { env } from "../../lib/env";
 import { fingerprintLegacyFailures } from "../../lib/failures/failure-groups";
 import { QueueManager } from "../../lib/jobs/queue-manager";
+import { closeQueueWorkers, createQueueWorker } from "../queue-worker";
 
 export interface MaintenanceWorkerOptions {
   db: Db;
@@ -22,6 +23,11 @@ export interface MaintenanceWorkerOptions {
   /** BullMQ lock and stalled-check timings; tests shorten them. @defaultValue BullMQ's (30 s) */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /**
+   * How long stop() waits for a running action to reach the end of its batch; past it the action is
+   * left to stall, and another worker resumes it. @defaultValue WORKER_SHUTDOWN_TIMEOUT
+   */
+  shutdownTimeoutMs?: number;
   /** Called after each batch of a bulk action (awaited), e.g. for metrics; tests use it to pause a run mid-way. */
   onProgress?: (bulkActionId: string, progress: { done: number; skipped: number; failed: number; total: number }) => void | Promise<void>;
   /** Fingerprint failures recorded before fingerprints existed, once at start. @defaultValue true */
@@ -38,9 +44,11 @@ type MaintenanceJobData = BulkActionJobData | AlertEvaluationJobData;
 
 /**
  * Serves the maintenance queue in the worker process: bulk retries and removals of failed jobs,
- * and the once-a-minute queue alert evaluation (lib/alerts). One job at a time per process (each already keeps Redis and PostgreSQL busy in batches).
- * On shutdown a running action stops between batches and goes back to the queue, to be resumed by
- * whichever worker process takes it next.
+ * and the once-a-minute queue alert evaluation (lib/alerts). One job at a time per process (each
+ * already keeps Redis and PostgreSQL busy in batches). Built and shut down like the catalogue's
+ * queues (worker/queue-worker.ts), but its jobs are internal: no ledger, no timeout (an action
+ * runs as long as its batches take), no owner events. On shutdown a running action stops between
+ * batches and goes back to the queue, to be resumed by whichever worker process takes it next.
  */
 export class MaintenanceWorker {
   private worker: Worker<MaintenanceJobData> | undefined;
@@ -57,16 +65,16 @@ export class MaintenanceWorker {
 
   async start(): Promise<void> {
     const { options } = this;
-    this.worker = new Worker<MaintenanceJobData>(MAINTENANCE_QUEUE, (job, token, signal) => this.process(job, token, signal), {
+    this.worker = createQueueWorker<MaintenanceJobData>(MAINTENANCE_QUEUE, (job, token, signal) => this.process(job, token, signal), {
       connection: (this.workerConnection = options.createConnection()),
       prefix: options.prefix,
+      logger: options.logger.child({ queue: MAINTENANCE_QUEUE }),
       concurrency: 1,
       // A crashed worker's action is picked up again by another; it resumes, so let it stall more than once.
       maxStalledCount: 5,
-      ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
-      ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+      lockDurationMs: options.lockDurationMs,
+      stalledIntervalMs: options.stalledIntervalMs,
     });
-    this.worker.on("error", (error) => options.logger.error({ err: error, queue: MAINTENANCE_QUEUE }, "maintenance worker error"));
     this.worker.on("failed", (job, error) => {
       if (!job || error instanceof DelayedError || error.name === "DelayedError") return;
       if (job.name === ALERT_EVALUATION_JOB) {
@@ -142,13 +150,14 @@ export class MaintenanceWorker {
   }
 
   /** Stops taking actions; a running one stops after its current batch and is re-queued. */
-  async stop(): Promise<void> {
+  async stop(deadlineMs = this.options.shutdownTimeoutMs ?? env().WORKER_SHUTDOWN_TIMEOUT): Promise<void> {
     this.stopping = true;
-    await this.worker?.close();
+    if (this.worker) {
+      await closeQueueWorkers([this.worker], deadlineMs, () => this.options.logger.warn({ deadlineMs }, "shutdown deadline passed; the running bulk action stalls and another worker resumes it"));
+    }
     await this.backfill;
     await this.queues.close();
     this.queueConnection.disconnect();
     this.workerConnection?.disconnect();
   }
-
 }

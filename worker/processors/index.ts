@@ -1,5 +1,6 @@
 import type { QueueKey } from "../../lib/jobs/catalog";
-import type { Processor } from "../job-context";
+import type { Processor } from "../processor";
+import type { TaskMap } from "../threads/pool";
 import { forecastProcessor } from "./forecast.processor";
 
 /**
@@ -15,4 +16,4 @@ export const processors = {
   export: null,
   notification: null,
   analytics: null,
-} satisfies { [K in QueueKey]: Processor<K> | null };
+} satisfies { [K in QueueKey]: Processor<K, TaskMap> | null };

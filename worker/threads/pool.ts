@@ -1,5 +1,7 @@
 import { Worker } from "node:worker_threads";
 
+/** What a thread tasks module exports as `threadTasks`: plain functions of structured-cloneable values. */
+export type TaskMap = Record<string, (...args: never[]) => unknown>;
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
@@ -13,13 +15,12 @@ interface Slot {
 export class ThreadTaskError extends Error {}
 
 /**
- * A small pool of reusable worker threads (starting one costs ~250 ms under tsx). A task whose
- * AbortSignal fires has its thread terminated, which really stops a CPU-bound loop; a fresh thread
- * takes its place on the next task.
+ * A small pool of reusable worker threads (starting one costs ~250 ms under tsx). Its threads load
+ * one tasks module: a queue's pool runs only that queue's CPU-bound code. A task whose AbortSignal
+ * fires has its thread terminated, which really stops a CPU-bound loop; a fresh thread takes its
+ * place on the next task.
  */
-type TaskMap = Record<string, (...args: never[]) => unknown>;
-
-export class ThreadPool<Tasks extends TaskMap = typeof import("./tasks").threadTasks> {
+export class ThreadPool<Tasks extends TaskMap = TaskMap> {
   private readonly slots: Slot[] = [];
   private readonly waiters: (() => void)[] = [];
   private nextId = 1;
@@ -27,11 +28,11 @@ export class ThreadPool<Tasks extends TaskMap = typeof import("./tasks").threadT
 
   /**
    * @param size - threads kept at most; use the queue's concurrency.
-   * @param tasksModule - URL of a module exporting `threadTasks`. @defaultValue ./tasks.ts
+   * @param tasksModule - URL of a module exporting `threadTasks`.
    */
   constructor(
     private readonly size: number,
-    private readonly tasksModule: string = new URL("./tasks.ts", import.meta.url).href,
+    private readonly tasksModule: string,
   ) {}
 
   async run<T extends keyof Tasks & string>(

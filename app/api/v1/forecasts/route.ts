@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { ApiError, zodDetails } from "@/lib/api/errors";
+import { enqueuedResponse, enqueueError, idempotencyKeyOf } from "@/lib/api/enqueue-response";
+import { ApiError } from "@/lib/api/errors";
 import { apiRoute } from "@/lib/api/handler";
 import { db } from "@/lib/db";
-import { catalog, PRIORITY } from "@/lib/jobs/catalog";
+import { catalog, organizationIdSchema, PRIORITY } from "@/lib/jobs/catalog";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { listForecasts } from "@/lib/forecasts/forecast-queries";
 
@@ -10,10 +11,12 @@ export const dynamic = "force-dynamic";
 
 const body = catalog.forecast.payload.extend({
   priority: z.number().int().min(PRIORITY.min).max(PRIORITY.max).optional(),
+  /** Checked against the caller's organisation like any job data's. */
+  organizationId: organizationIdSchema.optional(),
 });
 
-// POST /api/v1/forecasts — launch a demand forecast for a product
-export const POST = apiRoute({ auth: "user", redis: true, body }, async ({ body, principal }) => {
+// POST /api/v1/forecasts — launch a demand forecast for a product (an Idempotency-Key header makes a repeat return the first job)
+export const POST = apiRoute({ auth: "user", redis: true, body }, async ({ request, body, principal }) => {
   const { priority, ...payload } = body;
   const product = await db().product.findUnique({ where: { id: payload.productId }, select: { id: true, sku: true } });
   if (!product) {
@@ -21,12 +24,10 @@ export const POST = apiRoute({ auth: "user", redis: true, body }, async ({ body,
       { path: "body.productId", message: "no such product" },
     ]);
   }
-  const result = await enqueueJob({ queue: "forecast", name: `forecast:${product.sku}`, data: payload, priority, owner: principal });
-  if (!result.ok) {
-    if (result.code === "forbidden") throw new ApiError("forbidden", result.message);
-    throw new ApiError("unprocessable-entity", "Invalid forecast request", zodDetails(result.issues, "body"));
-  }
-  return Response.json({ jobId: result.jobId, queue: "forecast", state: result.state, productId: product.id }, { status: 201 });
+  const idempotencyKey = idempotencyKeyOf(request);
+  const result = await enqueueJob({ queue: "forecast", name: `forecast:${product.sku}`, data: payload, priority, idempotencyKey: idempotencyKey?.key, owner: principal });
+  if (!result.ok) throw enqueueError(result, { root: "body", idempotencyKey });
+  return enqueuedResponse(result, { jobId: result.jobId, queue: "forecast", state: result.state, productId: product.id });
 });
 
 const query = z.object({

@@ -1,7 +1,7 @@
 import { keysetCursorParam } from "@/lib/api/keyset-cursor";
 import { z } from "zod";
 import { apiRoute } from "@/lib/api/handler";
-import { listNotifications } from "@/lib/notifications/job-notifications";
+import { listNotifications } from "@/lib/inbox/inbox";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { apiRoute } from "@/lib/api/handler";
-import { markNotificationsRead } from "@/lib/notifications/job-notifications";
+import { markNotificationsRead } from "@/lib/inbox/inbox";
 
 export const dynamic = "force-dynamic";
 

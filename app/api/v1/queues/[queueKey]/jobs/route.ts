@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ApiError, zodDetails } from "@/lib/api/errors";
+import { enqueuedResponse, enqueueError, idempotencyKeyOf, idempotencyKeySchema } from "@/lib/api/enqueue-response";
 import { apiRoute } from "@/lib/api/handler";
 import { queueParams } from "@/lib/api/params";
 import { PRIORITY } from "@/lib/jobs/catalog";
@@ -15,27 +15,20 @@ const body = z.object({
     .object({
       priority: z.number().int().min(PRIORITY.min).max(PRIORITY.max).optional(),
       delay: z.number().int().min(0).max(7 * 24 * 3_600_000).optional(),
+      /** Same as the Idempotency-Key header. */
+      idempotencyKey: idempotencyKeySchema.optional(),
     })
     .strict()
     .default({}),
 });
 
-// POST /api/v1/queues/:queueKey/jobs — add a job (validated against the catalogue)
-export const POST = apiRoute({ auth: "user", redis: true, params: queueParams, body }, async ({ params, body, principal }) => {
-  const result = await enqueueJob({
-    queue: params.queueKey,
-    name: body.name,
-    data: body.data,
-    priority: body.options.priority,
-    delay: body.options.delay,
-    owner: principal,
-  });
-  if (!result.ok) {
-    if (result.code === "forbidden") throw new ApiError("forbidden", result.message);
-    const details = zodDetails(result.issues, "body.data");
-    throw new ApiError("unprocessable-entity", `Invalid job data — ${details[0]?.path}: ${details[0]?.message}`, details);
-  }
-  return Response.json({ jobId: result.jobId, queue: result.queue, name: result.name, state: result.state }, { status: 201 });
+// POST /api/v1/queues/:queueKey/jobs — add a job (validated against the catalogue); an idempotency key makes a repeat return the first job
+export const POST = apiRoute({ auth: "user", redis: true, params: queueParams, body }, async ({ request, params, body, principal }) => {
+  const { idempotencyKey: keyInBody, ...options } = body.options;
+  const idempotencyKey = idempotencyKeyOf(request, keyInBody === undefined ? undefined : { key: keyInBody, path: "body.options.idempotencyKey" });
+  const result = await enqueueJob({ queue: params.queueKey, name: body.name, data: body.data, ...options, idempotencyKey: idempotencyKey?.key, owner: principal });
+  if (!result.ok) throw enqueueError(result, { root: "body.data", idempotencyKey });
+  return enqueuedResponse(result, { jobId: result.jobId, queue: result.queue, name: result.name, state: result.state });
 });
 
 const listQuery = z.object({

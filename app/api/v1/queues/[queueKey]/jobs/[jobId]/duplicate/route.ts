@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ApiError, zodDetails } from "@/lib/api/errors";
+import { enqueuedResponse, enqueueError } from "@/lib/api/enqueue-response";
+import { ApiError } from "@/lib/api/errors";
 import { apiRoute } from "@/lib/api/handler";
 import { jobParams } from "@/lib/api/params";
 import { PRIORITY } from "@/lib/jobs/catalog";
@@ -18,9 +19,7 @@ const body = z
 // POST /api/v1/queues/:queueKey/jobs/:jobId/duplicate — add a copy of a job, with edited data if given, owned by the caller (admin)
 export const POST = apiRoute({ auth: "admin", redis: true, params: jobParams, body }, async ({ params, body, principal }) => {
   const result = await duplicateJob(params.queueKey, params.jobId, body, principal);
-  if (result.ok) return Response.json({ jobId: result.jobId, queue: params.queueKey, state: result.state, duplicateOf: params.jobId }, { status: 201 });
+  if (result.ok) return enqueuedResponse(result, { jobId: result.jobId, queue: params.queueKey, state: result.state, duplicateOf: params.jobId });
   if (result.code === "job-not-found") throw new ApiError("not-found", `No job ${params.jobId} in the ${params.queueKey} queue`);
-  if (result.code === "forbidden") throw new ApiError("forbidden", result.message);
-  const details = zodDetails(result.issues, "body.data");
-  throw new ApiError("unprocessable-entity", `Invalid job data — ${details[0]?.path}: ${details[0]?.message}`, details);
+  throw enqueueError(result, { root: "body.data" });
 });

@@ -2,59 +2,48 @@ import { randomUUID } from "node:crypto";
 import { encodeKeysetCursor, type KeysetCursor } from "../api/keyset-cursor";
 import type { Db } from "../db";
 import { db as defaultDb, sqlPool } from "../db";
-import { isQueueKey, queueDefinition, type QueueKey } from "../jobs/catalog";
+import { isQueueKey, type QueueKey } from "../jobs/catalog";
 
 /**
- * In-app notifications: one row per finished job of a user (completed, or failed for good), read by
- * the header's bell. Written by the worker for every finished job, so in plain SQL like the ledger.
+ * The in-app inbox behind the header's bell: its one writer (finished jobs, queue alerts) and its
+ * reader. Plain SQL: the worker writes a notification for every finished job, like the ledger.
  */
-export type NotificationKind = "job.completed" | "job.failed";
-
-export interface FinishedJob {
-  jobId: string;
-  queue: QueueKey;
-  name: string;
-  ownerId: string | null;
-  status: "completed" | "failed";
-  /** The last step message of a completed job, or the failure reason of a failed one. */
-  message: string;
+export interface NewNotification {
+  userId: string;
+  /** e.g. "job.completed", "queue.alert" (lib/inbox/job-notifications.ts, lib/alerts/alert-links.ts). */
+  kind: string;
+  title: string;
+  body: string;
+  /** The job it is about. */
+  jobId?: string | null;
+  /** A page of the app, for notifications that are not about one job (queue alerts). */
+  link?: string | null;
 }
 
 /** Timestamps are stored as UTC without a zone, as Prisma does (see lib/jobs/ledger.ts). */
 const UTC_NOW = `(now() AT TIME ZONE 'UTC')`;
-const MAX_BODY = 500;
 
-/** Tells the job's owner it has finished; jobs nobody owns (system jobs) notify no one. */
-export function notifyJobFinished(db: Db, finished: FinishedJob): Promise<void> {
-  return notifyJobsFinished(db, [finished]);
-}
-
-/** The same for many jobs in one statement: the worker batches them (see lib/batch-writer.ts). */
-export async function notifyJobsFinished(db: Db, finished: readonly FinishedJob[]): Promise<void> {
-  const owned = finished.filter((job) => job.ownerId);
-  if (owned.length === 0) return;
-  const described = owned.map((job) => ({ job, ...describeFinishedJob(job) }));
+/** Writes notifications in one statement, whatever their number; returns the new rows' ids in order. */
+export async function writeNotifications(notifications: readonly NewNotification[], { db = defaultDb() }: { db?: Db } = {}): Promise<string[]> {
+  if (notifications.length === 0) return [];
+  const ids = notifications.map(() => randomUUID());
   await sqlPool(db).query(
-    `INSERT INTO "Notification" ("id", "userId", "kind", "title", "body", "jobId", "createdAt")
-     SELECT i, u, k, t, b, j, ${UTC_NOW} FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS n(i, u, k, t, b, j)`,
+    // The recipient's organisation, read in the same statement: the row says whose news it was.
+    `INSERT INTO "Notification" ("id", "userId", "organizationId", "kind", "title", "body", "jobId", "link", "createdAt")
+     SELECT n.i, n.u, usr."organizationId", n.k, n.t, n.b, n.j, n.l, ${UTC_NOW}
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS n(i, u, k, t, b, j, l)
+       LEFT JOIN "User" usr ON usr."id" = n.u`,
     [
-      described.map(() => randomUUID()),
-      described.map(({ job }) => job.ownerId),
-      described.map(({ job }) => (job.status === "completed" ? "job.completed" : "job.failed")),
-      described.map(({ title }) => title),
-      described.map(({ body }) => body),
-      described.map(({ job }) => job.jobId),
+      ids,
+      notifications.map((notification) => notification.userId),
+      notifications.map((notification) => notification.kind),
+      notifications.map((notification) => notification.title),
+      notifications.map((notification) => notification.body),
+      notifications.map((notification) => notification.jobId ?? null),
+      notifications.map((notification) => notification.link ?? null),
     ],
   );
-}
-
-export function describeFinishedJob(finished: Pick<FinishedJob, "queue" | "name" | "status" | "message">): { title: string; body: string } {
-  const label = isQueueKey(finished.queue) ? queueDefinition(finished.queue).label : finished.queue;
-  const title = `${label} ${finished.status === "completed" ? "completed" : "failed"}`;
-  const subject = finished.name.startsWith("forecast:") ? finished.name.slice("forecast:".length) : finished.name;
-  const detail = finished.status === "failed" ? finished.message.trim() : "";
-  const body = detail ? `${subject}: ${detail}` : subject;
-  return { title, body: body.length > MAX_BODY ? `${body.slice(0, MAX_BODY - 1)}…` : body };
+  return ids;
 }
 
 export interface NotificationView {

@@ -1,0 +1,54 @@
+import { Worker, type Processor as BullProcessor } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+
+export interface QueueWorkerOptions {
+  connection: Redis;
+  prefix: string;
+  /** Bound to the queue; errors and stalled jobs are logged here. */
+  logger: Logger;
+  concurrency: number;
+  /** Global across all worker processes (BullMQ limiter). */
+  rateLimit?: { max: number; durationMs: number };
+  /** How often a job may stall (its worker died) before it fails. */
+  maxStalledCount: number;
+  /** BullMQ lock and stalled-check timings; tests shorten them. @defaultValue BullMQ's (30 s) */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+/**
+ * A BullMQ Worker as every queue of this process runs one. `process` must declare BullMQ's third
+ * parameter (the signal) to get it: BullMQ passes it only to processors that accept it.
+ */
+export function createQueueWorker<Data>(queueName: string, process: BullProcessor<Data>, options: QueueWorkerOptions): Worker<Data> {
+  const worker = new Worker<Data>(queueName, process, {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    ...(options.rateLimit ? { limiter: { max: options.rateLimit.max, duration: options.rateLimit.durationMs } } : {}),
+    // BullMQ treats an explicit undefined as a value, so only pass the timings that are set.
+    ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
+    ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+    maxStalledCount: options.maxStalledCount,
+  });
+  worker.on("error", (error) => options.logger.error({ err: error }, "worker error"));
+  worker.on("stalled", (jobId) => options.logger.warn({ jobId }, "job stalled; it will be retried"));
+  return worker;
+}
+
+/**
+ * Stops the workers taking jobs and waits for their active ones, up to the deadline. Past it,
+ * `onOverrun` stops what still runs and the workers close without waiting: those jobs stall and
+ * another worker takes them. Resolves once every worker is closed.
+ */
+export async function closeQueueWorkers(workers: readonly Worker[], deadlineMs: number, onOverrun: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  // pause() stops fetching and waits for active jobs; close(true) after the deadline does not
+  // wait (a plain close() already in progress could not be forced any more).
+  const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), deadlineMs)));
+  const drained = await Promise.race([Promise.all(workers.map((worker) => worker.pause())).then(() => true), deadline]);
+  clearTimeout(timer);
+  if (!drained) onOverrun();
+  await Promise.all(workers.map((worker) => worker.close(!drained)));
+}
