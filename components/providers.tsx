@@ -1,12 +1,25 @@
 "use client";
 
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { SessionProvider } from "next-auth/react";
 import { useState, type ReactNode } from "react";
 import { ApiRequestError } from "./api/api-client";
 
+/**
+ * A 401 means the session is gone (it expired, or the user signed out in another tab): sign in
+ * again and come back here. Needed because the signed-in layout is not re-rendered when the
+ * browser moves between pages, so only the API notices.
+ */
+function signInAgainOn401(error: unknown) {
+  if (!(error instanceof ApiRequestError) || error.status !== 401) return;
+  const here = `${window.location.pathname}${window.location.search}`;
+  window.location.assign(`/signin?callbackUrl=${encodeURIComponent(here)}`);
+}
+
 function makeQueryClient() {
   return new QueryClient({
+    queryCache: new QueryCache({ onError: signInAgainOn401 }),
+    mutationCache: new MutationCache({ onError: signInAgainOn401 }),
     defaultOptions: {
       queries: {
         staleTime: 10_000,

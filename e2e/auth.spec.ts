@@ -10,6 +10,30 @@ test("a signed-out visit to /forecasts lands on the sign-in page", async ({ page
   await page.screenshot({ path: "e2e/screenshots/signin.png", fullPage: true, animations: "disabled" });
 });
 
+test("a signed-out deep link keeps its query and its page through sign-in", async ({ page }) => {
+  await page.goto("/my-runs?queue=forecast&state=failed");
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fmy-runs%3Fqueue%3Dforecast%26state%3Dfailed$/);
+  await page.getByRole("button", { name: "Fill in the planner demo account of Northwind Components" }).click();
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/my-runs\?queue=forecast&state=failed$/);
+  await expect(page.getByLabel("State")).toHaveValue("failed");
+});
+
+test("a session that ends while browsing sends the user to sign in from the next page", async ({ page }) => {
+  await page.goto("/signin?callbackUrl=%2Fmy-runs");
+  await page.getByRole("button", { name: "Fill in the planner demo account of Northwind Components" }).click();
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "My runs", level: 1 })).toBeVisible();
+  // Settled: the live stream is up and the list has loaded.
+  await expect(page.getByRole("banner").getByText("Live", { exact: true })).toBeVisible();
+  await expect(page.getByTestId("my-runs").or(page.getByText("You have no runs yet"))).toBeVisible();
+  // The session cookie goes (it expired, or another tab signed out); the next page is a
+  // client-side navigation, which does not re-run the layout's check: the API's 401 does it.
+  await page.context().clearCookies();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Forecasts" }).click();
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fforecasts$/);
+});
+
 test("/ sends a signed-out visitor to sign in as well", async ({ page }) => {
   await page.goto("/");
   await expect(page).toHaveURL(/\/signin/);

@@ -46,7 +46,7 @@ test("a planner runs a forecast and sees live progress, the chart and the accura
 
   const picker = page.getByRole("combobox", { name: "Product" });
   await picker.fill("bearing");
-  const option = page.getByRole("option", { name: /Ball Bearing 6204/ });
+  const option = page.getByRole("option", { name: /Ball Bearing 6204 BEA-/ });
   await expect(option).toBeVisible();
   await option.click();
   await expect(picker).toHaveValue(/Ball Bearing 6204 \(BEA-\d+\)/);
@@ -61,6 +61,10 @@ test("a planner runs a forecast and sees live progress, the chart and the accura
   await expect(page.getByTestId("progress-message")).toHaveText("Complete");
   await expect(page.getByTestId("progress-percent")).toHaveText("100%");
   await expect(page).toHaveURL(/\?job=/);
+  // The catalogue's steps, every one ticked off.
+  const runSteps = page.getByTestId("run-steps").getByRole("listitem");
+  await expect(runSteps).toHaveText(STEP_MESSAGES.map((message) => new RegExp(`^${message}`)));
+  await expect(runSteps.and(page.locator('[data-state="done"]'))).toHaveCount(STEP_MESSAGES.length);
 
   // Chart: history plus ensemble plus one line per model.
   const chart = page.getByTestId("forecast-chart");
@@ -98,6 +102,15 @@ test("a planner runs a forecast and sees live progress, the chart and the accura
   await page.emulateMedia({ colorScheme: "dark" });
   await page.screenshot({ path: "e2e/screenshots/forecasts-dark.png", fullPage: true, animations: "disabled" });
   await page.emulateMedia({ colorScheme: "light" });
+  // Tablet width: the run and its result stack under the form, nothing wider than the screen.
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await expect(chart.locator(".recharts-line")).toHaveCount(6);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: "e2e/screenshots/forecasts-tablet.png", fullPage: true, animations: "disabled" });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: "e2e/screenshots/forecasts-tablet-dark.png", fullPage: true, animations: "disabled" });
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   await page.reload();
   await expect(page.getByTestId("progress-percent")).toHaveText("100%");
@@ -147,10 +160,67 @@ test("a failed run shows its reason and a retry that works", async ({ page }) =>
   const alert = page.getByRole("alert").filter({ hasText: "The forecast failed" });
   await expect(alert).toContainText("a forecast needs at least 14");
   await expect(alert).toContainText("After 3 attempts.");
+  // The step it stopped at is marked; the ones before it are done.
+  const steps = page.getByTestId("run-steps").getByRole("listitem");
+  await expect(steps.nth(0)).toHaveAttribute("data-state", "done");
+  await expect(steps.nth(1)).toHaveAttribute("data-state", "failed");
+  await expect(steps.nth(1)).toContainText("Preprocessing data, stopped here");
   await page.screenshot({ path: "e2e/screenshots/forecasts-failed.png", animations: "disabled" });
   await alert.getByRole("button", { name: "Retry" }).click();
   await expect(page.getByTestId("progress-message")).toHaveText("Waiting for a worker");
   expect(retried).toBe(true);
+});
+
+test("a queued run can be cancelled from its panel, after confirming", async ({ page }) => {
+  // Stubbed like the failed run: a run that stays queued on demand is the worker's business.
+  const jobId = "e2e-queued-run";
+  let cancelled = false;
+  const status = () => ({
+    id: jobId,
+    queue: "forecast",
+    name: "forecast:BEA-00003",
+    state: cancelled ? "cancelled" : "waiting",
+    progress: 0,
+    progressMessage: null,
+    data: { productId: "p1", horizon: 14, models: ["ma", "linear"] },
+    result: null,
+    failedReason: cancelled ? "Cancelled by Pat Planner" : null,
+    stacktrace: [],
+    attemptsMade: 0,
+    attempts: 3,
+    priority: 5,
+    ownerId: null,
+    createdAt: new Date().toISOString(),
+    startedAt: null,
+    finishedAt: cancelled ? new Date().toISOString() : null,
+    source: "redis",
+  });
+  await page.route(`**/api/v1/queues/forecast/jobs/${jobId}`, (route) => route.fulfill({ json: status() }));
+  await page.route(`**/api/v1/queues/forecast/jobs/${jobId}/cancel`, (route) => {
+    cancelled = true;
+    return route.fulfill({ json: { jobId, state: "cancelled" } });
+  });
+
+  await page.goto(`/forecasts?job=${jobId}`);
+  const run = page.getByRole("region", { name: /Forecast run/ });
+  await expect(run).toContainText("14-day horizon · Moving average, Linear regression");
+  await expect(page.getByTestId("progress-message")).toHaveText("Waiting for a worker");
+  await expect(page.getByTestId("run-steps").locator('[data-state="pending"]')).toHaveCount(STEP_MESSAGES.length);
+
+  const cancel = run.getByRole("button", { name: "Cancel run" });
+  await cancel.click();
+  const dialog = page.getByRole("dialog", { name: "Cancel this forecast?" });
+  await dialog.getByRole("button", { name: "Keep it" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(cancel).toBeFocused();
+  expect(cancelled).toBe(false);
+
+  await cancel.click();
+  await dialog.getByRole("button", { name: "Cancel run" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("status").filter({ hasText: "The forecast was cancelled" })).toContainText("Cancelled by Pat Planner");
+  await expect(run.getByRole("button", { name: "Cancel run" })).toHaveCount(0);
+  expect(cancelled).toBe(true);
 });
 
 test("the forecasts page fits a phone screen", async ({ page }) => {

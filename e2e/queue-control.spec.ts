@@ -39,6 +39,38 @@ test("an admin pauses and resumes a queue from the overview, with confirmation",
   expect((await (await page.request.get("/api/v1/queues/analytics/stats")).json()).isPaused).toBe(false);
 });
 
+test("a dialog keeps Tab inside, closes with Esc or a click beside it, and gives focus back", async ({ page }) => {
+  await page.goto("/queues");
+  const card = page.getByTestId("queue-analytics");
+  const pause = card.getByRole("button", { name: "Pause" });
+  await pause.click();
+  const dialog = page.getByRole("dialog", { name: "Pause Analytics?" });
+  await expect(dialog).toBeVisible();
+  // Described by its text, so a screen reader reads what pausing does.
+  await expect(dialog).toHaveAccessibleDescription(/starts no new ones until the queue is resumed/);
+  const cancel = dialog.getByRole("button", { name: "Cancel" });
+  const confirm = dialog.getByRole("button", { name: "Pause queue" });
+  await expect(cancel).toBeFocused();
+  await page.keyboard.press("Tab");
+  await expect(confirm).toBeFocused();
+  // Past the last control, focus wraps to the first instead of leaving the dialog; and back.
+  await page.keyboard.press("Tab");
+  await expect(cancel).toBeFocused();
+  await page.keyboard.press("Shift+Tab");
+  await expect(confirm).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(pause).toBeFocused();
+
+  // A click on the backdrop dismisses it too, and nothing was paused.
+  await pause.click();
+  await expect(dialog).toBeVisible();
+  await page.mouse.click(5, 5);
+  await expect(dialog).toBeHidden();
+  await expect(pause).toBeFocused();
+  await expect(card.getByText("Paused", { exact: true })).toHaveCount(0);
+});
+
 test("the clean dialog says what it will remove, closes with Esc, and removes waiting jobs", async ({ page }) => {
   await addJobs(page, "optimization", { productId: "p-1", constraints: { orderingCost: 12, holdingCostRate: 0.25, serviceLevelZ: 1.65 } }, 3);
   await page.goto("/queues");

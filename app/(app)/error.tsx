@@ -3,10 +3,10 @@
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 
-// A render error in a page keeps the rest of the app usable and offers a way back.
+// A render error in a page keeps the shell (and the rest of the app) usable and offers a way back.
 export default function PageError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
-    <main id="main" className="mx-auto w-full max-w-3xl px-4 py-12">
+    <div className="mx-auto w-full max-w-3xl py-12">
       <Alert
         tone="error"
         title="This page ran into a problem"
@@ -18,6 +18,6 @@ export default function PageError({ error, reset }: { error: Error & { digest?: 
       >
         {error.digest ? `Reference: ${error.digest}` : "Please try again."}
       </Alert>
-    </main>
+    </div>
   );
 }

@@ -23,34 +23,18 @@ export type { AuditEntry, AuditPage } from "@/lib/audit-queries";
 export type { WorkerHeartbeat } from "@/lib/jobs/worker-registry";
 export type { RedisHealth, RedisStats } from "@/lib/redis";
 
-export type ForecastModelKey = "ma" | "linear" | "exp" | "seasonal";
-
 export type JobState = JobStatus["state"];
 
 export type ForecastDetail = NonNullable<Awaited<ReturnType<typeof getForecast>>>;
 export type ProductWithHistory = NonNullable<Awaited<ReturnType<typeof getProductWithHistory>>>;
 
-export interface ForecastPayload {
-  productId: string;
-  horizon: number;
-  models: ["all"] | ForecastModelKey[];
-}
+/** Job data and results are the catalogue's own types (its zod schemas), never copies. */
+export type { JobPayload, JobPayloadInput, JobResult, ForecastModel, ProgressStep } from "@/lib/jobs/catalog";
 
-/** The forecast queue's documented result (lib/jobs/catalog.ts `forecastResult`). */
-export interface ForecastJobResult {
-  success: true;
-  forecastId: string;
-  productId: string;
-  horizon: number;
-  accuracy: { ensembleMape: number | null; models: Record<string, number | null> };
-  predictions: { date: string; value: number }[];
-}
-
-export interface LaunchForecastResponse {
+/** What both launch endpoints answer (POST /api/v1/forecasts, POST /api/v1/queues/:queue/jobs). */
+export interface LaunchResponse {
   jobId: string;
-  queue: "forecast";
   state: JobState;
-  productId: string;
 }
 
 /** What an SSE frame carries: the published payload without the owner. */

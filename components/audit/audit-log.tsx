@@ -1,8 +1,7 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState } from "react";
 import { queryKeys } from "@/lib/query-keys";
 import { errorMessage, getJson } from "../api/api-client";
 import type { AuditEntry, AuditPage } from "../api/types";
@@ -12,11 +11,22 @@ import { Badge, type BadgeTone } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { EmptyState } from "../ui/empty-state";
-import { Label, TextInput, inputClass } from "../ui/field";
+import { Select, TextInput } from "../ui/field";
+import { FilterBar, FilterField, useUrlFilters } from "../ui/filter-bar";
 import { Skeleton } from "../ui/skeleton";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
 
 const FILTERS = ["action", "actor", "target", "from", "to"] as const;
-type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
+type Filters = Record<(typeof FILTERS)[number], string>;
+
+function readFilters(params: URLSearchParams): Filters {
+  return Object.fromEntries(FILTERS.map((name) => [name, params.get(name) ?? ""])) as Filters;
+}
+
+/** The filters in use, as the API's query (empty ones are no filter). */
+function filterQuery(filters: Filters): URLSearchParams {
+  return new URLSearchParams(Object.entries(filters).filter(([, value]) => value));
+}
 
 // UTC, like the date filters, so a time read off the table can be typed back into them.
 const when = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: "UTC" });
@@ -30,19 +40,14 @@ function actionTone(action: string): BadgeTone {
 
 /** The audit log with filters kept in the URL (deep links), newest first, loaded a page at a time. */
 export function AuditLog() {
-  const router = useRouter();
-  const pathname = usePathname();
-  const searchParams = useSearchParams();
-  const filters: Filters = {};
-  for (const name of FILTERS) {
-    const value = searchParams.get(name);
-    if (value) filters[name] = value;
-  }
+  const [filters, apply] = useUrlFilters(readFilters);
+  const query = filterQuery(filters).toString();
+  const filtered = query.length > 0;
 
   const entries = useInfiniteQuery({
     queryKey: queryKeys.audit.list(filters),
     queryFn: ({ signal, pageParam }) => {
-      const params = new URLSearchParams(filters);
+      const params = filterQuery(filters);
       if (pageParam) params.set("cursor", pageParam);
       return getJson<AuditPage & { actions?: string[] }>(`/api/v1/audit?${params}`, { signal });
     },
@@ -51,19 +56,13 @@ export function AuditLog() {
     retry: false,
   });
 
-  const apply = (next: Filters) => {
-    const params = new URLSearchParams();
-    for (const name of FILTERS) if (next[name]) params.set(name, next[name]!);
-    const query = params.toString();
-    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
-  };
-
   const rows = entries.data?.pages.flatMap((page) => page.entries) ?? [];
   const actions = entries.data?.pages[0]?.actions ?? [];
 
   return (
     <div className="space-y-4">
-      <FilterForm key={searchParams.toString()} initial={filters} actions={actions} onApply={apply} />
+      {/* Remounted when the applied filters change (a link, back/forward), so the fields show them. */}
+      <FilterForm key={query} initial={filters} actions={actions} onApply={apply} />
       {entries.isError ? <Alert tone="error" title="Could not load the audit log">{errorMessage(entries.error)}</Alert> : null}
       <Card aria-label="Audit entries" data-testid="audit-table">
         {entries.isPending ? (
@@ -73,30 +72,25 @@ export function AuditLog() {
             ))}
           </div>
         ) : rows.length === 0 && !entries.isError ? (
-          <EmptyState className="m-5" title={Object.keys(filters).length ? "No entry matches these filters" : "No admin action recorded yet"}>
-            {Object.keys(filters).length ? "Change or clear the filters above." : "Pauses, cleans, retries and limit changes appear here."}
+          <EmptyState className="m-5" title={filtered ? "No entry matches these filters" : "No admin action recorded yet"}>
+            {filtered ? "Change or clear the filters above." : "Pauses, cleans, retries and limit changes appear here."}
           </EmptyState>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full min-w-[44rem] text-left text-sm">
-              <caption className="sr-only">Admin actions, newest first</caption>
-              <thead className="border-b border-slate-200 text-xs text-slate-600 dark:border-slate-800 dark:text-slate-400">
-                <tr>
-                  <th scope="col" className="px-5 py-2.5 font-medium">When (UTC)</th>
-                  <th scope="col" className="px-2 py-2.5 font-medium">Who</th>
-                  <th scope="col" className="px-2 py-2.5 font-medium">Action</th>
-                  <th scope="col" className="px-2 py-2.5 font-medium">Target</th>
-                  <th scope="col" className="px-2 py-2.5 text-right font-medium">Jobs</th>
-                  <th scope="col" className="px-5 py-2.5 font-medium">Details</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-                {rows.map((entry) => (
-                  <Row key={entry.id} entry={entry} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table className="min-w-[44rem]" caption="Admin actions, newest first">
+            <THead>
+              <Th>When (UTC)</Th>
+              <Th>Who</Th>
+              <Th>Action</Th>
+              <Th>Target</Th>
+              <Th align="right">Jobs</Th>
+              <Th>Details</Th>
+            </THead>
+            <TBody>
+              {rows.map((entry) => (
+                <Row key={entry.id} entry={entry} />
+              ))}
+            </TBody>
+          </Table>
         )}
         {entries.hasNextPage ? (
           <div className="border-t border-slate-200 px-5 py-3 text-center dark:border-slate-800">
@@ -117,13 +111,13 @@ export function AuditLog() {
 function Row({ entry }: { entry: AuditEntry }) {
   const details = entry.details && typeof entry.details === "object" && Object.keys(entry.details).length > 0 ? JSON.stringify(entry.details, null, 2) : null;
   return (
-    <tr data-testid="audit-row" className="align-top">
-      <td className="px-5 py-2.5 whitespace-nowrap text-slate-700 tabular-nums dark:text-slate-300">
+    <Tr data-testid="audit-row" hover={false}>
+      <Td className="whitespace-nowrap tabular-nums">
         <time dateTime={entry.at} title={entry.at}>
           {when.format(new Date(entry.at))}
         </time>
-      </td>
-      <td className="px-2 py-2.5">
+      </Td>
+      <Td>
         {entry.actor ? (
           <>
             <p className="font-medium text-slate-900 dark:text-slate-100">{entry.actor.name ?? entry.actor.email}</p>
@@ -132,15 +126,17 @@ function Row({ entry }: { entry: AuditEntry }) {
         ) : (
           <span className="text-slate-600 italic dark:text-slate-400">deleted user</span>
         )}
-      </td>
-      <td className="px-2 py-2.5">
+      </Td>
+      <Td>
         <Badge tone={actionTone(entry.action)}>{entry.action}</Badge>
-      </td>
-      <td className="max-w-48 truncate px-2 py-2.5 font-mono text-xs text-slate-900 dark:text-slate-100" title={entry.target}>
+      </Td>
+      <Td className="max-w-48 truncate font-mono text-xs text-slate-900 dark:text-slate-100" title={entry.target}>
         {entry.target}
-      </td>
-      <td className="px-2 py-2.5 text-right text-slate-900 tabular-nums dark:text-slate-100">{entry.jobCount === null ? "—" : formatInteger(entry.jobCount)}</td>
-      <td className="px-5 py-2.5">
+      </Td>
+      <Td numeric className="text-slate-900 dark:text-slate-100">
+        {entry.jobCount === null ? "—" : formatInteger(entry.jobCount)}
+      </Td>
+      <Td>
         {details ? (
           <details>
             <summary className="cursor-pointer rounded-sm text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-300">Show</summary>
@@ -149,8 +145,8 @@ function Row({ entry }: { entry: AuditEntry }) {
         ) : (
           <span className="text-slate-500">—</span>
         )}
-      </td>
-    </tr>
+      </Td>
+    </Tr>
   );
 }
 
@@ -159,71 +155,65 @@ function FilterForm({ initial, actions, onApply }: { initial: Filters; actions: 
   const [draft, setDraft] = useState<Filters>(initial);
   const set = (name: keyof Filters) => (event: { target: { value: string } }) => setDraft((current) => ({ ...current, [name]: event.target.value }));
   const rangeError = draft.from && draft.to && draft.from > draft.to ? "The end date is before the start date" : null;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!rangeError) onApply(draft);
-  };
   // The current filter may name an action not recorded (yet): keep it selectable.
   const choices = initial.action && !actions.includes(initial.action) ? [initial.action, ...actions] : actions;
   return (
-    <form onSubmit={submit} aria-label="Filter the audit log" className="rounded-xl bg-white px-5 py-4 shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
-      <div className="grid grid-cols-2 gap-3 md:grid-cols-3 lg:grid-cols-5">
-        <div>
-          <Label htmlFor={`${id}-action`}>Action</Label>
-          <select id={`${id}-action`} className={`${inputClass} mt-1`} value={draft.action ?? ""} onChange={set("action")}>
+    <Card className="px-5 py-4">
+      <FilterBar
+        label="Filter the audit log"
+        columns="grid-cols-2 md:grid-cols-3 lg:grid-cols-5"
+        onSubmit={() => {
+          if (!rangeError) onApply(draft);
+        }}
+        actions={
+          <>
+            <Button
+              variant="ghost"
+              size="sm"
+              onClick={() => {
+                const none = readFilters(new URLSearchParams());
+                setDraft(none);
+                onApply(none);
+              }}
+            >
+              Clear
+            </Button>
+            <Button type="submit" size="sm" disabled={Boolean(rangeError)}>
+              Apply filters
+            </Button>
+          </>
+        }
+      >
+        <FilterField id={`${id}-action`} label="Action">
+          <Select id={`${id}-action`} value={draft.action} onChange={set("action")}>
             <option value="">Any action</option>
             {choices.map((action) => (
               <option key={action} value={action}>
                 {action}
               </option>
             ))}
-          </select>
-        </div>
-        <div>
-          <Label htmlFor={`${id}-actor`}>Who</Label>
-          <TextInput id={`${id}-actor`} className="mt-1" placeholder="Name or email" value={draft.actor ?? ""} onChange={set("actor")} />
-        </div>
-        <div>
-          <Label htmlFor={`${id}-target`}>Target</Label>
-          <TextInput id={`${id}-target`} className="mt-1" placeholder="Queue, job id…" value={draft.target ?? ""} onChange={set("target")} />
-        </div>
-        <div>
-          <Label htmlFor={`${id}-from`}>From (UTC)</Label>
-          <TextInput id={`${id}-from`} className="mt-1" type="date" value={draft.from ?? ""} onChange={set("from")} />
-        </div>
-        <div>
-          <Label htmlFor={`${id}-to`}>To (UTC)</Label>
+          </Select>
+        </FilterField>
+        <FilterField id={`${id}-actor`} label="Who">
+          <TextInput id={`${id}-actor`} placeholder="Name or email" value={draft.actor} onChange={set("actor")} />
+        </FilterField>
+        <FilterField id={`${id}-target`} label="Target">
+          <TextInput id={`${id}-target`} placeholder="Queue, job id…" value={draft.target} onChange={set("target")} />
+        </FilterField>
+        <FilterField id={`${id}-from`} label="From (UTC)">
+          <TextInput id={`${id}-from`} type="date" value={draft.from} onChange={set("from")} />
+        </FilterField>
+        <FilterField id={`${id}-to`} label="To (UTC)" error={rangeError}>
           <TextInput
             id={`${id}-to`}
-            className="mt-1"
             type="date"
-            value={draft.to ?? ""}
+            value={draft.to}
             onChange={set("to")}
             aria-invalid={rangeError ? true : undefined}
-            aria-describedby={rangeError ? `${id}-range-error` : undefined}
+            aria-describedby={rangeError ? `${id}-to-error` : undefined}
           />
-        </div>
-      </div>
-      {rangeError ? (
-        <p id={`${id}-range-error`} className="mt-2 text-xs text-red-700 dark:text-red-400">
-          {rangeError}
-        </p>
-      ) : null}
-      <div className="mt-3 flex justify-end gap-2">
-        <Button
-          variant="ghost"
-          size="sm"
-          onClick={() => {
-            setDraft({});
-            onApply({});
-          }}
-        >
-          Clear
-        </Button>
-        <Button type="submit" size="sm" disabled={Boolean(rangeError)}>
-          Apply filters
-        </Button>
-      </div>
-    </form>
+        </FilterField>
+      </FilterBar>
+    </Card>
   );
 }

@@ -4,9 +4,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { queryKeys } from "@/lib/query-keys";
 import { errorMessage } from "../api/api-client";
 import { formatInteger } from "../format";
-import { Modal } from "../queues/modal";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
+import { Dialog, DialogBody, DialogFooter } from "../ui/dialog";
 import { Skeleton } from "../ui/skeleton";
 import { bulkApi, type BulkAction, type BulkActionKind, type BulkTarget } from "./failed-api";
 
@@ -44,7 +44,7 @@ export function BulkConfirmDialog({ request, onClose, onStarted }: { request: Bu
   const count = data ? (request?.action === "remove" ? data.total : data.inQueue) : 0;
 
   return (
-    <Modal
+    <Dialog
       open={request !== null}
       onClose={() => {
         start.reset();
@@ -58,7 +58,7 @@ export function BulkConfirmDialog({ request, onClose, onStarted }: { request: Bu
           : "Retried jobs go back to their queue with a full set of attempts."
       }
     >
-      <div className="space-y-4">
+      <DialogBody>
         {preview.isPending ? (
           <div aria-live="polite" className="space-y-2">
             <span className="sr-only">Counting the jobs…</span>
@@ -89,21 +89,21 @@ export function BulkConfirmDialog({ request, onClose, onStarted }: { request: Bu
             {errorMessage(start.error)}
           </Alert>
         ) : null}
-        <div className="flex flex-wrap justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button
-            variant={request?.action === "remove" ? "danger" : "primary"}
-            loading={start.isPending}
-            disabled={!data || count === 0}
-            onClick={() => start.mutate()}
-            data-testid="bulk-confirm-button"
-          >
-            {`${verb === "remove" ? "Remove" : "Retry"}${data ? ` ${formatInteger(count)} ${count === 1 ? "job" : "jobs"}` : ""}`}
-          </Button>
-        </div>
-      </div>
-    </Modal>
+      </DialogBody>
+      <DialogFooter>
+        <Button variant="secondary" onClick={onClose}>
+          Cancel
+        </Button>
+        <Button
+          variant={request?.action === "remove" ? "danger" : "primary"}
+          loading={start.isPending}
+          disabled={!data || count === 0}
+          onClick={() => start.mutate()}
+          data-testid="bulk-confirm-button"
+        >
+          {`${verb === "remove" ? "Remove" : "Retry"}${data ? ` ${formatInteger(count)} ${count === 1 ? "job" : "jobs"}` : ""}`}
+        </Button>
+      </DialogFooter>
+    </Dialog>
   );
 }

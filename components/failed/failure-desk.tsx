@@ -2,7 +2,6 @@
 
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
 import { QUEUE_KEYS } from "@/lib/jobs/queue-keys";
 import { queryKeys } from "@/lib/query-keys";
@@ -15,26 +14,25 @@ import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { EmptyState } from "../ui/empty-state";
-import { inputClass, Label } from "../ui/field";
+import { Select, TextInput } from "../ui/field";
+import { FilterBar, FilterField, useUrlFilters } from "../ui/filter-bar";
 import { Skeleton } from "../ui/skeleton";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
 import { groupHref, type FailureGroupList } from "./failed-api";
 import { RecentBulkActions } from "./recent-bulk-actions";
 
 type Sort = "last" | "count";
 
 /** Queue, text and sort live in the URL, so a filtered desk can be linked to and survives a reload. */
-export function readDeskParams(params: URLSearchParams): { queue: string; q: string; sort: Sort } {
+function readDeskParams(params: URLSearchParams): { queue: string; q: string; sort: Sort } {
   const queue = (QUEUE_KEYS as readonly string[]).includes(params.get("queue") ?? "") ? params.get("queue")! : "";
   return { queue, q: (params.get("q") ?? "").slice(0, 200), sort: params.get("sort") === "count" ? "count" : "last" };
 }
 
 /** The failed-jobs desk: failures grouped by fingerprint, with filters and the bulk actions panel. */
 export function FailureDesk() {
-  const searchParams = useSearchParams();
-  const pathname = usePathname();
-  const router = useRouter();
   const queryClient = useQueryClient();
-  const filters = readDeskParams(new URLSearchParams(searchParams.toString()));
+  const [filters, applyFilters] = useUrlFilters(readDeskParams);
   const [text, setText] = useState(filters.q);
   // The q this page last wrote to the URL: a different one came from elsewhere (back button, a link).
   const pushedQ = useRef(filters.q);
@@ -48,15 +46,11 @@ export function FailureDesk() {
   const setFilters = (next: Partial<typeof filters>) => {
     const merged = { ...filters, ...next };
     pushedQ.current = merged.q;
-    const params = new URLSearchParams();
-    if (merged.queue) params.set("queue", merged.queue);
-    if (merged.q) params.set("q", merged.q);
-    if (merged.sort !== "last") params.set("sort", merged.sort);
-    router.replace(params.size > 0 ? `${pathname}?${params}` : pathname, { scroll: false });
+    applyFilters(merged);
   };
 
-  // Typing filters after a short pause, not on every key. (setFilters is rebuilt each render from
-  // the URL; the URL's q is the dependency that matters.)
+  // Typing filters after a short pause, not on every key. (setFilters is rebuilt each render; the
+  // applied q is the dependency that matters.)
   useEffect(() => {
     if (text.trim() === filters.q) return;
     const timer = setTimeout(() => setFilters({ q: text.trim() }), 300);
@@ -106,46 +100,27 @@ export function FailureDesk() {
               </p>
             </div>
           </div>
-          <form
-            role="search"
-            aria-label="Filter failure groups"
-            className="mt-4 grid gap-3 sm:grid-cols-[12rem_1fr_11rem]"
-            onSubmit={(event) => {
-              event.preventDefault();
-              setFilters({ q: text.trim() });
-            }}
-          >
-            <div>
-              <Label htmlFor={ids.queue}>Queue</Label>
-              <select id={ids.queue} className={`${inputClass} mt-1`} value={filters.queue} onChange={(event) => setFilters({ queue: event.target.value })}>
+          <FilterBar label="Filter failure groups" className="mt-4" columns="sm:grid-cols-[12rem_1fr_11rem]" onSubmit={() => setFilters({ q: text.trim() })}>
+            <FilterField id={ids.queue} label="Queue">
+              <Select id={ids.queue} value={filters.queue} onChange={(event) => setFilters({ queue: event.target.value })}>
                 <option value="">All queues</option>
                 {QUEUE_KEYS.map((key) => (
                   <option key={key} value={key}>
                     {key}
                   </option>
                 ))}
-              </select>
-            </div>
-            <div>
-              <Label htmlFor={ids.q}>Search</Label>
-              <input
-                id={ids.q}
-                type="search"
-                className={`${inputClass} mt-1`}
-                placeholder="Job name, error text…"
-                value={text}
-                maxLength={200}
-                onChange={(event) => setText(event.target.value)}
-              />
-            </div>
-            <div>
-              <Label htmlFor={ids.sort}>Sort by</Label>
-              <select id={ids.sort} className={`${inputClass} mt-1`} value={filters.sort} onChange={(event) => setFilters({ sort: event.target.value as Sort })}>
+              </Select>
+            </FilterField>
+            <FilterField id={ids.q} label="Search">
+              <TextInput id={ids.q} type="search" placeholder="Job name, error text…" value={text} maxLength={200} onChange={(event) => setText(event.target.value)} />
+            </FilterField>
+            <FilterField id={ids.sort} label="Sort by">
+              <Select id={ids.sort} value={filters.sort} onChange={(event) => setFilters({ sort: event.target.value as Sort })}>
                 <option value="last">Last seen</option>
                 <option value="count">Most jobs</option>
-              </select>
-            </div>
-          </form>
+              </Select>
+            </FilterField>
+          </FilterBar>
         </div>
 
         {groups.isError ? (
@@ -183,81 +158,66 @@ export function FailureDesk() {
             </EmptyState>
           </div>
         ) : data ? (
-          <div className="overflow-x-auto">
-            <table className="w-full min-w-[46rem] text-left text-sm" data-testid="failure-groups">
-              <caption className="sr-only">Failed jobs grouped by queue, job name and normalised error</caption>
-              <thead className="bg-slate-50 text-xs font-medium tracking-wide whitespace-nowrap text-slate-600 uppercase dark:bg-slate-900/60 dark:text-slate-400">
-                <tr>
-                  <th scope="col" className="px-5 py-2.5">
-                    Failure
-                  </th>
-                  <th scope="col" className="px-3 py-2.5 text-right">
-                    Jobs
-                  </th>
-                  <th scope="col" className="px-3 py-2.5">
-                    First seen
-                  </th>
-                  <th scope="col" className="px-3 py-2.5">
-                    Last seen
-                  </th>
-                  <th scope="col" className="px-5 py-2.5">
-                    Samples
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-                {data.groups.map((group) => (
-                  <tr key={group.fingerprint} className="align-top hover:bg-slate-50 dark:hover:bg-slate-800/40" data-testid="failure-group" data-fingerprint={group.fingerprint}>
-                    <td className="max-w-[28rem] px-5 py-3">
-                      <div className="flex flex-wrap items-center gap-1.5">
-                        <Badge tone="accent">{group.queue}</Badge>
-                        <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{group.name}</span>
-                      </div>
-                      <Link
-                        href={groupHref(group.fingerprint)}
-                        className="mt-1 block font-medium break-words text-slate-900 hover:text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:text-slate-100 dark:hover:text-indigo-300"
-                      >
-                        {group.pattern || "(no reason recorded)"}
-                      </Link>
-                      {group.sampleReason && group.sampleReason !== group.pattern ? (
-                        <p className="mt-0.5 truncate text-xs text-slate-500 dark:text-slate-400" title={group.sampleReason}>
-                          e.g. {group.sampleReason}
-                        </p>
-                      ) : null}
-                    </td>
-                    <td className="px-3 py-3 text-right font-semibold text-red-700 tabular-nums dark:text-red-400" data-testid="group-count">
-                      {formatInteger(group.count)}
-                    </td>
-                    <td className="px-3 py-3 whitespace-nowrap text-slate-600 dark:text-slate-400">
-                      <time dateTime={group.firstSeen} title={formatDateTime(group.firstSeen)}>
-                        {formatRelative(group.firstSeen)}
-                      </time>
-                    </td>
-                    <td className="px-3 py-3 whitespace-nowrap text-slate-600 dark:text-slate-400">
-                      <time dateTime={group.lastSeen} title={formatDateTime(group.lastSeen)}>
-                        {formatRelative(group.lastSeen)}
-                      </time>
-                    </td>
-                    <td className="px-5 py-3">
-                      <ul className="space-y-0.5" aria-label={`Sample jobs of this group`}>
-                        {group.sampleJobIds.map((id) => (
-                          <li key={id}>
-                            <Link
-                              href={jobHref(group.queue, id)}
-                              className="font-mono text-xs text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-300"
-                              aria-label={`Job ${id}`}
-                            >
-                              {id.slice(0, 8)}…
-                            </Link>
-                          </li>
-                        ))}
-                      </ul>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table className="min-w-[46rem]" data-testid="failure-groups" caption="Failed jobs grouped by queue, job name and normalised error">
+            <THead>
+              <Th>Failure</Th>
+              <Th align="right">Jobs</Th>
+              <Th>First seen</Th>
+              <Th>Last seen</Th>
+              <Th>Samples</Th>
+            </THead>
+            <TBody>
+              {data.groups.map((group) => (
+                <Tr key={group.fingerprint} data-testid="failure-group" data-fingerprint={group.fingerprint}>
+                  <Td className="max-w-[28rem]">
+                    <div className="flex flex-wrap items-center gap-1.5">
+                      <Badge tone="accent">{group.queue}</Badge>
+                      <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{group.name}</span>
+                    </div>
+                    <Link
+                      href={groupHref(group.fingerprint)}
+                      className="mt-1 block font-medium break-words text-slate-900 hover:text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:text-slate-100 dark:hover:text-indigo-300"
+                    >
+                      {group.pattern || "(no reason recorded)"}
+                    </Link>
+                    {group.sampleReason && group.sampleReason !== group.pattern ? (
+                      <p className="mt-0.5 truncate text-xs text-slate-500 dark:text-slate-400" title={group.sampleReason}>
+                        e.g. {group.sampleReason}
+                      </p>
+                    ) : null}
+                  </Td>
+                  <Td numeric className="font-semibold text-red-700 dark:text-red-400" data-testid="group-count">
+                    {formatInteger(group.count)}
+                  </Td>
+                  <Td className="whitespace-nowrap text-slate-600 dark:text-slate-400">
+                    <time dateTime={group.firstSeen} title={formatDateTime(group.firstSeen)}>
+                      {formatRelative(group.firstSeen)}
+                    </time>
+                  </Td>
+                  <Td className="whitespace-nowrap text-slate-600 dark:text-slate-400">
+                    <time dateTime={group.lastSeen} title={formatDateTime(group.lastSeen)}>
+                      {formatRelative(group.lastSeen)}
+                    </time>
+                  </Td>
+                  <Td>
+                    <ul className="space-y-0.5" aria-label="Sample jobs of this group">
+                      {group.sampleJobIds.map((id) => (
+                        <li key={id}>
+                          <Link
+                            href={jobHref(group.queue, id)}
+                            className="font-mono text-xs text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-300"
+                            aria-label={`Job ${id}`}
+                          >
+                            {id.slice(0, 8)}…
+                          </Link>
+                        </li>
+                      ))}
+                    </ul>
+                  </Td>
+                </Tr>
+              ))}
+            </TBody>
+          </Table>
         ) : null}
       </Card>
     </div>

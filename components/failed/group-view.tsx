@@ -13,6 +13,7 @@ import { Button } from "../ui/button";
 import { Card, CardBody, CardHeader } from "../ui/card";
 import { EmptyState } from "../ui/empty-state";
 import { Skeleton } from "../ui/skeleton";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
 import { BulkConfirmDialog, type BulkRequest } from "./bulk-confirm-dialog";
 import { BulkProgress } from "./bulk-progress";
 import { isRunning, useBulkAction, type FailureGroup, type GroupJobsPage } from "./failed-api";
@@ -159,78 +160,63 @@ export function GroupView({ fingerprint }: { fingerprint: string }) {
             title="Jobs"
             description={`Newest first; ${formatInteger(jobs.length)} of ${formatInteger(group?.count ?? jobs.length)} shown.`}
           />
-          <div className="overflow-x-auto">
-            <table className="w-full min-w-[48rem] text-left text-sm" data-testid="group-jobs">
-              <caption className="sr-only">Failed jobs of this group</caption>
-              <thead className="bg-slate-50 text-xs font-medium tracking-wide whitespace-nowrap text-slate-600 uppercase dark:bg-slate-900/60 dark:text-slate-400">
-                <tr>
-                  <th scope="col" className="w-10 px-5 py-2.5">
+          <Table className="min-w-[48rem]" data-testid="group-jobs" caption="Failed jobs of this group">
+            <THead>
+              <Th className="w-10">
+                <input
+                  ref={headerCheckbox}
+                  type="checkbox"
+                  className="size-4 rounded border-slate-400 accent-indigo-600"
+                  aria-label={allOnPageSelected ? "Clear the selection" : "Select every job shown"}
+                  checked={allOnPageSelected}
+                  onChange={() => setSelected(allOnPageSelected ? new Set() : new Set(jobs.map((job) => job.id)))}
+                />
+              </Th>
+              <Th>Job</Th>
+              <Th>Owner</Th>
+              <Th>Failed</Th>
+              <Th align="right">Attempts</Th>
+              <Th>Reason</Th>
+              <Th>
+                <span className="sr-only">Actions</span>
+              </Th>
+            </THead>
+            <TBody>
+              {jobs.map((job) => (
+                <Tr key={job.id} hover={false} className={selected.has(job.id) ? "bg-indigo-50/60 dark:bg-indigo-950/30" : undefined}>
+                  <Td>
                     <input
-                      ref={headerCheckbox}
                       type="checkbox"
                       className="size-4 rounded border-slate-400 accent-indigo-600"
-                      aria-label={allOnPageSelected ? "Clear the selection" : "Select every job shown"}
-                      checked={allOnPageSelected}
-                      onChange={() => setSelected(allOnPageSelected ? new Set() : new Set(jobs.map((job) => job.id)))}
+                      aria-label={`Select job ${job.id}`}
+                      checked={selected.has(job.id)}
+                      onChange={() => toggle(job.id)}
                     />
-                  </th>
-                  <th scope="col" className="px-3 py-2.5">
-                    Job
-                  </th>
-                  <th scope="col" className="px-3 py-2.5">
-                    Owner
-                  </th>
-                  <th scope="col" className="px-3 py-2.5">
-                    Failed
-                  </th>
-                  <th scope="col" className="px-3 py-2.5 text-right">
-                    Attempts
-                  </th>
-                  <th scope="col" className="px-3 py-2.5">
-                    Reason
-                  </th>
-                  <th scope="col" className="px-5 py-2.5">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-                {jobs.map((job) => (
-                  <tr key={job.id} className={selected.has(job.id) ? "bg-indigo-50/60 dark:bg-indigo-950/30" : undefined}>
-                    <td className="px-5 py-2.5">
-                      <input
-                        type="checkbox"
-                        className="size-4 rounded border-slate-400 accent-indigo-600"
-                        aria-label={`Select job ${job.id}`}
-                        checked={selected.has(job.id)}
-                        onChange={() => toggle(job.id)}
-                      />
-                    </td>
-                    <td className="px-3 py-2.5">
-                      <Link href={jobHref(job.queue, job.id)} className="font-mono text-xs text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-300">
-                        {job.id}
-                      </Link>
-                    </td>
-                    <td className="px-3 py-2.5 text-slate-700 dark:text-slate-300">{job.owner?.name ?? <span className="text-slate-500">system</span>}</td>
-                    <td className="px-3 py-2.5 whitespace-nowrap text-slate-600 dark:text-slate-400">
-                      <time dateTime={job.failedAt} title={formatDateTime(job.failedAt)}>
-                        {formatRelative(job.failedAt)}
-                      </time>
-                    </td>
-                    <td className="px-3 py-2.5 text-right tabular-nums text-slate-700 dark:text-slate-300">{job.attempts}</td>
-                    <td className="max-w-[24rem] px-3 py-2.5 text-slate-700 dark:text-slate-300">
-                      <span className="line-clamp-2 break-words" title={job.reason ?? ""}>
-                        {job.reason ?? "—"}
-                      </span>
-                    </td>
-                    <td className="px-5 py-2.5 text-right">
-                      <RetryOne queue={job.queue} jobId={job.id} disabled={busy} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                  </Td>
+                  <Td>
+                    <Link href={jobHref(job.queue, job.id)} className="font-mono text-xs text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-300">
+                      {job.id}
+                    </Link>
+                  </Td>
+                  <Td>{job.owner?.name ?? <span className="text-slate-500">system</span>}</Td>
+                  <Td className="whitespace-nowrap text-slate-600 dark:text-slate-400">
+                    <time dateTime={job.failedAt} title={formatDateTime(job.failedAt)}>
+                      {formatRelative(job.failedAt)}
+                    </time>
+                  </Td>
+                  <Td numeric>{job.attempts}</Td>
+                  <Td className="max-w-[24rem]">
+                    <span className="line-clamp-2 break-words" title={job.reason ?? ""}>
+                      {job.reason ?? "—"}
+                    </span>
+                  </Td>
+                  <Td align="right">
+                    <RetryOne queue={job.queue} jobId={job.id} disabled={busy} />
+                  </Td>
+                </Tr>
+              ))}
+            </TBody>
+          </Table>
           {pages.hasNextPage ? (
             <div className="border-t border-slate-200 px-5 py-3 dark:border-slate-800">
               <Button variant="secondary" size="sm" loading={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>

@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { queryKeys } from "@/lib/query-keys";
 import { ApiRequestError, errorMessage, postJson } from "../api/api-client";
-import type { ForecastModelKey, ForecastPayload, LaunchForecastResponse, ProductSummary } from "../api/types";
+import type { ForecastModel, JobPayloadInput, LaunchResponse, ProductSummary } from "../api/types";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { HelpText, Label, TextInput } from "../ui/field";
@@ -15,7 +15,7 @@ const DEFAULT_HORIZON = "30";
 
 type FieldErrors = Partial<Record<"productId" | "horizon" | "models", string>>;
 
-function validate(product: ProductSummary | null, horizonText: string, models: ForecastModelKey[]): FieldErrors {
+function validate(product: ProductSummary | null, horizonText: string, models: ForecastModel[]): FieldErrors {
   const errors: FieldErrors = {};
   if (!product) errors.productId = "Choose a product.";
   const horizon = Number(horizonText);
@@ -35,20 +35,20 @@ function fieldErrorsFrom(error: unknown): FieldErrors {
   return errors;
 }
 
-export function ForecastForm({ onLaunched }: { onLaunched(launch: LaunchForecastResponse): void }) {
+export function ForecastForm({ onLaunched }: { onLaunched(jobId: string): void }) {
   const ids = { product: useId(), horizon: useId(), errors: useId() };
   const queryClient = useQueryClient();
   const [product, setProduct] = useState<ProductSummary | null>(null);
   const [horizon, setHorizon] = useState(DEFAULT_HORIZON);
-  const [models, setModels] = useState<ForecastModelKey[]>(FORECAST_MODELS.map((model) => model.key));
+  const [models, setModels] = useState<ForecastModel[]>(FORECAST_MODELS.map((model) => model.key));
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
 
   const launch = useMutation({
-    mutationFn: (payload: ForecastPayload) => postJson<LaunchForecastResponse>("/api/v1/forecasts", payload),
+    mutationFn: (payload: JobPayloadInput<"forecast">) => postJson<LaunchResponse>("/api/v1/forecasts", payload),
     onSuccess: (result) => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.jobs.recentAll });
       void queryClient.invalidateQueries({ queryKey: queryKeys.queues.all });
-      onLaunched(result);
+      onLaunched(result.jobId);
     },
   });
 
@@ -64,7 +64,7 @@ export function ForecastForm({ onLaunched }: { onLaunched(launch: LaunchForecast
     launch.mutate({ productId: product.id, horizon: Number(horizon), models: allChosen ? ["all"] : models });
   }
 
-  function toggleModel(key: ForecastModelKey, checked: boolean) {
+  function toggleModel(key: ForecastModel, checked: boolean) {
     setModels((current) => (checked ? FORECAST_MODELS.map((m) => m.key).filter((k) => k === key || current.includes(k)) : current.filter((k) => k !== key)));
     setClientErrors(({ models: _models, ...rest }) => rest);
   }

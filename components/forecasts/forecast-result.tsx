@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { queryKeys } from "@/lib/query-keys";
 import { errorMessage, getJson } from "../api/api-client";
-import type { ForecastDetail, ProductWithHistory } from "../api/types";
+import type { ForecastDetail, JobResult, ProductWithHistory } from "../api/types";
 import { formatLongDay } from "../format";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
@@ -14,19 +14,31 @@ import { ForecastChart } from "./forecast-chart";
 
 const HISTORY_DAYS = 180;
 
-/** A saved forecast next to the product's recent sales: the chart and the accuracy table. */
-export function ForecastResult({ forecastId, productId }: { forecastId: string; productId: string }) {
+/**
+ * A completed forecast run: the saved forecast next to the product's recent sales, as a chart and
+ * an accuracy table. Both come from the forecast record (the job's result only names it and
+ * carries the headline numbers), so a run Redis no longer holds shows the same.
+ */
+export function ForecastResult({ result }: { result: JobResult<"forecast"> }) {
+  // The worker checks results against the catalogue, but a run recorded before that may lack the id.
+  const forecastId = typeof result.forecastId === "string" ? result.forecastId : null;
   const forecast = useQuery({
-    queryKey: queryKeys.forecasts.detail(forecastId),
-    queryFn: ({ signal }) => getJson<ForecastDetail>(`/api/v1/forecasts/${encodeURIComponent(forecastId)}`, { signal }),
+    queryKey: queryKeys.forecasts.detail(forecastId ?? ""),
+    queryFn: ({ signal }) => getJson<ForecastDetail>(`/api/v1/forecasts/${encodeURIComponent(forecastId!)}`, { signal }),
+    enabled: forecastId !== null,
     // A saved forecast never changes; keep it for the session.
     staleTime: Infinity,
   });
+  // The product's history is read for the product the record names.
+  const productId = forecast.data?.product.id;
   const product = useQuery({
-    queryKey: queryKeys.products.detail(productId, HISTORY_DAYS),
-    queryFn: ({ signal }) => getJson<ProductWithHistory>(`/api/v1/products/${encodeURIComponent(productId)}?days=${HISTORY_DAYS}`, { signal }),
+    queryKey: queryKeys.products.detail(productId ?? "", HISTORY_DAYS),
+    queryFn: ({ signal }) => getJson<ProductWithHistory>(`/api/v1/products/${encodeURIComponent(productId!)}?days=${HISTORY_DAYS}`, { signal }),
+    enabled: productId !== undefined,
     staleTime: 5 * 60_000,
   });
+
+  if (!forecastId) return <Alert tone="warning">The run completed but its result does not name a saved forecast.</Alert>;
 
   const error = forecast.error ?? product.error;
   if (error) {

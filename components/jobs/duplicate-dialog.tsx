@@ -1,11 +1,12 @@
 "use client";
 
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { ApiRequestError, errorMessage } from "../api/api-client";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { HelpText, inputClass, Label } from "../ui/field";
 import { cx } from "../ui/cx";
+import { Dialog, DialogBody, DialogFooter } from "../ui/dialog";
 import { jobActions } from "./job-api";
 
 interface FieldErrors {
@@ -39,11 +40,8 @@ function toFieldErrors(error: unknown): FieldErrors {
 export function DuplicateDialog({
   open,
   queueKey,
-  jobId,
-  data,
-  priority,
   onClose,
-  onDuplicated,
+  ...form
 }: {
   open: boolean;
   queueKey: string;
@@ -53,26 +51,44 @@ export function DuplicateDialog({
   onClose(): void;
   onDuplicated(newJobId: string): void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      size="lg"
+      title="Duplicate job"
+      description={
+        <>
+          Adds a new job to the <span className="font-mono">{queueKey}</span> queue with this data, owned by you. The original is left as it is.
+        </>
+      }
+    >
+      {/* Mounted on each opening, so the fields start from the job again. */}
+      <DuplicateForm queueKey={queueKey} onCancel={onClose} {...form} />
+    </Dialog>
+  );
+}
+
+function DuplicateForm({
+  queueKey,
+  jobId,
+  data,
+  priority,
+  onCancel,
+  onDuplicated,
+}: {
+  queueKey: string;
+  jobId: string;
+  data: unknown;
+  priority: number | null;
+  onCancel(): void;
+  onDuplicated(newJobId: string): void;
+}) {
   const [text, setText] = useState(() => JSON.stringify(data, null, 2));
   const [priorityText, setPriorityText] = useState(priority ? String(priority) : "");
   const [delaySeconds, setDelaySeconds] = useState("");
   const [errors, setErrors] = useState<FieldErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) {
-      setText(JSON.stringify(data, null, 2));
-      setPriorityText(priority ? String(priority) : "");
-      setDelaySeconds("");
-      setErrors(NO_ERRORS);
-      dialog.showModal();
-    }
-    if (!open && dialog.open) dialog.close();
-  }, [open, data, priority]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -99,105 +115,90 @@ export function DuplicateDialog({
   };
 
   return (
-    <dialog
-      ref={ref}
-      aria-labelledby={titleId}
-      onClose={onClose}
-      className="m-auto w-[min(40rem,calc(100vw-2rem))] rounded-xl bg-white p-0 text-slate-900 shadow-xl ring-1 ring-slate-200 backdrop:bg-slate-950/50 dark:bg-slate-900 dark:text-slate-100 dark:ring-slate-700"
-    >
-      <form onSubmit={submit} noValidate>
-        <div className="space-y-4 px-5 py-4">
-          <div>
-            <h2 id={titleId} className="text-base font-semibold">
-              Duplicate job
-            </h2>
-            <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
-              Adds a new job to the <span className="font-mono">{queueKey}</span> queue with this data, owned by you. The original is left as it is.
-            </p>
-          </div>
-          {errors.other.length > 0 ? (
-            <Alert tone="error" title="The copy was not added">
-              <ul>
-                {errors.other.map((message) => (
-                  <li key={message}>{message}</li>
-                ))}
-              </ul>
-            </Alert>
+    <form onSubmit={submit} noValidate>
+      <DialogBody>
+        {errors.other.length > 0 ? (
+          <Alert tone="error" title="The copy was not added">
+            <ul>
+              {errors.other.map((message) => (
+                <li key={message}>{message}</li>
+              ))}
+            </ul>
+          </Alert>
+        ) : null}
+        <div>
+          <Label htmlFor="duplicate-data">Job data (JSON)</Label>
+          <textarea
+            id="duplicate-data"
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+            rows={10}
+            spellCheck={false}
+            aria-invalid={errors.data.length > 0 || undefined}
+            aria-describedby={errors.data.length > 0 ? "duplicate-data-errors" : undefined}
+            className={cx(inputClass, "mt-1 font-mono text-xs")}
+          />
+          {errors.data.length > 0 ? (
+            <ul id="duplicate-data-errors" className="mt-1 space-y-0.5" data-testid="duplicate-data-errors">
+              {errors.data.map((message) => (
+                <li key={message} className="text-xs text-red-700 dark:text-red-400">
+                  {message}
+                </li>
+              ))}
+            </ul>
           ) : null}
+        </div>
+        <div className="grid gap-4 sm:grid-cols-2">
           <div>
-            <Label htmlFor="duplicate-data">Job data (JSON)</Label>
-            <textarea
-              id="duplicate-data"
-              value={text}
-              onChange={(event) => setText(event.target.value)}
-              rows={10}
-              spellCheck={false}
-              aria-invalid={errors.data.length > 0 || undefined}
-              aria-describedby={errors.data.length > 0 ? "duplicate-data-errors" : undefined}
-              className={cx(inputClass, "mt-1 font-mono text-xs")}
+            <Label htmlFor="duplicate-priority">Priority (1 high – 10 low)</Label>
+            <input
+              id="duplicate-priority"
+              type="number"
+              min={1}
+              max={10}
+              step={1}
+              value={priorityText}
+              onChange={(event) => setPriorityText(event.target.value)}
+              aria-invalid={errors.priority.length > 0 || undefined}
+              aria-describedby={errors.priority.length > 0 ? "duplicate-priority-error" : undefined}
+              className={cx(inputClass, "mt-1")}
             />
-            {errors.data.length > 0 ? (
-              <ul id="duplicate-data-errors" className="mt-1 space-y-0.5" data-testid="duplicate-data-errors">
-                {errors.data.map((message) => (
-                  <li key={message} className="text-xs text-red-700 dark:text-red-400">
-                    {message}
-                  </li>
-                ))}
-              </ul>
+            {errors.priority.length > 0 ? (
+              <HelpText id="duplicate-priority-error" tone="error">
+                {errors.priority.join("; ")}
+              </HelpText>
             ) : null}
           </div>
-          <div className="grid gap-4 sm:grid-cols-2">
-            <div>
-              <Label htmlFor="duplicate-priority">Priority (1 high – 10 low)</Label>
-              <input
-                id="duplicate-priority"
-                type="number"
-                min={1}
-                max={10}
-                step={1}
-                value={priorityText}
-                onChange={(event) => setPriorityText(event.target.value)}
-                aria-invalid={errors.priority.length > 0 || undefined}
-                aria-describedby={errors.priority.length > 0 ? "duplicate-priority-error" : undefined}
-                className={cx(inputClass, "mt-1")}
-              />
-              {errors.priority.length > 0 ? (
-                <HelpText id="duplicate-priority-error" tone="error">
-                  {errors.priority.join("; ")}
-                </HelpText>
-              ) : null}
-            </div>
-            <div>
-              <Label htmlFor="duplicate-delay">Delay (seconds)</Label>
-              <input
-                id="duplicate-delay"
-                type="number"
-                min={0}
-                step={1}
-                value={delaySeconds}
-                placeholder="Run now"
-                onChange={(event) => setDelaySeconds(event.target.value)}
-                aria-invalid={errors.delay.length > 0 || undefined}
-                aria-describedby={errors.delay.length > 0 ? "duplicate-delay-error" : undefined}
-                className={cx(inputClass, "mt-1")}
-              />
-              {errors.delay.length > 0 ? (
-                <HelpText id="duplicate-delay-error" tone="error">
-                  {errors.delay.join("; ")}
-                </HelpText>
-              ) : null}
-            </div>
+          <div>
+            <Label htmlFor="duplicate-delay">Delay (seconds)</Label>
+            <input
+              id="duplicate-delay"
+              type="number"
+              min={0}
+              step={1}
+              value={delaySeconds}
+              placeholder="Run now"
+              onChange={(event) => setDelaySeconds(event.target.value)}
+              aria-invalid={errors.delay.length > 0 || undefined}
+              aria-describedby={errors.delay.length > 0 ? "duplicate-delay-error" : undefined}
+              className={cx(inputClass, "mt-1")}
+            />
+            {errors.delay.length > 0 ? (
+              <HelpText id="duplicate-delay-error" tone="error">
+                {errors.delay.join("; ")}
+              </HelpText>
+            ) : null}
           </div>
         </div>
-        <div className="flex justify-end gap-2 border-t border-slate-200 px-5 py-3 dark:border-slate-800">
-          <Button variant="secondary" onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={busy}>
-            Add the copy
-          </Button>
-        </div>
-      </form>
-    </dialog>
+      </DialogBody>
+      <DialogFooter>
+        <Button variant="secondary" onClick={onCancel} disabled={busy}>
+          Cancel
+        </Button>
+        <Button type="submit" loading={busy}>
+          Add the copy
+        </Button>
+      </DialogFooter>
+    </form>
   );
 }

@@ -2,8 +2,8 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useState, type FormEvent } from "react";
+import { usePathname } from "next/navigation";
+import { useEffect, useState, type ReactNode } from "react";
 import { queryKeys } from "@/lib/query-keys";
 import { QUEUE_KEYS } from "@/lib/jobs/queue-keys";
 import type { OrganizationSummary } from "@/lib/organizations/organizations";
@@ -15,10 +15,12 @@ import { JobStateBadge } from "../job-state-badge";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
-import { cx } from "../ui/cx";
 import { EmptyState } from "../ui/empty-state";
-import { HelpText, inputClass, Label } from "../ui/field";
+import { Select, TextInput } from "../ui/field";
+import { FilterBar, FilterField, useUrlFilters } from "../ui/filter-bar";
+import { PagerLink } from "../ui/pager-link";
 import { Skeleton } from "../ui/skeleton";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
 import { jobHref } from "./job-api";
 
 const FILTERS = ["q", "queue", "name", "state", "owner", "organization", "from", "to"] as const;
@@ -27,6 +29,11 @@ const STATES = ["waiting", "active", "delayed", "completed", "failed", "cancelle
 
 function readFilters(params: URLSearchParams): Filters {
   return Object.fromEntries(FILTERS.map((key) => [key, params.get(key) ?? ""])) as Filters;
+}
+
+/** The applied search: the filters and the page (a keyset cursor) it is on. */
+function readSearch(params: URLSearchParams): Filters & { cursor: string } {
+  return { ...readFilters(params), cursor: params.get("cursor") ?? "" };
 }
 
 /** The canonical query string of a search: only filled filters, in a fixed order, plus the cursor. */
@@ -39,14 +46,11 @@ function toQuery(filters: Filters, cursor?: string | null): string {
 
 /** Search every queue's runs in the ledger; the filters and the page live in the URL. */
 export function JobSearch() {
-  const searchParams = useSearchParams();
   const pathname = usePathname();
-  const router = useRouter();
-  const applied = readFilters(new URLSearchParams(searchParams.toString()));
-  const cursor = searchParams.get("cursor");
+  const [{ cursor, ...applied }, apply] = useUrlFilters(readSearch, { history: "push" });
   const query = toQuery(applied, cursor);
   const [draft, setDraft] = useState<Filters>(applied);
-  // Back/forward and links change the URL: the form follows.
+  // Back/forward and links change the search: the form follows.
   useEffect(() => setDraft(readFilters(new URLSearchParams(query))), [query]);
 
   const live = useJobEventsStatus() === "open";
@@ -68,11 +72,6 @@ export function JobSearch() {
     for (const detail of results.error.details) fieldErrors.set(detail.path.replace(/^query\./, ""), detail.message);
   }
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const next = toQuery(draft);
-    router.push(next ? `${pathname}?${next}` : pathname);
-  };
   const set = (key: keyof Filters) => (event: { target: { value: string } }) => setDraft((current) => ({ ...current, [key]: event.target.value }));
   const fieldProps = (key: keyof Filters) => ({
     id: `search-${key}`,
@@ -82,93 +81,79 @@ export function JobSearch() {
     "aria-invalid": fieldErrors.has(key) || undefined,
     "aria-describedby": fieldErrors.has(key) ? `search-${key}-error` : undefined,
   });
-  const error = (key: keyof Filters) =>
-    fieldErrors.has(key) ? (
-      <HelpText id={`search-${key}-error`} tone="error">
-        {fieldErrors.get(key)}
-      </HelpText>
-    ) : null;
+  const field = (key: keyof Filters, label: string, control: ReactNode, className?: string) => (
+    <FilterField id={`search-${key}`} label={label} error={fieldErrors.get(key)} className={className}>
+      {control}
+    </FilterField>
+  );
 
   const data = results.data;
   return (
     <div className="space-y-6">
-      <Card>
-        <form role="search" aria-label="Search jobs" onSubmit={submit} className="grid gap-4 px-5 py-4 sm:grid-cols-2 lg:grid-cols-4">
-          <div className="sm:col-span-2">
-            <Label htmlFor="search-q">Product, job id or job name</Label>
-            <input {...fieldProps("q")} type="search" placeholder="SKU, product name, job id…" className={cx(inputClass, "mt-1")} />
-            {error("q")}
-          </div>
-          <div>
-            <Label htmlFor="search-owner">Owner</Label>
-            <input {...fieldProps("owner")} type="search" placeholder="Email or name" className={cx(inputClass, "mt-1")} />
-            {error("owner")}
-          </div>
-          <div>
-            <Label htmlFor="search-name">Job name</Label>
-            <input {...fieldProps("name")} type="text" placeholder="Exact name" className={cx(inputClass, "mt-1")} />
-            {error("name")}
-          </div>
-          <div>
-            <Label htmlFor="search-queue">Queue</Label>
-            <select {...fieldProps("queue")} className={cx(inputClass, "mt-1")}>
+      <Card className="px-5 py-4">
+        <FilterBar
+          label="Search jobs"
+          columns="sm:grid-cols-2 lg:grid-cols-4"
+          onSubmit={() => apply({ ...draft, cursor: "" })}
+          actions={
+            <>
+              <Button type="submit">Search</Button>
+              <Button
+                variant="ghost"
+                onClick={() => {
+                  const none = readFilters(new URLSearchParams());
+                  setDraft(none);
+                  apply({ ...none, cursor: "" });
+                }}
+              >
+                Clear
+              </Button>
+              <p className="ml-auto text-xs text-slate-600 dark:text-slate-400">Searches the job ledger, including jobs that Redis no longer holds. Newest first.</p>
+            </>
+          }
+        >
+          {field("q", "Product, job id or job name", <TextInput {...fieldProps("q")} type="search" placeholder="SKU, product name, job id…" />, "sm:col-span-2")}
+          {field("owner", "Owner", <TextInput {...fieldProps("owner")} type="search" placeholder="Email or name" />)}
+          {field("name", "Job name", <TextInput {...fieldProps("name")} type="text" placeholder="Exact name" />)}
+          {field(
+            "queue",
+            "Queue",
+            <Select {...fieldProps("queue")}>
               <option value="">All queues</option>
               {QUEUE_KEYS.map((key) => (
                 <option key={key} value={key}>
                   {key}
                 </option>
               ))}
-            </select>
-            {error("queue")}
-          </div>
-          <div>
-            <Label htmlFor="search-state">State</Label>
-            <select {...fieldProps("state")} className={cx(inputClass, "mt-1")}>
+            </Select>,
+          )}
+          {field(
+            "state",
+            "State",
+            <Select {...fieldProps("state")}>
               <option value="">Any state</option>
               {STATES.map((state) => (
                 <option key={state} value={state}>
                   {state}
                 </option>
               ))}
-            </select>
-            {error("state")}
-          </div>
-          <div>
-            <Label htmlFor="search-organization">Organisation</Label>
-            <select {...fieldProps("organization")} className={cx(inputClass, "mt-1")}>
+            </Select>,
+          )}
+          {field(
+            "organization",
+            "Organisation",
+            <Select {...fieldProps("organization")}>
               <option value="">All organisations</option>
               {organizations.data?.organizations.map((organization) => (
                 <option key={organization.id} value={organization.slug}>
                   {organization.name}
                 </option>
               ))}
-            </select>
-            {error("organization")}
-          </div>
-          <div>
-            <Label htmlFor="search-from">Created from</Label>
-            <input {...fieldProps("from")} type="date" className={cx(inputClass, "mt-1")} />
-            {error("from")}
-          </div>
-          <div>
-            <Label htmlFor="search-to">Created to (inclusive)</Label>
-            <input {...fieldProps("to")} type="date" className={cx(inputClass, "mt-1")} />
-            {error("to")}
-          </div>
-          <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-4">
-            <Button type="submit">Search</Button>
-            <Button
-              variant="ghost"
-              onClick={() => {
-                setDraft(readFilters(new URLSearchParams()));
-                router.push(pathname);
-              }}
-            >
-              Clear
-            </Button>
-            <p className="ml-auto text-xs text-slate-600 dark:text-slate-400">Searches the job ledger, including jobs that Redis no longer holds. Newest first.</p>
-          </div>
-        </form>
+            </Select>,
+          )}
+          {field("from", "Created from", <TextInput {...fieldProps("from")} type="date" />)}
+          {field("to", "Created to (inclusive)", <TextInput {...fieldProps("to")} type="date" />)}
+        </FilterBar>
       </Card>
 
       <Card aria-labelledby="search-results-title">
@@ -201,14 +186,10 @@ export function JobSearch() {
         {data && (cursor || data.nextCursor) ? (
           <nav aria-label="Pages" className="flex justify-end gap-2 border-t border-slate-200 px-5 py-3 dark:border-slate-800">
             {cursor ? (
-              <Link href={`${pathname}${toQuery(applied) ? `?${toQuery(applied)}` : ""}`} className={pagerClass}>
-                Newest
-              </Link>
+              <PagerLink href={`${pathname}${toQuery(applied) ? `?${toQuery(applied)}` : ""}`}>Newest</PagerLink>
             ) : null}
             {data.nextCursor ? (
-              <Link href={`${pathname}?${toQuery(applied, data.nextCursor)}`} className={pagerClass}>
-                Older
-              </Link>
+              <PagerLink href={`${pathname}?${toQuery(applied, data.nextCursor)}`}>Older</PagerLink>
             ) : null}
           </nav>
         ) : null}
@@ -217,90 +198,68 @@ export function JobSearch() {
   );
 }
 
-const pagerClass =
-  "inline-flex h-8 items-center rounded-md bg-white px-2.5 text-sm font-medium text-slate-900 ring-1 ring-slate-300 ring-inset hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-600 dark:hover:bg-slate-700";
-
-const th = "px-3 py-2 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-400";
-const td = "px-3 py-2.5 align-top text-sm";
-
 function ResultTable({ data, organizationNames }: { data: RunSearchPage; organizationNames: Map<string, string> }) {
   return (
-    <div className="overflow-x-auto">
-      <table className="min-w-full divide-y divide-slate-200 dark:divide-slate-800" data-testid="search-results">
-        <thead className="bg-slate-50 dark:bg-slate-950/40">
-          <tr>
-            <th scope="col" className={th}>
-              Job
-            </th>
-            <th scope="col" className={th}>
-              Queue
-            </th>
-            <th scope="col" className={th}>
-              State
-            </th>
-            <th scope="col" className={th}>
-              Product
-            </th>
-            <th scope="col" className={th}>
-              Owner
-            </th>
-            <th scope="col" className={th}>
-              Created
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-          {data.runs.map((run) => (
-            <tr key={run.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/40">
-              <td className={td}>
-                <Link
-                  href={jobHref(run.queue, run.id)}
-                  className="font-mono text-xs font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-400"
-                >
-                  {run.id.length > 13 ? `${run.id.slice(0, 8)}…` : run.id}
-                  <span className="sr-only"> (open job {run.id})</span>
-                </Link>
-                <div className="text-slate-900 dark:text-slate-100">{run.name}</div>
-              </td>
-              <td className={cx(td, "font-mono text-xs text-slate-700 dark:text-slate-300")}>{run.queue}</td>
-              <td className={td}>
-                <div className="flex flex-wrap gap-1">
-                  <JobStateBadge state={run.state} />
-                  {run.removedAt ? <span className="text-xs text-slate-600 dark:text-slate-400">removed</span> : null}
+    <Table data-testid="search-results" caption="Jobs matching the search, newest first">
+      <THead>
+        <Th>Job</Th>
+        <Th>Queue</Th>
+        <Th>State</Th>
+        <Th>Product</Th>
+        <Th>Owner</Th>
+        <Th>Created</Th>
+      </THead>
+      <TBody>
+        {data.runs.map((run) => (
+          <Tr key={run.id}>
+            <Td>
+              <Link
+                href={jobHref(run.queue, run.id)}
+                className="font-mono text-xs font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-400"
+              >
+                {run.id.length > 13 ? `${run.id.slice(0, 8)}…` : run.id}
+                <span className="sr-only"> (open job {run.id})</span>
+              </Link>
+              <div className="text-slate-900 dark:text-slate-100">{run.name}</div>
+            </Td>
+            <Td className="font-mono text-xs">{run.queue}</Td>
+            <Td>
+              <div className="flex flex-wrap gap-1">
+                <JobStateBadge state={run.state} />
+                {run.removedAt ? <span className="text-xs text-slate-600 dark:text-slate-400">removed</span> : null}
+              </div>
+              {run.failedReason && (run.state === "failed" || run.state === "cancelled") ? (
+                <p className="mt-1 line-clamp-1 max-w-64 text-xs text-slate-600 dark:text-slate-400" title={run.failedReason}>
+                  {run.failedReason}
+                </p>
+              ) : null}
+            </Td>
+            <Td>
+              {run.product ? (
+                <>
+                  <span className="font-mono text-xs">{run.product.sku}</span>
+                  <div className="max-w-48 truncate text-xs text-slate-600 dark:text-slate-400">{run.product.name}</div>
+                </>
+              ) : (
+                <span className="text-slate-500">—</span>
+              )}
+            </Td>
+            <Td className="max-w-48 truncate" title={run.owner?.email}>
+              {run.owner?.name ?? <span className="text-slate-500">—</span>}
+              {run.organizationId ? (
+                <div className="truncate text-xs text-slate-600 dark:text-slate-400" data-testid="run-organization">
+                  {organizationNames.get(run.organizationId) ?? run.organizationId}
                 </div>
-                {run.failedReason && (run.state === "failed" || run.state === "cancelled") ? (
-                  <p className="mt-1 line-clamp-1 max-w-64 text-xs text-slate-600 dark:text-slate-400" title={run.failedReason}>
-                    {run.failedReason}
-                  </p>
-                ) : null}
-              </td>
-              <td className={cx(td, "text-slate-700 dark:text-slate-300")}>
-                {run.product ? (
-                  <>
-                    <span className="font-mono text-xs">{run.product.sku}</span>
-                    <div className="max-w-48 truncate text-xs text-slate-600 dark:text-slate-400">{run.product.name}</div>
-                  </>
-                ) : (
-                  <span className="text-slate-500">—</span>
-                )}
-              </td>
-              <td className={cx(td, "max-w-48 truncate text-slate-700 dark:text-slate-300")} title={run.owner?.email}>
-                {run.owner?.name ?? <span className="text-slate-500">—</span>}
-                {run.organizationId ? (
-                  <div className="truncate text-xs text-slate-600 dark:text-slate-400" data-testid="run-organization">
-                    {organizationNames.get(run.organizationId) ?? run.organizationId}
-                  </div>
-                ) : null}
-              </td>
-              <td className={cx(td, "whitespace-nowrap text-slate-700 dark:text-slate-300")}>
-                <time dateTime={run.createdAt} title={formatDateTime(run.createdAt)}>
-                  {formatRelative(run.createdAt)}
-                </time>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+              ) : null}
+            </Td>
+            <Td className="whitespace-nowrap">
+              <time dateTime={run.createdAt} title={formatDateTime(run.createdAt)}>
+                {formatRelative(run.createdAt)}
+              </time>
+            </Td>
+          </Tr>
+        ))}
+      </TBody>
+    </Table>
   );
 }

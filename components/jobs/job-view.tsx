@@ -19,6 +19,7 @@ import { EmptyState } from "../ui/empty-state";
 import { ProgressBar } from "../ui/progress-bar";
 import { Skeleton } from "../ui/skeleton";
 import { Spinner } from "../ui/spinner";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
 import { ConfirmDialog } from "./confirm-dialog";
 import { DuplicateDialog } from "./duplicate-dialog";
 import { jobActions, jobHref } from "./job-api";
@@ -289,35 +290,31 @@ export function JobView({ queueKey, jobId, viewer }: { queueKey: string; jobId: 
                 <p className="text-sm text-slate-600 dark:text-slate-400">No attempt has started yet.</p>
               </CardBody>
             ) : (
-              <div className="overflow-x-auto">
-                <table className="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800">
-                  <thead className="bg-slate-50 dark:bg-slate-950/40">
-                    <tr>
-                      {["#", "Started", "Ended", "Duration", "Outcome"].map((heading) => (
-                        <th key={heading} scope="col" className="px-3 py-2 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-400">
-                          {heading}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-                    {job.attemptHistory.map((attempt) => (
-                      <tr key={`${attempt.attempt}-${attempt.startedAt}`}>
-                        <td className="px-3 py-2 tabular-nums">{attempt.attempt}</td>
-                        <td className="px-3 py-2 whitespace-nowrap">{formatTime(attempt.startedAt)}</td>
-                        <td className="px-3 py-2 whitespace-nowrap">{formatTime(attempt.endedAt)}</td>
-                        <td className="px-3 py-2 tabular-nums">{attempt.durationMs === null ? "—" : formatDuration(attempt.durationMs)}</td>
-                        <td className="px-3 py-2">
-                          <span className={cx(attempt.outcome === "completed" ? "text-emerald-700 dark:text-emerald-400" : attempt.outcome === "running" ? "text-sky-700 dark:text-sky-400" : "text-red-700 dark:text-red-400")}>
-                            {attempt.outcome}
-                          </span>
-                          {attempt.message && attempt.outcome !== "completed" ? <p className="max-w-56 truncate text-xs text-slate-600 dark:text-slate-400" title={attempt.message}>{attempt.message}</p> : null}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <Table caption="Attempts of this job, oldest first">
+                <THead>
+                  <Th>#</Th>
+                  <Th>Started</Th>
+                  <Th>Ended</Th>
+                  <Th>Duration</Th>
+                  <Th>Outcome</Th>
+                </THead>
+                <TBody>
+                  {job.attemptHistory.map((attempt) => (
+                    <Tr key={`${attempt.attempt}-${attempt.startedAt}`} hover={false}>
+                      <Td className="tabular-nums">{attempt.attempt}</Td>
+                      <Td className="whitespace-nowrap">{formatTime(attempt.startedAt)}</Td>
+                      <Td className="whitespace-nowrap">{formatTime(attempt.endedAt)}</Td>
+                      <Td className="tabular-nums">{attempt.durationMs === null ? "—" : formatDuration(attempt.durationMs)}</Td>
+                      <Td>
+                        <span className={cx(attempt.outcome === "completed" ? "text-emerald-700 dark:text-emerald-400" : attempt.outcome === "running" ? "text-sky-700 dark:text-sky-400" : "text-red-700 dark:text-red-400")}>
+                          {attempt.outcome}
+                        </span>
+                        {attempt.message && attempt.outcome !== "completed" ? <p className="max-w-56 truncate text-xs text-slate-600 dark:text-slate-400" title={attempt.message}>{attempt.message}</p> : null}
+                      </Td>
+                    </Tr>
+                  ))}
+                </TBody>
+              </Table>
             )}
           </Card>
           <Card aria-labelledby="logs-title">

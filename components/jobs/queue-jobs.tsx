@@ -13,8 +13,10 @@ import { QueryError } from "../query-error";
 import { Card } from "../ui/card";
 import { cx } from "../ui/cx";
 import { EmptyState } from "../ui/empty-state";
+import { PagerLink } from "../ui/pager-link";
 import { ProgressBar } from "../ui/progress-bar";
 import { Skeleton } from "../ui/skeleton";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
 import { jobHref } from "./job-api";
 
 export const QUEUE_TABS: readonly { state: QueueJobState; label: string }[] = [
@@ -157,10 +159,18 @@ export function QueueJobs({ queueKey }: { queueKey: string }) {
             · page {formatInteger(page)} of {formatInteger(pageCount)}
           </p>
           <div className="flex gap-2">
-            <PagerLink href={listHref(pathname, state, 1, pageSize)} disabled={page <= 1} label="First" />
-            <PagerLink href={listHref(pathname, state, page - 1, pageSize)} disabled={page <= 1} label="Previous" />
-            <PagerLink href={listHref(pathname, state, page + 1, pageSize)} disabled={page >= pageCount} label="Next" />
-            <PagerLink href={listHref(pathname, state, pageCount, pageSize)} disabled={page >= pageCount} label="Last" />
+            <PagerLink href={listHref(pathname, state, 1, pageSize)} disabled={page <= 1} scroll={false}>
+              First
+            </PagerLink>
+            <PagerLink href={listHref(pathname, state, page - 1, pageSize)} disabled={page <= 1} scroll={false}>
+              Previous
+            </PagerLink>
+            <PagerLink href={listHref(pathname, state, page + 1, pageSize)} disabled={page >= pageCount} scroll={false}>
+              Next
+            </PagerLink>
+            <PagerLink href={listHref(pathname, state, pageCount, pageSize)} disabled={page >= pageCount} scroll={false}>
+              Last
+            </PagerLink>
           </div>
         </nav>
       ) : null}
@@ -168,108 +178,72 @@ export function QueueJobs({ queueKey }: { queueKey: string }) {
   );
 }
 
-function PagerLink({ href, disabled, label }: { href: string; disabled: boolean; label: string }) {
-  const className =
-    "inline-flex h-8 items-center rounded-md px-2.5 text-sm font-medium ring-1 ring-inset focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600";
-  if (disabled) {
-    return (
-      <span aria-disabled className={cx(className, "cursor-not-allowed text-slate-400 ring-slate-200 dark:text-slate-600 dark:ring-slate-800")}>
-        {label}
-      </span>
-    );
-  }
-  return (
-    <Link href={href} scroll={false} className={cx(className, "bg-white text-slate-900 ring-slate-300 hover:bg-slate-50 dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-600 dark:hover:bg-slate-700")}>
-      {label}
-    </Link>
-  );
-}
-
-const th = "px-3 py-2 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-400";
-const td = "px-3 py-2.5 align-top text-sm";
-
 function JobTable({ rows, state, queueKey }: { rows: QueueJobRow[]; state: QueueJobState; queueKey: string }) {
   const timeLabel = state === "completed" || state === "failed" ? "Finished" : state === "delayed" ? "Runs" : state === "active" ? "Started" : "Added";
   return (
-    <div className="overflow-x-auto">
-      <table className="min-w-full divide-y divide-slate-200 dark:divide-slate-800" data-testid="queue-job-table">
-        <thead className="bg-slate-50 dark:bg-slate-950/40">
-          <tr>
-            <th scope="col" className={th}>
-              Job
-            </th>
-            <th scope="col" className={th}>
-              State
-            </th>
-            <th scope="col" className={th}>
-              Owner
-            </th>
-            <th scope="col" className={cx(th, "text-right")}>
-              Attempts
-            </th>
-            <th scope="col" className={cx(th, "hidden text-right lg:table-cell")}>
-              Priority
-            </th>
-            <th scope="col" className={th}>
-              {timeLabel}
-            </th>
-            {state === "failed" ? (
-              <th scope="col" className={th}>
-                Reason
-              </th>
-            ) : null}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-          {rows.map((row) => {
-            const time = state === "completed" || state === "failed" ? row.finishedAt : state === "delayed" ? row.runAt : state === "active" ? row.processedAt : row.createdAt;
-            return (
-              <tr key={row.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/40">
-                <td className={td}>
-                  <Link
-                    href={jobHref(queueKey, row.id)}
-                    className="font-mono text-xs font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-400"
-                  >
-                    {row.id.length > 13 ? `${row.id.slice(0, 8)}…` : row.id}
-                    <span className="sr-only"> (open job {row.id})</span>
-                  </Link>
-                  <div className="text-slate-900 dark:text-slate-100">{row.name}</div>
-                </td>
-                <td className={td}>
-                  {row.cancelled ? <JobStateBadge state="cancelled" /> : <JobStateBadge state={row.state} retrying={row.state === "delayed" && row.attemptsMade > 0} />}
-                  {row.state === "active" ? (
-                    <div className="mt-1.5 w-28">
-                      <ProgressBar value={row.progress} label={`Progress of job ${row.id}`} />
-                      <p className="mt-0.5 truncate text-xs text-slate-600 dark:text-slate-400">{row.progressMessage ?? `${Math.round(row.progress)} %`}</p>
-                    </div>
-                  ) : null}
-                </td>
-                <td className={cx(td, "max-w-48 truncate text-slate-700 dark:text-slate-300")} title={row.owner?.email}>
-                  {row.owner?.name ?? <span className="text-slate-500">—</span>}
-                </td>
-                <td className={cx(td, "text-right tabular-nums text-slate-700 dark:text-slate-300")}>
-                  {row.attemptsMade}/{row.attempts}
-                </td>
-                <td className={cx(td, "hidden text-right tabular-nums text-slate-700 lg:table-cell dark:text-slate-300")}>{row.priority || "—"}</td>
-                <td className={cx(td, "whitespace-nowrap text-slate-700 dark:text-slate-300")}>
-                  {time ? (
-                    <time dateTime={time} title={new Date(time).toISOString()}>
-                      {state === "delayed" ? formatDateTime(time) : formatRelative(time)}
-                    </time>
-                  ) : (
-                    "—"
-                  )}
-                </td>
-                {state === "failed" ? (
-                  <td className={cx(td, "max-w-80 text-red-800 dark:text-red-300")}>
-                    <span className="line-clamp-2 break-words">{row.failedReason ?? "—"}</span>
-                  </td>
+    <Table data-testid="queue-job-table" caption={`${QUEUE_TABS.find((tab) => tab.state === state)?.label ?? state} jobs`}>
+      <THead>
+        <Th>Job</Th>
+        <Th>State</Th>
+        <Th>Owner</Th>
+        <Th align="right">Attempts</Th>
+        <Th align="right" className="hidden lg:table-cell">
+          Priority
+        </Th>
+        <Th>{timeLabel}</Th>
+        {state === "failed" ? <Th>Reason</Th> : null}
+      </THead>
+      <TBody>
+        {rows.map((row) => {
+          const time = state === "completed" || state === "failed" ? row.finishedAt : state === "delayed" ? row.runAt : state === "active" ? row.processedAt : row.createdAt;
+          return (
+            <Tr key={row.id}>
+              <Td>
+                <Link
+                  href={jobHref(queueKey, row.id)}
+                  className="font-mono text-xs font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-indigo-400"
+                >
+                  {row.id.length > 13 ? `${row.id.slice(0, 8)}…` : row.id}
+                  <span className="sr-only"> (open job {row.id})</span>
+                </Link>
+                <div className="text-slate-900 dark:text-slate-100">{row.name}</div>
+              </Td>
+              <Td>
+                {row.cancelled ? <JobStateBadge state="cancelled" /> : <JobStateBadge state={row.state} retrying={row.state === "delayed" && row.attemptsMade > 0} />}
+                {row.state === "active" ? (
+                  <div className="mt-1.5 w-28">
+                    <ProgressBar value={row.progress} label={`Progress of job ${row.id}`} />
+                    <p className="mt-0.5 truncate text-xs text-slate-600 dark:text-slate-400">{row.progressMessage ?? `${Math.round(row.progress)} %`}</p>
+                  </div>
                 ) : null}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+              </Td>
+              <Td className="max-w-48 truncate" title={row.owner?.email}>
+                {row.owner?.name ?? <span className="text-slate-500">—</span>}
+              </Td>
+              <Td numeric>
+                {row.attemptsMade}/{row.attempts}
+              </Td>
+              <Td numeric className="hidden lg:table-cell">
+                {row.priority || "—"}
+              </Td>
+              <Td className="whitespace-nowrap">
+                {time ? (
+                  <time dateTime={time} title={new Date(time).toISOString()}>
+                    {state === "delayed" ? formatDateTime(time) : formatRelative(time)}
+                  </time>
+                ) : (
+                  "—"
+                )}
+              </Td>
+              {state === "failed" ? (
+                <Td className="max-w-80 text-red-800 dark:text-red-300">
+                  <span className="line-clamp-2 break-words">{row.failedReason ?? "—"}</span>
+                </Td>
+              ) : null}
+            </Tr>
+          );
+        })}
+      </TBody>
+    </Table>
   );
 }

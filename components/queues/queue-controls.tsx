@@ -8,8 +8,8 @@ import type { QueueKey, QueueOverview } from "../api/types";
 import { formatDuration, formatInteger } from "../format";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
-import { HelpText, Label, TextInput, inputClass } from "../ui/field";
-import { Modal } from "./modal";
+import { Dialog, DialogBody, DialogFooter } from "../ui/dialog";
+import { HelpText, Label, Select, TextInput } from "../ui/field";
 
 /** The states an admin may clean from the UI; "wait" covers the prioritized set too (see QueueManager.clean). */
 const CLEAN_STATES = [
@@ -94,7 +94,7 @@ export function QueueControls({ queueKey, showLimits = true }: { queueKey: Queue
         {notice}
       </p>
 
-      <Modal
+      <Dialog
         open={dialog === "pause" || dialog === "resume"}
         onClose={close}
         testId="pause-dialog"
@@ -106,47 +106,43 @@ export function QueueControls({ queueKey, showLimits = true }: { queueKey: Queue
         }
       >
         {pauseResume.isError ? (
-          <Alert tone="error" className="mb-3">
-            {errorMessage(pauseResume.error)}
-          </Alert>
+          <DialogBody>
+            <Alert tone="error">{errorMessage(pauseResume.error)}</Alert>
+          </DialogBody>
         ) : null}
-        <div className="flex justify-end gap-2">
+        <DialogFooter>
           <Button variant="secondary" onClick={close}>
             Cancel
           </Button>
           <Button variant={dialog === "resume" ? "primary" : "danger"} loading={pauseResume.isPending} onClick={() => pauseResume.mutate(dialog === "pause")}>
             {dialog === "resume" ? "Resume queue" : "Pause queue"}
           </Button>
-        </div>
-      </Modal>
+        </DialogFooter>
+      </Dialog>
 
-      <Modal open={dialog === "clean"} onClose={close} testId="clean-dialog" title={`Clean ${queue.label}`} description={`Remove old jobs of one state from ${queue.queueName}.`}>
-        {dialog === "clean" ? (
-          <CleanForm
-            queue={queue}
-            onCancel={close}
-            onDone={(removed, state) => {
-              setNotice(`Removed ${formatInteger(removed)} ${state} job${removed === 1 ? "" : "s"} from ${queue.label}.`);
-              setDialog(null);
-              refresh();
-            }}
-          />
-        ) : null}
-      </Modal>
+      <Dialog open={dialog === "clean"} onClose={close} testId="clean-dialog" title={`Clean ${queue.label}`} description={`Remove old jobs of one state from ${queue.queueName}.`}>
+        <CleanForm
+          queue={queue}
+          onCancel={close}
+          onDone={(removed, state) => {
+            setNotice(`Removed ${formatInteger(removed)} ${state} job${removed === 1 ? "" : "s"} from ${queue.label}.`);
+            setDialog(null);
+            refresh();
+          }}
+        />
+      </Dialog>
 
-      <Modal open={dialog === "limits"} onClose={close} testId="limits-dialog" title={`Limits of ${queue.label}`} description="Apply to every worker process at once, from their next job; no restart needed.">
-        {dialog === "limits" ? (
-          <LimitsForm
-            queue={queue}
-            onCancel={close}
-            onDone={() => {
-              setNotice(`Limits of ${queue.label} saved.`);
-              setDialog(null);
-              refresh();
-            }}
-          />
-        ) : null}
-      </Modal>
+      <Dialog open={dialog === "limits"} onClose={close} testId="limits-dialog" title={`Limits of ${queue.label}`} description="Apply to every worker process at once, from their next job; no restart needed.">
+        <LimitsForm
+          queue={queue}
+          onCancel={close}
+          onDone={() => {
+            setNotice(`Limits of ${queue.label} saved.`);
+            setDialog(null);
+            refresh();
+          }}
+        />
+      </Dialog>
     </div>
   );
 }
@@ -200,89 +196,91 @@ function CleanForm({ queue, onCancel, onDone }: { queue: QueueOverview; onCancel
   };
 
   return (
-    <form onSubmit={submit} noValidate className="space-y-4">
-      <div>
-        <Label htmlFor={`${id}-state`}>Jobs to remove</Label>
-        <select id={`${id}-state`} className={`${inputClass} mt-1`} value={state} onChange={(event) => setState(event.target.value as CleanState)}>
-          {CLEAN_STATES.map((candidate) => (
-            <option key={candidate.value} value={candidate.value}>
-              {candidate.label} ({formatInteger(candidate.count(queue))} now)
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="grid grid-cols-2 gap-3">
+    <form onSubmit={submit} noValidate>
+      <DialogBody>
         <div>
-          <Label htmlFor={`${id}-grace`}>Older than</Label>
-          <TextInput
-            id={`${id}-grace`}
-            className="mt-1"
-            type="number"
-            inputMode="decimal"
-            min={0}
-            value={graceValue}
-            onChange={(event) => setGraceValue(event.target.value)}
-            aria-invalid={graceError ? true : undefined}
-            aria-describedby={graceError ? `${id}-grace-error` : undefined}
-          />
-          {graceError ? (
-            <HelpText id={`${id}-grace-error`} tone="error">
-              {graceError}
-            </HelpText>
-          ) : null}
-        </div>
-        <div>
-          <Label htmlFor={`${id}-unit`}>Unit</Label>
-          <select id={`${id}-unit`} className={`${inputClass} mt-1`} value={graceUnit} onChange={(event) => setGraceUnit(event.target.value as GraceUnit)}>
-            {Object.keys(GRACE_UNITS).map((unit) => (
-              <option key={unit} value={unit}>
-                {unit}
+          <Label htmlFor={`${id}-state`}>Jobs to remove</Label>
+          <Select id={`${id}-state`} className="mt-1" value={state} onChange={(event) => setState(event.target.value as CleanState)}>
+            {CLEAN_STATES.map((candidate) => (
+              <option key={candidate.value} value={candidate.value}>
+                {candidate.label} ({formatInteger(candidate.count(queue))} now)
               </option>
             ))}
-          </select>
+          </Select>
         </div>
-      </div>
-      <div>
-        <Label htmlFor={`${id}-limit`}>At most</Label>
-        <TextInput
-          id={`${id}-limit`}
-          className="mt-1"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={100_000}
-          value={limitValue}
-          onChange={(event) => setLimitValue(event.target.value)}
-          aria-invalid={limitError ? true : undefined}
-          aria-describedby={`${id}-limit-help`}
-        />
-        <HelpText id={`${id}-limit-help`} tone={limitError ? "error" : "muted"}>
-          {limitError ?? "Jobs removed in one go (1 to 100,000)."}
-        </HelpText>
-      </div>
-      <div className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-300 dark:bg-amber-950/60 dark:text-amber-100 dark:ring-amber-800" data-testid="clean-summary">
-        {graceError || limitError ? (
-          "Fix the fields above to see what will be removed."
-        ) : (
-          <>
-            This removes up to <strong>{formatInteger(limit)}</strong> of the {formatInteger(current)} {label} jobs in {queue.queueName}
-            {graceMs > 0 ? ` older than ${formatDuration(graceMs)}` : " of any age"}.{" "}
-            {state === "wait" || state === "delayed"
-              ? "They will never run; the job ledger keeps them as cancelled."
-              : "The job ledger keeps their history; Redis no longer will."}{" "}
-            This cannot be undone.
-          </>
-        )}
-      </div>
-      {clean.isError ? <Alert tone="error">{errorMessage(clean.error)}</Alert> : null}
-      <div className="flex justify-end gap-2">
+        <div className="grid grid-cols-2 gap-3">
+          <div>
+            <Label htmlFor={`${id}-grace`}>Older than</Label>
+            <TextInput
+              id={`${id}-grace`}
+              className="mt-1"
+              type="number"
+              inputMode="decimal"
+              min={0}
+              value={graceValue}
+              onChange={(event) => setGraceValue(event.target.value)}
+              aria-invalid={graceError ? true : undefined}
+              aria-describedby={graceError ? `${id}-grace-error` : undefined}
+            />
+            {graceError ? (
+              <HelpText id={`${id}-grace-error`} tone="error">
+                {graceError}
+              </HelpText>
+            ) : null}
+          </div>
+          <div>
+            <Label htmlFor={`${id}-unit`}>Unit</Label>
+            <Select id={`${id}-unit`} className="mt-1" value={graceUnit} onChange={(event) => setGraceUnit(event.target.value as GraceUnit)}>
+              {Object.keys(GRACE_UNITS).map((unit) => (
+                <option key={unit} value={unit}>
+                  {unit}
+                </option>
+              ))}
+            </Select>
+          </div>
+        </div>
+        <div>
+          <Label htmlFor={`${id}-limit`}>At most</Label>
+          <TextInput
+            id={`${id}-limit`}
+            className="mt-1"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={100_000}
+            value={limitValue}
+            onChange={(event) => setLimitValue(event.target.value)}
+            aria-invalid={limitError ? true : undefined}
+            aria-describedby={`${id}-limit-help`}
+          />
+          <HelpText id={`${id}-limit-help`} tone={limitError ? "error" : "muted"}>
+            {limitError ?? "Jobs removed in one go (1 to 100,000)."}
+          </HelpText>
+        </div>
+        <div className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-300 dark:bg-amber-950/60 dark:text-amber-100 dark:ring-amber-800" data-testid="clean-summary">
+          {graceError || limitError ? (
+            "Fix the fields above to see what will be removed."
+          ) : (
+            <>
+              This removes up to <strong>{formatInteger(limit)}</strong> of the {formatInteger(current)} {label} jobs in {queue.queueName}
+              {graceMs > 0 ? ` older than ${formatDuration(graceMs)}` : " of any age"}.{" "}
+              {state === "wait" || state === "delayed"
+                ? "They will never run; the job ledger keeps them as cancelled."
+                : "The job ledger keeps their history; Redis no longer will."}{" "}
+              This cannot be undone.
+            </>
+          )}
+        </div>
+        {clean.isError ? <Alert tone="error">{errorMessage(clean.error)}</Alert> : null}
+      </DialogBody>
+      <DialogFooter>
         <Button variant="secondary" onClick={onCancel}>
           Cancel
         </Button>
         <Button type="submit" variant="danger" loading={clean.isPending} disabled={Boolean(graceError || limitError)}>
           Remove up to {Number.isFinite(limit) && limit > 0 ? formatInteger(limit) : "…"} jobs
         </Button>
-      </div>
+      </DialogFooter>
     </form>
   );
 }
@@ -319,98 +317,100 @@ function LimitsForm({ queue, onCancel, onDone }: { queue: QueueOverview; onCance
   };
 
   return (
-    <form onSubmit={submit} noValidate className="space-y-4">
-      <div>
-        <Label htmlFor={`${id}-concurrency`}>Global concurrency</Label>
-        <TextInput
-          id={`${id}-concurrency`}
-          className="mt-1"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          placeholder="No cap"
-          value={concurrency}
-          onChange={(event) => setConcurrency(event.target.value)}
-          aria-invalid={concurrencyError ? true : undefined}
-          aria-describedby={`${id}-concurrency-help`}
-        />
-        <HelpText id={`${id}-concurrency-help`} tone={concurrencyError ? "error" : "muted"}>
-          {concurrencyError ??
-            `Jobs running at once across all worker processes; empty for no cap. Each process runs up to ${queue.processConcurrency} (catalogue or QUEUE_CONCURRENCY_${queue.key.toUpperCase()}); the ${queue.workers} live process${queue.workers === 1 ? "" : "es"} give ${queue.workerConcurrency} slot${queue.workerConcurrency === 1 ? "" : "s"} now.`}
-        </HelpText>
-      </div>
+    <form onSubmit={submit} noValidate>
+      <DialogBody>
+        <div>
+          <Label htmlFor={`${id}-concurrency`}>Global concurrency</Label>
+          <TextInput
+            id={`${id}-concurrency`}
+            className="mt-1"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            placeholder="No cap"
+            value={concurrency}
+            onChange={(event) => setConcurrency(event.target.value)}
+            aria-invalid={concurrencyError ? true : undefined}
+            aria-describedby={`${id}-concurrency-help`}
+          />
+          <HelpText id={`${id}-concurrency-help`} tone={concurrencyError ? "error" : "muted"}>
+            {concurrencyError ??
+              `Jobs running at once across all worker processes; empty for no cap. Each process runs up to ${queue.processConcurrency} (catalogue or QUEUE_CONCURRENCY_${queue.key.toUpperCase()}); the ${queue.workers} live process${queue.workers === 1 ? "" : "es"} give ${queue.workerConcurrency} slot${queue.workerConcurrency === 1 ? "" : "s"} now.`}
+          </HelpText>
+        </div>
 
-      <fieldset className="space-y-3">
-        <legend className="text-sm font-medium text-slate-900 dark:text-slate-100">Rate limit</legend>
-        {workerLimit ? (
-          <p className="text-xs text-slate-600 dark:text-slate-400">
-            The workers of this queue enforce a {formatDuration(workerLimit.durationMs)} window (catalogue: {rateText(workerLimit)}); only the number of jobs per window can change at runtime.
-          </p>
-        ) : (
-          <label className="inline-flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
-            <input type="checkbox" className="size-4 accent-indigo-600" checked={rateOn} onChange={(event) => setRateOn(event.target.checked)} />
-            Limit how many jobs start per time window
-          </label>
-        )}
-        {rateOn ? (
-          <div className="grid grid-cols-2 gap-3">
-            <div>
-              <Label htmlFor={`${id}-max`}>Jobs per window</Label>
-              <TextInput
-                id={`${id}-max`}
-                className="mt-1"
-                type="number"
-                inputMode="numeric"
-                min={1}
-                value={max}
-                onChange={(event) => setMax(event.target.value)}
-                aria-invalid={maxError ? true : undefined}
-                aria-describedby={maxError ? `${id}-max-error` : undefined}
-              />
-              {maxError ? (
-                <HelpText id={`${id}-max-error`} tone="error">
-                  {maxError}
-                </HelpText>
-              ) : null}
+        <fieldset className="space-y-3">
+          <legend className="text-sm font-medium text-slate-900 dark:text-slate-100">Rate limit</legend>
+          {workerLimit ? (
+            <p className="text-xs text-slate-600 dark:text-slate-400">
+              The workers of this queue enforce a {formatDuration(workerLimit.durationMs)} window (catalogue: {rateText(workerLimit)}); only the number of jobs per window can change at runtime.
+            </p>
+          ) : (
+            <label className="inline-flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
+              <input type="checkbox" className="size-4 accent-indigo-600" checked={rateOn} onChange={(event) => setRateOn(event.target.checked)} />
+              Limit how many jobs start per time window
+            </label>
+          )}
+          {rateOn ? (
+            <div className="grid grid-cols-2 gap-3">
+              <div>
+                <Label htmlFor={`${id}-max`}>Jobs per window</Label>
+                <TextInput
+                  id={`${id}-max`}
+                  className="mt-1"
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  value={max}
+                  onChange={(event) => setMax(event.target.value)}
+                  aria-invalid={maxError ? true : undefined}
+                  aria-describedby={maxError ? `${id}-max-error` : undefined}
+                />
+                {maxError ? (
+                  <HelpText id={`${id}-max-error`} tone="error">
+                    {maxError}
+                  </HelpText>
+                ) : null}
+              </div>
+              <div>
+                <Label htmlFor={`${id}-window`}>Window (ms)</Label>
+                <TextInput
+                  id={`${id}-window`}
+                  className="mt-1"
+                  type="number"
+                  inputMode="numeric"
+                  min={100}
+                  value={workerLimit ? String(workerLimit.durationMs) : windowMs}
+                  disabled={Boolean(workerLimit)}
+                  onChange={(event) => setWindowMs(event.target.value)}
+                  aria-invalid={windowError ? true : undefined}
+                  aria-describedby={windowError ? `${id}-window-error` : undefined}
+                />
+                {windowError ? (
+                  <HelpText id={`${id}-window-error`} tone="error">
+                    {windowError}
+                  </HelpText>
+                ) : null}
+              </div>
             </div>
-            <div>
-              <Label htmlFor={`${id}-window`}>Window (ms)</Label>
-              <TextInput
-                id={`${id}-window`}
-                className="mt-1"
-                type="number"
-                inputMode="numeric"
-                min={100}
-                value={workerLimit ? String(workerLimit.durationMs) : windowMs}
-                disabled={Boolean(workerLimit)}
-                onChange={(event) => setWindowMs(event.target.value)}
-                aria-invalid={windowError ? true : undefined}
-                aria-describedby={windowError ? `${id}-window-error` : undefined}
-              />
-              {windowError ? (
-                <HelpText id={`${id}-window-error`} tone="error">
-                  {windowError}
-                </HelpText>
-              ) : null}
-            </div>
-          </div>
-        ) : null}
-        {workerLimit && queue.globalRateLimit ? (
-          <Button size="sm" variant="ghost" onClick={() => save.mutate({ rateLimit: null })}>
-            Back to the catalogue&apos;s {rateText(workerLimit)}
-          </Button>
-        ) : null}
-      </fieldset>
+          ) : null}
+          {workerLimit && queue.globalRateLimit ? (
+            <Button size="sm" variant="ghost" onClick={() => save.mutate({ rateLimit: null })}>
+              Back to the catalogue&apos;s {rateText(workerLimit)}
+            </Button>
+          ) : null}
+        </fieldset>
 
-      {save.isError ? <Alert tone="error">{errorMessage(save.error)}</Alert> : null}
-      <div className="flex justify-end gap-2">
+        {save.isError ? <Alert tone="error">{errorMessage(save.error)}</Alert> : null}
+      </DialogBody>
+      <DialogFooter>
         <Button variant="secondary" onClick={onCancel}>
           Cancel
         </Button>
         <Button type="submit" loading={save.isPending} disabled={invalid}>
           Save limits
         </Button>
-      </div>
+      </DialogFooter>
     </form>
   );
 }

@@ -9,6 +9,7 @@ import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Card, CardHeader } from "../ui/card";
 import { EmptyState } from "../ui/empty-state";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
 import { formatSpan } from "./queue-card";
 
 type WorkerStatus = WorkerHeartbeat & { uptimeSeconds: number; heartbeatAgeMs: number };
@@ -37,46 +38,45 @@ export function WorkersPanel({ queues }: { queues: QueueOverview[] | undefined }
         {workers.isError && !list ? <Alert tone="error">Workers unavailable: {errorMessage(workers.error)}</Alert> : null}
         {list && list.length === 0 ? <EmptyState title="No worker process is running">Start one with npm run worker.</EmptyState> : null}
         {list && list.length > 0 ? (
-          <div className="-mx-5 overflow-x-auto">
-            <table className="w-full min-w-[40rem] text-left text-sm">
-              <caption className="sr-only">Live worker processes</caption>
-              <thead className="text-xs text-slate-600 dark:text-slate-400">
-                <tr>
-                  <th scope="col" className="px-5 py-2 font-medium">Process</th>
-                  <th scope="col" className="px-2 py-2 font-medium">Queues (concurrency)</th>
-                  <th scope="col" className="px-2 py-2 text-right font-medium">Up</th>
-                  <th scope="col" className="px-2 py-2 text-right font-medium">Heartbeat</th>
-                  <th scope="col" className="px-2 py-2 text-right font-medium">Done</th>
-                  <th scope="col" className="px-5 py-2 text-right font-medium">Failed</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-                {list.map((worker) => (
-                  <tr key={worker.id} data-testid="worker-row">
-                    <td className="px-5 py-2 align-top">
-                      <p className="font-medium text-slate-900 dark:text-slate-100">{worker.host}</p>
-                      <p className="text-xs text-slate-600 dark:text-slate-400">
-                        pid {worker.pid}
-                        {worker.status !== "running" ? (
-                          <Badge tone="warning" className="ml-2">
-                            {worker.status}
-                          </Badge>
-                        ) : null}
-                      </p>
-                    </td>
-                    <td className="px-2 py-2 align-top text-slate-700 dark:text-slate-300">
-                      {worker.queues.map((queue) => `${queue} (${worker.concurrency[queue] ?? "?"})`).join(", ")}
-                      {worker.activeJobs > 0 ? <span className="block text-xs text-sky-700 dark:text-sky-400">{worker.activeJobs} running</span> : null}
-                    </td>
-                    <td className="px-2 py-2 text-right align-top tabular-nums text-slate-700 dark:text-slate-300">{formatSpan(worker.uptimeSeconds * 1000)}</td>
-                    <td className="px-2 py-2 text-right align-top tabular-nums text-slate-700 dark:text-slate-300">{formatSpan(worker.heartbeatAgeMs)} ago</td>
-                    <td className="px-2 py-2 text-right align-top tabular-nums text-slate-900 dark:text-slate-100">{formatInteger(worker.jobsProcessed)}</td>
-                    <td className="px-5 py-2 text-right align-top tabular-nums text-slate-900 dark:text-slate-100">{formatInteger(worker.jobsFailed)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table wrapperClassName="-mx-5" className="min-w-[40rem]" caption="Live worker processes">
+            <THead>
+              <Th>Process</Th>
+              <Th>Queues (concurrency)</Th>
+              <Th align="right">Up</Th>
+              <Th align="right">Heartbeat</Th>
+              <Th align="right">Done</Th>
+              <Th align="right">Failed</Th>
+            </THead>
+            <TBody>
+              {list.map((worker) => (
+                <Tr key={worker.id} data-testid="worker-row" hover={false}>
+                  <Td>
+                    <p className="font-medium text-slate-900 dark:text-slate-100">{worker.host}</p>
+                    <p className="text-xs text-slate-600 dark:text-slate-400">
+                      pid {worker.pid}
+                      {worker.status !== "running" ? (
+                        <Badge tone="warning" className="ml-2">
+                          {worker.status}
+                        </Badge>
+                      ) : null}
+                    </p>
+                  </Td>
+                  <Td>
+                    {worker.queues.map((queue) => `${queue} (${worker.concurrency[queue] ?? "?"})`).join(", ")}
+                    {worker.activeJobs > 0 ? <span className="block text-xs text-sky-700 dark:text-sky-400">{worker.activeJobs} running</span> : null}
+                  </Td>
+                  <Td numeric>{formatSpan(worker.uptimeSeconds * 1000)}</Td>
+                  <Td numeric>{formatSpan(worker.heartbeatAgeMs)} ago</Td>
+                  <Td numeric className="text-slate-900 dark:text-slate-100">
+                    {formatInteger(worker.jobsProcessed)}
+                  </Td>
+                  <Td numeric className="text-slate-900 dark:text-slate-100">
+                    {formatInteger(worker.jobsFailed)}
+                  </Td>
+                </Tr>
+              ))}
+            </TBody>
+          </Table>
         ) : null}
         {!list && workers.isPending ? <div className="h-20 animate-pulse rounded-md bg-slate-200 dark:bg-slate-800" aria-busy aria-label="Loading workers" /> : null}
       </div>

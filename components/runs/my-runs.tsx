@@ -1,20 +1,19 @@
 "use client";
 
 import { useInfiniteQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import { isQueueKey } from "@/lib/jobs/catalog";
 import { queryKeys } from "@/lib/query-keys";
 import { errorMessage, getJson } from "../api/api-client";
-import type { JobEvent, RunListItem, RunsPage, RunStateFilter } from "../api/types";
+import type { JobEvent, RunListItem, RunsPage } from "../api/types";
 import { applyEvent, useJobEvents, useJobEventsStatus } from "../job-events-provider";
 import { QueryError } from "../query-error";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { EmptyState } from "../ui/empty-state";
+import { useUrlFilters } from "../ui/filter-bar";
 import { Skeleton } from "../ui/skeleton";
-import { RunFilters, STATE_OPTIONS, type RunFilterValues } from "./run-filters";
+import { readRunFilters, RunFilters, type RunFilterValues } from "./run-filters";
 import { RunRow } from "./run-row";
 
 const PAGE_SIZE = 20;
@@ -22,15 +21,6 @@ const PAGE_SIZE = 20;
 const CLOCK_TICK_MS = 5_000;
 /** Events of jobs not on screen (a run launched in another tab) refetch the list at most this often. */
 const UNKNOWN_JOB_REFETCH_MS = 2_000;
-
-function readFilters(params: URLSearchParams): RunFilterValues {
-  const queue = params.get("queue") ?? "";
-  const state = params.get("state") ?? "";
-  return {
-    queue: isQueueKey(queue) ? queue : "",
-    state: STATE_OPTIONS.some((option) => option.value === state) ? (state as RunStateFilter) : "",
-  };
-}
 
 function runsUrl(filters: RunFilterValues, cursor: string | null): string {
   const params = new URLSearchParams({ mine: "1", limit: String(PAGE_SIZE) });
@@ -51,14 +41,7 @@ function useNow(): number {
 
 /** The signed-in user's runs across every queue, newest first, live. */
 export function MyRuns() {
-  const router = useRouter();
-  const pathname = usePathname();
-  const searchParams = useSearchParams();
-  const urlFilters = searchParams.toString();
-  // Held locally as well, so two quick changes (queue, then state) build on each other before the
-  // URL has caught up; the URL stays the source on load and on back/forward.
-  const [filters, setFilterState] = useState<RunFilterValues>(() => readFilters(new URLSearchParams(urlFilters)));
-  useEffect(() => setFilterState(readFilters(new URLSearchParams(urlFilters))), [urlFilters]);
+  const [filters, setFilters] = useUrlFilters(readRunFilters);
   const queryClient = useQueryClient();
   const live = useJobEventsStatus() === "open";
   const now = useNow();
@@ -116,15 +99,6 @@ export function MyRuns() {
       refetchSoon();
     }
   });
-
-  const setFilters = (next: RunFilterValues) => {
-    setFilterState(next);
-    const params = new URLSearchParams();
-    if (next.queue) params.set("queue", next.queue);
-    if (next.state) params.set("state", next.state);
-    const query = params.toString();
-    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
-  };
 
   const jobs = runs.data?.pages.flatMap((page) => page.jobs) ?? [];
   const filtered = Boolean(filters.queue || filters.state);

@@ -1,9 +1,9 @@
 "use client";
 
-import { QUEUE_KEYS, queueDefinition } from "@/lib/jobs/catalog";
+import { isQueueKey, QUEUE_KEYS, queueDefinition } from "@/lib/jobs/catalog";
 import type { QueueKey, RunStateFilter } from "../api/types";
-import { inputClass, Label } from "../ui/field";
-import { cx } from "../ui/cx";
+import { Select } from "../ui/field";
+import { FilterBar, FilterField } from "../ui/filter-bar";
 
 export const STATE_OPTIONS: readonly { value: RunStateFilter; label: string }[] = [
   { value: "waiting", label: "Queued" },
@@ -19,43 +19,40 @@ export interface RunFilterValues {
   state: RunStateFilter | "";
 }
 
-/** Queue and state pickers; the page keeps their values in the URL. */
+/** The filters as the URL holds them; anything unknown counts as "all". */
+export function readRunFilters(params: URLSearchParams): RunFilterValues {
+  const queue = params.get("queue") ?? "";
+  const state = params.get("state") ?? "";
+  return {
+    queue: isQueueKey(queue) ? queue : "",
+    state: STATE_OPTIONS.some((option) => option.value === state) ? (state as RunStateFilter) : "",
+  };
+}
+
+/** Queue and state pickers; each change applies at once. */
 export function RunFilters({ value, onChange }: { value: RunFilterValues; onChange(next: RunFilterValues): void }) {
-  const selectClass = cx(inputClass, "pr-8");
   return (
-    <form className="flex flex-wrap items-end gap-3" role="search" aria-label="Filter runs" onSubmit={(event) => event.preventDefault()}>
-      <div className="w-full sm:w-56">
-        <Label htmlFor="runs-queue">Queue</Label>
-        <select
-          id="runs-queue"
-          className={cx(selectClass, "mt-1")}
-          value={value.queue}
-          onChange={(event) => onChange({ ...value, queue: event.target.value as QueueKey | "" })}
-        >
+    <FilterBar label="Filter runs" className="w-full sm:w-auto" columns="sm:grid-cols-[14rem_12rem]">
+      <FilterField id="runs-queue" label="Queue">
+        <Select id="runs-queue" value={value.queue} onChange={(event) => onChange({ ...value, queue: event.target.value as QueueKey | "" })}>
           <option value="">All queues</option>
           {QUEUE_KEYS.map((key) => (
             <option key={key} value={key}>
               {queueDefinition(key).label}
             </option>
           ))}
-        </select>
-      </div>
-      <div className="w-full sm:w-48">
-        <Label htmlFor="runs-state">State</Label>
-        <select
-          id="runs-state"
-          className={cx(selectClass, "mt-1")}
-          value={value.state}
-          onChange={(event) => onChange({ ...value, state: event.target.value as RunStateFilter | "" })}
-        >
+        </Select>
+      </FilterField>
+      <FilterField id="runs-state" label="State">
+        <Select id="runs-state" value={value.state} onChange={(event) => onChange({ ...value, state: event.target.value as RunStateFilter | "" })}>
           <option value="">All states</option>
           {STATE_OPTIONS.map((option) => (
             <option key={option.value} value={option.value}>
               {option.label}
             </option>
           ))}
-        </select>
-      </div>
-    </form>
+        </Select>
+      </FilterField>
+    </FilterBar>
   );
 }

@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode } from "react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
 import { cx } from "./cx";
 
 export const inputClass =
@@ -22,4 +22,9 @@ export function HelpText({ id, children, tone = "muted" }: { id?: string; childr
 
 export function TextInput({ className, ...props }: InputHTMLAttributes<HTMLInputElement>) {
   return <input className={cx(inputClass, className)} {...props} />;
+}
+
+/** A native select styled like the text inputs, with room for the browser's arrow. */
+export function Select({ className, ...props }: SelectHTMLAttributes<HTMLSelectElement>) {
+  return <select className={cx(inputClass, "pr-8", className)} {...props} />;
 }

@@ -1,17 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { AppShell } from "@/components/app-shell";
 import { JobView } from "@/components/jobs/job-view";
 import { PageHeader } from "@/components/page-header";
-import { requireUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { isQueueKey, queueDefinition } from "@/lib/jobs/catalog";
 import { findJob } from "@/lib/jobs/find-job";
 import { queueManager } from "@/lib/jobs/queue-manager";
-
-// Per-user pages: never prerendered at build time (that would also need the auth secret then).
-export const dynamic = "force-dynamic";
+import { signedInUser } from "@/app/(app)/signed-in";
 
 type Props = { params: Promise<{ queueKey: string; jobId: string }> };
 
@@ -33,14 +29,15 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function JobPage({ params }: Props) {
   const { queueKey, jobId: rawJobId } = await params;
   const jobId = decodeSegment(rawJobId);
-  const user = await requireUser(`/queues/${encodeURIComponent(queueKey)}/jobs/${encodeURIComponent(jobId)}`);
+  // The layout checks the session too, but this page reads the job on the server: it needs the user.
+  const user = await signedInUser();
   if (!isQueueKey(queueKey) || jobId.length === 0 || jobId.length > 200) notFound();
   // Only who may see the job is settled here (a 404 for anyone else); the details load in the
   // browser, from the same endpoint that keeps them live.
   if (!(await findJob(queueKey, jobId, { ...user, via: "session" }, { db: db(), queues: queueManager() }))) notFound();
   const isAdmin = user.role === "ADMIN";
   return (
-    <AppShell user={user}>
+    <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
         {isAdmin ? (
           <>
@@ -66,6 +63,6 @@ export default async function JobPage({ params }: Props) {
       </nav>
       <PageHeader title="Job" description={`${queueDefinition(queueKey).label} job: its data, every attempt and what happened to it.`} />
       <JobView queueKey={queueKey} jobId={jobId} viewer={{ id: user.id, role: user.role }} />
-    </AppShell>
+    </>
   );
 }

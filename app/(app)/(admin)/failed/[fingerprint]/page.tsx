@@ -1,22 +1,17 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { AppShell } from "@/components/app-shell";
 import { GroupView } from "@/components/failed/group-view";
 import { PageHeader } from "@/components/page-header";
-import { requireAdmin } from "@/lib/auth/session";
-
-export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = { title: "Failure group" };
 
 export default async function FailureGroupPage({ params }: { params: Promise<{ fingerprint: string }> }) {
   const { fingerprint } = await params;
-  const user = await requireAdmin(`/failed/${encodeURIComponent(fingerprint)}`);
   if (!/^[0-9a-f]{20}$/.test(fingerprint)) notFound();
   return (
-    <AppShell user={user}>
+    <>
       <PageHeader title="Failure group" description="Every failed job with this error, newest first. Select some to retry, or act on the whole group." />
       <GroupView fingerprint={fingerprint} />
-    </AppShell>
+    </>
   );
 }

@@ -2,33 +2,25 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
-import { AppShell } from "@/components/app-shell";
 import { QueueJobs } from "@/components/jobs/queue-jobs";
 import { PageHeader } from "@/components/page-header";
 import { QueueCharts } from "@/components/queues/queue-charts";
 import { QueueControls } from "@/components/queues/queue-controls";
-import { requireAdmin } from "@/lib/auth/session";
 import { isQueueKey, queueDefinition } from "@/lib/jobs/catalog";
 
-// Per-user pages: never prerendered at build time (that would also need the auth secret then).
-export const dynamic = "force-dynamic";
-
-type Props = { params: Promise<{ queueKey: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Props = { params: Promise<{ queueKey: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { queueKey } = await params;
   return { title: isQueueKey(queueKey) ? `${queueDefinition(queueKey).label} queue` : "Queue" };
 }
 
-export default async function QueuePage({ params, searchParams }: Props) {
+export default async function QueuePage({ params }: Props) {
   const { queueKey } = await params;
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(await searchParams)) if (typeof value === "string") query.set(key, value);
-  const user = await requireAdmin(`/queues/${encodeURIComponent(queueKey)}${query.size > 0 ? `?${query}` : ""}`);
   if (!isQueueKey(queueKey)) notFound();
   const definition = queueDefinition(queueKey);
   return (
-    <AppShell user={user}>
+    <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
         <Link href="/queues" className="font-medium text-indigo-700 hover:underline dark:text-indigo-400">
           Queues
@@ -46,6 +38,6 @@ export default async function QueuePage({ params, searchParams }: Props) {
         </Suspense>
         <QueueCharts queueKey={queueKey} />
       </div>
-    </AppShell>
+    </>
   );
 }

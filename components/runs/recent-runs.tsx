@@ -11,23 +11,20 @@ import { QueryError } from "../query-error";
 import { cx } from "../ui/cx";
 import { EmptyState } from "../ui/empty-state";
 import { Skeleton } from "../ui/skeleton";
-import { skuFromJobName } from "./models";
+import { queueView, readPayload, type ViewedQueue } from "./queue-views";
 
-const LIMIT = 10;
+export const RECENT_RUNS = 10;
 
-export function useRecentForecastRuns() {
+/** The user's last runs of one queue, from the ledger; picking one shows its progress or its result. */
+export function RecentRuns<K extends ViewedQueue>({ queue, selectedJobId, onSelect }: { queue: K; selectedJobId: string | null; onSelect(job: JobStatus): void }) {
+  const view = queueView(queue);
   const live = useJobEventsStatus() === "open";
-  return useQuery({
-    queryKey: queryKeys.jobs.recent("forecast", true),
-    queryFn: ({ signal }) => getJson<{ jobs: JobStatus[] }>(`/api/v1/jobs?queue=forecast&mine=1&limit=${LIMIT}`, { signal }),
+  const runs = useQuery({
+    queryKey: queryKeys.jobs.recent(queue, true),
+    queryFn: ({ signal }) => getJson<{ jobs: JobStatus[] }>(`/api/v1/jobs?queue=${queue}&mine=1&limit=${RECENT_RUNS}`, { signal }),
     // SSE events refresh the list; poll only while the stream is down.
     refetchInterval: live ? false : 5_000,
   });
-}
-
-/** The user's last forecast runs from the ledger; picking one shows its progress or its forecast. */
-export function RecentRuns({ selectedJobId, onSelect }: { selectedJobId: string | null; onSelect(job: JobStatus): void }) {
-  const runs = useRecentForecastRuns();
 
   if (runs.isPending) {
     return (
@@ -49,16 +46,16 @@ export function RecentRuns({ selectedJobId, onSelect }: { selectedJobId: string 
   if (jobs.length === 0) {
     return (
       <div className="p-4">
-        <EmptyState title="No forecasts yet">Your runs will be listed here.</EmptyState>
+        <EmptyState title={`No ${view.noun.many} yet`}>Your runs will be listed here.</EmptyState>
       </div>
     );
   }
   return (
     <ul className="divide-y divide-slate-200 dark:divide-slate-800" data-testid="recent-runs">
       {jobs.map((job) => {
-        const data = (job.data ?? {}) as { horizon?: number };
         const selected = job.id === selectedJobId;
-        const running = job.state === "active";
+        const payload = readPayload(queue, job.data);
+        const fact = payload ? view.facts(payload)[0] : undefined;
         return (
           <li key={job.id}>
             <button
@@ -71,11 +68,9 @@ export function RecentRuns({ selectedJobId, onSelect }: { selectedJobId: string 
               )}
             >
               <span className="min-w-0">
-                <span className="block truncate font-mono text-sm font-medium text-slate-900 dark:text-slate-100">{skuFromJobName(job.name)}</span>
+                <span className="block truncate font-mono text-sm font-medium text-slate-900 dark:text-slate-100">{view.subject(job)}</span>
                 <span className="block text-xs text-slate-600 dark:text-slate-400">
-                  {data.horizon ? `${data.horizon} days · ` : ""}
-                  {formatRelative(job.createdAt)}
-                  {running ? ` · ${Math.round(job.progress)}%` : ""}
+                  {[fact, formatRelative(job.createdAt), job.state === "active" ? `${Math.round(job.progress)}%` : undefined].filter(Boolean).join(" · ")}
                 </span>
               </span>
               <JobStateBadge state={job.state} retrying={job.state === "delayed" && Boolean(job.failedReason)} />

@@ -1,18 +1,12 @@
 import type { Metadata } from "next";
-import { AppShell } from "@/components/app-shell";
 import { PageHeader } from "@/components/page-header";
 import { QueueDashboard } from "@/components/queues/queue-dashboard";
-import { requireAdmin } from "@/lib/auth/session";
-
-// Per-user pages: never prerendered at build time (that would also need the auth secret then).
-export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = { title: "Queues" };
 
-export default async function QueuesPage() {
-  const user = await requireAdmin("/queues");
+export default function QueuesPage() {
   return (
-    <AppShell user={user}>
+    <>
       <PageHeader
         title="Queues"
         description="Live counts, throughput and latency of every background-job queue, the workers serving them and the services behind them."
@@ -30,6 +24,6 @@ export default async function QueuesPage() {
         }
       />
       <QueueDashboard />
-    </AppShell>
+    </>
   );
 }

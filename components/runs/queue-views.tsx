@@ -1,0 +1,55 @@
+import type { ComponentType } from "react";
+import type { z } from "zod";
+import { catalog } from "@/lib/jobs/catalog";
+import type { JobPayload, JobResult, QueueKey } from "../api/types";
+import { ForecastForm } from "../forecasts/forecast-form";
+import { ForecastResult } from "../forecasts/forecast-result";
+import { modelLabel, skuFromJobName } from "../forecasts/models";
+
+/**
+ * What a queue brings to its page; the rest (progress, steps, retry, cancel, recent runs, the
+ * `?job=` link) is the shared run panel's, driven by the catalogue. A new queue's page is its
+ * form, its result view and these few words.
+ */
+export interface QueueView<K extends QueueKey> {
+  /** Launches a run and reports the new job's id. */
+  Form: ComponentType<{ onLaunched(jobId: string): void }>;
+  /** A completed run's outcome, from the result the catalogue declares. */
+  Result: ComponentType<{ result: JobResult<K> }>;
+  /** How the page names one run and several ("forecast", "forecasts"). */
+  noun: { one: string; many: string };
+  /** Under the form's title. */
+  formDescription: string;
+  /** What to do while no run is selected. */
+  emptyHint: string;
+  /** What a run is about, in a planner's words (a forecast's SKU). */
+  subject(job: { name: string }): string;
+  /** Facts from the job's data for the run's header; the recent-runs list shows the first. */
+  facts(data: JobPayload<K>): string[];
+}
+
+/** The queues with a page of their own; shared run views take one of these keys. */
+export const queueViews = {
+  forecast: {
+    Form: ForecastForm,
+    Result: ForecastResult,
+    noun: { one: "forecast", many: "forecasts" },
+    formDescription: "Forecast a product's daily demand.",
+    emptyHint: "Pick a product and run a forecast, or open one of your recent runs.",
+    subject: (job) => skuFromJobName(job.name),
+    facts: (data) => [`${data.horizon}-day horizon`, data.models[0] === "all" ? "All models" : data.models.map(modelLabel).join(", ")],
+  },
+} satisfies Partial<{ [K in QueueKey]: QueueView<K> }>;
+
+export type ViewedQueue = keyof typeof queueViews;
+
+export function queueView<K extends ViewedQueue>(queue: K): QueueView<K> {
+  // One entry per key, checked by `satisfies` above; TypeScript cannot follow K through the index.
+  return queueViews[queue] as unknown as QueueView<K>;
+}
+
+/** A job's data as the catalogue reads it, or null for data it does not accept (an older shape). */
+export function readPayload<K extends ViewedQueue>(queue: K, data: unknown): JobPayload<K> | null {
+  const parsed = (catalog[queue].payload as unknown as z.ZodType<JobPayload<K>>).safeParse(data);
+  return parsed.success ? parsed.data : null;
+}
