@@ -141,10 +141,10 @@ function applyEventToCache(queryClient: QueryClient, event: JobEvent) {
   // Without cancelRefetch a burst of events shares one request instead of cancelling each other.
   const invalidate = { cancelRefetch: false } as const;
   if (event.event !== "job:progress") {
-    // Once per job, so it may cancel a status request already in flight: that one could predate
-    // the event and would otherwise leave the run looking unfinished.
+    // Once per job, so these may cancel requests already in flight: one could predate the event
+    // and, answering after it, would leave the run looking unfinished in its panel or the list.
     void queryClient.invalidateQueries({ queryKey: queryKeys.jobs.status(event.type, event.jobId) });
-    void queryClient.invalidateQueries({ queryKey: queryKeys.jobs.recentAll }, invalidate);
+    void queryClient.invalidateQueries({ queryKey: queryKeys.jobs.recentAll });
   }
   void queryClient.invalidateQueries({ queryKey: queryKeys.queues.all }, invalidate);
 }
