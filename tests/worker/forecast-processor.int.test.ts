@@ -124,14 +124,17 @@ describe("forecast processor", () => {
   });
 
   it("refuses another organisation's product as if it did not exist, and writes no forecast", async () => {
+    // The API refuses such a launch already; this job comes from another producer (raw BullMQ),
+    // so the worker's own check is what keeps the organisations apart.
     const elsewhere = await createTestOrganization("Elsewhere");
     const product = await createTestProduct(730, 5, { organizationId: elsewhere.id });
-    const jobId = await launch(product.id, 7);
-    const run = await waitFor(async () => {
-      const current = await runOf(jobId);
-      return current?.state === "FAILED" ? current : null;
+    const data = { productId: product.id, horizon: 7, ownerId: owner.id, organizationId: owner.organizationId };
+    const job = await queueManager().queue("forecast").add("forecast", data, { attempts: 3 });
+    const failed = await waitFor(async () => {
+      const view = await queueManager().jobView("forecast", job.id!);
+      return view?.state === "failed" ? view : null;
     }, 15_000);
-    expect(run.failedReason).toBe(`Product ${product.id} does not exist`);
+    expect(failed).toMatchObject({ failedReason: `Product ${product.id} does not exist`, attemptsMade: 1 });
     expect(await db().forecast.count({ where: { productId: product.id } })).toBe(0);
   });
 });
