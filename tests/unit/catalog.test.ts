@@ -11,7 +11,7 @@ const DAY = 24 * HOUR;
 describe("job catalogue", () => {
   it("declares the seven queues with the platform's defaults", () => {
     const table = Object.fromEntries(
-      queueDefinitions.map((q) => [q.key, [q.name, q.concurrency, q.timeoutMs, q.keepCompletedMs, q.keepFailedMs]]),
+      queueDefinitions().map((q) => [q.key, [q.name, q.concurrency, q.timeoutMs, q.keepCompletedMs, q.keepFailedMs]]),
     );
     expect(table).toEqual({
       forecast: ["forecast-queue", 3, 5 * MIN, DAY, 7 * DAY],
@@ -72,7 +72,7 @@ describe("job catalogue", () => {
       notification: [["userId", "type", "title", "message", "data"], ["success"]],
       analytics: [["type", "params"], ["success"]],
     };
-    for (const definition of queueDefinitions) {
+    for (const definition of queueDefinitions()) {
       const [payload, result] = documented[definition.key]!;
       expect(fields(payloadJsonSchema(definition)), definition.key).toEqual(expect.arrayContaining(payload));
       expect(fields(resultJsonSchema(definition)), definition.key).toEqual(expect.arrayContaining(result));
