@@ -26,6 +26,10 @@ describe("job catalogue", () => {
     expect(DEFAULT_BACKOFF).toEqual({ type: "exponential", delay: 2_000 });
   });
 
+  it("names the link of every result page it declares", () => {
+    for (const definition of queueDefinitions()) expect(Boolean(definition.resultLabel), definition.key).toBe(Boolean(definition.resultHref));
+  });
+
   it("maps BullMQ names back to keys", () => {
     expect(queueKeyFromName("import-queue")).toBe("import");
     expect(queueKeyFromName("nope")).toBeUndefined();
