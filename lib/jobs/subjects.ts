@@ -22,7 +22,7 @@ export interface Subject {
   label: string;
   /** A second line: a product's name, a user's email; null when there is none. */
   detail: string | null;
-  /** The runs about this subject in the ledger search (an admin page), which finds every kind by its exact id. */
+  /** The runs about this subject in the ledger search (an admin page), which finds a subject by its id (a product or user by its row's). */
   href: string;
 }
 
@@ -78,8 +78,8 @@ const SOURCES: Record<SubjectKind, SubjectSource> = {
       rowsById(db, `SELECT "id", "name" AS "label", "email" AS "detail", "organizationId" FROM "User" WHERE "id" = ANY($1::text[])`, ids),
     search: (text, db) => searchUsers(text, { db }),
   },
-  // No table; shown as its id (uploads are files under the server's upload directory, integrations
-  // and reports have no rows yet). The import, sync and analytics work adds `resolve` and `search` here.
+  // No table; shown as its id, and found by its exact id. A kind whose table arrives gets its
+  // `resolve` and `search` here; nothing else in the read side changes.
   upload: { kindLabel: "Upload" },
   integration: { kindLabel: "Integration" },
   report: { kindLabel: "Report" },
@@ -159,19 +159,12 @@ export interface SubjectMatch {
  * report named "products" never makes the search scan forecast runs for that key.
  */
 export async function searchSubjects(text: string, queues: readonly QueueKey[] = QUEUE_KEYS, { db = defaultDb() }: { db?: Db } = {}): Promise<SubjectMatch[]> {
-  const byId: QueueKey[] = [];
+  const kinds = (Object.entries(SOURCES) as [SubjectKind, SubjectSource][])
+    .map(([kind, source]) => ({ source, queues: queuesAbout(kind, queues) }))
+    .filter((kind) => kind.queues.length > 0);
   const searched = await Promise.all(
-    (Object.entries(SOURCES) as [SubjectKind, SubjectSource][]).map(async ([kind, source]): Promise<SubjectMatch | null> => {
-      const about = queuesAbout(kind, queues);
-      if (about.length === 0) return null;
-      if (!source.search) {
-        byId.push(...about);
-        return null;
-      }
-      const ids = await source.search(text, db);
-      return ids.length > 0 ? { queues: about, ids } : null;
-    }),
+    kinds.filter(({ source }) => source.search).map(async ({ source, queues: about }) => ({ queues: about, ids: await source.search!(text, db) })),
   );
-  const matches = searched.filter((match): match is SubjectMatch => match !== null);
-  return byId.length > 0 ? [...matches, { queues: byId, ids: [text] }] : matches;
+  const byId = kinds.filter(({ source }) => !source.search).flatMap((kind) => kind.queues);
+  return [...searched.filter((match) => match.ids.length > 0), ...(byId.length > 0 ? [{ queues: byId, ids: [text] }] : [])];
 }
