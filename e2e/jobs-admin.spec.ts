@@ -45,7 +45,7 @@ test("an admin searches by SKU and opens the job page, then the queue's job list
 
   await page.goto("/jobs");
   await expect(page.getByRole("heading", { name: "Jobs", level: 1 })).toBeVisible();
-  await page.getByLabel("Product, job id or job name").fill(product!.sku);
+  await page.getByLabel("Subject, job id or job name").fill(product!.sku);
   await page.getByLabel("State").selectOption("completed");
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(new RegExp(`q=${product!.sku}.*state=completed`));
@@ -63,13 +63,13 @@ test("an admin searches by SKU and opens the job page, then the queue's job list
 
   // The search survives a reload: it lives in the URL.
   await page.reload();
-  await expect(page.getByLabel("Product, job id or job name")).toHaveValue(product!.sku);
+  await expect(page.getByLabel("Subject, job id or job name")).toHaveValue(product!.sku);
   await link.click();
 
   await expect(page).toHaveURL(`${BASE_URL}/queues/forecast/jobs/${jobId}`);
   await expect(page.getByTestId("job-state")).toHaveText("Completed");
   await expect(page.getByText(product!.sku).first()).toBeVisible();
-  await expect(page.getByRole("link", { name: "Open in Forecasts" })).toHaveAttribute("href", `/forecasts?job=${jobId}`);
+  await expect(page.getByRole("link", { name: "View forecast" })).toHaveAttribute("href", `/forecasts?job=${jobId}`);
   const timeline = page.getByTestId("job-timeline");
   for (const step of ["Created", "Attempt started", "Completed"]) await expect(timeline.getByText(step, { exact: true }).first()).toBeVisible();
   await expect(timeline.getByText("Loading historical data")).toBeVisible();

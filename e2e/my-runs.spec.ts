@@ -106,7 +106,7 @@ test("a failed run says why, tells the bell, and can be retried from the list", 
   await expect(page.getByTestId("notification-count")).toHaveText("1");
 
   const retried = page.waitForResponse((response) => response.url().endsWith(`/jobs/${jobId}/retry`) && response.request().method() === "POST");
-  await row.getByRole("button", { name: "Retry GONE-1" }).click();
+  await row.getByRole("button", { name: "Retry no-such-product" }).click();
   expect((await retried).status()).toBe(200);
   // It ran again and failed again: a second notification, and the row settles on Failed.
   await expect(page.getByTestId("notification-count")).toHaveText("2", { timeout: 30_000 });

@@ -20,7 +20,7 @@ function duration(ms: number): string {
 }
 
 export function queueTable(): string {
-  const rows = queueDefinitions.map((definition) => {
+  const rows = queueDefinitions().map((definition) => {
     const rate = definition.rateLimit ? `${definition.rateLimit.max} per ${duration(definition.rateLimit.durationMs)}` : "—";
     return `| \`${definition.key}\` | \`${definition.name}\` | ${definition.label} | ${definition.concurrency} | ${duration(definition.timeoutMs)} | ${duration(definition.keepCompletedMs)} | ${duration(definition.keepFailedMs)} | ${rate} | ${definition.enqueueRoles.join(", ")} | \`QUEUE_CONCURRENCY_${definition.key.toUpperCase()}\`, \`JOB_TIMEOUT_${definition.key.toUpperCase()}\` |`;
   });
@@ -182,7 +182,7 @@ function fenced(schema: JsonSchema): string {
 }
 
 export function jobContracts(): string {
-  const sections = queueDefinitions.map((definition) => {
+  const sections = queueDefinitions().map((definition) => {
     const payload = payloadJsonSchema(definition);
     const result = resultJsonSchema(definition);
     return [

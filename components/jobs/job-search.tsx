@@ -112,7 +112,7 @@ export function JobSearch() {
             </>
           }
         >
-          {field("q", "Product, job id or job name", <TextInput {...fieldProps("q")} type="search" placeholder="SKU, product name, job id…" />, "sm:col-span-2")}
+          {field("q", "Subject, job id or job name", <TextInput {...fieldProps("q")} type="search" placeholder="SKU, product or user name, any id…" />, "sm:col-span-2")}
           {field("owner", "Owner", <TextInput {...fieldProps("owner")} type="search" placeholder="Email or name" />)}
           {field("name", "Job name", <TextInput {...fieldProps("name")} type="text" placeholder="Exact name" />)}
           {field(
@@ -205,7 +205,7 @@ function ResultTable({ data, organizationNames }: { data: RunSearchPage; organiz
         <Th>Job</Th>
         <Th>Queue</Th>
         <Th>State</Th>
-        <Th>Product</Th>
+        <Th>Subject</Th>
         <Th>Owner</Th>
         <Th>Created</Th>
       </THead>
@@ -235,10 +235,10 @@ function ResultTable({ data, organizationNames }: { data: RunSearchPage; organiz
               ) : null}
             </Td>
             <Td>
-              {run.product ? (
+              {run.subject ? (
                 <>
-                  <span className="font-mono text-xs">{run.product.sku}</span>
-                  <div className="max-w-48 truncate text-xs text-slate-600 dark:text-slate-400">{run.product.name}</div>
+                  <span className="font-mono text-xs" title={run.subject.kindLabel}>{run.subject.label}</span>
+                  {run.subject.detail ? <div className="max-w-48 truncate text-xs text-slate-600 dark:text-slate-400">{run.subject.detail}</div> : null}
                 </>
               ) : (
                 <span className="text-slate-500">—</span>

@@ -227,23 +227,24 @@ export function JobView({ queueKey, jobId, viewer }: { queueKey: string; jobId: 
           <span className="text-slate-600 dark:text-slate-400">
             {inRedis ? "Live from the queue." : "History from the job ledger: the queue no longer holds this job."}
           </span>
-          {job.links.product ? (
+          {job.links.subject ? (
             <span className="text-slate-700 dark:text-slate-300">
-              Product <span className="font-mono">{job.links.product.sku}</span> · {job.links.product.name}
+              {job.links.subject.kindLabel} <span className="font-mono">{job.links.subject.label}</span>
+              {job.links.subject.detail ? ` · ${job.links.subject.detail}` : null}
               {isAdmin ? (
                 <>
                   {" "}
                   ·{" "}
-                  <Link href={`/jobs?q=${encodeURIComponent(job.links.product.sku)}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-400">
+                  <Link href={job.links.subject.href} className="font-medium text-indigo-700 hover:underline dark:text-indigo-400">
                     its other jobs
                   </Link>
                 </>
               ) : null}
             </span>
           ) : null}
-          {job.links.forecastRun ? (
-            <Link href={job.links.forecastRun} className="font-medium text-indigo-700 hover:underline dark:text-indigo-400">
-              Open in Forecasts
+          {job.links.result ? (
+            <Link href={job.links.result.href} className="font-medium text-indigo-700 hover:underline dark:text-indigo-400">
+              {job.links.result.label}
             </Link>
           ) : null}
         </div>

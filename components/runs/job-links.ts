@@ -1,3 +1,4 @@
+import { resultLink } from "@/lib/jobs/result-link";
 import type { QueueKey } from "../api/types";
 
 /** The app's page of one job (timeline, data, actions). */
@@ -5,7 +6,7 @@ export function jobHref(queue: QueueKey, jobId: string): string {
   return `/queues/${queue}/jobs/${encodeURIComponent(jobId)}`;
 }
 
-/** Where a planner looks at a job's outcome: a forecast's chart, else the job page. */
-export function resultHref(queue: QueueKey, jobId: string): string {
-  return queue === "forecast" ? `/forecasts?job=${encodeURIComponent(jobId)}` : jobHref(queue, jobId);
+/** Where a planner looks at a job's outcome: its queue's result page (see the catalogue's resultHref), else the job page. */
+export function resultHref(queue: QueueKey, jobId: string, result?: unknown): string {
+  return resultLink(queue, jobId, result)?.href ?? jobHref(queue, jobId);
 }

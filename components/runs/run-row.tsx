@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { queryKeys } from "@/lib/query-keys";
 import { queueDefinition } from "@/lib/jobs/catalog";
+import { resultLink } from "@/lib/jobs/result-link";
 import { errorMessage, postJson } from "../api/api-client";
 import type { RunListItem } from "../api/types";
 import { formatDateTime, formatRelative } from "../format";
@@ -11,12 +12,11 @@ import { JobStateBadge } from "../job-state-badge";
 import { Button } from "../ui/button";
 import { ProgressBar } from "../ui/progress-bar";
 import { etaText } from "./eta";
-import { jobHref, resultHref } from "./job-links";
+import { jobHref } from "./job-links";
 
-/** What the run is about, in a planner's words: a forecast's SKU, an export's kind, else the job name. */
+/** What the run is about, in a planner's words (its subject as the API named it: a product's SKU, an export's kind), else the job name. */
 function subject(job: RunListItem): string {
-  if (job.queue === "forecast" && job.name.startsWith("forecast:")) return job.name.slice("forecast:".length);
-  return job.name;
+  return job.subject?.label ?? job.name;
 }
 
 export function RunRow({ job, now }: { job: RunListItem; now: number }) {
@@ -26,6 +26,7 @@ export function RunRow({ job, now }: { job: RunListItem; now: number }) {
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.myRuns.all }),
   });
   const label = queueDefinition(job.queue).label;
+  const result = job.state === "completed" ? resultLink(job.queue, job.id, job.result) : null;
   const eta = etaText(job, now);
   const running = job.state === "active";
   const retrying = job.state === "delayed" && Boolean(job.failedReason);
@@ -76,12 +77,12 @@ export function RunRow({ job, now }: { job: RunListItem; now: number }) {
             Retry
           </Button>
         ) : null}
-        {job.queue === "forecast" && job.state === "completed" ? (
+        {result ? (
           <Link
-            href={resultHref(job.queue, job.id)}
+            href={result.href}
             className="rounded-md px-2.5 py-1.5 text-sm font-medium text-indigo-700 hover:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:text-indigo-300 dark:hover:bg-indigo-950"
           >
-            View forecast
+            {result.label}
           </Link>
         ) : null}
         {retry.isError ? (

@@ -3,6 +3,7 @@ import { encodeKeysetCursor, type KeysetCursor } from "../api/keyset-cursor";
 import type { Db } from "../db";
 import { db as defaultDb, sqlPool } from "../db";
 import { isQueueKey, type QueueKey } from "../jobs/catalog";
+import { resultLink } from "../jobs/result-link";
 
 /**
  * The in-app inbox behind the header's bell: its one writer (finished jobs, queue alerts) and its
@@ -54,7 +55,7 @@ export interface NotificationView {
   jobId: string | null;
   /** The job's queue, from the ledger (null once the run is gone), so the UI can link to the job. */
   queue: QueueKey | null;
-  /** A page of the app for notifications that are not about one job (queue alerts). */
+  /** Where the notification leads when that is not the job page: a queue alert's queue, a completed job's result page. */
   link: string | null;
   readAt: string | null;
   createdAt: string;
@@ -82,8 +83,9 @@ export async function listNotifications(
   }
   const pool = sqlPool(db);
   const [page, unread] = await Promise.all([
-    pool.query<{ id: string; kind: string; title: string; body: string; jobId: string | null; link: string | null; queue: string | null; readAt: Date | null; createdAt: Date }>(
+    pool.query<{ id: string; kind: string; title: string; body: string; jobId: string | null; link: string | null; queue: string | null; result: unknown; readAt: Date | null; createdAt: Date }>(
       `SELECT n."id", n."kind", n."title", n."body", n."jobId", n."link", r."queue",
+              CASE WHEN n."kind" = 'job.completed' THEN r."result" END AS "result",
               n."readAt" AT TIME ZONE 'UTC' AS "readAt", n."createdAt" AT TIME ZONE 'UTC' AS "createdAt"
          FROM "Notification" n
          LEFT JOIN "JobRun" r ON r."id" = n."jobId"
@@ -103,7 +105,7 @@ export async function listNotifications(
       title: row.title,
       body: row.body,
       jobId: row.jobId,
-      link: row.link,
+      link: row.link ?? resultHrefOf(row),
       queue: row.queue && isQueueKey(row.queue) ? row.queue : null,
       readAt: row.readAt ? row.readAt.toISOString() : null,
       createdAt: row.createdAt.toISOString(),
@@ -111,6 +113,12 @@ export async function listNotifications(
     unreadCount: unread,
     nextCursor: page.rows.length > options.limit && last ? encodeKeysetCursor({ at: last.createdAt, id: last.id }) : null,
   };
+}
+
+/** A completed job's result page, where its queue has one (the query reads results of completed jobs only). */
+function resultHrefOf(row: { jobId: string | null; queue: string | null; result: unknown }): string | null {
+  if (!row.jobId || !row.queue || !isQueueKey(row.queue)) return null;
+  return resultLink(row.queue, row.jobId, row.result)?.href ?? null;
 }
 
 export async function unreadCount(userId: string, { db = defaultDb() }: { db?: Db } = {}): Promise<number> {

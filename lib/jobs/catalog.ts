@@ -87,6 +87,8 @@ export interface QueueDefinition<
   progressSteps: readonly ProgressStep<S>[];
   /** Where a completed run's outcome is shown, when that is a page of its own (else the job page). */
   resultHref?(jobId: string, result: z.infer<R>): string;
+  /** The words of the link to `resultHref` ("View forecast"); every queue with a result page names it. */
+  resultLabel?: string;
   /** What a job:complete event carries about the result. */
   summarize(result: z.infer<R>): ResultSummary;
   /**
@@ -348,6 +350,7 @@ export const catalog = {
       step("done", 100, "Complete"),
     ],
     resultHref: (jobId) => `/forecasts?job=${encodeURIComponent(jobId)}`,
+    resultLabel: "View forecast",
     summarize: (result) => ({ forecastId: result.forecastId, accuracy: result.accuracy, predictions: result.predictions }),
   }),
   optimization: defineQueue({
@@ -442,6 +445,7 @@ export const catalog = {
       step("done", 100, "Complete"),
     ],
     resultHref: (_jobId, result) => result.downloadUrl,
+    resultLabel: "Download file",
     summarize: (result) => ({ exportId: result.exportId, downloadUrl: result.downloadUrl, rows: result.rows }),
   }),
   notification: defineQueue({
@@ -503,10 +507,13 @@ export function queueDefinition(key: QueueKey): QueueDefinition {
   return catalog[key] as unknown as QueueDefinition;
 }
 
-export const queueDefinitions: readonly QueueDefinition[] = QUEUE_KEYS.map(queueDefinition);
+/** Every queue's definition, read from the catalogue at each call rather than captured once at import. */
+export function queueDefinitions(): readonly QueueDefinition[] {
+  return QUEUE_KEYS.map(queueDefinition);
+}
 
 export function queueKeyFromName(name: string): QueueKey | undefined {
-  return queueDefinitions.find((definition) => definition.name === name)?.key;
+  return QUEUE_KEYS.find((key) => queueDefinition(key).name === name);
 }
 
 /** The step of a queue by id; a processor reports `progressStep(key, id)` instead of literals. */

@@ -8,8 +8,10 @@ import { queueDefinition, type QueueKey } from "./catalog";
 import { canAccess, ledgerStatus, type JobStatus } from "./job-status";
 import { findRun } from "./ledger";
 import { queueManager as defaultQueueManager, readProgress, userState, type QueueManager } from "./queue-manager";
+import { resultLink, type ResultLink } from "./result-link";
 import { listRunEvents, type RunEventKind } from "./run-events";
 import { queueSettings } from "./settings";
+import { describeSubject, subjectScope, type Subject } from "./subjects";
 import { cancelRequestKey } from "./worker-registry";
 
 export interface JobOptionsView {
@@ -56,9 +58,10 @@ export interface JobDetails extends Omit<JobStatus, "attempts"> {
   /** Lines the processor logged: from BullMQ while it holds the job, from the ledger afterwards. */
   logs: { source: "redis" | "ledger"; lines: string[]; total: number };
   links: {
-    product: { id: string; sku: string; name: string } | null;
-    /** The forecast page following this run. */
-    forecastRun: string | null;
+    /** What the run is about (lib/jobs/subjects.ts). */
+    subject: Subject | null;
+    /** Where the completed run's outcome is shown, when its queue has a page for it. */
+    result: ResultLink | null;
   };
 }
 
@@ -97,8 +100,10 @@ export async function getJobDetails(
   const cancelled = run?.state === "CANCELLED" || (base.state === "failed" && cancelPending > 0);
   const status: JobStatus = cancelled ? { ...base, state: "cancelled" } : base;
   const ownerId = run?.ownerId ?? ((job?.data as { ownerId?: string } | undefined)?.ownerId ?? null);
-  const people = await users([...new Set([ownerId, ...events.map((event) => event.actorId)].filter((id): id is string => Boolean(id)))], db);
-  const product = run?.businessKey && (key === "forecast" || key === "optimization") ? await findProduct(run.businessKey, db) : null;
+  const [people, subject] = await Promise.all([
+    users([...new Set([ownerId, ...events.map((event) => event.actorId)].filter((id): id is string => Boolean(id)))], db),
+    describeSubject({ queue: key, businessKey: run?.businessKey ?? null, organizationId: subjectScope(principal) }, { db }),
+  ]);
 
   const timeline: TimelineEntry[] = [
     { kind: "created", at: (run?.createdAt ?? new Date(job!.timestamp)).toISOString(), attempt: null, progress: null, message: createdMessage(job, run?.priority ?? null), actor: actor(ownerId, people) },
@@ -130,7 +135,7 @@ export async function getJobDetails(
     timeline,
     attemptHistory: attemptHistory(events),
     logs,
-    links: { product, forecastRun: key === "forecast" ? `/forecasts?job=${encodeURIComponent(jobId)}` : null },
+    links: { subject, result: status.state === "completed" ? resultLink(key, jobId, status.result) : null },
   };
 }
 
@@ -234,9 +239,4 @@ async function users(ids: string[], db: Db): Promise<Map<string, { name: string;
 function actor(id: string | null, people: Map<string, { name: string }>): TimelineEntry["actor"] {
   if (!id) return null;
   return { id, name: people.get(id)?.name ?? "a deleted user" };
-}
-
-async function findProduct(id: string, db: Db) {
-  const { rows } = await sqlPool(db).query<{ id: string; sku: string; name: string }>(`SELECT "id", "sku", "name" FROM "Product" WHERE "id" = $1`, [id]);
-  return rows[0] ?? null;
 }

@@ -7,6 +7,7 @@ import type { QueueKey } from "./catalog";
 import { findRun, type RunFilter } from "./ledger";
 import { queueManager as defaultQueueManager, readProgress, type JobStateName, type QueueManager } from "./queue-manager";
 import { estimateEta, needsEta, runDurationStats, type RunEta } from "./run-eta";
+import { describeSubjects, type Subject } from "./subjects";
 
 export interface JobStatus {
   id: string;
@@ -127,11 +128,15 @@ export interface RecentRunFilter extends Omit<RunFilter, "take"> {
   /** Rows strictly older than this position (newest first). */
   after?: KeysetCursor;
   take?: number;
+  /** Subjects are named only when they belong to this organisation (a planner's, see subjectScope); any organisation's when left out. */
+  subjectOrganizationId?: string;
 }
 
-/** A run as lists show it: its status plus, while it has yet to finish, an ETA from past runs of its type. */
+/** A run as lists show it: its status and subject plus, while it has yet to finish, an ETA from past runs of its type. */
 export interface RunListItem extends JobStatus {
   eta: RunEta | null;
+  /** What the run is about (lib/jobs/subjects.ts); null when its queue declares no subject or it has no business key. */
+  subject: Subject | null;
 }
 
 /**
@@ -167,8 +172,11 @@ export async function listRecentRuns(
     }),
   );
   const unfinished = statuses.filter((status) => needsEta(status.state));
-  const stats = await runDurationStats(unfinished.map((status) => ({ queue: status.queue, name: status.name })), { db });
-  return statuses.map((status) => ({ ...status, eta: estimateEta({ ...status, startedAt: status.startedAt }, stats, now) }));
+  const [stats, subjects] = await Promise.all([
+    runDurationStats(unfinished.map((status) => ({ queue: status.queue, name: status.name })), { db }),
+    describeSubjects(runs.map((run) => ({ queue: run.queue, businessKey: run.businessKey, organizationId: filter.subjectOrganizationId })), { db }),
+  ]);
+  return statuses.map((status, index) => ({ ...status, eta: estimateEta({ ...status, startedAt: status.startedAt }, stats, now), subject: subjects[index]! }));
 }
 
 /** One page of runs and the cursor of the next (null on the last page). */

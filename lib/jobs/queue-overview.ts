@@ -51,7 +51,7 @@ export async function queueOverview({ queues = defaultQueueManager(), db = defau
     // The ages are a nicety: with the database away the counts still matter more than a 503.
     oldestWaiting(db).catch(() => ({}) as Partial<Record<QueueKey, Date>>),
   ]);
-  return queueDefinitions.map((definition, index) => {
+  return queueDefinitions().map((definition, index) => {
     const settings = queueSettings(definition.key);
     const queueStats = stats[index]!;
     const serving = workers.filter((worker) => worker.queues.includes(definition.key));

@@ -4,16 +4,17 @@ import type { JobState } from "../generated/prisma/client";
 import { QUEUE_KEYS, type QueueKey } from "./catalog";
 import { encodeKeysetCursor, type KeysetCursor } from "../api/keyset-cursor";
 import type { RunStateFilter } from "./job-status";
+import { describeSubjects, searchSubjects, searchUsers, type Subject } from "./subjects";
 
 /** Search across every queue through the ledger, so jobs Redis no longer holds are found too. */
 export interface RunSearch {
-  /** A product SKU or name, a job id, or a job name. */
+  /** What a run is about (a product's SKU or name, a user's name or email, any subject's id), a job id, or a job name. */
   q?: string;
   queue?: QueueKey;
   /** Exact job name. */
   name?: string;
   state?: RunStateFilter;
-  /** An owner's email or name (case-insensitive, part of it is enough). */
+  /** An owner's email or name (case-insensitive, part of it is enough), or id. */
   owner?: string;
   /** Only runs working for this organisation. */
   organizationId?: string;
@@ -38,7 +39,8 @@ export interface RunSearchRow {
   /** The organisation the run works for; null for system jobs. */
   organizationId: string | null;
   businessKey: string | null;
-  product: { id: string; sku: string; name: string } | null;
+  /** What the run is about (lib/jobs/subjects.ts); null when its queue declares no subject or it has no business key. */
+  subject: Subject | null;
   failedReason: string | null;
   createdAt: string;
   startedAt: string | null;
@@ -61,21 +63,14 @@ const LEDGER_STATES: Record<RunStateFilter, JobState[]> = {
   cancelled: ["CANCELLED"],
 };
 
-/** How many products or users a text filter may expand to before it is too vague to be useful. */
-const MAX_MATCHES = 500;
-
 function userStateOf(state: JobState) {
   return (state === "PRIORITIZED" ? "waiting" : state.toLowerCase()) as "waiting" | "delayed" | "active" | "completed" | "failed" | "cancelled";
 }
 
-/** `%` and `_` typed by a user are literal characters, not wildcards. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-}
-
 /**
  * Newest first, keyset-paginated on (createdAt, id). Text filters are first turned into ids (the
- * product and user tables are small); the ledger is then read through its indexes. A state filter
+ * subject registry's search per subject kind, and the owners; those tables are small); the ledger
+ * is then read through its indexes, and the page's subjects are named with one query per kind. A state filter
  * becomes one branch per (queue, state) pair, each an ordered scan of the (queue, state, createdAt)
  * index that stops after a page, so a rare state (cancelled, say) is as fast as a common one
  * among a million rows.
@@ -90,25 +85,29 @@ export async function searchRuns(search: RunSearch, { db = defaultDb() }: { db?:
   const conditions: string[] = [];
   if (search.organizationId) conditions.push(`r."organizationId" = ${param(search.organizationId)}`);
 
+  const queues: readonly QueueKey[] = search.queue ? [search.queue] : QUEUE_KEYS;
   const q = search.q?.trim();
+  // The text: a job id, a job name, or the subjects it names (lib/jobs/subjects.ts), each kind's
+  // only among the queues about that kind.
+  let textMatch: ((queue?: QueueKey) => string) | undefined;
   if (q) {
-    const { rows: products } = await pool.query<{ id: string }>(
-      `SELECT "id" FROM "Product" WHERE lower("sku") = lower($1) OR "name" ILIKE $2 OR "sku" ILIKE $2 LIMIT ${MAX_MATCHES}`,
-      [q, likePattern(q)],
-    );
-    const alternatives = [`r."id" = ${param(q)}`, `r."name" = ${param(q)}`];
-    if (products.length > 0) alternatives.push(`r."businessKey" = ANY(${param(products.map((product) => product.id))}::text[])`);
-    conditions.push(`(${alternatives.join(" OR ")})`);
+    const exact = [`r."id" = ${param(q)}`, `r."name" = ${param(q)}`];
+    const named = (await searchSubjects(q, queues, { db })).map((match) => ({ queues: match.queues, ids: param(match.ids) }));
+    // Called once per query (no state filter) or once per queue's branch; a parameter the query
+    // does not use would leave PostgreSQL unable to type it, so each is added where it is used.
+    textMatch = (queue) => {
+      const about = queue
+        ? named.filter((match) => match.queues.includes(queue)).map((match) => `r."businessKey" = ANY(${match.ids}::text[])`)
+        : named.map((match) => `(r."businessKey" = ANY(${match.ids}::text[]) AND r."queue" = ANY(${param(match.queues)}::text[]))`);
+      return `(${[...exact, ...about].join(" OR ")})`;
+    };
   }
 
   const owner = search.owner?.trim();
   if (owner) {
-    const { rows: users } = await pool.query<{ id: string }>(
-      `SELECT "id" FROM "User" WHERE "email" ILIKE $1 OR "name" ILIKE $1 LIMIT ${MAX_MATCHES}`,
-      [likePattern(owner)],
-    );
+    const users = await searchUsers(owner, { db });
     if (users.length === 0) return { runs: [], nextCursor: null };
-    conditions.push(`r."ownerId" = ANY(${param(users.map((user) => user.id))}::text[])`);
+    conditions.push(`r."ownerId" = ANY(${param(users)}::text[])`);
   }
 
   if (search.name) conditions.push(`r."name" = ${param(search.name)}`);
@@ -120,39 +119,42 @@ export async function searchRuns(search: RunSearch, { db = defaultDb() }: { db?:
   }
 
   const take = search.limit + 1;
-  const queues: readonly QueueKey[] = search.queue ? [search.queue] : QUEUE_KEYS;
   const order = `ORDER BY r."createdAt" DESC, r."id" DESC`;
   let ids: string;
   if (search.state) {
     const branches: string[] = [];
     for (const queue of queues) {
+      // Within one queue's branch only the subject kind of that queue can match.
+      const text = textMatch ? [textMatch(queue)] : [];
       for (const state of LEDGER_STATES[search.state]) {
-        const where = [`r."queue" = ${param(queue)}`, `r."state" = ${param(state)}::"JobState"`, ...conditions].join(" AND ");
+        const where = [`r."queue" = ${param(queue)}`, `r."state" = ${param(state)}::"JobState"`, ...conditions, ...text].join(" AND ");
         branches.push(`(SELECT r."id", r."createdAt" FROM "JobRun" r WHERE ${where} ${order} LIMIT ${take})`);
       }
     }
     ids = `SELECT "id", "createdAt" FROM (${branches.join(" UNION ALL ")}) b ORDER BY "createdAt" DESC, "id" DESC LIMIT ${take}`;
   } else {
     if (search.queue) conditions.push(`r."queue" = ${param(search.queue)}`);
+    if (textMatch) conditions.push(textMatch(search.queue));
     const where = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
     ids = `SELECT r."id", r."createdAt" FROM "JobRun" r ${where} ${order} LIMIT ${take}`;
   }
 
   const { rows } = await pool.query<RawRow>(
     `SELECT r."id", r."queue", r."name", r."state"::text AS "state", r."progress", r."attempts", r."priority",
-            r."ownerId", u."email" AS "ownerEmail", u."name" AS "ownerName", r."organizationId", r."businessKey",
-            p."sku" AS "productSku", p."name" AS "productName", r."failedReason",
+            r."ownerId", u."email" AS "ownerEmail", u."name" AS "ownerName", r."organizationId", r."businessKey", r."failedReason",
             (r."createdAt" AT TIME ZONE 'UTC') AS "createdAt", (r."startedAt" AT TIME ZONE 'UTC') AS "startedAt",
             (r."finishedAt" AT TIME ZONE 'UTC') AS "finishedAt", (r."removedAt" AT TIME ZONE 'UTC') AS "removedAt"
      FROM (${ids}) page
      JOIN "JobRun" r ON r."id" = page."id"
      LEFT JOIN "User" u ON u."id" = r."ownerId"
-     LEFT JOIN "Product" p ON p."id" = r."businessKey"
      ${order}`,
     values,
   );
 
-  const runs = rows.slice(0, search.limit).map(toRow);
+  const page = rows.slice(0, search.limit);
+  // Admins only: every organisation's subjects are named.
+  const subjects = await describeSubjects(page.map(({ queue, businessKey }) => ({ queue, businessKey })), { db });
+  const runs = page.map((row, index) => toRow(row, subjects[index]!));
   const last = runs.at(-1);
   const nextCursor = rows.length > search.limit && last ? encodeKeysetCursor({ at: new Date(last.createdAt), id: last.id }) : null;
   return { runs, nextCursor };
@@ -171,8 +173,6 @@ interface RawRow {
   ownerName: string | null;
   organizationId: string | null;
   businessKey: string | null;
-  productSku: string | null;
-  productName: string | null;
   failedReason: string | null;
   createdAt: Date;
   startedAt: Date | null;
@@ -180,7 +180,7 @@ interface RawRow {
   removedAt: Date | null;
 }
 
-function toRow(row: RawRow): RunSearchRow {
+function toRow(row: RawRow, subject: Subject | null): RunSearchRow {
   return {
     id: row.id,
     queue: row.queue as QueueKey,
@@ -192,7 +192,7 @@ function toRow(row: RawRow): RunSearchRow {
     owner: row.ownerId && row.ownerEmail ? { id: row.ownerId, email: row.ownerEmail, name: row.ownerName ?? row.ownerEmail } : null,
     organizationId: row.organizationId,
     businessKey: row.businessKey,
-    product: row.businessKey && row.productSku ? { id: row.businessKey, sku: row.productSku, name: row.productName ?? row.productSku } : null,
+    subject,
     failedReason: row.failedReason,
     createdAt: row.createdAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,

@@ -8,6 +8,7 @@ import * as jobs from "@/app/api/v1/queues/[queueKey]/jobs/route";
 import { db } from "@/lib/db";
 import type { QueueKey } from "@/lib/jobs/catalog";
 import { slicesFor } from "@/lib/jobs/list-queue-jobs";
+import { updateRun } from "@/lib/jobs/ledger";
 import { queueManager } from "@/lib/jobs/queue-manager";
 import { listRunEvents } from "@/lib/jobs/run-events";
 import type { WorkerManager } from "@/worker/worker-manager";
@@ -202,7 +203,7 @@ describe("GET /queues/:queue/jobs/:id/details", () => {
     await queueManager().queue("export").obliterate({ force: true });
   });
 
-  it("links a forecast to its product and its forecast page, and hides stack traces from planners", async () => {
+  it("names a forecast's product, links its forecast page once it completed, and hides stack traces from planners", async () => {
     const product = await db().product.create({ data: { organizationId: planner.organizationId, sku: `SKU-${Date.now()}`, name: "Brass hinge", category: "Hardware", unitCost: 2 } });
     const response = await invoke(jobs.POST, {
       method: "POST",
@@ -212,8 +213,15 @@ describe("GET /queues/:queue/jobs/:id/details", () => {
     });
     const jobId = response.json.jobId as string;
     const body = (await detailsOf(admin, "forecast", jobId)).json;
-    expect(body.links).toEqual({ product: { id: product.id, sku: product.sku, name: "Brass hinge" }, forecastRun: `/forecasts?job=${jobId}` });
+    const subject = { kind: "product", kindLabel: "Product", id: product.id, label: product.sku, detail: "Brass hinge", href: `/jobs?q=${product.id}` };
+    expect(body.links).toEqual({ subject, result: null });
     expect(body.stacktrace).toEqual([]);
+    expect((await detailsOf(planner, "forecast", jobId)).json.links.subject).toEqual(subject);
+
+    // Completed (as the ledger holds it once Redis has dropped the job): the result page, in the catalogue's words.
+    await (await queueManager().getJob("forecast", jobId))!.remove();
+    await updateRun(jobId, { state: "COMPLETED", result: documentedResult("forecast"), finishedAt: new Date() });
+    expect((await detailsOf(planner, "forecast", jobId)).json.links).toEqual({ subject, result: { href: `/forecasts?job=${jobId}`, label: "View forecast" } });
     await queueManager().queue("forecast").obliterate({ force: true });
   });
 });

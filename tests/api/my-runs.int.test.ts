@@ -6,7 +6,7 @@ import type { JobState } from "@/lib/generated/prisma/client";
 import { listRecentRuns } from "@/lib/jobs/job-status";
 import { ETA_SAMPLE_SIZE, estimateEta, runDurationStats } from "@/lib/jobs/run-eta";
 import { etaText, roughDuration } from "@/components/runs/eta";
-import { call, createTestUser, type TestUser } from "../helpers/fixtures";
+import { call, createTestOrganization, createTestUser, type TestUser } from "../helpers/fixtures";
 import { expectErrorShape } from "./support";
 
 /**
@@ -87,6 +87,33 @@ describe("only the caller's runs", () => {
     expect(mine.json.jobs.map((job: { id: string }) => job.id)).toEqual([adminRun]);
     const all = await list(admin, `?queue=sync&businessKey=${businessKey}`);
     expect(all.json.jobs.map((job: { id: string }) => job.id)).toEqual([plannerRun, adminRun]);
+  });
+});
+
+describe("what each run is about", () => {
+  it("carries its subject: a product by SKU and name (a planner's own organisation's only), a kind with no table by its id, else none", async () => {
+    const user = await createTestUser("PLANNER");
+    const elsewhere = await createTestOrganization();
+    const [own, foreign] = await Promise.all([
+      db().product.create({ data: { organizationId: user.organizationId, sku: `OWN-${randomUUID().slice(0, 6)}`, name: "Brass hinge", category: "Hardware", unitCost: 2 } }),
+      db().product.create({ data: { organizationId: elsewhere.id, sku: `FOR-${randomUUID().slice(0, 6)}`, name: "Not theirs", category: "Hardware", unitCost: 2 } }),
+    ]);
+    const [ownRun, foreignRun, exportRun, bareRun] = await runs(
+      { owner: user, queue: "forecast", name: `forecast:${own.sku}`, businessKey: own.id },
+      { owner: user, queue: "optimization", name: "optimise", businessKey: foreign.id },
+      { owner: user, queue: "export", name: "export-products", businessKey: "products" },
+      { owner: user, queue: "export", name: "no business key" },
+    );
+    const subjects = (response: { json: { jobs: { id: string; subject: unknown }[] } }) => new Map(response.json.jobs.map((job) => [job.id, job.subject]));
+
+    const mine = subjects(await list(user));
+    expect(mine.get(ownRun)).toEqual({ kind: "product", kindLabel: "Product", id: own.id, label: own.sku, detail: "Brass hinge", href: `/jobs?q=${own.id}` });
+    expect(mine.get(foreignRun)).toEqual({ kind: "product", kindLabel: "Product", id: foreign.id, label: foreign.id, detail: null, href: `/jobs?q=${foreign.id}` });
+    expect(mine.get(exportRun)).toEqual({ kind: "report", kindLabel: "Report", id: "products", label: "products", detail: null, href: "/jobs?q=products" });
+    expect(mine.get(bareRun)).toBeNull();
+    // The platform's admins see every organisation's subjects named.
+    const everyone = subjects(await list(admin, "?limit=100&queue=optimization"));
+    expect(everyone.get(foreignRun)).toMatchObject({ label: foreign.sku, detail: "Not theirs" });
   });
 });
 

@@ -5,9 +5,9 @@ import * as notifications from "@/app/api/v1/notifications/route";
 import * as read from "@/app/api/v1/notifications/read/route";
 import { db } from "@/lib/db";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
-import { describeFinishedJob, notifyJobFinished } from "@/lib/inbox/job-notifications";
+import { describeFinishedJob, notifyJobFinished, notifyJobsFinished } from "@/lib/inbox/job-notifications";
 import type { WorkerManager } from "@/worker/worker-manager";
-import { call, createTestUser, type TestUser } from "../helpers/fixtures";
+import { call, createTestOrganization, createTestUser, type TestUser } from "../helpers/fixtures";
 import { startTestWorker, waitFor } from "../helpers/worker";
 import { expectErrorShape, SAME_ORIGIN } from "./support";
 import { documentedResult } from "../helpers/documented-jobs";
@@ -23,10 +23,20 @@ beforeAll(async () => {
 const list = (user: TestUser, query = "") => call(notifications.GET, { path: `/api/v1/notifications${query}`, auth: { apiKey: user.apiKey } });
 const markRead = (user: TestUser, body: unknown) => call(read.POST, { method: "POST", path: "/api/v1/notifications/read", body, auth: { apiKey: user.apiKey } });
 
+const tag = randomUUID().slice(0, 6);
+let bearing: { id: string; sku: string };
+
+beforeAll(async () => {
+  bearing = await db().product.create({ data: { organizationId: planner.organizationId, sku: `BEA-${tag}`, name: "Ball bearing", category: "Bearings", unitCost: 3 } });
+});
+
+/** A forecast of the bearing that finished, as the worker reports it (the job name is the domain endpoint's). */
 async function finished(owner: TestUser | null, status: "completed" | "failed" = "completed", message = status === "completed" ? "Complete" : "Product has no sales") {
   const jobId = randomUUID();
-  await db().jobRun.create({ data: { id: jobId, queue: "forecast", name: "forecast:BEA-00042", ownerId: owner?.id ?? null, data: {}, state: status === "completed" ? "COMPLETED" : "FAILED" } });
-  await notifyJobFinished(db(), { jobId, queue: "forecast", name: "forecast:BEA-00042", ownerId: owner?.id ?? null, status, message });
+  await db().jobRun.create({
+    data: { id: jobId, queue: "forecast", name: `forecast:${bearing.sku}`, ownerId: owner?.id ?? null, organizationId: owner?.organizationId, businessKey: bearing.id, data: {}, state: status === "completed" ? "COMPLETED" : "FAILED" },
+  });
+  await notifyJobFinished(db(), { jobId, queue: "forecast", name: `forecast:${bearing.sku}`, ownerId: owner?.id ?? null, status, message });
   return jobId;
 }
 
@@ -36,7 +46,7 @@ describe("notifyJobFinished", () => {
     const jobId = await finished(user, "failed");
     const rows = await db().notification.findMany({ where: { userId: user.id } });
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ kind: "job.failed", title: "Demand forecast failed", body: "BEA-00042: Product has no sales", jobId, readAt: null });
+    expect(rows[0]).toMatchObject({ kind: "job.failed", title: "Demand forecast failed", body: `${bearing.sku}: Product has no sales`, jobId, readAt: null });
     // Stored in UTC like every other timestamp: within seconds of now.
     expect(Math.abs(rows[0]!.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
   });
@@ -47,8 +57,31 @@ describe("notifyJobFinished", () => {
     expect(await db().notification.count()).toBe(before);
   });
 
+  it("names the run's subject as the owner's organisation knows it, else the job name", async () => {
+    const user = await createTestUser("PLANNER");
+    const elsewhere = await createTestOrganization();
+    const foreign = await db().product.create({ data: { organizationId: elsewhere.id, sku: `FOR-${tag}`, name: "Not theirs", category: "Other", unitCost: 1 } });
+    const runs = [
+      { queue: "forecast", name: "my own name", businessKey: bearing.id },
+      { queue: "optimization", name: "optimise", businessKey: foreign.id },
+      { queue: "export", name: "export-products", businessKey: "products" },
+      { queue: "export", name: "no subject recorded", businessKey: null },
+    ];
+    const jobIds: string[] = [];
+    for (const run of runs) {
+      const jobId = randomUUID();
+      jobIds.push(jobId);
+      await db().jobRun.create({ data: { id: jobId, ...run, ownerId: user.id, organizationId: user.organizationId, data: {}, state: "COMPLETED" } });
+    }
+    await notifyJobsFinished(db(), runs.map((run, index) => ({ jobId: jobIds[index]!, queue: run.queue as "forecast", name: run.name, ownerId: user.id, status: "completed", message: "Complete" })));
+    const bodies = new Map((await db().notification.findMany({ where: { userId: user.id } })).map((row) => [row.jobId, row.body]));
+    // A product of another organisation is shown as its id, never by its SKU.
+    expect(jobIds.map((jobId) => bodies.get(jobId))).toEqual([bearing.sku, foreign.id, "products", "no subject recorded"]);
+  });
+
   it("says what finished in words", () => {
     expect(describeFinishedJob({ queue: "export", name: "export-products", status: "completed", message: "Complete" })).toEqual({ title: "Data export completed", body: "export-products" });
+    expect(describeFinishedJob({ queue: "forecast", name: "forecast:X", subject: "BEA-1", status: "failed", message: " no sales " })).toEqual({ title: "Demand forecast failed", body: "BEA-1: no sales" });
     expect(describeFinishedJob({ queue: "import", name: "import", status: "failed", message: "x".repeat(2000) }).body.length).toBeLessThanOrEqual(500);
   });
 });
@@ -62,12 +95,20 @@ describe("GET /api/v1/notifications", () => {
     expect(response.status, response.text).toBe(200);
     expect(response.json.notifications.map((n: { jobId: string }) => n.jobId)).toEqual([second, first]);
     expect(response.json.unreadCount).toBe(2);
-    expect(response.json.notifications[0]).toMatchObject({ kind: "job.failed", queue: "forecast", readAt: null, title: "Demand forecast failed" });
+    expect(response.json.notifications[0]).toMatchObject({ kind: "job.failed", queue: "forecast", readAt: null, title: "Demand forecast failed", link: null });
     expect(response.json.notifications[0].createdAt).toMatch(/Z$/);
     expect(response.json.nextCursor).toBeNull();
     const theirs = await list(otherPlanner);
     expect(theirs.json.notifications).toHaveLength(1);
     expect(theirs.json.unreadCount).toBe(1);
+  });
+
+  it("leads a completed job to its result page when its queue has one", async () => {
+    const user = await createTestUser("PLANNER");
+    const jobId = await finished(user);
+    await db().jobRun.update({ where: { id: jobId }, data: { result: documentedResult("forecast") } });
+    const [notification] = (await list(user)).json.notifications;
+    expect(notification).toMatchObject({ jobId, link: `/forecasts?job=${jobId}` });
   });
 
   it("pages through a cursor and filters unread", async () => {
@@ -177,6 +218,7 @@ describe("through the worker", () => {
       ["job.completed", "Data export completed"],
       ["job.failed", "Data export failed"],
     ]);
-    expect(rows.find((row) => row.kind === "job.failed")!.body).toContain("PDF export is not available");
+    // The export's subject is the entity it exports.
+    expect(rows.map((row) => row.body).sort()).toEqual(["products", "products: PDF export is not available"]);
   }, 60_000);
 });

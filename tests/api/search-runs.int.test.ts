@@ -64,13 +64,39 @@ describe("GET /api/v1/runs", () => {
       id: first,
       queue: "forecast",
       state: "waiting",
-      product: { id: hinge.id, sku: hinge.sku, name: `Brass hinge ${tag}` },
+      subject: { kind: "product", kindLabel: "Product", id: hinge.id, label: hinge.sku, detail: `Brass hinge ${tag}`, href: `/jobs?q=${hinge.id}` },
       owner: { id: planner.id, email: planner.email },
     });
     expect(ids(await search(admin, `?q=${encodeURIComponent(`brass hinge ${tag}`)}`))).toEqual([second, first]);
     expect(ids(await search(admin, `?q=${encodeURIComponent(`Steel bolt ${tag}`)}`))).toEqual([other]);
-    // A job id finds that job.
+    // A job id finds that job; the product's id (its subject link) finds its runs.
     expect(ids(await search(admin, `?q=${other}`))).toEqual([other]);
+    expect(ids(await search(admin, `?q=${hinge.id}`))).toEqual([second, first]);
+  });
+
+  it("finds runs about every kind of subject: users by name or email, the others by exact id, each kind in its own queues", async () => {
+    // A notification is about its recipient; an export about the entity it exports (a report, no table).
+    const notice = await historic(admin, "2025-02-01T08:00:00Z", "COMPLETED", { queue: "notification", name: "notify", businessKey: otherPlanner.id });
+    const report = await historic(admin, "2025-02-02T08:00:00Z", "COMPLETED", { queue: "export", name: "report-export", businessKey: `report-${tag}` });
+    // An export whose business key happens to be the user's id is not "about" that user.
+    const unrelated = await historic(admin, "2025-02-03T08:00:00Z", "COMPLETED", { queue: "export", name: "odd-export", businessKey: otherPlanner.id });
+
+    const byName = await search(admin, `?q=${encodeURIComponent(`grace hopper ${tag}`)}`);
+    expect(byName.status, byName.text).toBe(200);
+    expect(ids(byName)).toEqual([notice]);
+    expect(byName.json.runs[0].subject).toEqual({ kind: "user", kindLabel: "User", id: otherPlanner.id, label: `Grace Hopper ${tag}`, detail: otherPlanner.email, href: `/jobs?q=${otherPlanner.id}` });
+    const byEmail = await search(admin, `?q=${encodeURIComponent(otherPlanner.email)}&state=completed`);
+    expect(byEmail.status, byEmail.text).toBe(200);
+    expect(ids(byEmail)).toEqual([notice]);
+    expect(ids(await search(admin, `?q=${encodeURIComponent(`grace hopper ${tag}`)}&queue=export`))).toEqual([]);
+    // An exact id matches whatever kind it is.
+    expect(ids(await search(admin, `?q=${otherPlanner.id}`))).toEqual([unrelated, notice]);
+
+    const byReport = await search(admin, `?q=report-${tag}`);
+    expect(ids(byReport)).toEqual([report]);
+    expect(byReport.json.runs[0].subject).toEqual({ kind: "report", kindLabel: "Report", id: `report-${tag}`, label: `report-${tag}`, detail: null, href: `/jobs?q=report-${tag}` });
+    expect(ids(await search(admin, `?q=report-${tag}&state=completed&queue=export`))).toEqual([report]);
+    expect(ids(await search(admin, `?q=report`))).not.toContain(report);
   });
 
   it("filters by owner (email or name), state, queue, job name and creation date", async () => {

@@ -11,7 +11,7 @@ const DAY = 24 * HOUR;
 describe("job catalogue", () => {
   it("declares the seven queues with the platform's defaults", () => {
     const table = Object.fromEntries(
-      queueDefinitions.map((q) => [q.key, [q.name, q.concurrency, q.timeoutMs, q.keepCompletedMs, q.keepFailedMs]]),
+      queueDefinitions().map((q) => [q.key, [q.name, q.concurrency, q.timeoutMs, q.keepCompletedMs, q.keepFailedMs]]),
     );
     expect(table).toEqual({
       forecast: ["forecast-queue", 3, 5 * MIN, DAY, 7 * DAY],
@@ -24,6 +24,10 @@ describe("job catalogue", () => {
     });
     expect(DEFAULT_ATTEMPTS).toBe(3);
     expect(DEFAULT_BACKOFF).toEqual({ type: "exponential", delay: 2_000 });
+  });
+
+  it("names the link of every result page it declares", () => {
+    for (const definition of queueDefinitions()) expect(Boolean(definition.resultLabel), definition.key).toBe(Boolean(definition.resultHref));
   });
 
   it("maps BullMQ names back to keys", () => {
@@ -72,7 +76,7 @@ describe("job catalogue", () => {
       notification: [["userId", "type", "title", "message", "data"], ["success"]],
       analytics: [["type", "params"], ["success"]],
     };
-    for (const definition of queueDefinitions) {
+    for (const definition of queueDefinitions()) {
       const [payload, result] = documented[definition.key]!;
       expect(fields(payloadJsonSchema(definition)), definition.key).toEqual(expect.arrayContaining(payload));
       expect(fields(resultJsonSchema(definition)), definition.key).toEqual(expect.arrayContaining(result));

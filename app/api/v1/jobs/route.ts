@@ -4,6 +4,7 @@ import { apiRoute } from "@/lib/api/handler";
 import { organizationParam, readScope } from "@/lib/api/organization-scope";
 import { queueKey } from "@/lib/api/params";
 import { listRunsPage, RUN_STATE_FILTERS } from "@/lib/jobs/job-status";
+import { subjectScope } from "@/lib/jobs/subjects";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +21,7 @@ const query = z.object({
   cursor: keysetCursorParam.optional(),
 });
 
-// GET /api/v1/jobs?queue=&state=&businessKey=&mine=&organization=&cursor=&limit= — runs from the ledger, newest first, with ETAs and a cursor (planners: their own)
+// GET /api/v1/jobs?queue=&state=&businessKey=&mine=&organization=&cursor=&limit= — runs from the ledger, newest first, with subjects, ETAs and a cursor (planners: their own)
 export const GET = apiRoute({ auth: "user", query }, async ({ query, principal }) => {
   const ownOnly = principal.role !== "ADMIN" || query.mine === "1";
   return listRunsPage({
@@ -31,5 +32,6 @@ export const GET = apiRoute({ auth: "user", query }, async ({ query, principal }
     businessKey: query.businessKey,
     after: query.cursor,
     take: query.limit,
+    subjectOrganizationId: subjectScope(principal),
   });
 });
