@@ -2,6 +2,7 @@ import { UnrecoverableError } from "bullmq";
 import type { z } from "zod";
 import { zodDetails } from "../lib/api/errors";
 import { queueDefinition, type JobPayload, type JobResult, type QueueKey } from "../lib/jobs/catalog";
+import { jobPayload } from "../lib/jobs/job-data";
 
 /**
  * The worker's side of the catalogue's contracts. Jobs can reach a queue without passing the API
@@ -11,21 +12,11 @@ import { queueDefinition, type JobPayload, type JobResult, type QueueKey } from 
  * neither bad data nor a processor bug heals on retry.
  */
 
-/** Who a job is for: fields the platform stores beside the payload in job.data (lib/jobs/enqueue-job.ts). */
-export interface JobOwner {
-  ownerId: string | null;
-  organizationId: string | null;
-}
-
-/** The owner fields of job data; anything that is not an id counts as no owner. */
-export function jobOwner(data: unknown): JobOwner {
-  const fields = isRecord(data) ? data : {};
-  return { ownerId: idOrNull(fields.ownerId), organizationId: idOrNull(fields.organizationId) };
-}
+export { jobOwner, type JobOwner } from "../lib/jobs/job-data";
 
 /** The job's payload parsed against its queue's schema (defaults applied), without the owner fields. */
 export function parseJobData<K extends QueueKey>(key: K, data: unknown): JobPayload<K> {
-  return conform(queueDefinition(key).payload, withoutOwner(data), `Job data does not match the ${key} queue's contract`, "data") as JobPayload<K>;
+  return conform(queueDefinition(key).payload, jobPayload(data), `Job data does not match the ${key} queue's contract`, "data") as JobPayload<K>;
 }
 
 /** The processor's result as the queue documents it (fields the schema does not name are dropped). */
@@ -44,16 +35,3 @@ function conform(schema: z.ZodType, value: unknown, problem: string, root: strin
   throw new UnrecoverableError(`${problem} — ${details.slice(0, MAX_ISSUES_NAMED).join("; ")}${more > 0 ? `; and ${more} more` : ""}`);
 }
 
-function withoutOwner(data: unknown): unknown {
-  if (!isRecord(data)) return data;
-  const { ownerId: _ownerId, organizationId: _organizationId, ...payload } = data;
-  return payload;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function idOrNull(value: unknown): string | null {
-  return typeof value === "string" && value !== "" ? value : null;
-}

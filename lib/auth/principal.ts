@@ -62,7 +62,8 @@ export async function authenticate(request: Request, { db = defaultDb() }: { db?
 const SESSION_USER_TTL_MS = 10_000;
 const sessionUsers = new Map<string, { user: Omit<Principal, "via"> | null; expires: number }>();
 
-async function sessionUser(id: string, db: Db): Promise<Omit<Principal, "via"> | null> {
+/** The account behind a session, read again (cached briefly) so that pages and the API agree on role and organisation. */
+export async function sessionUser(id: string, db: Db = defaultDb()): Promise<Omit<Principal, "via"> | null> {
   const cached = sessionUsers.get(id);
   if (cached && cached.expires > Date.now()) return cached.user;
   const { rows } = await sqlPool(db).query<Omit<Principal, "via">>(

@@ -2,6 +2,7 @@ import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
 import type { Role } from "../jobs/catalog";
 import { authOptions } from "./options";
+import { sessionUser } from "./principal";
 
 /** The signed-in user as pages see it. */
 export interface SessionUser {
@@ -13,22 +14,23 @@ export interface SessionUser {
 }
 
 /**
- * The current user for server components, or null when signed out. A session whose token lacks an
- * id, a known role or an organisation (e.g. minted before organisations existed) counts as signed out rather than as a
- * half-valid user that the API would refuse anyway.
+ * The current user for server components, or null when signed out. The session says who it is;
+ * the account is read again (cached briefly, as the API does), so pages and the API agree on role
+ * and organisation and a deleted user is signed out here too.
  */
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions());
-  const user = session?.user as { id?: unknown; name?: unknown; email?: unknown; role?: unknown; organizationId?: unknown } | undefined;
-  if (!user || typeof user.id !== "string" || (user.role !== "ADMIN" && user.role !== "PLANNER") || typeof user.organizationId !== "string") return null;
-  const email = typeof user.email === "string" ? user.email : "";
-  const name = typeof user.name === "string" && user.name ? user.name : email;
-  return { id: user.id, email, name, role: user.role, organizationId: user.organizationId };
+  const id = (session?.user as { id?: unknown } | undefined)?.id;
+  if (typeof id !== "string") return null;
+  const user = await sessionUser(id);
+  if (!user) return null;
+  return { id: user.id, email: user.email, name: user.name || user.email, role: user.role, organizationId: user.organizationId };
 }
 
 /**
- * Pages call this with their own path so that signing in brings the user back to it. Each page
- * checks for itself because layouts are not re-rendered on client-side navigation.
+ * Sends a signed-out visitor to sign in, coming back to `returnTo` afterwards. The signed-in
+ * layouts call it (app/(app)/signed-in.ts); the browser also goes to sign-in on any 401 from the
+ * API, since layouts are not re-rendered on client-side navigation.
  */
 export async function requireUser(returnTo: string): Promise<SessionUser> {
   const user = await currentUser();

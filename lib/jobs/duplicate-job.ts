@@ -3,6 +3,7 @@ import { recordAudit } from "../audit";
 import type { Db } from "../db";
 import { db as defaultDb } from "../db";
 import type { QueueKey } from "./catalog";
+import { jobOwner, jobPayload } from "./job-data";
 import { enqueueJob, type EnqueueFailure, type RunState } from "./enqueue-job";
 import { findJob } from "./find-job";
 import { queueManager as defaultQueueManager, type QueueManager } from "./queue-manager";
@@ -36,13 +37,15 @@ export async function duplicateJob(
   const found = await findJob(key, jobId, principal, { db, queues });
   if (!found) return { ok: false, code: "job-not-found" };
   const { run, job } = found;
-  // The copy works for the original's organisation: named beside the payload, as the job data in Redis carries it.
-  const original = run ? withOrganization(run.data, run.organizationId) : withoutOwner(job!.data);
+  // The copy works for the original's organisation (unless the edited data names one): named
+  // beside the payload, where the scope of an enqueue reads it.
+  const organizationId = run?.organizationId ?? jobOwner(job!.data).organizationId;
+  const data = request.data === undefined ? (run ? run.data : jobPayload(job!.data)) : request.data;
   const result = await enqueueJob(
     {
       queue: key,
       name: run?.name ?? job!.name,
-      data: request.data === undefined ? original : request.data,
+      data: withOrganization(data, organizationId),
       priority: request.priority ?? job?.priority ?? run?.priority ?? undefined,
       delay: request.delay,
       owner: principal,
@@ -61,12 +64,6 @@ export async function duplicateJob(
 }
 
 function withOrganization(data: unknown, organizationId: string | null): unknown {
-  if (!data || typeof data !== "object" || organizationId === null) return data;
+  if (!data || typeof data !== "object" || Array.isArray(data) || organizationId === null || "organizationId" in data) return data;
   return { ...(data as Record<string, unknown>), organizationId };
-}
-
-function withoutOwner(data: unknown): unknown {
-  if (!data || typeof data !== "object") return data;
-  const { ownerId: _ownerId, ...rest } = data as Record<string, unknown>;
-  return rest;
 }

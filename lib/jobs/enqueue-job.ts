@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Db } from "../db";
 import { db as defaultDb } from "../db";
+import { logger } from "../logger";
 import { sharedRedis } from "../redis";
 import { resolveUploadedFile, UPLOAD_FIRST } from "../uploads/uploaded-file";
 import { queueDefinition, type QueueDefinition, type QueueKey } from "./catalog";
@@ -12,6 +13,7 @@ import {
   requestFingerprint,
   settleIdempotencyKey,
 } from "./idempotency";
+import { withOwner } from "./job-data";
 import { resolveJobScope, type Caller, type PayloadIssue } from "./job-scope";
 import { createRun, deleteRun, findRun } from "./ledger";
 import { queueManager as defaultQueueManager, userState, type QueueManager } from "./queue-manager";
@@ -79,10 +81,13 @@ export async function enqueueJob(request: EnqueueRequest, deps: Deps = {}): Prom
   if (!parsed.success) return { ok: false, code: "invalid-payload", issues: parsed.error.issues };
   const scope = await resolveJobScope(definition, request.data, parsed.data, request.owner, { db });
   if (!scope.ok) return scope;
-  const payload = await withUploadedFile(definition, scope.payload);
+  const payload = await withUploadedFile(definition, scope.payload, scope.organizationId);
   if (!payload.ok) return payload;
 
-  const job: NewJob = { ...request, definition, payload: payload.value, organizationId: scope.organizationId };
+  // The business key is what the caller named (an upload's path as the upload endpoint returned
+  // it), not the server path it resolved to, so a search by what the user knows finds the run.
+  const businessKey = definition.subject?.id(scope.payload);
+  const job: NewJob = { ...request, definition, payload: payload.value, organizationId: scope.organizationId, businessKey };
   if (request.idempotencyKey === undefined) return addJob(job, randomUUID(), { db, queues });
   return addIdempotently(job, request.idempotencyKey, { db, queues, redis: deps.redis ?? sharedRedis("producer") });
 }
@@ -91,14 +96,18 @@ interface NewJob extends EnqueueRequest {
   definition: QueueDefinition;
   payload: unknown;
   organizationId: string;
+  businessKey: string | undefined;
 }
 
-/** The upload's real path in place of the path the client sent; a path outside the upload directory is refused. */
-async function withUploadedFile(definition: QueueDefinition, payload: unknown): Promise<{ ok: true; value: unknown } | EnqueueFailure> {
+/**
+ * The upload's real path in place of the path the client sent; a path outside the run's
+ * organisation's upload directory is refused, so one organisation cannot import another's file.
+ */
+async function withUploadedFile(definition: QueueDefinition, payload: unknown, organizationId: string): Promise<{ ok: true; value: unknown } | EnqueueFailure> {
   const field = definition.uploadPathField;
   const filePath = field ? (payload as Record<string, unknown>)[field] : undefined;
   if (!field || typeof filePath !== "string") return { ok: true, value: payload };
-  const resolved = await resolveUploadedFile(filePath);
+  const resolved = await resolveUploadedFile(filePath, { organizationId });
   if (!resolved) return { ok: false, code: "invalid-payload", issues: [{ path: [field], message: UPLOAD_FIRST }] };
   return { ok: true, value: { ...(payload as object), [field]: resolved } };
 }
@@ -113,20 +122,23 @@ async function addJob(job: NewJob, jobId: string, { db, queues }: { db: Db; queu
       name: job.name,
       ownerId: job.owner.id,
       organizationId: job.organizationId,
-      businessKey: definition.subject?.id(job.payload),
+      businessKey: job.businessKey,
       data: job.payload,
       priority: job.priority,
       delayed,
     },
     { db },
   );
+  // Deduplication spans the whole queue, so the key is the organisation's: two organisations'
+  // identical-looking jobs (the same integration id, say) are never each other's.
+  const deduplicationKey = definition.deduplicationKey?.(job.payload);
   let addedId: string;
   try {
-    const added = await queues.addJob(job.queue, job.name, { ...(job.payload as object), ownerId: job.owner.id, organizationId: job.organizationId }, {
+    const added = await queues.addJob(job.queue, job.name, withOwner(job.payload, { ownerId: job.owner.id, organizationId: job.organizationId }), {
       jobId,
       priority: job.priority,
       delay: job.delay,
-      deduplicationId: definition.deduplicationKey?.(job.payload),
+      deduplicationId: deduplicationKey === undefined ? undefined : `${job.organizationId}:${deduplicationKey}`,
     });
     addedId = added.id!;
   } catch (error) {
@@ -135,8 +147,9 @@ async function addJob(job: NewJob, jobId: string, { db, queues }: { db: Db; queu
   }
   const base = { ok: true as const, queue: job.queue, name: job.name };
   if (addedId === jobId) return { ...base, jobId, state: delayed ? "delayed" : "waiting", deduplicated: false };
-  // BullMQ kept the identical job that waits or runs and added nothing.
-  await deleteRun(jobId, { db });
+  // BullMQ kept the identical job that waits or runs and added nothing. The launch has its answer
+  // either way: a row that cannot be removed now is logged, not turned into a failed request.
+  await deleteRun(jobId, { db }).catch((error: unknown) => logger().error({ err: error, jobId }, "could not remove the ledger row of a deduplicated launch"));
   return { ...base, jobId: addedId, state: await currentState(job.queue, addedId, { db, queues }), deduplicated: true };
 }
 

@@ -5,13 +5,15 @@ import type { Db } from "../db";
 import { db as defaultDb, sqlPool } from "../db";
 import { sharedRedis } from "../redis";
 import { queueDefinition, type QueueKey } from "./catalog";
+import { jobPayload } from "./job-data";
 import { canAccess, ledgerStatus, type JobStatus } from "./job-status";
 import { findRun } from "./ledger";
 import { queueManager as defaultQueueManager, readProgress, userState, type QueueManager } from "./queue-manager";
 import { resultLink, type ResultLink } from "./result-link";
 import { listRunEvents, type RunEventKind } from "./run-events";
 import { queueSettings } from "./settings";
-import { describeSubject, subjectScope, type Subject } from "./subjects";
+import { ownScope } from "../organizations/scope";
+import { describeSubject, type Subject } from "./subjects";
 import { cancelRequestKey } from "./worker-registry";
 
 export interface JobOptionsView {
@@ -102,7 +104,7 @@ export async function getJobDetails(
   const ownerId = run?.ownerId ?? ((job?.data as { ownerId?: string } | undefined)?.ownerId ?? null);
   const [people, subject] = await Promise.all([
     users([...new Set([ownerId, ...events.map((event) => event.actorId)].filter((id): id is string => Boolean(id)))], db),
-    describeSubject({ queue: key, businessKey: run?.businessKey ?? null, organizationId: subjectScope(principal) }, { db }),
+    describeSubject({ queue: key, businessKey: run?.businessKey ?? null, organizationId: ownScope(principal) }, { db }),
   ]);
 
   const timeline: TimelineEntry[] = [
@@ -140,7 +142,7 @@ export async function getJobDetails(
 }
 
 function fromRedis(key: QueueKey, job: Job, state: string, isAdmin: boolean): JobStatus {
-  const { ownerId: _ownerId, ...data } = (job.data ?? {}) as Record<string, unknown>;
+  const data = jobPayload(job.data);
   const progress = readProgress(job.progress);
   return {
     id: job.id!,

@@ -1,5 +1,6 @@
 import type { Db } from "../db";
 import { organizationIdSchema, type QueueDefinition, type Role } from "./catalog";
+import { findProduct } from "../products/product-queries";
 
 /** What an enqueue request refers to that the payload schema alone cannot judge. */
 export interface PayloadIssue {
@@ -40,15 +41,18 @@ export async function resolveJobScope(
 
   // A run about a product works for the product's organisation. A planner may name their own
   // organisation's products only: another's is refused as unknown, confirming nothing about it.
-  // An admin operates every organisation, so the run (its results, its events) is the product's.
+  // An admin operates every organisation, so the run (its results, its events) is the product's,
+  // unless the data names another organisation, which the product then has to belong to.
   // An id matching no product at all is let through: the worker fails that run with the reason.
   const subject = definition.subject;
-  if (named.organizationId === undefined && subject?.kind === "product") {
+  if (subject?.kind === "product") {
     const productId = subject.id(payload);
-    const product = productId ? await db.product.findUnique({ where: { id: productId }, select: { organizationId: true } }) : null;
-    if (product && product.organizationId !== caller.organizationId) {
-      if (caller.role !== "ADMIN") {
-        return { ok: false, code: "invalid-payload", issues: [{ path: subject.field ? [subject.field] : [], message: `no product with id "${productId}"` }] };
+    const product = productId ? await findProduct(productId, {}, { db }) : null;
+    if (product && product.organizationId !== organizationId) {
+      const path = subject.field ? [subject.field] : [];
+      if (caller.role !== "ADMIN") return { ok: false, code: "invalid-payload", issues: [{ path, message: `no product with id "${productId}"` }] };
+      if (named.organizationId !== undefined) {
+        return { ok: false, code: "invalid-payload", issues: [{ path, message: `product "${productId}" belongs to another organisation than the one the data names` }] };
       }
       organizationId = product.organizationId;
     }

@@ -4,6 +4,7 @@ import type { Db } from "../db";
 import { db as defaultDb } from "../db";
 import type { JobRun, JobState } from "../generated/prisma/client";
 import type { QueueKey } from "./catalog";
+import { jobPayload } from "./job-data";
 import { findRun, type RunFilter } from "./ledger";
 import { queueManager as defaultQueueManager, readProgress, type JobStateName, type QueueManager } from "./queue-manager";
 import { estimateEta, needsEta, runDurationStats, type RunEta } from "./run-eta";
@@ -48,9 +49,8 @@ export async function getJobStatus(
   if (run && run.queue !== key) return null;
   if (!canAccess(principal, run, Boolean(view))) return null;
   if (view) {
-    const rawData = view.data as Record<string, unknown>;
     // Who the job is for rides along for the worker; it is not part of the payload.
-    const { ownerId: _ownerId, organizationId: _organizationId, ...data } = rawData ?? {};
+    const data = jobPayload(view.data);
     return {
       id: view.id,
       queue: key,
@@ -128,7 +128,7 @@ export interface RecentRunFilter extends Omit<RunFilter, "take"> {
   /** Rows strictly older than this position (newest first). */
   after?: KeysetCursor;
   take?: number;
-  /** Subjects are named only when they belong to this organisation (a planner's, see subjectScope); any organisation's when left out. */
+  /** Subjects are named only when they belong to this organisation (a planner's, see ownScope); any organisation's when left out. */
   subjectOrganizationId?: string;
 }
 

@@ -1,4 +1,3 @@
-import type { Principal } from "../auth/principal";
 import type { Db } from "../db";
 import { db as defaultDb, sqlPool } from "../db";
 import { isQueueKey, QUEUE_KEYS, queueDefinition, type QueueKey, type SubjectKind } from "./catalog";
@@ -133,11 +132,6 @@ export async function describeSubjects(refs: readonly SubjectRef[], { db = defau
       href: `/jobs?q=${encodeURIComponent(id)}`,
     };
   });
-}
-
-/** The organisation whose subjects a caller sees named: a planner's own; undefined for admins, who see every organisation's. */
-export function subjectScope(principal: Pick<Principal, "role" | "organizationId">): string | undefined {
-  return principal.role === "ADMIN" ? undefined : principal.organizationId;
 }
 
 /** One run's subject; see `describeSubjects`. */

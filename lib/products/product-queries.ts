@@ -1,5 +1,5 @@
 import type { Db } from "../db";
-import { db as defaultDb } from "../db";
+import { db as defaultDb, sqlPool } from "../db";
 
 export interface ProductSummary {
   id: string;
@@ -71,6 +71,15 @@ export async function getProductWithHistory(
 }
 
 /** A product's id, SKU and organisation, or null; within one organisation when `organizationId` is given. */
-export function findProduct(id: string, { organizationId }: { organizationId?: string } = {}, { db = defaultDb() }: { db?: Db } = {}) {
-  return db.product.findFirst({ where: { id, organizationId }, select: { id: true, sku: true, organizationId: true } });
+export async function findProduct(
+  id: string,
+  { organizationId }: { organizationId?: string } = {},
+  { db = defaultDb() }: { db?: Db } = {},
+): Promise<{ id: string; sku: string; organizationId: string } | null> {
+  // Plain SQL: every forecast launch and every enqueue about a product looks one up.
+  const { rows } = await sqlPool(db).query<{ id: string; sku: string; organizationId: string }>(
+    `SELECT "id", "sku", "organizationId" FROM "Product" WHERE "id" = $1 AND ($2::text IS NULL OR "organizationId" = $2)`,
+    [id, organizationId ?? null],
+  );
+  return rows[0] ?? null;
 }

@@ -27,9 +27,9 @@ function eventOrganization(event: JobEvent): string | null {
 }
 
 /**
- * A planner sees the events of their own jobs only (whoever owns a job belongs to its
- * organisation); an admin, everyone's with `all`, narrowed to one organisation's runs with
- * `organizationId`.
+ * A planner sees the events of their own jobs only (and a planner's runs work for their own
+ * organisation: the enqueue refuses anything else); an admin, everyone's with `all`, narrowed to
+ * one organisation's runs with `organizationId`.
  */
 export function canSee(principal: Principal, all: boolean, event: JobEvent, organizationId?: string): boolean {
   const isAdmin = principal.role === "ADMIN";

@@ -11,7 +11,7 @@ import { queueManager } from "@/lib/jobs/queue-manager";
 import { listRunEvents } from "@/lib/jobs/run-events";
 import { processors } from "@/worker/processors";
 import { documentedResult, DOCUMENTED_DATA } from "../helpers/documented-jobs";
-import { createTestOrganization, createTestProduct, createTestUser, type TestUser } from "../helpers/fixtures";
+import { DEFAULT_TEST_ORGANIZATION, createTestOrganization, createTestProduct, createTestUser, type TestUser } from "../helpers/fixtures";
 import { startTestWorker, waitFor } from "../helpers/worker";
 import { expectErrorShape, invoke } from "./support";
 
@@ -34,6 +34,7 @@ let admin: TestUser;
 let outsider: TestUser;
 let otherOrganization: { id: string };
 let product: { id: string; sku: string };
+const OWN_UPLOADS = path.join(UPLOAD_DIR, DEFAULT_TEST_ORGANIZATION);
 
 beforeAll(async () => {
   otherOrganization = await createTestOrganization("Contracts elsewhere");
@@ -44,11 +45,14 @@ beforeAll(async () => {
     createTestUser("PLANNER", { organizationId: otherOrganization.id }),
   ]);
   product = await createTestProduct(730);
-  mkdirSync(path.join(UPLOAD_DIR, "batch"), { recursive: true });
-  writeFileSync(path.join(UPLOAD_DIR, "products.csv"), "sku,name\nA-1,Anchor\n");
-  writeFileSync(path.join(UPLOAD_DIR, "batch", "sales.csv"), "sku,date,quantity\n");
+  // Each organisation's uploads live in a folder of its own; the planner's is the default test organisation's.
+  mkdirSync(path.join(OWN_UPLOADS, "batch"), { recursive: true });
+  writeFileSync(path.join(OWN_UPLOADS, "products.csv"), "sku,name\nA-1,Anchor\n");
+  writeFileSync(path.join(OWN_UPLOADS, "batch", "sales.csv"), "sku,date,quantity\n");
+  mkdirSync(path.join(UPLOAD_DIR, otherOrganization.id), { recursive: true });
+  writeFileSync(path.join(UPLOAD_DIR, otherOrganization.id, "theirs.csv"), "sku,name\nB-1,Bolt\n");
   writeFileSync(`${UPLOAD_DIR}-outside.csv`, "secret\n");
-  symlinkSync(`${UPLOAD_DIR}-outside.csv`, path.join(UPLOAD_DIR, "link.csv"));
+  symlinkSync(`${UPLOAD_DIR}-outside.csv`, path.join(OWN_UPLOADS, "link.csv"));
 });
 
 afterAll(() => {
@@ -195,21 +199,23 @@ describe("an import's filePath must be an uploaded file", () => {
   const importing = (filePath: string) => launch(planner, "import", { name: "import-file", data: { filePath, entityType: "products" } });
 
   it.each([
-    ["an absolute path inside the upload directory", () => path.join(UPLOAD_DIR, "products.csv"), "products.csv"],
+    ["an absolute path inside the organisation's upload directory", () => path.join(OWN_UPLOADS, "products.csv"), "products.csv"],
     ["a path relative to the upload directory", () => "batch/sales.csv", "batch/sales.csv"],
   ])("accepts %s, stored as its real path", async (_label, filePath, relative) => {
     const response = await importing(filePath());
     expect(response.status, response.text).toBe(201);
     const run = await runOf(response.json.jobId);
-    expect((run!.data as { filePath: string }).filePath).toBe(path.join(realpathSync(UPLOAD_DIR), relative));
+    expect((run!.data as { filePath: string }).filePath).toBe(path.join(realpathSync(OWN_UPLOADS), relative));
   });
 
   it.each([
     ["a file outside it", () => "/etc/passwd"],
-    ["a way out with ..", () => "../capliquify-contract-uploads-outside.csv"],
+    ["a way out with ..", () => `../../${path.basename(UPLOAD_DIR)}-outside.csv`],
+    ["another organisation's upload, by a relative path", () => `../${otherOrganization.id}/theirs.csv`],
+    ["another organisation's upload, by its absolute path", () => path.join(UPLOAD_DIR, otherOrganization.id, "theirs.csv")],
     ["a symlink inside that leads out", () => "link.csv"],
     ["a directory", () => "batch"],
-    ["the directory itself", () => UPLOAD_DIR],
+    ["the directory itself", () => OWN_UPLOADS],
     ["a file that does not exist", () => "missing.csv"],
   ])("refuses %s", async (_label, filePath) => {
     const before = await db().jobRun.count({ where: { ownerId: planner.id, queue: "import" } });
@@ -278,6 +284,22 @@ describe("organizationId in the data", () => {
     const own = await analytics(planner, { organizationId: planner.organizationId }, "own-org-report");
     expect(own.status, own.text).toBe(201);
     expect(await runOf(own.json.jobId)).toMatchObject({ organizationId: planner.organizationId });
+  });
+
+  it("naming an organisation does not let a run take another organisation's product", async () => {
+    const theirs = await createTestProduct(30, 3, { organizationId: otherOrganization.id });
+    // A planner naming their own organisation gains nothing: the product is still unknown to them.
+    const planners = await launch(planner, "optimization", { name: "x", data: { productId: theirs.id, organizationId: planner.organizationId } });
+    expect(planners.status, planners.text).toBe(422);
+    expect(planners.json.error.details).toEqual([{ path: "body.data.productId", message: `no product with id "${theirs.id}"` }]);
+    // An admin naming one organisation cannot attach another's product to it.
+    const admins = await launch(admin, "forecast", { name: "x", data: { productId: theirs.id, horizon: 7, organizationId: admin.organizationId } });
+    expect(admins.status, admins.text).toBe(422);
+    expect(admins.json.error.details[0]).toMatchObject({ path: "body.data.productId" });
+    // Without naming one, the admin's run works for the product's organisation.
+    const forProduct = await launch(admin, "optimization", { name: "x", data: { productId: theirs.id } });
+    expect(forProduct.status, forProduct.text).toBe(201);
+    expect(await runOf(forProduct.json.jobId)).toMatchObject({ organizationId: otherOrganization.id });
   });
 
   it("an admin may name any existing organisation: the run works for it", async () => {

@@ -4,7 +4,7 @@ import { apiRoute } from "@/lib/api/handler";
 import { organizationParam, readScope } from "@/lib/api/organization-scope";
 import { queueKey } from "@/lib/api/params";
 import { listRunsPage, RUN_STATE_FILTERS } from "@/lib/jobs/job-status";
-import { subjectScope } from "@/lib/jobs/subjects";
+import { ownScope } from "@/lib/organizations/scope";
 
 export const dynamic = "force-dynamic";
 
@@ -32,6 +32,6 @@ export const GET = apiRoute({ auth: "user", query }, async ({ query, principal }
     businessKey: query.businessKey,
     after: query.cursor,
     take: query.limit,
-    subjectOrganizationId: subjectScope(principal),
+    subjectOrganizationId: ownScope(principal),
   });
 });
