@@ -403,6 +403,17 @@ describe("deduplication of identical sync jobs", () => {
     launch(admin, "sync", { name: "sync-shop", data: { integrationId, dataTypes, force: false } });
   const runsOf = (integrationId: string) => db().jobRun.findMany({ where: { queue: "sync", businessKey: integrationId } });
 
+  it("is per organisation: the same integration id in another organisation is another job", async () => {
+    const ours = await sync("shop-shared");
+    const theirs = await launch(admin, "sync", {
+      name: "sync-shop",
+      data: { integrationId: "shop-shared", dataTypes: ["orders", "inventory"], force: false, organizationId: otherOrganization.id },
+    });
+    expect([ours.status, theirs.status]).toEqual([201, 201]);
+    expect(theirs.json.jobId).not.toBe(ours.json.jobId);
+    expect(await runOf(theirs.json.jobId)).toMatchObject({ organizationId: otherOrganization.id });
+  });
+
   it("a launch while an identical job waits returns that job, and the ledger gets no row for it", async () => {
     const first = await sync("shop-1");
     expect(first.status).toBe(201);
