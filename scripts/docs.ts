@@ -169,10 +169,10 @@ function queueRules(definition: QueueDefinition): string[] {
     notes.push(`\`${definition.organizationPath.join(".")}\` must be the caller's organisation (403 otherwise); an ADMIN may name any existing one (422 otherwise). Left out, the caller's organisation is filled in.`);
   }
   if (definition.uploadPathField) {
-    notes.push(`\`${definition.uploadPathField}\` is accepted only when it names a file inside the server's upload directory (\`UPLOAD_DIR\`; relative paths are read from there, symlinks followed) — any other path gets 422 at \`body.data.${definition.uploadPathField}\`: upload the file first and pass its \`uploadId\`. The upload endpoint (\`POST /api/v1/uploads\`) arrives in a later release.`);
+    notes.push(`\`${definition.uploadPathField}\` is accepted only when it names a file inside the run's organisation's folder of the server's upload directory (\`UPLOAD_DIR/<organizationId>/\`; relative paths are read from there, symlinks followed) — any other path gets 422 at \`body.data.${definition.uploadPathField}\`: upload the file first and pass its \`uploadId\`. The upload endpoint (\`POST /api/v1/uploads\`) arrives in a later release.`);
   }
   if (definition.deduplicationKey) {
-    notes.push("Deduplicated: a launch while an identical job still waits or runs returns that job (`200`, `deduplicated: true`) instead of adding another.");
+    notes.push("Deduplicated: a launch while an identical job of the same organisation still waits or runs returns that job (`200`, `deduplicated: true`) instead of adding another.");
   }
   return notes;
 }

@@ -133,7 +133,7 @@ export function MyRuns() {
                 Show all runs
               </button>
             ) : (
-              "Forecasts, imports and exports you launch are listed here."
+              "Every job you launch is listed here, whatever its queue."
             )}
           </EmptyState>
         </div>

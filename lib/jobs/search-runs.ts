@@ -92,7 +92,7 @@ export async function searchRuns(search: RunSearch, { db = defaultDb() }: { db?:
   let textMatch: ((queue?: QueueKey) => string) | undefined;
   if (q) {
     const exact = [`r."id" = ${param(q)}`, `r."name" = ${param(q)}`];
-    const named = (await searchSubjects(q, queues, { db })).map((match) => ({ queues: match.queues, ids: param(match.ids) }));
+    const named = (await searchSubjects(q, queues, { db, organizationId: search.organizationId })).map((match) => ({ queues: match.queues, ids: param(match.ids) }));
     // Called once per query (no state filter) or once per queue's branch; a parameter the query
     // does not use would leave PostgreSQL unable to type it, so each is added where it is used.
     textMatch = (queue) => {
@@ -105,6 +105,7 @@ export async function searchRuns(search: RunSearch, { db = defaultDb() }: { db?:
 
   const owner = search.owner?.trim();
   if (owner) {
+    // Not narrowed to the organisation: an admin of another one may own its runs.
     const users = await searchUsers(owner, { db });
     if (users.length === 0) return { runs: [], nextCursor: null };
     conditions.push(`r."ownerId" = ANY(${param(users)}::text[])`);

@@ -36,8 +36,12 @@ interface SubjectSource {
   kindLabel: string;
   /** The rows of `ids` that exist, in one query. Left out: the kind has no table, and its subjects are shown as their ids. */
   resolve?(ids: readonly string[], db: Db): Promise<Map<string, SubjectRow>>;
-  /** Ids of the existing subjects a search text names, its exact id included. Left out: the text is taken as an id. */
-  search?(text: string, db: Db): Promise<string[]>;
+  /**
+   * Ids of the existing subjects a search text names, its exact id included, of one organisation
+   * when given (so a search narrowed to it is not crowded out by others' matches). Left out: the
+   * text is taken as an id.
+   */
+  search?(text: string, db: Db, organizationId: string | undefined): Promise<string[]>;
 }
 
 /** How many subjects one search text may name before it is too vague to be useful. */
@@ -59,8 +63,12 @@ async function idsOf(db: Db, sql: string, values: unknown[]): Promise<string[]> 
 }
 
 /** Users with this id, or whose email or name contains the text (case-insensitive): user subjects, and run owners in the search. */
-export function searchUsers(text: string, { db = defaultDb() }: { db?: Db } = {}): Promise<string[]> {
-  return idsOf(db, `SELECT "id" FROM "User" WHERE "id" = $1 OR "email" ILIKE $2 OR "name" ILIKE $2 LIMIT ${MAX_MATCHES}`, [text, likePattern(text)]);
+export function searchUsers(text: string, { db = defaultDb(), organizationId }: { db?: Db; organizationId?: string } = {}): Promise<string[]> {
+  return idsOf(
+    db,
+    `SELECT "id" FROM "User" WHERE ("id" = $1 OR "email" ILIKE $2 OR "name" ILIKE $2) AND ($3::text IS NULL OR "organizationId" = $3) LIMIT ${MAX_MATCHES}`,
+    [text, likePattern(text), organizationId ?? null],
+  );
 }
 
 const SOURCES: Record<SubjectKind, SubjectSource> = {
@@ -68,14 +76,20 @@ const SOURCES: Record<SubjectKind, SubjectSource> = {
     kindLabel: "Product",
     resolve: (ids, db) =>
       rowsById(db, `SELECT "id", "sku" AS "label", "name" AS "detail", "organizationId" FROM "Product" WHERE "id" = ANY($1::text[])`, ids),
-    search: (text, db) =>
-      idsOf(db, `SELECT "id" FROM "Product" WHERE "id" = $1 OR lower("sku") = lower($1) OR "name" ILIKE $2 OR "sku" ILIKE $2 LIMIT ${MAX_MATCHES}`, [text, likePattern(text)]),
+    search: (text, db, organizationId) =>
+      idsOf(
+        db,
+        `SELECT "id" FROM "Product"
+          WHERE ("id" = $1 OR lower("sku") = lower($1) OR "name" ILIKE $2 OR "sku" ILIKE $2) AND ($3::text IS NULL OR "organizationId" = $3)
+          LIMIT ${MAX_MATCHES}`,
+        [text, likePattern(text), organizationId ?? null],
+      ),
   },
   user: {
     kindLabel: "User",
     resolve: (ids, db) =>
       rowsById(db, `SELECT "id", "name" AS "label", "email" AS "detail", "organizationId" FROM "User" WHERE "id" = ANY($1::text[])`, ids),
-    search: (text, db) => searchUsers(text, { db }),
+    search: (text, db, organizationId) => searchUsers(text, { db, organizationId }),
   },
   // No table; shown as its id, and found by its exact id. A kind whose table arrives gets its
   // `resolve` and `search` here; nothing else in the read side changes.
@@ -152,12 +166,16 @@ export interface SubjectMatch {
  * table), or the text itself as an id. A key is only looked for in its own kind's queues, so a
  * report named "products" never makes the search scan forecast runs for that key.
  */
-export async function searchSubjects(text: string, queues: readonly QueueKey[] = QUEUE_KEYS, { db = defaultDb() }: { db?: Db } = {}): Promise<SubjectMatch[]> {
+export async function searchSubjects(
+  text: string,
+  queues: readonly QueueKey[] = QUEUE_KEYS,
+  { db = defaultDb(), organizationId }: { db?: Db; organizationId?: string } = {},
+): Promise<SubjectMatch[]> {
   const kinds = (Object.entries(SOURCES) as [SubjectKind, SubjectSource][])
     .map(([kind, source]) => ({ source, queues: queuesAbout(kind, queues) }))
     .filter((kind) => kind.queues.length > 0);
   const searched = await Promise.all(
-    kinds.filter(({ source }) => source.search).map(async ({ source, queues: about }) => ({ queues: about, ids: await source.search!(text, db) })),
+    kinds.filter(({ source }) => source.search).map(async ({ source, queues: about }) => ({ queues: about, ids: await source.search!(text, db, organizationId) })),
   );
   const byId = kinds.filter(({ source }) => !source.search).flatMap((kind) => kind.queues);
   return [...searched.filter((match) => match.ids.length > 0), ...(byId.length > 0 ? [{ queues: byId, ids: [text] }] : [])];
