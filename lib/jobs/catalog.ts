@@ -105,6 +105,8 @@ export interface QueueDefinition<
   /**
    * Where the payload names the organisation the run works for; it is checked against the caller's
    * and filled in with it when left out, so the processor reads it from its own data.
+   * A path of its own (e.g. `["params", "organizationId"]`), never the top-level `organizationId`:
+   * that name is the owner field the platform keeps beside every payload (lib/jobs/job-data.ts).
    * @defaultValue a top-level `organizationId`, checked but not kept in the payload
    */
   organizationPath?: readonly [string, ...string[]];
