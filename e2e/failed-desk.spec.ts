@@ -19,8 +19,12 @@ async function launchForecast(request: APIRequestContext, productId: string): Pr
 }
 
 async function jobState(request: APIRequestContext, jobId: string): Promise<string> {
-  const response = await request.get(`/api/v1/queues/forecast/jobs/${jobId}`);
-  return ((await response.json()) as { state: string }).state;
+  // A kept-alive connection the server closed as the request went out resets; the poll asks again.
+  const response = await request.get(`/api/v1/queues/forecast/jobs/${jobId}`).catch((error: Error) => {
+    if (/ECONNRESET|socket hang up/.test(error.message)) return null;
+    throw error;
+  });
+  return response ? ((await response.json()) as { state: string }).state : "unknown (connection reset)";
 }
 
 async function allInState(request: APIRequestContext, jobIds: string[], state: string) {
