@@ -42,6 +42,9 @@ const envSchema = z.object({
   ALERT_PAUSED_MINUTES: nonNegative.default(30),
   ALERT_NO_WORKER_MINUTES: nonNegative.default(2),
   ALERT_EVALUATE_EVERY_SECONDS: positiveInt.max(3600).default(60),
+  // Retention of history that grows with every job (the ledger rows themselves are kept)
+  NOTIFICATION_RETENTION_DAYS: positiveInt.max(36_500).default(90),
+  TIMELINE_RETENTION_DAYS: positiveInt.max(36_500).default(90),
   // Logging
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   LOG_FILE: z.string().optional(),

@@ -46,6 +46,26 @@ export async function closeMaintenanceQueue(): Promise<void> {
   await queue?.close();
 }
 
+/**
+ * A recurring maintenance job for the whole cluster: a BullMQ job scheduler upserted under one id
+ * (every worker process upserting it keeps one), so each interval one job runs in whichever worker
+ * process takes it, never one per process. A missed run is replaced by the next one: no retries,
+ * and only a short tail of runs is kept.
+ */
+export async function scheduleMaintenanceJob(connection: Redis, prefix: string, schedule: { id: string; name: string; everyMs: number }): Promise<void> {
+  const queue = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
+  queue.on("error", () => {});
+  try {
+    await queue.upsertJobScheduler(
+      schedule.id,
+      { every: schedule.everyMs },
+      { name: schedule.name, data: {}, opts: { attempts: 1, removeOnComplete: { count: 20 }, removeOnFail: { count: 100 } } },
+    );
+  } finally {
+    await queue.close();
+  }
+}
+
 /** Hands a bulk action to the worker; the job id is the action's id, so enqueueing twice adds it once. */
 export async function enqueueBulkAction(bulkActionId: string, queue: Queue<BulkActionJobData> = maintenanceQueue()): Promise<void> {
   await queue.add(BULK_ACTION_JOB, { bulkActionId }, { jobId: bulkActionId });

@@ -4,12 +4,13 @@ import type { Logger } from "pino";
 import { ALERT_EVALUATION_JOB, scheduleAlertEvaluation, type AlertEvaluationJobData } from "../../lib/alerts/alert-schedule";
 import { evaluateAlerts } from "../../lib/alerts/evaluate-alerts";
 import { thresholdsFromEnv, type AlertThresholds } from "../../lib/alerts/rules";
-import { BULK_ACTION_JOB, MAINTENANCE_QUEUE, type BulkActionJobData } from "../../lib/bulk-actions/maintenance-queue";
+import { BULK_ACTION_JOB, MAINTENANCE_QUEUE, scheduleMaintenanceJob, type BulkActionJobData } from "../../lib/bulk-actions/maintenance-queue";
 import { failBulkAction, runBulkAction } from "../../lib/bulk-actions/run-bulk-action";
 import type { Db } from "../../lib/db";
 import { env } from "../../lib/env";
 import { fingerprintLegacyFailures } from "../../lib/failures/failure-groups";
 import { QueueManager } from "../../lib/jobs/queue-manager";
+import { pruneHistory, type RetentionPolicy } from "../../lib/retention/prune-history";
 import { closeQueueWorkers, createQueueWorker } from "../queue-worker";
 
 export interface MaintenanceWorkerOptions {
@@ -38,7 +39,17 @@ export interface MaintenanceWorkerOptions {
    * @defaultValue every ALERT_EVALUATE_EVERY_SECONDS, thresholds from the ALERT_* variables
    */
   alerts?: { everyMs?: number; thresholds?: AlertThresholds } | false;
+  /**
+   * The prune of old notifications and timeline events: its cluster-wide schedule (upserted at
+   * start) and policy; false leaves the schedule alone.
+   * @defaultValue hourly, NOTIFICATION_RETENTION_DAYS and TIMELINE_RETENTION_DAYS
+   */
+  retention?: { everyMs?: number; policy?: RetentionPolicy } | false;
 }
+
+export const RETENTION_SCHEDULER_ID = "history-retention";
+export const PRUNE_HISTORY_JOB = "prune-history";
+const HOUR_MS = 3_600_000;
 
 type MaintenanceJobData = BulkActionJobData | AlertEvaluationJobData;
 
@@ -77,8 +88,8 @@ export class MaintenanceWorker {
     });
     this.worker.on("failed", (job, error) => {
       if (!job || error instanceof DelayedError || error.name === "DelayedError") return;
-      if (job.name === ALERT_EVALUATION_JOB) {
-        options.logger.warn({ err: error }, "queue alert evaluation failed; the next scheduled run tries again");
+      if (job.name === ALERT_EVALUATION_JOB || job.name === PRUNE_HISTORY_JOB) {
+        options.logger.warn({ err: error, job: job.name }, "scheduled maintenance failed; the next scheduled run tries again");
         return;
       }
       const { bulkActionId } = job.data as BulkActionJobData;
@@ -91,12 +102,17 @@ export class MaintenanceWorker {
       const everyMs = options.alerts?.everyMs ?? env().ALERT_EVALUATE_EVERY_SECONDS * 1000;
       await scheduleAlertEvaluation(this.queueConnection, options.prefix, everyMs);
     }
+    if (options.retention !== false) {
+      const everyMs = options.retention?.everyMs ?? HOUR_MS;
+      await scheduleMaintenanceJob(this.queueConnection, options.prefix, { id: RETENTION_SCHEDULER_ID, name: PRUNE_HISTORY_JOB, everyMs });
+    }
     if (options.backfillFingerprints !== false) this.backfill = this.fingerprintOldFailures();
     options.logger.info({ queue: MAINTENANCE_QUEUE }, "maintenance worker started");
   }
 
   private async process(job: Job<MaintenanceJobData>, token: string | undefined, signal?: AbortSignal): Promise<unknown> {
     if (job.name === ALERT_EVALUATION_JOB) return this.evaluateAlerts();
+    if (job.name === PRUNE_HISTORY_JOB) return this.pruneHistory();
     if (job.name !== BULK_ACTION_JOB) throw new Error(`Unknown maintenance job "${job.name}"`);
     const { bulkActionId } = job.data as BulkActionJobData;
     const log = this.options.logger.child({ bulkActionId });
@@ -134,6 +150,14 @@ export class MaintenanceWorker {
       logger: this.options.logger,
     });
     return { skipped: outcome.skipped, fired: outcome.fired.length, resolved: outcome.resolved.length, firing: outcome.firing.length };
+  }
+
+  private async pruneHistory(): Promise<unknown> {
+    const retention = this.options.retention === false ? undefined : this.options.retention;
+    const policy = retention?.policy ?? { notificationDays: env().NOTIFICATION_RETENTION_DAYS, timelineDays: env().TIMELINE_RETENTION_DAYS };
+    const pruned = await pruneHistory(policy, { db: this.options.db });
+    if (pruned.notifications + pruned.timelineEvents > 0) this.options.logger.info({ ...pruned }, "pruned old notifications and timeline events");
+    return pruned;
   }
 
   /** Fingerprints failures recorded before the worker wrote them, in batches, in the background. */
