@@ -30,6 +30,9 @@ const envSchema = z.object({
   WORKER_QUEUES: z.string().optional(),
   WORKER_HEALTH_CHECK_INTERVAL: positiveInt.default(10_000),
   WORKER_SHUTDOWN_TIMEOUT: positiveInt.default(30_000),
+  // API
+  /** Largest request body an API route reads; past it the answer is 413 without reading the rest. */
+  API_MAX_BODY_BYTES: positiveInt.default(1_048_576),
   // Files
   /** Where the server keeps uploaded files; an import's filePath must name a file inside it. */
   UPLOAD_DIR: z.string().trim().min(1).default("./data/uploads"),

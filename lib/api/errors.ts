@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   "not-found": 404,
   conflict: 409,
+  "payload-too-large": 413,
   "unprocessable-entity": 422,
   "service-unavailable": 503,
   "internal-error": 500,
@@ -19,14 +20,38 @@ export interface ErrorDetail {
   message: string;
 }
 
+/** Longest piece of the caller's input an error quotes back. */
+export const EXCERPT_LENGTH = 100;
+/** Bounds of an error answer as a whole, whatever the input: a message, a detail, how many details. */
+const MAX_MESSAGE_LENGTH = 300;
+const MAX_DETAILS = 20;
+
+/**
+ * A value of the caller's input as an error may quote it: at most EXCERPT_LENGTH characters, with an
+ * ellipsis when cut, so a megabyte field is not sent back in a megabyte error.
+ */
+export function excerpt(value: unknown, length = EXCERPT_LENGTH): string {
+  const text = String(value);
+  return text.length <= length ? text : `${text.slice(0, length)}…`;
+}
+
 export class ApiError extends Error {
+  readonly details: ErrorDetail[];
+
+  /**
+   * The message and details are capped here too, as a safety net for messages that quote input
+   * without `excerpt` (zod's own, e.g. an unrecognised key, quote what they were given).
+   */
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details: ErrorDetail[] = [],
+    details: ErrorDetail[] = [],
   ) {
-    super(message);
+    super(excerpt(message, MAX_MESSAGE_LENGTH));
     this.name = "ApiError";
+    this.details = details
+      .slice(0, MAX_DETAILS)
+      .map((detail) => ({ path: excerpt(detail.path, MAX_MESSAGE_LENGTH), message: excerpt(detail.message, MAX_MESSAGE_LENGTH) }));
   }
 
   get status(): number {
@@ -46,7 +71,7 @@ export type Issue = Pick<z.core.$ZodIssue, "path" | "message">;
 
 export function zodDetails(issues: readonly Issue[], root?: string): ErrorDetail[] {
   return issues.map((issue) => ({
-    path: [root, ...issue.path.map(String)].filter(Boolean).join("."),
+    path: [root, ...issue.path.map((key) => excerpt(String(key)))].filter(Boolean).join("."),
     message: issue.message,
   }));
 }

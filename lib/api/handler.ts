@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { authenticate, isSameOrigin, type Principal } from "../auth/principal";
 import { isDatabaseUnavailableError } from "../db";
+import { env } from "../env";
 import { logger } from "../logger";
 import { healthCheck, isRedisUnavailableError, sharedRedis } from "../redis";
 import { ApiError, validationError } from "./errors";
@@ -100,7 +101,7 @@ function parseQuery(schema: z.ZodType | undefined, request: Request) {
 
 async function parseBody(schema: z.ZodType | undefined, request: Request) {
   if (!schema) return undefined;
-  const text = await request.text();
+  const text = await readBodyText(request, env().API_MAX_BODY_BYTES);
   let json: unknown = undefined;
   if (text.trim() !== "") {
     try {
@@ -113,6 +114,45 @@ async function parseBody(schema: z.ZodType | undefined, request: Request) {
   const parsed = schema.safeParse(json ?? {});
   if (!parsed.success) throw validationError("body", parsed.error.issues, "body");
   return parsed.data;
+}
+
+/**
+ * The body as text, refused with 413 past `limit` bytes. Content-Length refuses an announced
+ * oversize body before reading a byte, but the stream is still counted: the header can lie, and a
+ * chunked body has none. Reading stops at the first chunk past the limit, so an endless or huge
+ * body never sits in memory.
+ */
+export async function readBodyText(request: Request, limit: number): Promise<string> {
+  const tooLarge = () => new ApiError("payload-too-large", `Request body is larger than the ${formatBytes(limit)} limit`);
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes % 1_048_576 === 0) return `${bytes / 1_048_576} MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Principal } from "../auth/principal";
 import { findOrganization } from "../organizations/organizations";
 import { ownScope } from "../organizations/scope";
-import { ApiError } from "./errors";
+import { ApiError, excerpt } from "./errors";
 
 /** `?organization=` on lists: an organisation's id or slug; left empty, every organisation. */
 export const organizationParam = z.string().trim().max(200, "must be at most 200 characters");
@@ -19,7 +19,7 @@ export async function readScope(principal: Principal, organization: string | und
   if (own || !organization) return own;
   const found = await findOrganization(organization);
   if (!found) {
-    const message = `no organisation with id or slug "${organization}"`;
+    const message = `no organisation with id or slug "${excerpt(organization)}"`;
     throw new ApiError("unprocessable-entity", `Invalid query — query.organization: ${message}`, [{ path: "query.organization", message }]);
   }
   return found.id;

@@ -18,10 +18,17 @@ const REPLACEMENTS: readonly [RegExp, string][] = [
 ];
 
 const MAX_PATTERN_LENGTH = 300;
+/**
+ * How much of the first line is normalised; a longer line gets the fingerprint of its start. Below
+ * the ledger's MAX_FAILED_REASON_LENGTH, so a fingerprint recomputed from the stored reason is the
+ * one computed from the full error.
+ */
+const MAX_SCANNED_LENGTH = 4 * MAX_PATTERN_LENGTH;
 
 /** The message with its variable parts replaced by placeholders, e.g. `Product <id> has only <n> days`. */
 export function normaliseFailure(message: string): string {
-  let pattern = message.split("\n", 1)[0] ?? "";
+  // A bounded scan: an error message of megabytes costs no more than a short one.
+  let pattern = (message.split("\n", 1)[0] ?? "").slice(0, MAX_SCANNED_LENGTH);
   for (const [expression, placeholder] of REPLACEMENTS) pattern = pattern.replace(expression, placeholder);
   pattern = pattern.trim();
   return pattern.length > MAX_PATTERN_LENGTH ? `${pattern.slice(0, MAX_PATTERN_LENGTH)}…` : pattern;

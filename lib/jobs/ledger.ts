@@ -49,6 +49,12 @@ export interface RunUpdate {
   finishedAt?: Date | null;
 }
 
+/**
+ * A failure reason is an error's message, whose length nobody bounds (a processor may throw with a
+ * whole response body in it): the ledger keeps its start, enough to read and to group by.
+ */
+export const MAX_FAILED_REASON_LENGTH = 10_000;
+
 /** Timestamps are stored as UTC without a zone, as Prisma does. */
 const UTC_NOW = `(now() AT TIME ZONE 'UTC')`;
 
@@ -75,8 +81,9 @@ export async function updateRun(
 ): Promise<void> {
   const sets: string[] = [];
   const values: unknown[] = [id];
-  for (const [key, value] of Object.entries(update) as [keyof RunUpdate, unknown][]) {
-    if (value === undefined) continue;
+  for (const [key, given] of Object.entries(update) as [keyof RunUpdate, unknown][]) {
+    if (given === undefined) continue;
+    const value = key === "failedReason" && typeof given === "string" ? given.slice(0, MAX_FAILED_REASON_LENGTH) : given;
     const { column, cast } = COLUMNS[key];
     values.push(value instanceof Date ? value.toISOString() : cast === "jsonb" && value !== null ? JSON.stringify(value) : value);
     const parameter = cast ? `$${values.length}::${cast}` : `$${values.length}`;

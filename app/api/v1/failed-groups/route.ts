@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { excerpt } from "@/lib/api/errors";
 import { apiRoute } from "@/lib/api/handler";
 import { organizationParam, readScope } from "@/lib/api/organization-scope";
 import { queueKey } from "@/lib/api/params";
@@ -7,7 +8,7 @@ import { listFailureGroups } from "@/lib/failures/failure-groups";
 export const dynamic = "force-dynamic";
 
 const query = z.object({
-  queue: z.enum(queueKey.options, { error: (issue) => `no queue named "${String(issue.input)}"` }).optional(),
+  queue: z.enum(queueKey.options, { error: (issue) => `no queue named "${excerpt(issue.input)}"` }).optional(),
   q: z.string().trim().max(200, "must be at most 200 characters").optional(),
   /** One organisation's failures, by id or slug. */
   organization: organizationParam.optional(),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { enqueuedResponse, enqueueError, idempotencyKeyOf } from "@/lib/api/enqueue-response";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError, excerpt } from "@/lib/api/errors";
 import { apiRoute } from "@/lib/api/handler";
 import { organizationParam, readScope } from "@/lib/api/organization-scope";
 import { catalog, organizationIdSchema, PRIORITY } from "@/lib/jobs/catalog";
@@ -23,7 +23,7 @@ export const POST = apiRoute({ auth: "user", redis: true, body }, async ({ reque
   // Another organisation's product gets the same answer as one that does not exist.
   const product = await findProduct(payload.productId, { organizationId: ownScope(principal) });
   if (!product) {
-    throw new ApiError("unprocessable-entity", `Invalid body — productId: no product with id "${payload.productId}"`, [
+    throw new ApiError("unprocessable-entity", `Invalid body — productId: no product with id "${excerpt(payload.productId)}"`, [
       { path: "body.productId", message: "no such product" },
     ]);
   }
@@ -34,7 +34,7 @@ export const POST = apiRoute({ auth: "user", redis: true, body }, async ({ reque
 });
 
 const query = z.object({
-  productId: z.string().min(1).optional(),
+  productId: z.string().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   /** Admins: one organisation's forecasts (id or slug); planners always get their own. */
   organization: organizationParam.optional(),
