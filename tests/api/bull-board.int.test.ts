@@ -99,6 +99,8 @@ describe("admins", () => {
     const config = JSON.parse(/<script id="__UI_CONFIG__" type="application\/json">(.*?)<\/script>/s.exec(response.text)![1]!);
     expect(config.boardTitle).toBe("CapLiquify queues");
     expect(config.miscLinks).toContainEqual({ text: "Back to the dashboard", url: "/queues" });
+    // Nothing from another origin, which the Content-Security-Policy would block.
+    expect(response.text).not.toMatch(/(?:href|src)="https?:/);
     // Client-side routes of the board are served the same page.
     const deep = await call(route.GET, { path: "/admin/queues/queue/forecast-queue", auth: { cookie: admin.cookie }, headers: HTML });
     expect(deep.status).toBe(200);
