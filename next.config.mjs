@@ -1,3 +1,35 @@
+/**
+ * Content-Security-Policy of every response: pages, API JSON and the embedded bull-board alike.
+ * Scripts: 'self' plus 'unsafe-inline', because the App Router inlines its flight-data scripts
+ * (`self.__next_f.push`) and a nonce would need the proxy on every page and dynamic rendering of
+ * all of them; bull-board's own scripts are files under /admin/queues/static. Styles: inline too
+ * (React style attributes, recharts, bull-board's theme variables). Images: data: for bull-board's
+ * inlined logo and favicon. `next dev` needs eval for React's debugging features.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  `script-src 'self' 'unsafe-inline'${process.env.NODE_ENV === "development" ? " 'unsafe-eval'" : ""}`,
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/** Sent with every response; the integration of each is checked by e2e/security-headers.api.spec.ts. */
+export const SECURITY_HEADERS = [
+  { key: "Content-Security-Policy", value: CONTENT_SECURITY_POLICY },
+  // API JSON and bull-board's files are never to be sniffed into HTML or script.
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  // Older browsers that do not know frame-ancestors.
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()" },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Node-only clients stay out of the bundle: they hold sockets and native-ish deps.
@@ -12,6 +44,9 @@ const nextConfig = {
     "@bull-board/hono",
   ],
   poweredByHeader: false,
+  async headers() {
+    return [{ source: "/:path*", headers: SECURITY_HEADERS }];
+  },
   // forbidden() answers planners on admin pages with a real 403 and app/forbidden.tsx.
   experimental: { authInterrupts: true },
   // Type errors are caught by `npm run typecheck` (part of `npm test`) over the whole project,

@@ -79,15 +79,20 @@ export async function sessionUser(id: string, db: Db = defaultDb()): Promise<Omi
 /**
  * Cookie-authenticated mutations must come from our own pages: browsers send Origin on cross-site
  * POSTs (and Sec-Fetch-Site), so a mismatch means another site is riding the session cookie.
+ * X-Forwarded-Host and -Proto name the public origin only behind a proxy that sets them; anywhere
+ * else the caller writes them, so they count only when TRUST_PROXY says a proxy is in front.
  */
-export function isSameOrigin(request: Request): boolean {
+export function isSameOrigin(request: Request, { trustProxy = env().TRUST_PROXY }: { trustProxy?: boolean } = {}): boolean {
   const fetchSite = request.headers.get("sec-fetch-site");
   if (fetchSite && fetchSite !== "same-origin" && fetchSite !== "none") return false;
   const origin = request.headers.get("origin");
   if (!origin) return fetchSite === "same-origin";
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  const forwarded = (name: string) => (trustProxy ? request.headers.get(name)?.split(",")[0]?.trim() || undefined : undefined);
+  const host = forwarded("x-forwarded-host") ?? request.headers.get("host");
+  const proto = forwarded("x-forwarded-proto");
   try {
-    return new URL(origin).host === host;
+    const url = new URL(origin);
+    return url.host === host && (proto === undefined || url.protocol === `${proto}:`);
   } catch {
     return false;
   }

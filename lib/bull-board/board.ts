@@ -64,8 +64,23 @@ export function createBullBoardApp({ queues = defaultQueueManager() }: { queues?
     // Resolved here rather than by bull-board's own eval'd require.resolve, which a bundler hides.
     options: { uiBasePath: uiPackageDir(), uiConfig: BULL_BOARD_UI_CONFIG },
   });
-  return new Hono().route(BULL_BOARD_BASE_PATH, serverAdapter.registerPlugin());
+  const app = new Hono();
+  app.use("*", async (c, next) => {
+    await next();
+    if (!c.res.headers.get("content-type")?.includes("text/html")) return;
+    const headers = new Headers(c.res.headers);
+    headers.delete("content-length");
+    c.res = new Response((await c.res.text()).replace(GOOGLE_FONTS_LINK, ""), { status: c.res.status, headers });
+  });
+  return app.route(BULL_BOARD_BASE_PATH, serverAdapter.registerPlugin());
 }
+
+/**
+ * bull-board's page links IBM Plex from Google Fonts. The board wears the system fonts (the theme
+ * above) and the Content-Security-Policy (next.config.mjs) allows no third-party stylesheet, so
+ * the link is dropped rather than left for the browser to block and report.
+ */
+const GOOGLE_FONTS_LINK = /<link href="https:\/\/fonts\.googleapis\.com\/[^"]*" rel="stylesheet">\s*/;
 
 function uiPackageDir(): string {
   const require = createRequire(path.join(process.cwd(), "package.json"));

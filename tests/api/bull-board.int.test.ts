@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as route from "@/app/admin/queues/[[...path]]/route";
-import { auditEntryFor, classifyBullBoardPath } from "@/lib/bull-board/access";
+import { appRoutes, buildHistoryRoutes } from "@bull-board/api/dist/routes.js";
+import { auditEntryFor, BULL_BOARD_ACTIONS, bullBoardAction, classifyBullBoardPath } from "@/lib/bull-board/access";
 import { db } from "@/lib/db";
 import { QUEUE_KEYS, queueDefinition } from "@/lib/jobs/catalog";
 import { queueManager } from "@/lib/jobs/queue-manager";
@@ -98,6 +99,8 @@ describe("admins", () => {
     const config = JSON.parse(/<script id="__UI_CONFIG__" type="application\/json">(.*?)<\/script>/s.exec(response.text)![1]!);
     expect(config.boardTitle).toBe("CapLiquify queues");
     expect(config.miscLinks).toContainEqual({ text: "Back to the dashboard", url: "/queues" });
+    // Nothing from another origin, which the Content-Security-Policy would block.
+    expect(response.text).not.toMatch(/(?:href|src)="https?:/);
     // Client-side routes of the board are served the same page.
     const deep = await call(route.GET, { path: "/admin/queues/queue/forecast-queue", auth: { cookie: admin.cookie }, headers: HTML });
     expect(deep.status).toBe(200);
@@ -164,6 +167,62 @@ describe("admins", () => {
     expect(await queueManager().queue("export").count()).toBeGreaterThan(0);
   });
 
+  describe("refusals decide on the path bull-board routes, however it is spelled", () => {
+    // Each refused action by the path bull-board knows it by, and the word its refusal hangs on.
+    const refused = [
+      { method: "POST", dir: "/admin/queues/api/queues/export-queue", word: "add", body: { name: "x", data: { anything: true } } },
+      { method: "PATCH", dir: "/admin/queues/api/queues/export-queue/bb-encoded-1", word: "update-data", body: { data: { kind: "nope" } } },
+      { method: "PUT", dir: "/admin/queues/api/queues/export-queue", word: "empty" },
+      { method: "PUT", dir: "/admin/queues/api/queues/export-queue", word: "obliterate" },
+    ] as const;
+    const hex = (char: string) => `%${char.charCodeAt(0).toString(16)}`;
+    const tricks: [string, (dir: string, word: string) => string][] = [
+      ["its first letter percent-encoded", (dir, word) => `${dir}/${hex(word[0]!)}${word.slice(1)}`],
+      ["every letter in lower-case hex", (dir, word) => `${dir}/${[...word].map(hex).join("")}`],
+      ["every letter in upper-case hex", (dir, word) => `${dir}/${[...word].map((char) => hex(char).toUpperCase()).join("")}`],
+      ["a hyphen as %2D, or a letter as %2D's neighbours would be", (dir, word) => `${dir}/${word.includes("-") ? word.replace("-", "%2D") : `${word.slice(0, -1)}%${word.at(-1)!.charCodeAt(0).toString(16).toUpperCase()}`}`],
+      ["double encoding (%25)", (dir, word) => `${dir}/%25${word.charCodeAt(0).toString(16)}${word.slice(1)}`],
+      ["a ;param", (dir, word) => `${dir}/${word};x=1`],
+      ["a trailing slash", (dir, word) => `${dir}/${word}/`],
+      ["an empty segment (//)", (dir, word) => `${dir}//${word}`],
+      ["a /./ segment", (dir, word) => `${dir}/./${word}`],
+      ["a /../ segment", (dir, word) => `${dir}/x/../${word}`],
+      ["an encoded dot-segment (%2e%2e)", (dir, word) => `${dir}/x/%2e%2E/${word}`],
+      ["an encoded slash (%2F)", (dir, word) => `${dir}%2F${word}`],
+      ["an encoded slash in lower case (%2f)", (dir, word) => `${dir}%2f${word}`],
+      ["an encoded backslash (%5C)", (dir, word) => `${dir}%5C${word}`],
+      ["an encoded 'api' (%61pi), so it would not look like the API", (dir, word) => `${dir.replace("/api/", "/%61pi/")}/${word}`],
+    ];
+    const cases = refused.flatMap((action) => tricks.map(([trick, spell]) => ({ ...action, trick, path: spell(action.dir, action.word) })));
+
+    beforeAll(async () => {
+      await queueManager().addJob("export", "e", { entity: "products", format: "csv" }, { jobId: "bb-encoded-1" });
+    });
+
+    it.each(cases)("$method $word with $trick ($path) is refused", async ({ method, path, ...attempt }) => {
+      const before = await queueManager().queue("export").count();
+      const response = await call(route[method], { method, path, body: "body" in attempt ? attempt.body : undefined, auth: { cookie: admin.cookie }, headers: SAME_ORIGIN });
+      expect([400, 403], response.text).toContain(response.status);
+      expect((await queueManager().getJob("export", "bb-encoded-1"))?.data).toEqual({ entity: "products", format: "csv" });
+      expect(await queueManager().queue("export").count()).toBe(before);
+    });
+
+    it("an allowed change spelled with escapes is the change bull-board makes, and is audited as that", async () => {
+      const response = await call(route.PUT, { method: "PUT", path: "/admin/queues/api/queues/%61nalytics%2Dqueue/pa%75se", auth: { cookie: admin.cookie }, headers: SAME_ORIGIN });
+      expect(response.status, response.text).toBeLessThan(300);
+      expect(await queueManager().queue("analytics").isPaused()).toBe(true);
+      await queueManager().queue("analytics").resume();
+      const entry = await db().auditLog.findFirst({ where: { actorId: admin.id, action: "bull-board.queue.pause" }, orderBy: { createdAt: "desc" } });
+      expect(entry).toMatchObject({ target: "analytics", details: { path: "/admin/queues/api/queues/analytics-queue/pause" } });
+    });
+
+    it("a change bull-board does not offer is refused rather than passed on", async () => {
+      const response = await call(route.DELETE, { method: "DELETE", path: "/admin/queues/api/queues/export-queue", auth: { cookie: admin.cookie }, headers: SAME_ORIGIN });
+      expect(response.status).toBe(403);
+      expect(response.json.error.message).toMatch(/no such change/);
+    });
+  });
+
   it("a retry of one job through the board is audited with the job", async () => {
     const job = await queueManager().addJob("export", "e", { entity: "products", format: "csv" }, { jobId: "bb-retry-1" });
     await bull.failJobs("export", 1);
@@ -177,27 +236,38 @@ describe("admins", () => {
 });
 
 describe("paths and audit entries", () => {
+  it("names every change bull-board's API offers, in the order its router tries them", () => {
+    const history = buildHistoryRoutes({} as never, { hasUsage: true, canPurge: true, hasLatency: true });
+    const offered = [...appRoutes.api, ...history]
+      .filter((entry) => entry.method !== "get")
+      .map((entry) => `${String(entry.method).toUpperCase()} ${String(entry.route).replace(/^\/api/, "").replace(/:(queueName)/, ":queue").replace(/:jobId/, ":job").replace(/:queueStatus/, ":status").replace(/:schedulerId/, ":scheduler")}`);
+    expect(BULL_BOARD_ACTIONS.map((entry) => `${entry.method} ${entry.route}`)).toEqual(offered);
+  });
+
   it("classifies pages, static files and API calls", () => {
     expect(classifyBullBoardPath("/admin/queues")).toBe("page");
     expect(classifyBullBoardPath("/admin/queues/queue/forecast-queue")).toBe("page");
     expect(classifyBullBoardPath("/admin/queues/static/js/main.js")).toBe("asset");
     expect(classifyBullBoardPath("/admin/queues/api/queues")).toBe("api");
+    expect(classifyBullBoardPath("/admin/queues/%61pi/queues")).toBe("api");
+    expect(classifyBullBoardPath("/admin/queues/%73tatic/js/main.js")).toBe("asset");
   });
 
   it("names each change by queue key, job and state", () => {
-    expect(auditEntryFor("PUT", "/admin/queues/api/queues/forecast-queue/clean/failed")).toMatchObject({
+    const entry = (method: string, path: string, body?: string) => auditEntryFor(bullBoardAction(method, path.split("/").slice(1))!, `/admin/queues/api${path}`, body);
+    expect(entry("PUT", "/queues/forecast-queue/clean/failed")).toMatchObject({
       action: "bull-board.queue.clean",
       target: "forecast",
       details: { status: "failed", via: "bull-board" },
     });
-    expect(auditEntryFor("PATCH", "/admin/queues/api/queues/sync-queue/abc/priority", '{"priority":2}')).toMatchObject({
+    expect(entry("PATCH", "/queues/sync-queue/abc/priority", '{"priority":2}')).toMatchObject({
       action: "bull-board.job.change-priority",
       target: "sync/abc",
       jobCount: 1,
       details: { body: { priority: 2 } },
     });
-    expect(auditEntryFor("PUT", "/admin/queues/api/queues/pause")).toMatchObject({ action: "bull-board.queues.pause-all", target: "all" });
-    // A route bull-board adds later is still recorded.
-    expect(auditEntryFor("PUT", "/admin/queues/api/something/new")).toMatchObject({ action: "bull-board.request", target: "/something/new" });
+    expect(entry("PUT", "/queues/pause")).toMatchObject({ action: "bull-board.queues.pause-all", target: "all" });
+    // A route bull-board adds later is no action of ours until it is named.
+    expect(bullBoardAction("PUT", ["something", "new"])).toBeUndefined();
   });
 });

@@ -4,7 +4,8 @@ import * as jobs from "@/app/api/v1/queues/[queueKey]/jobs/route";
 import * as pause from "@/app/api/v1/queues/[queueKey]/pause/route";
 import * as stats from "@/app/api/v1/queues/[queueKey]/stats/route";
 import * as queues from "@/app/api/v1/queues/route";
-import { createTestUser, type TestUser } from "../helpers/fixtures";
+import { isSameOrigin } from "@/lib/auth/principal";
+import { buildRequest, createTestUser, type TestUser } from "../helpers/fixtures";
 import { invoke, runsOf, SAME_ORIGIN } from "./support";
 
 /**
@@ -39,6 +40,7 @@ describe("cookie-authenticated POST", () => {
     ["Origin: null (sandboxed frame)", { origin: "null" }],
     ["an Origin on another port", { origin: "http://localhost:4000" }],
     ["neither Origin nor Sec-Fetch-Site", {}],
+    ["a forged X-Forwarded-Host naming the foreign Origin (no trusted proxy)", { origin: "https://evil.example", "x-forwarded-host": "evil.example" }],
   ])("is refused with %s", async (_label, headers) => {
     const response = await addJob({ cookie: planner.cookie }, headers);
     expect(response.status).toBe(403);
@@ -53,7 +55,6 @@ describe("cookie-authenticated POST", () => {
     ["same Origin and host", { origin: "http://localhost:3000" }],
     ["same Origin and Sec-Fetch-Site: same-origin", SAME_ORIGIN],
     ["Sec-Fetch-Site: same-origin without Origin", { "sec-fetch-site": "same-origin" }],
-    ["the forwarded host behind a proxy", { origin: "https://app.example", "x-forwarded-host": "app.example" }],
   ])("is accepted with %s", async (_label, headers) => {
     const response = await addJob({ cookie: planner.cookie }, headers);
     expect(response.status, response.text).toBe(201);
@@ -80,6 +81,25 @@ describe("cookie-authenticated POST", () => {
       headers: { "sec-fetch-site": "cross-site" },
     });
     expect(response.status).toBe(403);
+  });
+});
+
+describe("behind a proxy (TRUST_PROXY)", () => {
+  const request = (headers: Record<string, string>) => buildRequest({ method: "POST", path: "/api/v1/queues/export/jobs", headers });
+
+  it("is off by default: X-Forwarded-Host is ignored and the Host header decides", () => {
+    expect(isSameOrigin(request({ origin: "https://app.example", "x-forwarded-host": "app.example" }))).toBe(false);
+    expect(isSameOrigin(request({ origin: "http://localhost:3000", "x-forwarded-host": "app.example" }))).toBe(true);
+  });
+
+  it("when trusted, the forwarded host and protocol name the public origin", () => {
+    const trusted = { trustProxy: true };
+    expect(isSameOrigin(request({ origin: "https://app.example", "x-forwarded-host": "app.example", "x-forwarded-proto": "https" }), trusted)).toBe(true);
+    expect(isSameOrigin(request({ origin: "https://app.example", "x-forwarded-host": "app.example, inner.local" }), trusted)).toBe(true);
+    expect(isSameOrigin(request({ origin: "http://app.example", "x-forwarded-host": "app.example", "x-forwarded-proto": "https" }), trusted)).toBe(false);
+    expect(isSameOrigin(request({ origin: "http://localhost:3000", "x-forwarded-host": "app.example" }), trusted)).toBe(false);
+    // Without forwarded headers the Host header still decides.
+    expect(isSameOrigin(request({ origin: "http://localhost:3000" }), trusted)).toBe(true);
   });
 });
 

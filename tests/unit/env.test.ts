@@ -12,6 +12,13 @@ describe("environment", () => {
     expect(() => parseEnv({ UPLOAD_DIR: " " })).toThrow(/UPLOAD_DIR/);
   });
 
+  it("trusts proxy headers only when TRUST_PROXY says so", () => {
+    expect(parseEnv({}).TRUST_PROXY).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: "true" }).TRUST_PROXY).toBe(true);
+    expect(parseEnv({ TRUST_PROXY: "false" }).TRUST_PROXY).toBe(false);
+    expect(() => parseEnv({ TRUST_PROXY: "maybe" })).toThrow(/TRUST_PROXY/);
+  });
+
   it("reads per-queue overrides as numbers", () => {
     const env = parseEnv({ QUEUE_CONCURRENCY_FORECAST: "6", JOB_TIMEOUT_IMPORT: "60000" });
     expect(env.QUEUE_CONCURRENCY_FORECAST).toBe(6);
