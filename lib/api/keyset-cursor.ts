@@ -14,13 +14,13 @@ export function encodeKeysetCursor(cursor: KeysetCursor): string {
   return Buffer.from(`${cursor.at.toISOString()}|${cursor.id}`, "utf8").toString("base64url");
 }
 
-/** Ids are cuids, job ids or numbers: never control characters, which PostgreSQL may refuse (NUL). */
-const CURSOR_ID = /^[^\u0000-\u001f\u007f]{1,200}$/;
+/** Any id a row can have: PostgreSQL text holds no NUL, and a NUL in a query parameter fails there. */
+const CURSOR_ID = /^[^\u0000]{1,200}$/;
 
 /**
  * The cursor a client sent back, or null when it is not one of ours: its time must be the
  * ISO form encodeKeysetCursor writes and one PostgreSQL can hold (a forged year 275760 would
- * otherwise reach the query and fail there), its id printable.
+ * otherwise reach the query and fail there), its id one a row can have.
  */
 export function decodeKeysetCursor(value: string): KeysetCursor | null {
   const text = Buffer.from(value, "base64url").toString("utf8");
