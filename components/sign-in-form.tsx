@@ -6,6 +6,7 @@ import { Alert } from "./ui/alert";
 import { Button } from "./ui/button";
 import { Card } from "./ui/card";
 import { Label, TextInput } from "./ui/field";
+import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import type { DemoAccount } from "@/lib/demo/demo-users";
 
 const ROLE_LABEL = { ADMIN: "Admin", PLANNER: "Planner" } as const;
@@ -52,7 +53,8 @@ export function SignInForm({ callbackUrl, demoAccounts }: { callbackUrl: string;
       }
       // A full navigation: the next page renders on the server with the new session cookie, and
       // nothing cached for a previous user survives in the client. The button stays busy meanwhile.
-      window.location.assign(callbackUrl);
+      // The page passes a checked path already; checking again keeps the form safe wherever it is used.
+      window.location.assign(safeCallbackUrl(callbackUrl));
     } catch {
       setError("Cannot reach the server. Check your connection and try again.");
       setPending(false);

@@ -34,6 +34,19 @@ test("a session that ends while browsing sends the user to sign in from the next
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fforecasts$/);
 });
 
+test("a callbackUrl that a browser would read as another site's leads home, before and after sign-in", async ({ page }) => {
+  // "/\t/evil.example" is "//evil.example" to a browser's URL parser.
+  await page.goto("/signin?callbackUrl=%2F%09%2Fevil.example");
+  await page.getByRole("button", { name: "Fill in the planner demo account of Northwind Components" }).click();
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/forecasts$/);
+  for (const callbackUrl of ["%2F%09%2Fevil.example", "%2F%0A%2Fevil.example", "%2F%5Cevil.example", "%2F%2Fevil.example"]) {
+    const response = await page.goto(`/signin?callbackUrl=${callbackUrl}`);
+    expect(response?.status(), callbackUrl).toBe(200);
+    await expect(page, callbackUrl).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/forecasts$/);
+  }
+});
+
 test("/ sends a signed-out visitor to sign in as well", async ({ page }) => {
   await page.goto("/");
   await expect(page).toHaveURL(/\/signin/);

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/sign-in-form";
-import { currentUser, safeCallbackUrl } from "@/lib/auth/session";
+import { safeCallbackUrl } from "@/lib/auth/callback-url";
+import { currentUser } from "@/lib/auth/session";
 import { seededDemoAccounts } from "@/lib/demo/demo-users";
 
 // Per-user pages: never prerendered at build time (that would also need the auth secret then).

@@ -3,6 +3,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "../db";
 import { env } from "../env";
+import { sameOriginPath } from "./callback-url";
 import { verifyPassword } from "./passwords";
 
 const credentialsSchema = z.object({ email: z.email(), password: z.string().min(1) });
@@ -27,6 +28,12 @@ export function authOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
+      // next-auth's default follows any URL on this origin as given, "/\t/evil.example" included:
+      // apply the sign-in page's normalisation to every callbackUrl next-auth redirects to.
+      redirect({ url, baseUrl }) {
+        const path = sameOriginPath(url.startsWith(baseUrl) ? url.slice(baseUrl.length) : url);
+        return `${baseUrl}${path ?? "/"}`;
+      },
       jwt({ token, user }) {
         if (user) {
           token.sub = user.id;

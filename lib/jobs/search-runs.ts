@@ -20,7 +20,7 @@ export interface RunSearch {
   organizationId?: string;
   /** Created at or after. */
   from?: Date;
-  /** Created before. */
+  /** Created at or before. */
   to?: Date;
   /** Rows strictly older than this position (newest first). */
   after?: KeysetCursor;
@@ -113,7 +113,7 @@ export async function searchRuns(search: RunSearch, { db = defaultDb() }: { db?:
 
   if (search.name) conditions.push(`r."name" = ${param(search.name)}`);
   if (search.from) conditions.push(`r."createdAt" >= (${param(search.from.toISOString())}::timestamptz AT TIME ZONE 'UTC')`);
-  if (search.to) conditions.push(`r."createdAt" < (${param(search.to.toISOString())}::timestamptz AT TIME ZONE 'UTC')`);
+  if (search.to) conditions.push(`r."createdAt" <= (${param(search.to.toISOString())}::timestamptz AT TIME ZONE 'UTC')`);
   if (search.after) {
     const at = param(search.after.at.toISOString());
     conditions.push(`(r."createdAt", r."id") < ((${at}::timestamptz AT TIME ZONE 'UTC'), ${param(search.after.id)})`);

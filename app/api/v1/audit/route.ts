@@ -1,12 +1,11 @@
 import { z } from "zod";
 import { apiRoute } from "@/lib/api/handler";
+import { dateParam } from "@/lib/api/date-params";
 import { organizationParam, readScope } from "@/lib/api/organization-scope";
 import { keysetCursorParam } from "@/lib/api/keyset-cursor";
 import { auditActions, listAudit } from "@/lib/audit-queries";
 
 export const dynamic = "force-dynamic";
-
-const when = z.iso.datetime({ offset: true, error: "must be an ISO date-time, e.g. 2026-11-28T14:00:00Z" }).or(z.iso.date({ error: "must be an ISO date (YYYY-MM-DD) or date-time" }));
 
 const query = z
   .object({
@@ -15,18 +14,12 @@ const query = z
     target: z.string().trim().max(200).optional(),
     /** Only actions about one organisation's runs, by id or slug. */
     organization: organizationParam.optional(),
-    from: when.optional(),
-    to: when.optional(),
+    from: dateParam("start").optional(),
+    to: dateParam("end").optional(),
     cursor: keysetCursorParam.optional(),
     limit: z.coerce.number().int("must be a whole number").min(1, "must be at least 1").max(200, "must be at most 200").default(50),
   })
-  .refine((range) => !range.from || !range.to || toDate(range.from, "start") <= toDate(range.to, "end"), { message: "must not be before from", path: ["to"] });
-
-/** A bare date covers its whole day (UTC): `from` its first millisecond, `to` its last. */
-function toDate(value: string, edge: "start" | "end"): Date {
-  if (value.length === 10) return new Date(`${value}T${edge === "start" ? "00:00:00.000" : "23:59:59.999"}Z`);
-  return new Date(value);
-}
+  .refine((range) => !range.from || !range.to || range.from <= range.to, { message: "must not be before from", path: ["to"] });
 
 // GET /api/v1/audit?action=&actor=&target=&organization=&from=&to=&cursor=&limit= — admin actions, newest first (admin)
 export const GET = apiRoute({ auth: "admin", query }, async ({ query, principal }) => {
@@ -37,8 +30,8 @@ export const GET = apiRoute({ auth: "admin", query }, async ({ query, principal 
       actor: query.actor || undefined,
       target: query.target || undefined,
       organizationId,
-      from: query.from ? toDate(query.from, "start") : undefined,
-      to: query.to ? toDate(query.to, "end") : undefined,
+      from: query.from,
+      to: query.to,
       cursor: query.cursor,
       limit: query.limit,
     }),

@@ -1,17 +1,13 @@
 import { keysetCursorParam } from "@/lib/api/keyset-cursor";
 import { z } from "zod";
 import { apiRoute } from "@/lib/api/handler";
+import { dateParam } from "@/lib/api/date-params";
 import { organizationParam, readScope } from "@/lib/api/organization-scope";
 import { queueKey } from "@/lib/api/params";
 import { RUN_STATE_FILTERS } from "@/lib/jobs/job-status";
 import { searchRuns } from "@/lib/jobs/search-runs";
 
 export const dynamic = "force-dynamic";
-
-const day = z
-  .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), "must be a date (YYYY-MM-DD) or an ISO date-time")
-  .transform((value) => new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value));
 
 const query = z
   .object({
@@ -23,17 +19,13 @@ const query = z
     /** One organisation's runs, by id or slug. */
     organization: organizationParam.optional(),
     /** Created on or after (a day means its start, UTC). */
-    from: day.optional(),
-    /** Created before (a day means the end of that day, UTC). */
-    to: z
-      .string()
-      .refine((value) => !Number.isNaN(Date.parse(value)), "must be a date (YYYY-MM-DD) or an ISO date-time")
-      .transform((value) => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(Date.parse(`${value}T00:00:00Z`) + 86_400_000) : new Date(value)))
-      .optional(),
+    from: dateParam("start").optional(),
+    /** Created on or before (a day means its last millisecond, UTC). */
+    to: dateParam("end").optional(),
     cursor: keysetCursorParam.optional(),
     limit: z.coerce.number({ error: "must be a whole number from 1 to 100" }).int("must be a whole number from 1 to 100").min(1, "must be at least 1").max(100, "must be at most 100").default(25),
   })
-  .refine((value) => !value.from || !value.to || value.from < value.to, { path: ["to"], message: "must be after from" });
+  .refine((value) => !value.from || !value.to || value.from <= value.to, { path: ["to"], message: "must not be before from" });
 
 // GET /api/v1/runs?q=&queue=&name=&state=&owner=&organization=&from=&to=&cursor=&limit= — search every queue's runs in the ledger, newest first (admin)
 export const GET = apiRoute({ auth: "admin", query }, async ({ query, principal }) => {
