@@ -26,6 +26,8 @@ const envSchema = z.object({
   // Auth
   NEXTAUTH_SECRET: z.string().min(16).default("dev-only-secret-change-me-in-production"),
   NEXTAUTH_URL: z.url().optional(),
+  /** True only behind a reverse proxy that sets X-Forwarded-For: only then is that header the client's address. */
+  TRUST_PROXY: z.stringbool().default(false),
   // Worker
   WORKER_QUEUES: z.string().optional(),
   WORKER_HEALTH_CHECK_INTERVAL: positiveInt.default(10_000),
