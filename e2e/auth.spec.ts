@@ -95,13 +95,15 @@ test("repeated wrong passwords are throttled and the form says when to try again
   const submit = async () => {
     const answered = page.waitForResponse((response) => response.url().includes("/api/auth/callback/credentials"));
     await page.getByRole("button", { name: "Sign in" }).click();
-    await answered;
+    return answered;
   };
   for (let attempt = 1; attempt <= 5; attempt++) {
-    await submit();
+    expect((await submit()).status()).toBe(401);
     await expect(alert).toHaveText("Incorrect email or password.");
   }
-  await submit();
+  const throttled = await submit();
+  expect(throttled.status()).toBe(429);
+  expect(Number(throttled.headers()["retry-after"])).toBeGreaterThan(0);
   await expect(alert).toHaveText(/^Too many sign-in attempts\. Try again in (1[0-5]|[1-9]) minutes?\.$/);
   await page.screenshot({ path: "e2e/screenshots/signin-throttled.png", fullPage: true, animations: "disabled" });
 });
