@@ -170,8 +170,16 @@ export async function seedDashboardScale(
 }
 
 /** A next-auth session cookie for `user`, as the browser would hold it after signing in. */
-export async function sessionCookie(user: { id: string; email: string; name: string; role: "ADMIN" | "PLANNER"; organizationId: string }): Promise<string> {
-  const token = await encode({ token: { sub: user.id, email: user.email, name: user.name, role: user.role, organizationId: user.organizationId }, secret: config.nextAuthSecret });
+export async function sessionCookie(user: {
+  id: string;
+  email: string;
+  name: string;
+  role: "ADMIN" | "PLANNER";
+  organizationId: string;
+  sessionVersion: number;
+}): Promise<string> {
+  const claims = { sub: user.id, email: user.email, name: user.name, role: user.role, organizationId: user.organizationId };
+  const token = await encode({ token: { ...claims, sessionId: randomUUID(), sessionVersion: user.sessionVersion }, secret: config.nextAuthSecret });
   return `next-auth.session-token=${token}`;
 }
 

@@ -7,12 +7,19 @@ import { Button } from "./ui/button";
 import { Card } from "./ui/card";
 import { Label, TextInput } from "./ui/field";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
+import { signInRetryAfter } from "@/lib/auth/sign-in-errors";
 import type { DemoAccount } from "@/lib/demo/demo-users";
 
 const ROLE_LABEL = { ADMIN: "Admin", PLANNER: "Planner" } as const;
 
 function isCsrfRejection(url: string | null | undefined): boolean {
   return Boolean(url && /[?&]csrf=true\b/.test(url));
+}
+
+function formatWait(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
 
 /** @param demoAccounts - seeded demo sign-ins that exist in this database; none hides the hint. */
@@ -39,6 +46,12 @@ export function SignInForm({ callbackUrl, demoAccounts }: { callbackUrl: string;
       if (isCsrfRejection(result?.url)) result = await attempt();
       if (isCsrfRejection(result?.url)) {
         setError("Your sign-in form expired. Please try again.");
+        setPending(false);
+        return;
+      }
+      const retryAfter = signInRetryAfter(result?.error);
+      if (retryAfter !== null) {
+        setError(`Too many sign-in attempts. Try again in ${formatWait(retryAfter)}.`);
         setPending(false);
         return;
       }

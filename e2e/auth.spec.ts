@@ -73,3 +73,50 @@ test("signing in returns to the page that asked for it", async ({ page }) => {
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/signin/);
 });
+
+test("after sign-out the old session cookie opens neither the API nor a page", async ({ page, browser }) => {
+  await page.goto("/signin?callbackUrl=%2Fqueues");
+  await page.getByRole("button", { name: "Fill in the admin demo account of Northwind Components" }).click();
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Queues", level: 1 })).toBeVisible();
+  // What a thief (or a shared computer's next user) would have kept of the session.
+  const kept = (await page.context().cookies()).filter((cookie) => cookie.name.endsWith("next-auth.session-token"));
+  expect(kept).toHaveLength(1);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin/);
+
+  const thief = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  try {
+    await thief.addCookies(kept);
+    expect((await thief.request.get("/api/v1/queues")).status()).toBe(401);
+    const stolen = await thief.newPage();
+    await stolen.goto("/queues");
+    await expect(stolen).toHaveURL(/\/signin\?callbackUrl=%2Fqueues$/);
+  } finally {
+    await thief.close();
+  }
+});
+
+test("repeated wrong passwords are throttled and the form says when to try again", async ({ page }) => {
+  // An email of its own: the demo accounts stay usable for the other tests running alongside.
+  const email = `throttle-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.test`;
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill("not-the-password");
+  const alert = page.getByRole("main").getByRole("alert");
+  // The alert reads the same after each wrong password: wait for each answer, not the text.
+  const submit = async () => {
+    const answered = page.waitForResponse((response) => response.url().includes("/api/auth/callback/credentials"));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    return answered;
+  };
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    expect((await submit()).status()).toBe(401);
+    await expect(alert).toHaveText("Incorrect email or password.");
+  }
+  const throttled = await submit();
+  expect(throttled.status()).toBe(429);
+  expect(Number(throttled.headers()["retry-after"])).toBeGreaterThan(0);
+  await expect(alert).toHaveText(/^Too many sign-in attempts\. Try again in (1[0-5]|[1-9]) minutes?\.$/);
+  await page.screenshot({ path: "e2e/screenshots/signin-throttled.png", fullPage: true, animations: "disabled" });
+});

@@ -26,7 +26,7 @@ const envSchema = z.object({
   // Auth
   NEXTAUTH_SECRET: z.string().min(16).default("dev-only-secret-change-me-in-production"),
   NEXTAUTH_URL: z.url().optional(),
-  /** A reverse proxy in front sets X-Forwarded-Host/-Proto, so they name the public origin; without one a client could forge them. */
+  /** True only behind a reverse proxy that sets X-Forwarded-Host/-Proto/-For: only then do they name the public origin and the client's address; without one a client could forge them. */
   TRUST_PROXY: z.stringbool().default(false),
   // Worker
   WORKER_QUEUES: z.string().optional(),

@@ -47,33 +47,70 @@ export async function authenticate(request: Request, { db = defaultDb() }: { db?
     const owner = await authenticateApiKey(match[1]!, { db });
     return owner ? { ok: true, principal: { ...owner, via: "api-key" } } : { ok: false, reason: "invalid" };
   }
-  const cookieHeader = request.headers.get("cookie");
-  const token = SESSION_COOKIES.map((name) => readCookie(cookieHeader, name)).find(Boolean);
-  if (!token) return { ok: false, reason: "missing" };
-  const claims = await decode({ token, secret: env().NEXTAUTH_SECRET }).catch(() => null);
-  if (!claims?.sub || (claims.role !== "ADMIN" && claims.role !== "PLANNER")) return { ok: false, reason: "invalid" };
-  // The session lasts hours; the account behind it is read again (cached briefly), so a deleted
-  // user is signed out and a changed role applies within seconds rather than at expiry.
-  const user = await sessionUser(claims.sub, db);
-  if (!user) return { ok: false, reason: "invalid" };
-  return { ok: true, principal: { ...user, via: "session" } };
+  const principal = await sessionPrincipal(request.headers.get("cookie"), { db });
+  return principal === "missing" || principal === "invalid" ? { ok: false, reason: principal } : { ok: true, principal };
 }
 
-const SESSION_USER_TTL_MS = 10_000;
-const sessionUsers = new Map<string, { user: Omit<Principal, "via"> | null; expires: number }>();
+/** The session a browser's cookie header carries, checked against the account and sign-outs. */
+export async function sessionPrincipal(cookieHeader: string | null, { db = defaultDb() }: { db?: Db } = {}): Promise<Principal | "missing" | "invalid"> {
+  const token = SESSION_COOKIES.map((name) => readCookie(cookieHeader, name)).find(Boolean);
+  if (!token) return "missing";
+  const claims = await decode({ token, secret: env().NEXTAUTH_SECRET }).catch(() => null);
+  if (!claims?.sub || (claims.role !== "ADMIN" && claims.role !== "PLANNER")) return "invalid";
+  // Sessions signed in before sign-out could be revoked carry neither: they cannot be ended, so they are refused.
+  if (typeof claims.sessionId !== "string" || typeof claims.sessionVersion !== "number") return "invalid";
+  // The session lasts hours; the account behind it is read again (cached briefly), so a deleted
+  // user is signed out and a changed role applies within seconds rather than at expiry.
+  const user = await sessionUser({ userId: claims.sub, sessionId: claims.sessionId, sessionVersion: claims.sessionVersion }, db);
+  return user ? { ...user, via: "session" } : "invalid";
+}
 
-/** The account behind a session, read again (cached briefly) so that pages and the API agree on role and organisation. */
-export async function sessionUser(id: string, db: Db = defaultDb()): Promise<Omit<Principal, "via"> | null> {
-  const cached = sessionUsers.get(id);
-  if (cached && cached.expires > Date.now()) return cached.user;
-  const { rows } = await sqlPool(db).query<Omit<Principal, "via">>(
-    `SELECT "id", "email", "name", "role", "organizationId" FROM "User" WHERE "id" = $1`,
-    [id],
-  );
-  const user = rows[0] ?? null;
-  if (sessionUsers.size > 10_000) sessionUsers.clear();
-  sessionUsers.set(id, { user, expires: Date.now() + SESSION_USER_TTL_MS });
+/** What a session cookie names: the account, this session, and the account's session version at sign-in. */
+export interface SessionClaims {
+  userId: string;
+  sessionId: string;
+  sessionVersion: number;
+}
+
+type SessionRow = Omit<Principal, "via"> & { sessionVersion: number; revoked: boolean };
+
+const SESSION_USER_TTL_MS = 10_000;
+const sessionUsers = new Map<string, { row: SessionRow | null; expires: number }>();
+const cacheKey = (userId: string, sessionId: string) => `${userId}\n${sessionId}`;
+
+/**
+ * The account behind a session, read again (cached briefly) so that pages and the API agree on
+ * role and organisation; null when the account is gone, the session was signed out, or the
+ * password or role changed since sign-in. A revocation drops this process's cache entry at once
+ * (forgetSessionUser); other web instances see it within SESSION_USER_TTL_MS.
+ */
+export async function sessionUser(session: SessionClaims, db: Db = defaultDb()): Promise<Omit<Principal, "via"> | null> {
+  const key = cacheKey(session.userId, session.sessionId);
+  let row: SessionRow | null;
+  const cached = sessionUsers.get(key);
+  if (cached && cached.expires > Date.now()) row = cached.row;
+  else {
+    const { rows } = await sqlPool(db).query<SessionRow>(
+      `SELECT "id", "email", "name", "role", "organizationId", "sessionVersion",
+              EXISTS (SELECT 1 FROM "RevokedSession" WHERE "id" = $2) AS "revoked"
+         FROM "User" WHERE "id" = $1`,
+      [session.userId, session.sessionId],
+    );
+    row = rows[0] ?? null;
+    if (sessionUsers.size > 10_000) sessionUsers.clear();
+    sessionUsers.set(key, { row, expires: Date.now() + SESSION_USER_TTL_MS });
+  }
+  if (!row || row.revoked || row.sessionVersion !== session.sessionVersion) return null;
+  const { sessionVersion: _version, revoked: _revoked, ...user } = row;
   return user;
+}
+
+/** Drops cached sessions of an account or one session, so a revocation applies to the next request here. */
+export function forgetSessionUser({ userId, sessionId }: { userId?: string; sessionId?: string }): void {
+  for (const key of sessionUsers.keys()) {
+    const [keyUser, keySession] = key.split("\n");
+    if (keyUser === userId || keySession === sessionId) sessionUsers.delete(key);
+  }
 }
 
 /**

@@ -1,8 +1,7 @@
-import { getServerSession } from "next-auth";
+import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import type { Role } from "../jobs/catalog";
-import { authOptions } from "./options";
-import { sessionUser } from "./principal";
+import { sessionPrincipal } from "./principal";
 
 /** The signed-in user as pages see it. */
 export interface SessionUser {
@@ -14,16 +13,13 @@ export interface SessionUser {
 }
 
 /**
- * The current user for server components, or null when signed out. The session says who it is;
- * the account is read again (cached briefly, as the API does), so pages and the API agree on role
- * and organisation and a deleted user is signed out here too.
+ * The current user for server components, or null when signed out. The cookie is checked exactly
+ * as the API checks it (lib/auth/principal.ts), so pages and the API agree on role and
+ * organisation, and a deleted user or a signed-out or revoked session is signed out here too.
  */
 export async function currentUser(): Promise<SessionUser | null> {
-  const session = await getServerSession(authOptions());
-  const id = (session?.user as { id?: unknown } | undefined)?.id;
-  if (typeof id !== "string") return null;
-  const user = await sessionUser(id);
-  if (!user) return null;
+  const user = await sessionPrincipal((await headers()).get("cookie"));
+  if (user === "missing" || user === "invalid") return null;
   return { id: user.id, email: user.email, name: user.name || user.email, role: user.role, organizationId: user.organizationId };
 }
 

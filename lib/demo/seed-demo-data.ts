@@ -1,5 +1,6 @@
 import type { Db } from "../db";
 import { hashPassword } from "../auth/passwords";
+import { updateAccount } from "../auth/revoke-sessions";
 import { DEMO_ORGANIZATIONS, DEMO_USERS, demoOrganization } from "./demo-users";
 import { demoProducts, generateDailySales } from "./sales-generator";
 
@@ -26,11 +27,11 @@ export async function seedDemoData(db: Db, { products: productCount = 60, endDat
   for (const user of DEMO_USERS) {
     const passwordHash = await hashPassword(user.password);
     const organizationId = demoOrganization(user.organization).id;
-    await db.user.upsert({
-      where: { email: user.email },
-      update: { name: user.name, role: user.role, passwordHash, organizationId },
-      create: { email: user.email, name: user.name, role: user.role, passwordHash, organizationId },
-    });
+    const account = { name: user.name, role: user.role, passwordHash, organizationId };
+    const existing = await db.user.findUnique({ where: { email: user.email }, select: { id: true } });
+    // Re-seeding writes the password again, which ends the account's sessions like any password change.
+    if (existing) await updateAccount(existing.id, account, { db });
+    else await db.user.create({ data: { email: user.email, ...account } });
   }
   let salesRows = 0;
   let productRows = 0;

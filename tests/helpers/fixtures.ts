@@ -46,7 +46,7 @@ export async function createTestUser(role: "ADMIN" | "PLANNER", { organizationId
     data: { email, name: `Test ${role}`, role, organizationId: organization, passwordHash: await hashPassword("password-123") },
   });
   const { key } = await createApiKey(user.id, "test");
-  const token = await encode({ token: { sub: user.id, email, name: user.name, role, organizationId: organization }, secret: SECRET });
+  const token = await encode({ token: { sub: user.id, email, name: user.name, role, organizationId: organization, sessionId: randomUUID(), sessionVersion: 0 }, secret: SECRET });
   return {
     id: user.id,
     email,
