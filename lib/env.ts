@@ -50,6 +50,10 @@ const envSchema = z.object({
   // Retention of history that grows with every job (the ledger rows themselves are kept)
   NOTIFICATION_RETENTION_DAYS: positiveInt.max(36_500).default(90),
   TIMELINE_RETENTION_DAYS: positiveInt.max(36_500).default(90),
+  // Ledger reconciler (lib/jobs/reconcile-ledger): how often it compares the ledger with Redis, and
+  // how old a row or job must be before it is judged (a younger one may be mid-flight)
+  LEDGER_RECONCILE_EVERY_SECONDS: positiveInt.max(86_400).default(60),
+  LEDGER_RECONCILE_GRACE_SECONDS: positiveInt.max(86_400).default(120),
   // Logging
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   LOG_FILE: z.string().optional(),
