@@ -5,6 +5,7 @@ import type { FinishedJob } from "../inbox/job-notifications";
 import { publishJobEvent, type JobEventPayload, type JobEventType } from "../realtime/events";
 import type { QueueKey } from "./catalog";
 import { findRun, OPEN_RUN_STATES, updateRun, type RunUpdate } from "./ledger";
+import { retryWithBackoff } from "../retry-with-backoff";
 import { cancelRequestKey } from "./worker-registry";
 
 /**
@@ -82,7 +83,7 @@ export async function findHeldLedgerWrite(redis: Redis, prefix: string, jobId: s
   return held === null ? null : parseHeldWrite(held);
 }
 
-const DATE_FIELDS = ["startedAt", "finishedAt"] as const;
+const DATE_FIELDS = ["startedAt", "finishedAt", "removedAt"] as const;
 
 function parseHeldWrite(text: string): HeldLedgerWrite | null {
   try {
@@ -108,17 +109,17 @@ function parseHeldWrite(text: string): HeldLedgerWrite | null {
  * `onlyIfOpen` (the reconciler's way) writes only a row that is still open: one already finished
  * with another outcome (retried from bull-board and run again since) is not set back, and its stale
  * hold is dropped without an event. Without it (the worker's own retries) the outcome is written as
- * BullMQ reported it. Returns whether this call landed the write.
+ * BullMQ reported it. `changed`: this call changed the row; `landed`: the row holds the write.
  */
 export async function landLedgerWrite(
   write: HeldLedgerWrite,
   { db, redis, prefix, onlyIfOpen = false }: { db: Db; redis: Redis; prefix: string; onlyIfOpen?: boolean },
-): Promise<boolean> {
+): Promise<{ changed: boolean; landed: boolean }> {
   const changed = (await updateRun(write.jobId, write.update, { db, onlyIfState: onlyIfOpen ? OPEN_RUN_STATES : undefined })) > 0;
   // A row already holding this outcome was landed by a process that died before releasing it.
   const landed = changed || !onlyIfOpen || (write.update.state !== undefined && (await findRun(write.jobId, { db }))?.state === write.update.state);
   await settleLedgerWrite(write, { redis, prefix, landed, ownHold: true });
-  return landed;
+  return { changed, landed };
 }
 
 /**
@@ -130,4 +131,52 @@ export async function settleLedgerWrite(write: HeldLedgerWrite, { redis, prefix,
   if (landed && write.clearCancelRequest) await redis.del(cancelRequestKey(prefix, write.jobId));
   const released = ownHold ? (await releaseLedgerWrites(redis, prefix, [write])) > 0 : true;
   if (landed && released && write.event) await publishJobEvent(redis, prefix, write.event.type, { ...write.event.payload, timestamp: Date.now() });
+}
+
+/**
+ * The web side's two-step changes, a job taken out of Redis and its row marked: the mark is held
+ * first, then `removeFromRedis` runs, then the row is written and the hold released. A failure or
+ * crash at any point leaves nothing the reconciler cannot finish: before the removal, the held mark
+ * is dropped (the job is still queued); after it, the mark is landed. When the ledger refuses the
+ * write here, the removal still stands and `ledger` says "held".
+ */
+export async function removeThenMark<T>(
+  marks: readonly { jobId: string; queue: QueueKey; update: RunUpdate }[],
+  removeFromRedis: () => Promise<T>,
+  deps: MarkDeps,
+): Promise<{ removed: T; ledger: "written" | "held" }> {
+  const holds = marks.map((mark) => newHeldWrite({ ...mark, when: "job-gone" }));
+  await holdLedgerWrites(deps.redis, deps.prefix, holds);
+  let removed: T;
+  try {
+    removed = await removeFromRedis();
+  } catch (error) {
+    await releaseLedgerWrites(deps.redis, deps.prefix, holds).catch(() => {});
+    throw error;
+  }
+  return { removed, ledger: await writeHeldMarks(holds, deps) };
+}
+
+interface MarkDeps {
+  db: Db;
+  redis: Redis;
+  prefix: string;
+  /** Writes the marks in one go (a queue clean's updateMany). @defaultValue one updateRun per mark */
+  write?: (holds: readonly HeldLedgerWrite[]) => Promise<unknown>;
+}
+
+/** Writes held marks of jobs already out of Redis (three quick tries: a web request does not wait out an outage), then releases them. */
+export async function writeHeldMarks(holds: readonly HeldLedgerWrite[], { db, redis, prefix, write }: MarkDeps): Promise<"written" | "held"> {
+  try {
+    await retryWithBackoff(() => (write ? write(holds) : Promise.all(holds.map((hold) => updateRun(hold.jobId, hold.update, { db })))), {
+      initialMs: 100,
+      maxMs: 1_000,
+      maxAttempts: 3,
+      isTransient: () => false,
+    });
+  } catch {
+    return "held";
+  }
+  await releaseLedgerWrites(redis, prefix, holds).catch(() => {});
+  return "written";
 }

@@ -47,6 +47,7 @@ export interface RunUpdate {
   failureFingerprint?: string | null;
   startedAt?: Date;
   finishedAt?: Date | null;
+  removedAt?: Date | null;
 }
 
 /**
@@ -68,6 +69,7 @@ const COLUMNS: Record<keyof RunUpdate, { column: string; cast?: string }> = {
   failureFingerprint: { column: "failureFingerprint" },
   startedAt: { column: "startedAt", cast: "timestamptz" },
   finishedAt: { column: "finishedAt", cast: "timestamptz" },
+  removedAt: { column: "removedAt", cast: "timestamptz" },
 };
 
 /** States a run leaves only by being retried: the ledger reconciler judges the others. */
