@@ -6,7 +6,7 @@ import type { Db } from "../lib/db";
 import { notifyJobsFinished, type FinishedJob } from "../lib/inbox/job-notifications";
 import { queueDefinition, type QueueKey } from "../lib/jobs/catalog";
 import { failureFingerprint } from "../lib/jobs/failure-fingerprint";
-import { holdLedgerWrites, newHeldWrite, settleLedgerWrite } from "../lib/jobs/held-ledger-writes";
+import { holdLedgerWrites, newHeldWrite, replaceHeldLedgerWrite, settleLedgerWrite } from "../lib/jobs/held-ledger-writes";
 import { updateRun, type RunUpdate } from "../lib/jobs/ledger";
 import { readProgress } from "../lib/jobs/queue-manager";
 import { RunEventWriter } from "../lib/jobs/run-events";
@@ -252,7 +252,12 @@ export class OutcomeRecorder {
       },
     );
     const metrics = update.state === "CANCELLED" ? undefined : this.recordMetrics(key, job, update.state === "COMPLETED" ? "completed" : "failed", true);
-    const notification = extra.notify ? this.notifications.add(extra.notify) : undefined;
+    // Once the owner's notification is written, the hold stops carrying it, so a reconciler landing the hold does not notify twice.
+    const notification = extra.notify
+      ? this.notifications.add(extra.notify).then(() =>
+          held ? replaceHeldLedgerWrite(this.options.redis, this.options.prefix, { ...write, notify: undefined }).catch(() => false) : false,
+        )
+      : undefined;
     if (held && this.ledgerChains.size >= (this.options.maxPendingOutcomes ?? 10_000)) {
       // Memory stays bounded through a long outage: the hold in Redis is enough for the reconciler.
       this.outcomesLeftToReconciler++;

@@ -67,6 +67,16 @@ export async function releaseLedgerWrites(redis: Redis, prefix: string, writes: 
   return (await redis.eval(RELEASE_SCRIPT, 1, heldLedgerWritesKey(prefix), ...writes.flatMap((write) => [write.jobId, `"token":"${write.token}"`]))) as number;
 }
 
+const REPLACE_SCRIPT = `
+local held = redis.call('HGET', KEYS[1], ARGV[1])
+if held and string.find(held, ARGV[2], 1, true) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) return 1 end
+return 0`;
+
+/** Replaces a hold with a changed copy (same token), unless it was released or replaced meanwhile. */
+export async function replaceHeldLedgerWrite(redis: Redis, prefix: string, write: HeldLedgerWrite): Promise<boolean> {
+  return (await redis.eval(REPLACE_SCRIPT, 1, heldLedgerWritesKey(prefix), write.jobId, `"token":"${write.token}"`, JSON.stringify(write))) === 1;
+}
+
 /** One page of held writes (HSCAN); `cursor` "0" starts and, returned, ends the scan. */
 export async function scanHeldLedgerWrites(redis: Redis, prefix: string, cursor = "0", count = 200): Promise<{ cursor: string; writes: HeldLedgerWrite[] }> {
   const [next, flat] = await redis.hscan(heldLedgerWritesKey(prefix), cursor, "COUNT", count);
