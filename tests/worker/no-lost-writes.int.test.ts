@@ -8,8 +8,10 @@ import { cancelJob } from "@/lib/jobs/cancel-job";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { findHeldLedgerWrite, heldLedgerWritesKey, holdLedgerWrites, newHeldWrite } from "@/lib/jobs/held-ledger-writes";
 import { withOwner } from "@/lib/jobs/job-data";
+import { getJobStatus, listRunsPage } from "@/lib/jobs/job-status";
 import { createRun } from "@/lib/jobs/ledger";
 import { cleanQueue } from "@/lib/jobs/queue-control";
+import { removeJob } from "@/lib/jobs/remove-job";
 import { queueManager, type QueueManager } from "@/lib/jobs/queue-manager";
 import { LOST_REASON, reconcileLedger } from "@/lib/jobs/reconcile-ledger";
 import { requestJobCancel } from "@/lib/jobs/worker-registry";
@@ -189,6 +191,20 @@ describe("cancel, clean and remove when one side fails", () => {
   });
 });
 
+describe("removing a job when the ledger fails", () => {
+  it("holds the removal's mark, and the reconciler records the job as removed and cancelled", async () => {
+    const jobId = await enqueueExport();
+    flaky.fail(LEDGER_UPDATE);
+    expect(await removeJob("export", jobId, admin, { db: flaky.db })).toEqual({ ok: true, previousState: "waiting", cancelled: true });
+    expect(await queueManager().getJob("export", jobId)).toBeUndefined();
+    expect((await run(jobId)).removedAt).toBeNull();
+    expect((await reconcile()).heldLanded).toBe(1);
+    const row = await run(jobId);
+    expect(row.state).toBe("CANCELLED");
+    expect(row.removedAt).not.toBeNull();
+  });
+});
+
 describe("the ledger reconciler", () => {
   it("writes the row a job never got, with the owner, organisation and business key the enqueue would have written, once", async () => {
     const jobId = randomUUID();
@@ -231,6 +247,11 @@ describe("the ledger reconciler", () => {
       expect(row.finishedAt).not.toBeNull();
       expect(await events(id, "job:failed")).toHaveLength(1);
     }
+    // Shown as lost wherever states are read: the job page and "my runs" filtered by state.
+    expect((await getJobStatus("export", ids[0]!, planner))?.state).toBe("lost");
+    const page = await listRunsPage({ ownerId: planner.id, state: "lost", take: 50 });
+    expect(page.jobs.map((job) => job.id)).toEqual(expect.arrayContaining(ids));
+    expect(page.jobs.every((job) => job.state === "lost")).toBe(true);
   });
 
   it("leaves what is younger than the grace period alone", async () => {
