@@ -147,8 +147,9 @@ export class OutcomeRecorder {
       this.options.logger.error({ ...pending }, "stopping with writes the database has not taken; outcomes stay held in Redis for the ledger reconciler");
     }
     this.stopRetries.abort();
-    await Promise.all([...this.inFlight, ...this.ledgerChains.values()]);
+    // The batch writers first: a recording in flight may be waiting on its notification.
     await Promise.all([this.timeline.close(), this.notifications.close()]);
+    await Promise.all([...this.inFlight, ...this.ledgerChains.values()]);
   }
 
   private track(recording: Promise<void>): void {
