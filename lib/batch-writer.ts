@@ -37,7 +37,7 @@ export class BatchWriter<T> {
   dropped = 0;
   private readonly queue: T[] = [];
   /** Resolvers of add() promises, by the item's sequence number; items settle in order. */
-  private readonly waiters: { seq: number; resolve: () => void }[] = [];
+  private readonly waiters: { seq: number; resolve: (written: boolean) => void }[] = [];
   private added = 0;
   private settledCount = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -58,15 +58,15 @@ export class BatchWriter<T> {
     return this.queue.length;
   }
 
-  /** Buffers `item`; the promise settles once it is written or given up (never rejects). */
-  add(item: T): Promise<void> {
+  /** Buffers `item`; resolves true once it is written, false if it was given up (never rejects). */
+  add(item: T): Promise<boolean> {
     if (this.queue.length >= this.maxHeld || this.stopRetries.signal.aborted) {
       this.drop(0, this.stopRetries.signal.aborted ? "closed" : "full", undefined, 1);
-      return Promise.resolve();
+      return Promise.resolve(false);
     }
     this.queue.push(item);
     const seq = ++this.added;
-    const written = new Promise<void>((resolve) => this.waiters.push({ seq, resolve }));
+    const written = new Promise<boolean>((resolve) => this.waiters.push({ seq, resolve }));
     if (this.queue.length >= this.maxBuffered) void this.drain();
     else if (!this.draining) this.timer ??= setTimeout(() => void this.drain(), this.flushIntervalMs);
     return written;
@@ -110,7 +110,7 @@ export class BatchWriter<T> {
       try {
         await this.options.write(batch);
         attempt = 0;
-        this.settle(batch.length);
+        this.settle(batch.length, true);
       } catch (error) {
         attempt++;
         const transient = (this.options.isTransient ?? isTransientDatabaseError)(error);
@@ -129,15 +129,15 @@ export class BatchWriter<T> {
   private drop(count: number, reason: "full" | "rejected" | "closed", error?: unknown, refused = 0): void {
     if (count + refused === 0) return;
     this.dropped += count + refused;
-    if (count > 0) this.settle(count);
+    if (count > 0) this.settle(count, false);
     this.options.onDrop?.(count + refused, reason, error);
   }
 
-  private settle(count: number): void {
+  private settle(count: number, written: boolean): void {
     this.queue.splice(0, count);
     this.settledCount += count;
     let done = 0;
-    while (done < this.waiters.length && this.waiters[done]!.seq <= this.settledCount) this.waiters[done++]!.resolve();
+    while (done < this.waiters.length && this.waiters[done]!.seq <= this.settledCount) this.waiters[done++]!.resolve(written);
     this.waiters.splice(0, done);
   }
 }

@@ -255,8 +255,8 @@ export class OutcomeRecorder {
     const metrics = update.state === "CANCELLED" ? undefined : this.recordMetrics(key, job, update.state === "COMPLETED" ? "completed" : "failed", true);
     // Once the owner's notification is written, the hold stops carrying it, so a reconciler landing the hold does not notify twice.
     const notification = extra.notify
-      ? this.notifications.add(extra.notify).then(() =>
-          held ? replaceHeldLedgerWrite(this.options.redis, this.options.prefix, { ...write, notify: undefined }).catch(() => false) : false,
+      ? this.notifications.add(extra.notify).then((written) =>
+          held && written ? replaceHeldLedgerWrite(this.options.redis, this.options.prefix, { ...write, notify: undefined }).catch(() => false) : false,
         )
       : undefined;
     if (held && this.ledgerChains.size >= (this.options.maxPendingOutcomes ?? 10_000)) {

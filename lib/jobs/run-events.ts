@@ -80,7 +80,7 @@ export class RunEventWriter extends BatchWriter<RunEvent> {
     super({ ...options, write: (batch) => appendRunEvents(batch, { db: options.db }) });
   }
 
-  override add(event: RunEvent): Promise<void> {
+  override add(event: RunEvent): Promise<boolean> {
     return super.add({ ...event, at: event.at ?? new Date() });
   }
 }
