@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient as Redis } from "../redis";
 import type { Db } from "../db";
 import { db as defaultDb } from "../db";
 import { logger } from "../logger";
