@@ -9,6 +9,63 @@ const positiveInt = z.coerce.number().int().positive();
 /** Minutes may be fractional (0.5) and 0 means "at once", which tests and demos use. */
 const nonNegative = z.coerce.number().min(0);
 
+/** One Redis Cluster seed node; the cluster tells the client about the others. */
+export interface RedisClusterNode {
+  host: string;
+  port: number;
+}
+
+/** Seed nodes plus what every node of the cluster shares: credentials and TLS. */
+export interface RedisClusterConfig {
+  nodes: RedisClusterNode[];
+  username?: string;
+  password?: string;
+  tls: boolean;
+}
+
+/**
+ * REDIS_CLUSTER_NODES: comma-separated `host:port` seeds, or `redis://[user:password@]host:port`
+ * (`rediss://` for TLS) where credentials are needed. A cluster shares one set of credentials and
+ * one transport, so entries that disagree on them are refused rather than half-applied.
+ */
+const redisClusterNodes = z
+  .string()
+  .trim()
+  .min(1)
+  .transform((value, context): RedisClusterConfig => {
+    const parsed = value.split(",").map((entry) => entry.trim()).map((entry) => {
+      let url: URL;
+      try {
+        url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(entry) ? entry : `redis://${entry}`);
+      } catch {
+        return { entry, problem: "is not host:port or a redis:// URL" };
+      }
+      if (url.protocol !== "redis:" && url.protocol !== "rediss:") return { entry, problem: "must use redis:// or rediss://" };
+      if (!url.hostname || !url.port) return { entry, problem: "needs a host and a port, e.g. 10.0.0.1:6379" };
+      // A cluster has only database 0; a URL naming another would silently be ignored.
+      if (url.pathname !== "" && url.pathname !== "/" && url.pathname !== "/0") return { entry, problem: "names a database; Redis Cluster has only database 0" };
+      return {
+        entry,
+        node: { host: url.hostname.replace(/^\[(.*)\]$/, "$1"), port: Number(url.port) },
+        tls: url.protocol === "rediss:",
+        username: url.username ? decodeURIComponent(url.username) : undefined,
+        password: url.password ? decodeURIComponent(url.password) : undefined,
+      };
+    });
+    for (const item of parsed) {
+      if ("problem" in item) context.addIssue({ code: "custom", message: `"${item.entry || "(empty)"}" ${item.problem}` });
+    }
+    const nodes = parsed.filter((item) => !("problem" in item)) as Exclude<(typeof parsed)[number], { problem: string }>[];
+    if (nodes.length !== parsed.length) return z.NEVER;
+    if (new Set(nodes.map((item) => item.tls)).size > 1) context.addIssue({ code: "custom", message: "mixes redis:// and rediss:// nodes; a cluster uses one transport" });
+    const withCredentials = nodes.filter((item) => item.username !== undefined || item.password !== undefined);
+    if (new Set(withCredentials.map((item) => `${item.username ?? ""}\u0000${item.password ?? ""}`)).size > 1) {
+      context.addIssue({ code: "custom", message: "names different credentials on different nodes; a cluster shares one user and password" });
+    }
+    const [first] = withCredentials;
+    return { nodes: nodes.map((item) => item.node), tls: nodes[0]!.tls, username: first?.username, password: first?.password };
+  });
+
 const queueOverrides = Object.fromEntries(
   QUEUE_KEYS.flatMap((key) => [
     [`QUEUE_CONCURRENCY_${key.toUpperCase()}`, positiveInt.max(1000).optional()],
@@ -21,6 +78,8 @@ const envSchema = z.object({
   // Connections
   DATABASE_URL: z.url().default("postgresql://root@127.0.0.1:5432/capliquify"),
   REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
+  /** Seed nodes of a Redis Cluster; when set, every client the app builds is a cluster client and REDIS_URL is not used. */
+  REDIS_CLUSTER_NODES: redisClusterNodes.optional(),
   /** Key prefix of every BullMQ key; the braces are a Redis Cluster hash tag so all keys of the app share a slot. */
   REDIS_PREFIX: z.string().min(1).default("{capliquify}"),
   // Auth

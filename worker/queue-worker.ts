@@ -1,9 +1,9 @@
 import { Worker, type Processor as BullProcessor } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { RedisClient } from "../lib/redis";
 
 export interface QueueWorkerOptions {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   /** Bound to the queue; errors and stalled jobs are logged here. */
   logger: Logger;

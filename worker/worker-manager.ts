@@ -1,11 +1,11 @@
 import { hostname } from "node:os";
 import type { Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Db } from "../lib/db";
+import type { RedisClient } from "../lib/redis";
 import { queueDefinition, type QueueKey } from "../lib/jobs/catalog";
 import { queueSettings } from "../lib/jobs/settings";
-import { removeHeartbeat, workerControlChannel, writeHeartbeat, type WorkerHeartbeat } from "../lib/jobs/worker-registry";
+import { removeHeartbeat, subscribeToWorkerControl, writeHeartbeat, type WorkerHeartbeat } from "../lib/jobs/worker-registry";
 import { AttemptRunner, type QueueRuntime } from "./attempt-runner";
 import { OutcomeRecorder } from "./outcome-recorder";
 import type { ProcessorMap } from "./processor";
@@ -17,7 +17,7 @@ export interface WorkerManagerOptions {
   processors: ProcessorMap;
   db: Db;
   /** Creates a Redis connection for BullMQ workers (maxRetriesPerRequest: null). */
-  createConnection: () => Redis;
+  createConnection: () => RedisClient;
   prefix: string;
   logger: Logger;
   heartbeatIntervalMs: number;
@@ -42,8 +42,8 @@ interface RunningQueue extends QueueRuntime {
 export class WorkerManager {
   readonly id: string;
   private readonly running = new Map<QueueKey, RunningQueue>();
-  private readonly connection: Redis;
-  private control: Redis | undefined;
+  private readonly connection: RedisClient;
+  private control: RedisClient | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private readonly startedAt = new Date();
   private status: WorkerHeartbeat["status"] = "running";
@@ -132,10 +132,7 @@ export class WorkerManager {
   }
 
   private async listenForControl(): Promise<void> {
-    this.control = this.connection.duplicate();
-    this.control.on("error", () => {});
-    await this.control.subscribe(workerControlChannel(this.options.prefix));
-    this.control.on("message", (_channel, message) => {
+    this.control = await subscribeToWorkerControl(this.connection, this.options.prefix, (message) => {
       const command = safeJson(message) as { command?: string; jobId?: unknown; reason?: unknown } | null;
       if (command?.command === "restart") void this.restart();
       if (command?.command === "cancel" && typeof command.jobId === "string") {

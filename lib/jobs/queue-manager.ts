@@ -1,8 +1,7 @@
 import { Queue, type Job, type JobsOptions } from "bullmq";
-import type { Redis } from "ioredis";
 import { env } from "../env";
 import { recordJobsAdded } from "../metrics/job-metrics";
-import { sharedRedis } from "../redis";
+import { type RedisClient, sharedRedis } from "../redis";
 import { QUEUE_KEYS, queueDefinition, type QueueKey, PRIORITY } from "./catalog";
 import { queueSettings } from "./settings";
 
@@ -83,7 +82,7 @@ export function readProgress(progress: unknown): JobProgress {
 
 export interface QueueManagerOptions {
   /** Producer connection; shared by every Queue object of this manager. */
-  connection?: Redis;
+  connection?: RedisClient;
   /** BullMQ key prefix (hash-tagged for Redis Cluster). @defaultValue env REDIS_PREFIX */
   prefix?: string;
 }
@@ -94,7 +93,7 @@ export interface QueueManagerOptions {
  */
 export class QueueManager {
   readonly prefix: string;
-  private readonly connection: Redis;
+  private readonly connection: RedisClient;
   private readonly queues = new Map<QueueKey, Queue>();
 
   constructor(options: QueueManagerOptions = {}) {

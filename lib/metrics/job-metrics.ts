@@ -1,7 +1,8 @@
-import type { ChainableCommander, Redis } from "ioredis";
+import type { ChainableCommander } from "ioredis";
 import type { QueueKey } from "../jobs/catalog";
 import { bucketExpiry, bucketStart, FIELD, LEVEL_NAMES, metricsKey, runField, waitField } from "./buckets";
 import { slotOf } from "./histogram";
+import type { RedisClient } from "../redis";
 
 /** What the worker reports for every completed job and every failed attempt. */
 export interface JobOutcome {
@@ -22,7 +23,7 @@ export interface JobOutcome {
  * trip. The write is plain HINCRBY, so any number of worker processes add into the same buckets.
  * Throws on Redis trouble; the caller decides whether a lost sample matters.
  */
-export async function recordJobOutcome(redis: Redis, prefix: string, outcome: JobOutcome): Promise<void> {
+export async function recordJobOutcome(redis: RedisClient, prefix: string, outcome: JobOutcome): Promise<void> {
   const pipeline = redis.pipeline();
   for (const level of LEVEL_NAMES) {
     const start = bucketStart(outcome.at, level);
@@ -37,7 +38,7 @@ export async function recordJobOutcome(redis: Redis, prefix: string, outcome: Jo
 }
 
 /** Counts jobs added to a queue ("jobs in"), in one round trip. */
-export async function recordJobsAdded(redis: Redis, prefix: string, queue: QueueKey, count: number, at: number): Promise<void> {
+export async function recordJobsAdded(redis: RedisClient, prefix: string, queue: QueueKey, count: number, at: number): Promise<void> {
   if (count <= 0) return;
   const pipeline = redis.pipeline();
   for (const level of LEVEL_NAMES) {

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as alerts from "@/app/api/v1/alerts/route";
 import * as audit from "@/app/api/v1/audit/route";
@@ -43,7 +42,7 @@ import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { failureFingerprint } from "@/lib/jobs/failure-fingerprint";
 import { publishJobEvent, type JobEventPayload } from "@/lib/realtime/events";
-import { createRedis } from "@/lib/redis";
+import { createRedis, type RedisClient } from "@/lib/redis";
 import { openStream, type OpenStream } from "../realtime/sse-client";
 import { createTestOrganization, createTestProduct, createTestUser, type CallOptions, type TestUser } from "../helpers/fixtures";
 import { invoke, SAME_ORIGIN } from "./support";
@@ -481,7 +480,7 @@ async function failedRun(planner: TestUser, name: string, reason: string): Promi
   return id;
 }
 
-let redis: Redis;
+let redis: RedisClient;
 
 beforeAll(async () => {
   redis = createRedis("producer");
