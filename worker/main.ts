@@ -26,7 +26,7 @@ function selectedQueues(): QueueKey[] {
 
 async function main() {
   const config = env();
-  await checkServices({ redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL });
+  await checkServices({ redis: config.REDIS_CLUSTER_NODES ?? config.REDIS_URL, databaseUrl: config.DATABASE_URL });
   const manager = new WorkerManager({
     queues: selectedQueues(),
     processors,
