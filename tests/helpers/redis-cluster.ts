@@ -100,3 +100,13 @@ export async function startRedisCluster(ports: readonly number[]): Promise<Redis
   }
   return { nodes: ports.map((port) => `${HOST}:${port}`), stop };
 }
+
+/** The test cluster's ports: TEST_REDIS_CLUSTER_PORTS (comma-separated) or 47001-47003 (buses 57001-57003). */
+export function clusterPorts(): number[] {
+  return (process.env.TEST_REDIS_CLUSTER_PORTS ?? "47001,47002,47003").split(",").map((port) => Number(port.trim()));
+}
+
+/** REDIS_CLUSTER_NODES for the test cluster. */
+export function clusterNodesEnv(): string {
+  return clusterPorts().map((port) => `${HOST}:${port}`).join(",");
+}
