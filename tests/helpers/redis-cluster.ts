@@ -22,7 +22,8 @@ function killLeftovers(stateFile: string): void {
   if (!existsSync(stateFile)) return;
   for (const pid of JSON.parse(readFileSync(stateFile, "utf8")) as number[]) {
     try {
-      process.kill(pid, "SIGKILL");
+      // Only a redis-server: the pid may have been reused since.
+      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("redis-server")) process.kill(pid, "SIGKILL");
     } catch {
       // already gone
     }

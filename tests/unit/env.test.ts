@@ -42,6 +42,48 @@ describe("environment", () => {
     expect(() => parseEnv({ ALERT_OLDEST_WAITING_MINUTES: "-1" })).toThrow(/ALERT_OLDEST_WAITING_MINUTES/);
   });
 
+  it("reads Redis Cluster seed nodes, with the credentials and transport the nodes share", () => {
+    expect(parseEnv({}).REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(parseEnv({ REDIS_CLUSTER_NODES: "10.0.0.1:7000, 10.0.0.2:7001,[::1]:7002" }).REDIS_CLUSTER_NODES).toEqual({
+      nodes: [
+        { host: "10.0.0.1", port: 7000 },
+        { host: "10.0.0.2", port: 7001 },
+        { host: "::1", port: 7002 },
+      ],
+      tls: false,
+      username: undefined,
+      password: undefined,
+    });
+    expect(parseEnv({ REDIS_CLUSTER_NODES: "rediss://app:s%40cret@cache-1.internal:6379,rediss://cache-2.internal:6379" }).REDIS_CLUSTER_NODES).toEqual({
+      nodes: [
+        { host: "cache-1.internal", port: 6379 },
+        { host: "cache-2.internal", port: 6379 },
+      ],
+      tls: true,
+      username: "app",
+      password: "s@cret",
+    });
+  });
+
+  it("names the bad cluster node and why", () => {
+    const problem = (value: string) => {
+      try {
+        parseEnv({ REDIS_CLUSTER_NODES: value });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error(`${value} was accepted`);
+    };
+    expect(problem("10.0.0.1")).toMatch(/REDIS_CLUSTER_NODES: "10.0.0.1" needs a host and a port/);
+    expect(problem("10.0.0.1:7000,")).toMatch(/REDIS_CLUSTER_NODES: "\(empty\)" needs a host and a port/);
+    expect(problem("10.0.0.1:99999")).toMatch(/"10.0.0.1:99999" is not host:port or a redis:\/\/ URL/);
+    expect(problem("http://10.0.0.1:7000")).toMatch(/must use redis:\/\/ or rediss:\/\//);
+    expect(problem("redis://10.0.0.1:7000/2")).toMatch(/Redis Cluster has only database 0/);
+    expect(problem("redis://10.0.0.1:7000,rediss://10.0.0.2:7000")).toMatch(/mixes redis:\/\/ and rediss:\/\//);
+    expect(problem("redis://a:one@10.0.0.1:7000,redis://a:two@10.0.0.2:7000")).toMatch(/different credentials/);
+    expect(problem(" ")).toMatch(/REDIS_CLUSTER_NODES/);
+  });
+
   it("requires a real session secret in production", () => {
     expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/NEXTAUTH_SECRET: required in production/);
     expect(parseEnv({ NODE_ENV: "production", NEXTAUTH_SECRET: "a-long-enough-production-secret" }).NODE_ENV).toBe("production");
