@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as alertsRoute from "@/app/api/v1/alerts/route";
+import * as bulkActionsRoute from "@/app/api/v1/bulk-actions/route";
 import * as failedRoute from "@/app/api/v1/queues/[queueKey]/failed/route";
 import * as cancelRoute from "@/app/api/v1/queues/[queueKey]/jobs/[jobId]/cancel/route";
 import * as retryRoute from "@/app/api/v1/queues/[queueKey]/jobs/[jobId]/retry/route";
@@ -14,9 +17,10 @@ import { beginSignInAttempt, SIGN_IN_LIMITS } from "@/lib/auth/sign-in-throttle"
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { requestWorkerRestart } from "@/lib/jobs/worker-registry";
-import { dataNodes, deleteKeysByPrefix, isCluster, sharedRedis } from "@/lib/redis";
+import { createRedis, dataNodes, deleteKeysByPrefix, isCluster, sharedRedis } from "@/lib/redis";
 import type { Processor } from "@/worker/processor";
 import { processors } from "@/worker/processors";
+import { MaintenanceWorker } from "@/worker/maintenance/maintenance-worker";
 import type { WorkerManager } from "@/worker/worker-manager";
 import { DOCUMENTED_DATA, documentedResult } from "../helpers/documented-jobs";
 import { call, createTestProduct, createTestUser, type TestUser } from "../helpers/fixtures";
@@ -35,6 +39,7 @@ const prefix = process.env.REDIS_PREFIX!;
 let planner: TestUser;
 let admin: TestUser;
 let worker: WorkerManager;
+let maintenance: MaintenanceWorker;
 let stream: OpenStream;
 
 /** Export attempts fail until this is set: the retry path. */
@@ -95,13 +100,24 @@ beforeAll(async () => {
     // One forecast thread: the machine running the tests is small.
     { settings: { forecast: { concurrency: 1 } } },
   );
+  // Bulk retries and the alert evaluation run here, as in `npm run worker`.
+  maintenance = new MaintenanceWorker({
+    db: db(),
+    createConnection: () => createRedis("worker"),
+    prefix,
+    logger: pino({ level: "silent" }),
+    backfillFingerprints: false,
+    alerts: { everyMs: 500 },
+    retention: false,
+  });
+  await maintenance.start();
   stream = await openStream({ apiKey: planner.apiKey });
   await stream.until((open) => open.connected);
 });
 
 afterAll(async () => {
   await stream?.close().catch(() => {});
-  await worker?.stop(5_000);
+  await Promise.all([worker?.stop(5_000), maintenance?.stop()]);
 });
 
 describe("on a 3-node Redis Cluster", () => {
@@ -137,28 +153,39 @@ describe("on a 3-node Redis Cluster", () => {
     expect(await db().forecast.count({ where: { jobId } })).toBe(1);
   });
 
-  it("retries a failing job with backoff into the failed list, and a retry through the API completes it", async () => {
-    const { jobId } = await enqueue(planner, "export", DOCUMENTED_DATA.export);
-    await waitFor(async () => (await ledger(jobId))?.state === "FAILED", 30_000);
-    expect(exportAttempts.get(jobId)).toBe(3);
-    await stream.until(() => eventsOf(jobId).some((frame) => frame.event === "job:failed"));
-    expect(eventsOf(jobId).find((frame) => frame.event === "job:failed")!.data).toMatchObject({ failedReason: "warehouse API said 500", attemptsMade: 3 });
+  it("retries failing jobs with backoff into the failed list; a retry through the API and a bulk retry in the maintenance worker complete them", async () => {
+    const [one, two] = await Promise.all([enqueue(planner, "export", DOCUMENTED_DATA.export), enqueue(planner, "export", DOCUMENTED_DATA.export)]);
+    const jobIds = [one.jobId, two.jobId];
+    await waitFor(async () => (await Promise.all(jobIds.map(ledger))).every((run) => run?.state === "FAILED"), 30_000);
+    for (const jobId of jobIds) {
+      expect(exportAttempts.get(jobId)).toBe(3);
+      await stream.until(() => eventsOf(jobId).some((frame) => frame.event === "job:failed"));
+      expect(eventsOf(jobId).find((frame) => frame.event === "job:failed")!.data).toMatchObject({ failedReason: "warehouse API said 500", attemptsMade: 3 });
+    }
 
     const failed = await call(failedRoute.GET, { path: "/api/v1/queues/export/failed", params: { queueKey: "export" }, auth: { apiKey: admin.apiKey } });
     expect(failed.status).toBe(200);
-    expect(failed.json.jobs.map((job: { id: string }) => job.id)).toContain(jobId);
-    expect(failed.json.jobs.find((job: { id: string }) => job.id === jobId)).toMatchObject({ failedReason: "warehouse API said 500", attemptsMade: 3 });
+    expect(failed.json.total).toBe(2);
+    expect(failed.json.jobs.map((job: { id: string }) => job.id).sort()).toEqual([...jobIds].sort());
+    expect(failed.json.jobs[0]).toMatchObject({ failedReason: "warehouse API said 500", attemptsMade: 3 });
 
     exportSucceeds = true;
     const retried = await call(retryRoute.POST, {
       method: "POST",
-      path: `/api/v1/queues/export/jobs/${jobId}/retry`,
-      params: { queueKey: "export", jobId },
+      path: `/api/v1/queues/export/jobs/${one.jobId}/retry`,
+      params: { queueKey: "export", jobId: one.jobId },
       auth: { apiKey: planner.apiKey },
     });
     expect(retried.status, retried.text).toBe(200);
-    await stream.until(() => eventsOf(jobId).some((frame) => frame.event === "job:complete"), 15_000);
-    await waitFor(async () => (await ledger(jobId))?.state === "COMPLETED");
+    const bulk = await call(bulkActionsRoute.POST, {
+      method: "POST",
+      path: "/api/v1/bulk-actions",
+      body: { action: "retry", target: { jobIds: [two.jobId] } },
+      auth: { apiKey: admin.apiKey },
+    });
+    expect(bulk.status, bulk.text).toBe(202);
+    for (const jobId of jobIds) await stream.until(() => eventsOf(jobId).some((frame) => frame.event === "job:complete"), 15_000);
+    await waitFor(async () => (await Promise.all(jobIds.map(ledger))).every((run) => run?.state === "COMPLETED"));
   });
 
   it("cancels a running job through the API: the worker holding it stops it, without a retry", async () => {
@@ -194,19 +221,22 @@ describe("on a 3-node Redis Cluster", () => {
     expect(await beginSignInAttempt(attempt)).toBeGreaterThan(0);
   });
 
-  it("reports heartbeats, metrics, queue figures and the cluster's Redis figures", async () => {
+  it("reports heartbeats, metrics, queue figures, alerts and the cluster's Redis figures", async () => {
     const status = await call(workersRoute.GET, { path: "/api/v1/workers/status", auth: { apiKey: admin.apiKey } });
     expect(status.json.workers).toEqual([expect.objectContaining({ id: worker.id, queues: ["forecast", "export", "analytics", "sync"], status: "running" })]);
     expect(status.json.workers[0].jobsProcessed).toBeGreaterThan(0);
 
     const metrics = await call(metricsRoute.GET, { path: "/api/v1/metrics?queue=export&range=hour", auth: { apiKey: admin.apiKey } });
     expect(metrics.status).toBe(200);
-    // One job failed for good, then it and the idempotent one completed.
-    expect(metrics.json.totals).toMatchObject({ added: 2, completed: 2, failed: 1 });
+    // Two jobs failed for good, then they and the idempotent one completed.
+    expect(metrics.json.totals).toMatchObject({ added: 3, completed: 3, failed: 2 });
 
     const overview = await call(queuesRoute.GET, { path: "/api/v1/queues", auth: { apiKey: admin.apiKey } });
     const exportQueue = overview.json.queues.find((queue: { key: string }) => queue.key === "export");
-    expect(exportQueue).toMatchObject({ workers: 1, completed: 2, failed: 0 });
+    expect(exportQueue).toMatchObject({ workers: 1, completed: 3, failed: 0 });
+
+    // The maintenance worker's alert evaluation (a job scheduler under the prefix) has run.
+    await waitFor(async () => (await call(alertsRoute.GET, { path: "/api/v1/alerts", auth: { apiKey: admin.apiKey } })).json.evaluatedAt);
 
     // Redis figures are the masters' together: the keys of this prefix sit on one of them.
     const health = await call(redisHealthRoute.GET, { path: "/api/v1/health/redis", auth: { apiKey: admin.apiKey } });
