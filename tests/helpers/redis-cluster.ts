@@ -17,10 +17,11 @@ export interface RedisClusterHandle {
 
 const HOST = "127.0.0.1";
 
-/** Pids of the last cluster started from `stateFile`, so a run killed half-way does not block the ports for the next. */
-function killLeftovers(stateFile: string): void {
+/** The pids and directory of the last cluster on these ports, so a run killed half-way does not block the ports for the next. */
+async function killLeftovers(stateFile: string): Promise<void> {
   if (!existsSync(stateFile)) return;
-  for (const pid of JSON.parse(readFileSync(stateFile, "utf8")) as number[]) {
+  const { pids, dir } = JSON.parse(readFileSync(stateFile, "utf8")) as { pids: number[]; dir: string };
+  for (const pid of pids) {
     try {
       // Only a redis-server: the pid may have been reused since.
       if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("redis-server")) process.kill(pid, "SIGKILL");
@@ -28,6 +29,8 @@ function killLeftovers(stateFile: string): void {
       // already gone
     }
   }
+  await until("the previous run's nodes gone", () => pids.every((pid) => !existsSync(`/proc/${pid}`)), 10_000);
+  rmSync(dir, { recursive: true, force: true });
   rmSync(stateFile, { force: true });
 }
 
@@ -60,7 +63,7 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startRedisCluster(ports: readonly number[]): Promise<RedisClusterHandle> {
   if (ports.some((port) => port + 10_000 > 65_535)) throw new Error(`Redis Cluster ports ${ports.join(", ")}: the bus port (port + 10000) must stay below 65536`);
   const stateFile = join(tmpdir(), `capliquify-redis-cluster-${ports.join("-")}.json`);
-  killLeftovers(stateFile);
+  await killLeftovers(stateFile);
   for (const port of ports) {
     if (await portInUse(port)) throw new Error(`Redis Cluster: port ${port} is already in use`);
   }
@@ -90,7 +93,7 @@ export async function startRedisCluster(ports: readonly number[]): Promise<Redis
       );
       children.push(child);
     }
-    writeFileSync(stateFile, JSON.stringify(children.map((child) => child.pid)));
+    writeFileSync(stateFile, JSON.stringify({ pids: children.map((child) => child.pid), dir }));
     await until("every node answering", async () => (await Promise.all(ports.map(portInUse))).every(Boolean), 15_000);
     cli(ports[0]!, "--cluster", "create", ...ports.map((port) => `${HOST}:${port}`), "--cluster-replicas", "0", "--cluster-yes");
     // `--cluster create` returns once the slots are assigned; the nodes agree a little later.
