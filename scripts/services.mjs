@@ -58,10 +58,32 @@ async function checkRedisCluster({ nodes, username, password, tls }) {
     const state = /cluster_state:(\w+)/.exec(await client.cluster("INFO"))?.[1];
     if (state !== "ok") throw new Error(`cluster_state is ${state ?? "unknown"}`);
   } catch (error) {
-    throw new ServiceError(`Redis Cluster is not usable at ${seeds} (${error.message}).\n  Check the nodes, or fix REDIS_CLUSTER_NODES.`);
+    const single = await singleServerAmong(nodes, { username, password, tls });
+    throw new ServiceError(
+      single
+        ? `REDIS_CLUSTER_NODES names ${single}, which is a single Redis server, not a cluster node (cluster_enabled:0).\n  Set REDIS_URL for a single server, or list the cluster's nodes.`
+        : `Redis Cluster is not usable at ${seeds} (${error.message}).\n  Check the nodes, or fix REDIS_CLUSTER_NODES.`,
+    );
   } finally {
     client.disconnect();
   }
+}
+
+/** A seed that answers as a plain server, the commonest mistake behind "None of startup nodes is available". */
+async function singleServerAmong(nodes, { username, password, tls }) {
+  for (const node of nodes) {
+    const probe = new Redis({ ...node, username, password, tls: tls ? {} : undefined, lazyConnect: true, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    probe.on("error", () => {});
+    try {
+      await probe.connect();
+      if ((await probe.info("cluster")).includes("cluster_enabled:0")) return `${node.host}:${node.port}`;
+    } catch {
+      // not reachable either: the generic message says so
+    } finally {
+      probe.disconnect();
+    }
+  }
+  return null;
 }
 
 /** Connects to the server's maintenance database, so the app database itself may be missing. */

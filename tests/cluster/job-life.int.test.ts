@@ -18,6 +18,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { requestWorkerRestart } from "@/lib/jobs/worker-registry";
 import { createRedis, dataNodes, deleteKeysByPrefix, isCluster, sharedRedis } from "@/lib/redis";
+import { checkRedis } from "@/scripts/services.mjs";
 import type { Processor } from "@/worker/processor";
 import { processors } from "@/worker/processors";
 import { MaintenanceWorker } from "@/worker/maintenance/maintenance-worker";
@@ -126,6 +127,8 @@ describe("on a 3-node Redis Cluster", () => {
     expect(isCluster(redis)).toBe(true);
     expect(env().REDIS_CLUSTER_NODES?.nodes).toHaveLength(3);
     expect(await dataNodes(redis)).toHaveLength(3);
+    // The worker's start-up check accepts it (all slots served).
+    await expect(checkRedis(env().REDIS_CLUSTER_NODES!)).resolves.toBeUndefined();
     // What the hash tag prevents: these two keys hash to different slots, so one command cannot touch both.
     await expect(redis.mget(`${randomUUID()}:a`, `${randomUUID()}:b`, `${randomUUID()}:c`)).rejects.toThrow(/CROSSSLOT/);
   });
