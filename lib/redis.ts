@@ -173,7 +173,7 @@ export async function getRedisStats(client: RedisClient = sharedRedis()): Promis
     usedMemory,
     usedMemoryHuman: perNode.length === 1 ? (perNode[0]!.fields.used_memory_human ?? "") : humanBytes(usedMemory),
     uptimeSeconds: Math.min(...perNode.map(({ fields }) => Number(fields.uptime_in_seconds ?? 0))),
-    version: perNode.map(({ fields }) => fields.redis_version ?? "").sort()[0] ?? "",
+    version: perNode.map(({ fields }) => fields.redis_version ?? "").sort((a, b) => a.localeCompare(b, "en", { numeric: true }))[0] ?? "",
   };
 }
 
