@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -131,6 +132,12 @@ describe("on a 3-node Redis Cluster", () => {
     await expect(checkRedis(env().REDIS_CLUSTER_NODES!)).resolves.toBeUndefined();
     // What the hash tag prevents: these two keys hash to different slots, so one command cannot touch both.
     await expect(redis.mget(`${randomUUID()}:a`, `${randomUUID()}:b`, `${randomUUID()}:c`)).rejects.toThrow(/CROSSSLOT/);
+    // And what it means for BullMQ: the same queue without the braces cannot even take a job.
+    const untagged = new Queue("export-queue", { connection: redis, prefix: `untagged-${randomUUID()}` });
+    untagged.on("error", () => {});
+    await expect(untagged.add("export", DOCUMENTED_DATA.export)).rejects.toThrow(/CROSSSLOT/);
+    await untagged.close();
+    expect(prefix).toMatch(/^\{[^}]+\}/);
   });
 
   it("runs a forecast launched through POST /api/v1/forecasts and streams its progress over SSE", async () => {
