@@ -1,0 +1,45 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { ApiError } from "../api/errors";
+import { errorResponse } from "../api/handler";
+import { env } from "../env";
+import { webMetrics, type WebMetrics } from "./metrics-registry";
+
+export interface MetricsEndpointOptions {
+  /** @defaultValue env METRICS_TOKEN */
+  token?: string;
+  metrics?: () => WebMetrics;
+}
+
+/**
+ * GET /api/metrics for Prometheus: `Authorization: Bearer <METRICS_TOKEN>`.
+ *
+ * Without METRICS_TOKEN the endpoint answers 404, as if it did not exist: an installation that has
+ * not chosen to expose metrics does not advertise that it could (a 403 would). Sessions and API
+ * keys do not open it: a scraper's credential should read metrics and nothing else, and a user's
+ * should not read the whole cluster's.
+ */
+export async function serveMetrics(request: Request, { token = env().METRICS_TOKEN, metrics = webMetrics }: MetricsEndpointOptions = {}): Promise<Response> {
+  if (token === undefined) return new ApiError("not-found", "Not found").toResponse();
+  if (!bearerMatches(request.headers.get("authorization"), token)) {
+    const response = new ApiError("unauthorized", "Send the metrics token: Authorization: Bearer <METRICS_TOKEN>").toResponse();
+    response.headers.set("www-authenticate", 'Bearer realm="metrics"');
+    return response;
+  }
+  try {
+    const { registry } = metrics();
+    return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType, "cache-control": "no-store" } });
+  } catch (error) {
+    return errorResponse(error, request);
+  }
+}
+
+/**
+ * Compares digests, not the strings: timingSafeEqual needs equal lengths, and comparing raw
+ * lengths first would tell an attacker the token's length.
+ */
+function bearerMatches(header: string | null, token: string): boolean {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+  if (!match) return false;
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(match[1]!), digest(token));
+}
