@@ -1,12 +1,12 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { ApiError } from "../api/errors";
 import { errorResponse } from "../api/handler";
-import { env } from "../env";
+import { env, type Env } from "../env";
 import { webMetrics, type WebMetrics } from "./metrics-registry";
 
 export interface MetricsEndpointOptions {
-  /** @defaultValue env METRICS_TOKEN */
-  token?: string;
+  /** Where METRICS_TOKEN is read. @defaultValue the process's environment */
+  settings?: Pick<Env, "METRICS_TOKEN">;
   metrics?: () => WebMetrics;
 }
 
@@ -18,7 +18,8 @@ export interface MetricsEndpointOptions {
  * keys do not open it: a scraper's credential should read metrics and nothing else, and a user's
  * should not read the whole cluster's.
  */
-export async function serveMetrics(request: Request, { token = env().METRICS_TOKEN, metrics = webMetrics }: MetricsEndpointOptions = {}): Promise<Response> {
+export async function serveMetrics(request: Request, { settings = env(), metrics = webMetrics }: MetricsEndpointOptions = {}): Promise<Response> {
+  const token = settings.METRICS_TOKEN;
   if (token === undefined) return new ApiError("not-found", "Not found").toResponse();
   if (!bearerMatches(request.headers.get("authorization"), token)) {
     const response = new ApiError("unauthorized", "Send the metrics token: Authorization: Bearer <METRICS_TOKEN>").toResponse();
