@@ -34,6 +34,7 @@ export function routePattern(pathname: string, params: Params): string {
 }
 
 function decode(segment: string): string | null {
+  if (!segment.includes("%")) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {
