@@ -119,7 +119,10 @@ function snapshotMetric(name: string, help: string, type: "gauge" | "counter" | 
   } as unknown as Metric;
 }
 
-const BOUNDS_SECONDS = DURATION_BOUNDS_MS.map((ms) => ms / 1000);
+/** Seconds, rounded to the µs: ms / 1000 in binary floating point prints as 0.037079999999999995. */
+const msToSeconds = (ms: number) => Math.round(ms * 1000) / 1_000_000;
+
+const BOUNDS_SECONDS = DURATION_BOUNDS_MS.map(msToSeconds);
 
 /** Prometheus histogram samples (cumulative buckets, sum, count) from per-slot counts in ms. */
 function histogramSamples(name: string, labels: Record<string, string>, slots: number[], sumMs: number): Sample[] {
@@ -131,7 +134,7 @@ function histogramSamples(name: string, labels: Record<string, string>, slots: n
   });
   cumulative += slots[BOUNDS_SECONDS.length] ?? 0;
   samples.push({ metricName: `${name}_bucket`, labels: { ...labels, le: "+Inf" }, value: cumulative });
-  samples.push({ metricName: `${name}_sum`, labels, value: sumMs / 1000 });
+  samples.push({ metricName: `${name}_sum`, labels, value: msToSeconds(sumMs) });
   samples.push({ metricName: `${name}_count`, labels, value: cumulative });
   return samples;
 }
@@ -170,9 +173,9 @@ export function registerClusterMetrics(registry: Registry, snapshot: () => Promi
       snapshot,
     ),
     snapshotMetric("capliquify_redis_up", "1 when Redis answers PING from this web instance", "gauge", (s) => [{ labels: {}, value: s.redis.up ? 1 : 0 }], snapshot),
-    snapshotMetric("capliquify_redis_ping_seconds", "PING round trip to Redis", "gauge", (s) => (s.redis.latencyMs === null ? [] : [{ labels: {}, value: s.redis.latencyMs / 1000 }]), snapshot),
+    snapshotMetric("capliquify_redis_ping_seconds", "PING round trip to Redis", "gauge", (s) => (s.redis.latencyMs === null ? [] : [{ labels: {}, value: msToSeconds(s.redis.latencyMs) }]), snapshot),
     snapshotMetric("capliquify_database_up", "1 when PostgreSQL answers select 1 from this web instance", "gauge", (s) => [{ labels: {}, value: s.database.up ? 1 : 0 }], snapshot),
-    snapshotMetric("capliquify_database_ping_seconds", "select 1 round trip to PostgreSQL", "gauge", (s) => (s.database.latencyMs === null ? [] : [{ labels: {}, value: s.database.latencyMs / 1000 }]), snapshot),
+    snapshotMetric("capliquify_database_ping_seconds", "select 1 round trip to PostgreSQL", "gauge", (s) => (s.database.latencyMs === null ? [] : [{ labels: {}, value: msToSeconds(s.database.latencyMs) }]), snapshot),
   ];
   for (const metric of metrics) registry.registerMetric(metric);
 }

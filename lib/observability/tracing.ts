@@ -52,8 +52,9 @@ export function startTracing(options: TracingOptions): StartedTracing {
 
 function requestSpan(tracer: Tracer) {
   return async (method: string, route: string, handle: () => Promise<Response>): Promise<Response> => {
+    // INTERNAL: the request's SERVER span is Next's own ("POST /api/v1/…"), this one's parent.
     const span = tracer.startSpan(`${method} ${route}`, {
-      kind: SpanKind.SERVER,
+      kind: SpanKind.INTERNAL,
       attributes: { "http.request.method": method, "http.route": route },
     });
     try {

@@ -23,7 +23,7 @@ interface OtlpSpan {
   service: string;
 }
 
-const OTLP_KIND = { server: 2, producer: 4, consumer: 5 };
+const OTLP_KIND = { internal: 1, producer: 4, consumer: 5 };
 
 /** A local OTLP/HTTP collector: accepts POST /v1/traces (JSON) and keeps the spans. */
 let receiver: Server;
@@ -110,7 +110,8 @@ describe("OpenTelemetry traces", () => {
 
     expect(contentTypes).toEqual(new Set(["application/json"]));
     const { request, add, process } = spans;
-    expect(request.kind).toBe(OTLP_KIND.server);
+    // Under `next start` this span's parent is Next's own SERVER span; here the handler is called directly.
+    expect(request.kind).toBe(OTLP_KIND.internal);
     expect(add.kind).toBe(OTLP_KIND.producer);
     expect(process.kind).toBe(OTLP_KIND.consumer);
     // One trace: the request's span is the add's parent, and the worker's process span continues the add's context.
