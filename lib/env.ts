@@ -57,7 +57,7 @@ const envSchema = z.object({
    */
   METRICS_TOKEN: z.string().trim().min(16).optional(),
   /** OTLP/HTTP collector base URL (traces go to `<url>/v1/traces`). Unset: no tracing code is loaded. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   /** service.name of the spans. @defaultValue capliquify-web / capliquify-worker */
   OTEL_SERVICE_NAME: z.string().trim().min(1).optional(),
   // Logging
