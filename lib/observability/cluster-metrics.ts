@@ -22,8 +22,8 @@ import { healthCheck, sharedRedis } from "../redis";
  * answer for the cluster, and the worker stays free of HTTP.
  *
  * Every web instance reports the same cluster series (queue counts, job totals and durations):
- * aggregate them with `max by (queue, …)`, not `sum`, or scrape one instance for them. HTTP and
- * SSE series are the instance's own (lib/observability/metrics-registry.ts).
+ * scrape one instance for them (`?scope=cluster`) or aggregate with `max by (queue, …)`, not
+ * `sum`. HTTP and SSE series are the instance's own (lib/observability/metrics-registry.ts).
  *
  * A snapshot is cached for a few seconds and shared by concurrent scrapes, so N Prometheus
  * replicas scraping M instances cost Redis about M reads per interval, whatever N is.

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { ApiError } from "../api/errors";
 import { errorResponse } from "../api/handler";
 import { env, type Env } from "../env";
-import { webMetrics, type WebMetrics } from "./metrics-registry";
+import { METRICS_SCOPES, webMetrics, type MetricsScope, type WebMetrics } from "./metrics-registry";
 
 export interface MetricsEndpointOptions {
   /** Where METRICS_TOKEN is read. @defaultValue the process's environment */
@@ -17,6 +17,11 @@ export interface MetricsEndpointOptions {
  * not chosen to expose metrics does not advertise that it could (a 403 would). Sessions and API
  * keys do not open it: a scraper's credential should read metrics and nothing else, and a user's
  * should not read the whole cluster's.
+ *
+ * `?scope=instance` answers this process's series only (HTTP, SSE, process), `?scope=cluster` the
+ * cluster's only (queues, jobs, health), so a Prometheus set-up can scrape every instance for the
+ * first and any one of them (e.g. through the load balancer) for the second, and `sum` stays
+ * right for both. Without it: everything.
  */
 export async function serveMetrics(request: Request, { settings = env(), metrics = webMetrics }: MetricsEndpointOptions = {}): Promise<Response> {
   const token = settings.METRICS_TOKEN;
@@ -26,8 +31,13 @@ export async function serveMetrics(request: Request, { settings = env(), metrics
     response.headers.set("www-authenticate", 'Bearer realm="metrics"');
     return response;
   }
+  const scope = new URL(request.url).searchParams.get("scope") ?? "all";
+  if (!isScope(scope)) {
+    const message = `must be one of ${METRICS_SCOPES.join(", ")}`;
+    return new ApiError("unprocessable-entity", `Invalid query — scope: ${message}`, [{ path: "query.scope", message }]).toResponse();
+  }
   try {
-    const { registry } = metrics();
+    const registry = metrics().registries[scope];
     return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType, "cache-control": "no-store" } });
   } catch (error) {
     return errorResponse(error, request);
@@ -43,4 +53,8 @@ function bearerMatches(header: string | null, token: string): boolean {
   if (!match) return false;
   const digest = (value: string) => createHash("sha256").update(value).digest();
   return timingSafeEqual(digest(match[1]!), digest(token));
+}
+
+function isScope(value: string): value is MetricsScope {
+  return (METRICS_SCOPES as readonly string[]).includes(value);
 }

@@ -8,13 +8,18 @@ export const SNAPSHOT_TTL_MS = 2_000;
 /** Request-duration buckets in seconds: from a cached read (a few ms) to a slow bulk call. */
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** What a scrape asks for: `instance` (this process), `cluster` (queues, jobs, health), or both. */
+export const METRICS_SCOPES = ["all", "instance", "cluster"] as const;
+export type MetricsScope = (typeof METRICS_SCOPES)[number];
+
 export interface WebMetrics {
-  registry: Registry;
+  registries: Record<MetricsScope, Registry>;
   httpDuration: Histogram<"method" | "route" | "status">;
 }
 
 function createWebMetrics(): WebMetrics {
   const registry = new Registry();
+  const cluster = new Registry();
   // Process CPU, memory, event-loop delay and GC of this web instance (prom-client's standard set).
   collectDefaultMetrics({ register: registry });
   const httpDuration = new Histogram({
@@ -32,8 +37,8 @@ function createWebMetrics(): WebMetrics {
       this.set(openStreamCount());
     },
   });
-  registerClusterMetrics(registry, cachedSnapshot(() => readClusterSnapshot(), SNAPSHOT_TTL_MS));
-  return { registry, httpDuration };
+  registerClusterMetrics(cluster, cachedSnapshot(() => readClusterSnapshot(), SNAPSHOT_TTL_MS));
+  return { registries: { all: Registry.merge([registry, cluster]), instance: registry, cluster }, httpDuration };
 }
 
 const globalMetrics = globalThis as unknown as { __capliquifyMetrics?: WebMetrics };

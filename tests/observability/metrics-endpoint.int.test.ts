@@ -126,6 +126,29 @@ describe("GET /api/metrics: the token", () => {
   });
 });
 
+describe("GET /api/metrics: scopes", () => {
+  const familiesOf = (text: string) => [...parsePrometheus(text).types.keys()];
+
+  it("answers this instance's series for scope=instance and the cluster's for scope=cluster, and 422 for another scope", async () => {
+    const get = (scope: string) => call(metricsRoute, { path: `/api/metrics?scope=${scope}`, headers: { authorization: `Bearer ${TOKEN}` } });
+    const instance = familiesOf((await get("instance")).text);
+    expect(instance).toEqual(expect.arrayContaining(["capliquify_http_request_duration_seconds", "capliquify_sse_connections", "process_cpu_seconds_total"]));
+    expect(instance.filter((name) => /^capliquify_(queue|job|redis|database)/.test(name))).toEqual([]);
+
+    const cluster = familiesOf((await get("cluster")).text);
+    expect(cluster).toEqual(expect.arrayContaining(["capliquify_queue_jobs", "capliquify_jobs_completed_total", "capliquify_job_duration_seconds", "capliquify_redis_up"]));
+    expect(cluster.filter((name) => /^(capliquify_http|capliquify_sse|process_|nodejs_)/.test(name))).toEqual([]);
+
+    expect(familiesOf(await scrape()).sort()).toEqual([...instance, ...cluster].sort());
+
+    const bad = await get("everything");
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.details).toEqual([{ path: "query.scope", message: "must be one of all, instance, cluster" }]);
+    // The token is checked first: a bad scope tells nothing to a caller without it.
+    expect((await call(metricsRoute, { path: "/api/metrics?scope=everything" })).status).toBe(401);
+  });
+});
+
 describe("GET /api/metrics: values", () => {
   it("counts completed, failed and retried jobs with their run and wait times, as the worker reports them, and the queue's counts", async () => {
     const before = await scrape();
