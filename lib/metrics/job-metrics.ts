@@ -63,9 +63,9 @@ export function jobTotalsKey(prefix: string, queue: QueueKey): string {
 }
 
 /** Fields of the totals hash besides FIELD's counts: run-time histograms per outcome, the wait histogram, and their sums in ms. */
-export const totalRunField = (status: JobOutcome["status"], slot: number) => `${status}:r${slot}`;
-export const totalRunSumField = (status: JobOutcome["status"]) => `${status}:rsum`;
-export const TOTAL_WAIT_SUM_FIELD = "wsum";
+const totalRunField = (status: JobOutcome["status"], slot: number) => `${status}:r${slot}`;
+const totalRunSumField = (status: JobOutcome["status"]) => `${status}:rsum`;
+const TOTAL_WAIT_SUM_FIELD = "wsum";
 
 function countTotals(pipeline: ChainableCommander, prefix: string, outcome: JobOutcome): void {
   const key = jobTotalsKey(prefix, outcome.queue);

@@ -154,7 +154,7 @@ export function registerClusterMetrics(registry: Registry, snapshot: () => Promi
     ),
     snapshotMetric("capliquify_queue_paused", "1 while the queue is paused", "gauge", perQueue((q) => [{ labels: { queue: q.key }, value: q.stats.isPaused ? 1 : 0 }]), snapshot),
     snapshotMetric("capliquify_queue_workers", "Live worker processes serving the queue", "gauge", perQueue((q) => [{ labels: { queue: q.key }, value: q.workers }]), snapshot),
-    snapshotMetric("capliquify_jobs_added_total", "Jobs added to the queue", "counter", perQueue((q) => [{ labels: { queue: q.key }, value: q.totals.added }]), snapshot),
+    snapshotMetric("capliquify_jobs_added_total", "Jobs added through the app (API, duplicates); not those added by bull-board or raw BullMQ", "counter", perQueue((q) => [{ labels: { queue: q.key }, value: q.totals.added }]), snapshot),
     snapshotMetric("capliquify_jobs_completed_total", "Jobs completed, all worker processes", "counter", perQueue((q) => [{ labels: { queue: q.key }, value: q.totals.completed }]), snapshot),
     snapshotMetric("capliquify_jobs_failed_total", "Jobs that failed their last attempt (in the failed set), all worker processes", "counter", perQueue((q) => [{ labels: { queue: q.key }, value: q.totals.failed }]), snapshot),
     snapshotMetric("capliquify_job_retries_total", "Attempts that failed and were retried, all worker processes", "counter", perQueue((q) => [{ labels: { queue: q.key }, value: q.totals.retried }]), snapshot),
