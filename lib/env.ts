@@ -109,6 +109,16 @@ const envSchema = z.object({
   // Retention of history that grows with every job (the ledger rows themselves are kept)
   NOTIFICATION_RETENTION_DAYS: positiveInt.max(36_500).default(90),
   TIMELINE_RETENTION_DAYS: positiveInt.max(36_500).default(90),
+  // Observability (lib/observability)
+  /**
+   * Bearer token of GET /api/metrics (Prometheus). Unset: the endpoint answers 404 and no request
+   * metrics are kept. At least 16 characters, so a guessable one stops the start.
+   */
+  METRICS_TOKEN: z.string().trim().min(16).optional(),
+  /** OTLP/HTTP collector base URL (traces go to `<url>/v1/traces`). Unset: no tracing code is loaded. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  /** service.name of the spans. @defaultValue capliquify-web / capliquify-worker */
+  OTEL_SERVICE_NAME: z.string().trim().min(1).optional(),
   // Logging
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   LOG_FILE: z.string().optional(),

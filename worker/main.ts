@@ -2,6 +2,7 @@ import { closeDb, db } from "../lib/db";
 import { env, EnvError } from "../lib/env";
 import { QUEUE_KEYS, isQueueKey, type QueueKey } from "../lib/jobs/catalog";
 import { logger } from "../lib/logger";
+import { startTracingIfConfigured } from "../lib/observability/start-tracing";
 import { createRedis } from "../lib/redis";
 import { checkServices, ServiceError } from "../scripts/services.mjs";
 import { MaintenanceWorker } from "./maintenance/maintenance-worker";
@@ -27,6 +28,8 @@ function selectedQueues(): QueueKey[] {
 async function main() {
   const config = env();
   await checkServices({ redis: config.REDIS_CLUSTER_NODES ?? config.REDIS_URL, databaseUrl: config.DATABASE_URL });
+  // Before any Worker exists: each is created with the telemetry option when tracing is on.
+  const tracing = await startTracingIfConfigured("capliquify-worker");
   const manager = new WorkerManager({
     queues: selectedQueues(),
     processors,
@@ -48,7 +51,7 @@ async function main() {
     stopping = true;
     logger().info({ signal }, "shutting down: finishing active jobs");
     await Promise.all([manager.stop(), maintenance.stop()]);
-    await closeDb();
+    await Promise.all([closeDb(), tracing?.shutdown()]);
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

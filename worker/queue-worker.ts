@@ -1,5 +1,6 @@
 import { Worker, type Processor as BullProcessor } from "bullmq";
 import type { Logger } from "pino";
+import { activeTracing } from "../lib/observability/tracing-state";
 import type { RedisClient } from "../lib/redis";
 
 export interface QueueWorkerOptions {
@@ -31,6 +32,8 @@ export function createQueueWorker<Data>(queueName: string, process: BullProcesso
     ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
     ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
     maxStalledCount: options.maxStalledCount,
+    // With tracing on, each attempt's `process` span continues the trace of the request that added the job.
+    telemetry: activeTracing()?.bullmq,
   });
   worker.on("error", (error) => options.logger.error({ err: error }, "worker error"));
   worker.on("stalled", (jobId) => options.logger.warn({ jobId }, "job stalled; it will be retried"));

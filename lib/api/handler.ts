@@ -3,6 +3,7 @@ import { authenticate, isSameOrigin, type Principal } from "../auth/principal";
 import { isDatabaseUnavailableError } from "../db";
 import { env } from "../env";
 import { logger } from "../logger";
+import { instrumentRequest } from "../observability/http";
 import { healthCheck, isRedisUnavailableError, sharedRedis } from "../redis";
 import { ApiError, validationError } from "./errors";
 
@@ -46,7 +47,7 @@ export function apiRoute<
   Q extends z.ZodType = z.ZodUnknown,
   B extends z.ZodType = z.ZodUnknown,
 >(config: RouteConfig<P, Q, B> & { auth: A }, handler: (input: RouteInput<P, Q, B, A>) => Promise<unknown>) {
-  return async (request: Request, context?: RouteContext): Promise<Response> => {
+  const run = async (request: Request, context?: RouteContext): Promise<Response> => {
     try {
       const principal = await resolvePrincipal(request, config.auth);
       const params = await parseParams(config.params, context);
@@ -59,6 +60,8 @@ export function apiRoute<
       return errorResponse(error, request);
     }
   };
+  // Timed and traced as a whole, errors included (lib/observability); a direct call when neither is on.
+  return (request: Request, context?: RouteContext) => instrumentRequest(request, context, () => run(request, context));
 }
 
 async function resolvePrincipal(request: Request, access: Access): Promise<Principal | null> {

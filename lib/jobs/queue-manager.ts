@@ -1,6 +1,7 @@
 import { Queue, type Job, type JobsOptions } from "bullmq";
 import { env } from "../env";
 import { recordJobsAdded } from "../metrics/job-metrics";
+import { activeTracing } from "../observability/tracing-state";
 import { type RedisClient, sharedRedis } from "../redis";
 import { QUEUE_KEYS, queueDefinition, type QueueKey, PRIORITY } from "./catalog";
 import { queueSettings } from "./settings";
@@ -113,6 +114,8 @@ export class QueueManager {
         connection: this.connection,
         prefix: this.prefix,
         defaultJobOptions: defaultJobOptions(key),
+        // With tracing on, `add` opens a span and the job carries its context to the worker.
+        telemetry: activeTracing()?.bullmq,
       });
       queue.on("error", () => {});
       this.queues.set(key, queue);

@@ -130,3 +130,8 @@ export function eventHub(): EventHub {
   globalHub.__capliquifyHub ??= new EventHub(env().REDIS_PREFIX, sharedRedis("producer"), () => createRedis("subscriber"));
   return globalHub.__capliquifyHub;
 }
+
+/** Open event streams of this process; 0 before the first one, without starting the hub. */
+export function openStreamCount(): number {
+  return globalHub.__capliquifyHub?.subscriberCount ?? 0;
+}

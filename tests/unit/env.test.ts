@@ -19,6 +19,15 @@ describe("environment", () => {
     expect(() => parseEnv({ TRUST_PROXY: "maybe" })).toThrow(/TRUST_PROXY/);
   });
 
+  it("reads the observability settings and names a bad one", () => {
+    expect(parseEnv({}).METRICS_TOKEN).toBeUndefined();
+    expect(parseEnv({}).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(parseEnv({ METRICS_TOKEN: "a-long-enough-scrape-token" }).METRICS_TOKEN).toBe("a-long-enough-scrape-token");
+    expect(() => parseEnv({ METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN/);
+    expect(parseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" }).OTEL_EXPORTER_OTLP_ENDPOINT).toBe("http://collector:4318");
+    expect(() => parseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318 " })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+  });
+
   it("reads per-queue overrides as numbers", () => {
     const env = parseEnv({ QUEUE_CONCURRENCY_FORECAST: "6", JOB_TIMEOUT_IMPORT: "60000" });
     expect(env.QUEUE_CONCURRENCY_FORECAST).toBe(6);
