@@ -5,10 +5,11 @@ import { env } from "../env";
 import { logger } from "../logger";
 import { healthCheck, isRedisUnavailableError, sharedRedis } from "../redis";
 import { ApiError, validationError } from "./errors";
+import type { RouteDoc } from "./route-doc";
 
-type Access = "public" | "user" | "admin";
+export type Access = "public" | "user" | "admin";
 
-interface RouteConfig<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+export interface RouteConfig<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
   /** public: anyone; user: any signed-in user or API key; admin: ADMIN only. */
   auth: Access;
   params?: P;
@@ -22,6 +23,8 @@ interface RouteConfig<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
    * @defaultValue false
    */
   redis?: boolean;
+  /** The route in the OpenAPI document (lib/openapi): summary, success answers, its own errors. */
+  doc?: RouteDoc;
 }
 
 interface RouteInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, A extends Access> {
@@ -46,7 +49,7 @@ export function apiRoute<
   Q extends z.ZodType = z.ZodUnknown,
   B extends z.ZodType = z.ZodUnknown,
 >(config: RouteConfig<P, Q, B> & { auth: A }, handler: (input: RouteInput<P, Q, B, A>) => Promise<unknown>) {
-  return async (request: Request, context?: RouteContext): Promise<Response> => {
+  const route = async (request: Request, context?: RouteContext): Promise<Response> => {
     try {
       const principal = await resolvePrincipal(request, config.auth);
       const params = await parseParams(config.params, context);
@@ -59,6 +62,16 @@ export function apiRoute<
       return errorResponse(error, request);
     }
   };
+  routeConfigs.set(route, config);
+  return route;
+}
+
+/** The config each handler was made from, read by the OpenAPI generator: routes are declared once. */
+const routeConfigs = new WeakMap<object, RouteConfig>();
+
+/** The `apiRoute` config behind an exported handler, or undefined when it was not made by `apiRoute`. */
+export function routeConfigOf(handler: unknown): RouteConfig | undefined {
+  return typeof handler === "function" ? routeConfigs.get(handler) : undefined;
 }
 
 async function resolvePrincipal(request: Request, access: Access): Promise<Principal | null> {
