@@ -18,7 +18,18 @@ const body = catalog.forecast.payload.extend({
 });
 
 // POST /api/v1/forecasts — launch a demand forecast for a product (planners: of their organisation; an admin's run works for the product's); an Idempotency-Key header makes a repeat return the first job
-export const POST = apiRoute({ auth: "user", redis: true, body, doc: { summary: "Launch a demand forecast for a product", description: "The body is the forecast queue's job data plus `priority`. Planners: a product of their organisation; an admin's run works for the product's organisation.", headers: { [IDEMPOTENCY_HEADER]: idempotencyKeySchema.optional().describe("A repeat with the same key returns the first job (200, `deduplicated: true`)") }, responses: { 201: "Job added: `{ jobId, queue, state, productId, deduplicated: false }`", 200: "An existing job answers the launch (`deduplicated: true`)" }, errors: { forbidden: "The caller may not launch forecasts or name this user or organisation.", "unprocessable-entity": "No such product, or the idempotency key was used for another request.", conflict: "The first request with this idempotency key is still being added." } } }, async ({ request, body, principal }) => {
+export const POST = apiRoute({
+  auth: "user",
+  redis: true,
+  body,
+  doc: {
+    summary: "Launch a demand forecast for a product",
+    description: "The body is the forecast queue's job data plus `priority`. Planners: a product of their organisation; an admin's run works for the product's organisation.",
+    headers: { [IDEMPOTENCY_HEADER]: idempotencyKeySchema.optional().describe("A repeat with the same key returns the first job (200, `deduplicated: true`)") },
+    responses: { 201: "Job added: `{ jobId, queue, state, productId, deduplicated: false }`", 200: "An existing job answers the launch (`deduplicated: true`)" },
+    errors: { forbidden: "The caller may not launch forecasts or name this user or organisation.", "unprocessable-entity": "No such product, or the idempotency key was used for another request.", conflict: "The first request with this idempotency key is still being added." },
+  },
+}, async ({ request, body, principal }) => {
   const { priority, ...payload } = body;
   // Another organisation's product gets the same answer as one that does not exist.
   const product = await findProduct(payload.productId, { organizationId: ownScope(principal) });

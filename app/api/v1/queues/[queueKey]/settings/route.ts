@@ -40,7 +40,16 @@ export const GET = apiRoute({ auth: "admin", redis: true, params: queueParams, d
 }));
 
 // PATCH /api/v1/queues/:queueKey/settings — change global concurrency / rate limit at runtime (admin)
-export const PATCH = apiRoute({ auth: "admin", redis: true, params: queueParams, body, doc: { summary: "Change a queue's global concurrency and/or rate limit at run time", errors: { "unprocessable-entity": "The rate limit cannot be applied as given." } } }, async ({ params, body, principal }) => {
+export const PATCH = apiRoute({
+  auth: "admin",
+  redis: true,
+  params: queueParams,
+  body,
+  doc: {
+    summary: "Change a queue's global concurrency and/or rate limit at run time",
+    errors: { "unprocessable-entity": "The rate limit cannot be applied as given." },
+  },
+}, async ({ params, body, principal }) => {
   const result = await updateQueueLimits(params.queueKey, body, principal);
   if (!result.ok) throw new ApiError("unprocessable-entity", result.message, [{ path: "body.rateLimit.durationMs", message: result.message }]);
   return { queue: result.queue, limits: result.limits };
