@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { queueDefinitions, type QueueDefinition } from "../lib/jobs/catalog";
-import { payloadJsonSchema, resultJsonSchema, rules, typeName, type JsonSchema } from "../lib/jobs/contract-schemas";
+import { fieldRows, payloadJsonSchema, resultJsonSchema, rules, typeName, type JsonSchema } from "../lib/jobs/contract-schemas";
 import { IDEMPOTENCY_HEADER } from "../lib/api/enqueue-response";
 import { apiRouteFiles, renderRouteModules, ROUTE_MODULES_PATH } from "../lib/openapi/route-files";
 
@@ -44,24 +44,6 @@ export function withQueueTable(readme: string): string {
 
 const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
 const json = (value: unknown) => JSON.stringify(value);
-
-interface FieldRow {
-  path: string;
-  schema: JsonSchema;
-  required: boolean;
-}
-
-/** Every field, nested ones as `a.b` and fields of list items as `a[].b`. */
-function fieldRows(schema: JsonSchema, prefix = ""): FieldRow[] {
-  const rows: FieldRow[] = [];
-  for (const [name, child] of Object.entries(schema.properties ?? {})) {
-    const path = `${prefix}${name}`;
-    rows.push({ path, schema: child, required: schema.required?.includes(name) ?? false });
-    if (child.properties) rows.push(...fieldRows(child, `${path}.`));
-    if (child.items && child.items.properties) rows.push(...fieldRows(child.items, `${path}[].`));
-  }
-  return rows;
-}
 
 function payloadTable(schema: JsonSchema): string {
   const rows = fieldRows(schema).map(({ path, schema: field, required }) => {

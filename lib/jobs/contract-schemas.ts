@@ -95,3 +95,21 @@ export function rules(schema: JsonSchema): string {
   }
   return found.join(", ");
 }
+
+export interface FieldRow {
+  path: string;
+  schema: JsonSchema;
+  required: boolean;
+}
+
+/** Every field, nested ones as `a.b` and fields of list items as `a[].b`. */
+export function fieldRows(schema: JsonSchema, prefix = ""): FieldRow[] {
+  const rows: FieldRow[] = [];
+  for (const [name, child] of Object.entries(schema.properties ?? {})) {
+    const path = `${prefix}${name}`;
+    rows.push({ path, schema: child, required: schema.required?.includes(name) ?? false });
+    if (child.properties) rows.push(...fieldRows(child, `${path}.`));
+    if (child.items && child.items.properties) rows.push(...fieldRows(child.items, `${path}[].`));
+  }
+  return rows;
+}
