@@ -42,7 +42,9 @@ function AccessBadges({ operation }: { operation: Operation }) {
   const access = operation["x-access"];
   return (
     <span className="flex flex-wrap items-center gap-1.5">
-      {access === "public" ? <Badge>public</Badge> : <Badge tone="accent">session cookie or API key</Badge>}
+      {access === "public" ? <Badge>public</Badge> : null}
+      {access === "user" || access === "admin" ? <Badge tone="accent">session cookie or API key</Badge> : null}
+      {access === "token" ? <Badge tone="accent">{`own credentials: ${operation.security.flatMap((requirement) => Object.keys(requirement)).join(", ")}`}</Badge> : null}
       {access === "admin" ? <Badge tone="warning">role ADMIN</Badge> : null}
       {access === "user" ? <Badge>ADMIN or PLANNER</Badge> : null}
     </span>

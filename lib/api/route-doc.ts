@@ -32,3 +32,41 @@ export interface RouteDoc {
   /** Request headers the handler reads, with their schemas (e.g. Idempotency-Key). */
   headers?: Record<string, z.ZodType>;
 }
+
+const shownAs = new WeakMap<object, z.ZodType>();
+
+/**
+ * Input a route accepts loosely and checks itself (a bulk launch parses each job on its own, so
+ * an error can name the job's index) is documented as the schema it is checked with: pass that
+ * same schema here, so the document shows what the handler really applies.
+ */
+export function documentAs<T extends z.ZodType>(schema: T, checkedWith: z.ZodType): T {
+  shownAs.set(schema, checkedWith);
+  return schema;
+}
+
+/** The schema `documentAs` registered for this one, if any. */
+export function documentedSchemaOf(schema: object): z.ZodType | undefined {
+  return shownAs.get(schema);
+}
+
+/** A route that cannot go through `apiRoute` because it has credentials or a format of its own. */
+export interface StandaloneRouteDoc extends RouteDoc {
+  /** Its own credentials, as an OpenAPI security scheme (added to the document's), or none. */
+  security: "public" | { name: string; scheme: { type: "http"; scheme: "bearer"; description: string } };
+}
+
+const standalone = new WeakMap<object, StandaloneRouteDoc>();
+
+/**
+ * Describes a handler that is not made with `apiRoute` (e.g. Prometheus metrics behind their own
+ * token), so that it is in the OpenAPI document too; returns the handler unchanged.
+ */
+export function describedRoute<H extends (request: Request, ...rest: never[]) => unknown>(doc: StandaloneRouteDoc, handler: H): H {
+  standalone.set(handler, doc);
+  return handler;
+}
+
+export function standaloneDocOf(handler: unknown): StandaloneRouteDoc | undefined {
+  return typeof handler === "function" ? standalone.get(handler) : undefined;
+}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { jobDataSchema } from "../api/enqueue-response";
 import { ERROR_STATUS, errorBodySchema, type ErrorCode } from "../api/errors";
 import { routeConfigOf, type RouteConfig } from "../api/handler";
+import { documentedSchemaOf, standaloneDocOf, type StandaloneRouteDoc } from "../api/route-doc";
 import { env } from "../env";
 import { queueDefinitions, type QueueDefinition } from "../jobs/catalog";
 import { payloadJsonSchema, resultJsonSchema, type JsonSchema } from "../jobs/contract-schemas";
@@ -43,8 +44,8 @@ export interface Operation {
   summary: string;
   description?: string;
   security: Record<string, string[]>[];
-  /** Who may call: `public`, `user` (any signed-in user or API key) or `admin`. */
-  "x-access": RouteConfig["auth"];
+  /** Who may call: `public`, `user` (any signed-in user or API key), `admin`, or `token` (a route's own credentials). */
+  "x-access": RouteConfig["auth"] | "token";
   parameters: Parameter[];
   requestBody?: { required: boolean; content: { "application/json": { schema: JsonSchema } } };
   responses: Record<string, ResponseObject>;
@@ -102,8 +103,12 @@ export function inputJsonSchema(schema: z.ZodType): JsonSchema {
       io: "input",
       unrepresentable: "any",
       override: (context) => {
-        if (context.zodSchema !== jobDataSchema) return;
-        Object.assign(context.jsonSchema, { anyOf: payloads, "x-payload-by-queue": byQueue });
+        const checkedWith = documentedSchemaOf(context.zodSchema);
+        if (checkedWith) {
+          for (const key of Object.keys(context.jsonSchema)) delete (context.jsonSchema as Record<string, unknown>)[key];
+          Object.assign(context.jsonSchema, inputJsonSchema(checkedWith));
+        }
+        if (context.zodSchema === jobDataSchema) Object.assign(context.jsonSchema, { anyOf: payloads, "x-payload-by-queue": byQueue });
       },
     }) as JsonSchema,
   );
@@ -221,6 +226,33 @@ export function operationOf(method: HttpMethod, path: string, config: RouteConfi
   };
 }
 
+/**
+ * An operation of a handler not made with `apiRoute`: its doc says everything, since no wrapper
+ * answers errors for it; it takes no path, query or body schemas (the drift test holds it to that).
+ */
+export function standaloneOperationOf(method: HttpMethod, path: string, doc: StandaloneRouteDoc): Operation {
+  const responses: Record<string, ResponseObject> = {};
+  for (const [status, answer] of Object.entries(doc.responses ?? { 200: "OK" })) {
+    if (answer === undefined) continue;
+    const { description, contentType } = typeof answer === "string" ? { description: answer, contentType: "application/json" } : answer;
+    responses[status] = { description, content: { [contentType]: {} } };
+  }
+  for (const [code, reason] of Object.entries(doc.errors ?? {}) as [ErrorCode, string][]) {
+    responses[String(ERROR_STATUS[code])] ??= { description: `\`${code}\`: ${reason}`, content: { "application/json": { schema: ERROR_REF } } };
+  }
+  const security = doc.security === "public" ? [{}] : [{ [doc.security.name]: [] }];
+  return {
+    operationId: operationIdOf(method, path),
+    tags: [doc.tag ?? defaultTag(path)],
+    summary: doc.summary,
+    description: [doc.description, doc.security === "public" ? "**Access:** public." : `**Access:** \`${doc.security.name}\` credentials of its own.`].filter(Boolean).join("\n\n"),
+    security,
+    "x-access": doc.security === "public" ? "public" : "token",
+    parameters: headerParameters(doc.headers ?? {}),
+    responses: Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b))),
+  };
+}
+
 function queueComponents(): { schemas: Record<string, JsonSchema>; queues: QueueEntry[] } {
   const schemas: Record<string, JsonSchema> = {};
   const queues = queueDefinitions().map((definition) => {
@@ -250,13 +282,18 @@ const DESCRIPTION = [
 export async function buildOpenApiDocument(modules: readonly RouteModule[]): Promise<OpenApiDocument> {
   const paths: OpenApiDocument["paths"] = {};
   const tags = new Set<string>();
+  const ownSchemes: OpenApiDocument["components"]["securitySchemes"] = {};
   for (const { path, load } of modules) {
     const exports = await load();
     for (const method of HTTP_METHODS) {
       if (exports[method] === undefined) continue;
       const config = routeConfigOf(exports[method]);
-      if (!config) throw new Error(`${method} ${path} is not made with apiRoute (lib/api/handler.ts), so it cannot be documented`);
-      const operation = operationOf(method, path, config);
+      const standalone = config ? undefined : standaloneDocOf(exports[method]);
+      if (!config && !standalone) {
+        throw new Error(`${method} ${path} is not made with apiRoute (lib/api/handler.ts) nor described with describedRoute (lib/api/route-doc.ts), so it cannot be documented`);
+      }
+      if (standalone && standalone.security !== "public") ownSchemes[standalone.security.name] = standalone.security.scheme;
+      const operation = config ? operationOf(method, path, config) : standaloneOperationOf(method, path, standalone!);
       operation.tags.forEach((tag) => tags.add(tag));
       (paths[path] ??= {})[method.toLowerCase() as Lowercase<HttpMethod>] = operation;
     }
@@ -278,6 +315,7 @@ export async function buildOpenApiDocument(modules: readonly RouteModule[]): Pro
           description: "The browser session of a signed-in user (`__Secure-next-auth.session-token` over HTTPS). Mutating requests must be same-origin.",
         },
         apiKey: { type: "http", scheme: "bearer", description: "An API key: `Authorization: Bearer <key>`." },
+        ...ownSchemes,
       },
     },
     "x-queues": queues,
