@@ -13,6 +13,13 @@ export const idempotencyKeySchema = z
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";
 
+/**
+ * A request's job data: any JSON here, validated against the queue's catalogue payload by
+ * enqueueJob (so errors name `body.data.<field>`). The OpenAPI document shows this schema as the
+ * catalogue's payloads (lib/openapi/document.ts recognises it), so a route declares it by using it.
+ */
+export const jobDataSchema = z.unknown().describe("The job data: the payload of the queue named in the path, as the job catalogue declares it");
+
 export interface IdempotencyKey {
   key: string;
   /** Where it came from, for error details. */

@@ -6,10 +6,11 @@ import { logger } from "../logger";
 import { instrumentRequest } from "../observability/http";
 import { healthCheck, isRedisUnavailableError, sharedRedis } from "../redis";
 import { ApiError, validationError } from "./errors";
+import type { RouteDoc } from "./route-doc";
 
-type Access = "public" | "user" | "admin";
+export type Access = "public" | "user" | "admin";
 
-interface RouteConfig<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+export interface RouteConfig<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
   /** public: anyone; user: any signed-in user or API key; admin: ADMIN only. */
   auth: Access;
   params?: P;
@@ -23,6 +24,8 @@ interface RouteConfig<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
    * @defaultValue false
    */
   redis?: boolean;
+  /** The route in the OpenAPI document (lib/openapi): summary, success answers, its own errors. */
+  doc?: RouteDoc;
 }
 
 interface RouteInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, A extends Access> {
@@ -61,7 +64,17 @@ export function apiRoute<
     }
   };
   // Timed and traced as a whole, errors included (lib/observability); a direct call when neither is on.
-  return (request: Request, context?: RouteContext) => instrumentRequest(request, context, () => run(request, context));
+  const route = (request: Request, context?: RouteContext) => instrumentRequest(request, context, () => run(request, context));
+  routeConfigs.set(route, config);
+  return route;
+}
+
+/** The config each handler was made from, read by the OpenAPI generator: routes are declared once. */
+const routeConfigs = new WeakMap<object, RouteConfig>();
+
+/** The `apiRoute` config behind an exported handler, or undefined when it was not made by `apiRoute`. */
+export function routeConfigOf(handler: unknown): RouteConfig | undefined {
+  return typeof handler === "function" ? routeConfigs.get(handler) : undefined;
 }
 
 async function resolvePrincipal(request: Request, access: Access): Promise<Principal | null> {
