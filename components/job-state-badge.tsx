@@ -10,6 +10,8 @@ const STATES: Record<string, { label: string; tone: BadgeTone }> = {
   completed: { label: "Completed", tone: "success" },
   failed: { label: "Failed", tone: "danger" },
   cancelled: { label: "Cancelled", tone: "neutral" },
+  // The ledger reconciler found the job gone from Redis before its outcome reached the ledger.
+  lost: { label: "Lost", tone: "danger" },
 };
 
 /** A job's state in words a planner uses; a delayed job with a failure is retrying, not idle. */

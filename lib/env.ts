@@ -119,6 +119,10 @@ const envSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   /** service.name of the spans. @defaultValue capliquify-web / capliquify-worker */
   OTEL_SERVICE_NAME: z.string().trim().min(1).optional(),
+  // Ledger reconciler (lib/jobs/reconcile-ledger): how often it compares the ledger with Redis, and
+  // how old a row or job must be before it is judged (a younger one may be mid-flight)
+  LEDGER_RECONCILE_EVERY_SECONDS: positiveInt.max(86_400).default(60),
+  LEDGER_RECONCILE_GRACE_SECONDS: positiveInt.max(86_400).default(120),
   // Logging
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   LOG_FILE: z.string().optional(),

@@ -77,10 +77,8 @@ export class AttemptRunner {
     const attempt = job.attemptsMade + 1;
     this.options.logger.info({ queue: key, jobId: job.id, attempt }, "job started");
     try {
-      const [cancelReason] = await Promise.all([
-        this.options.redis.get(cancelRequestKey(this.options.prefix, job.id!)),
-        this.options.recorder.started(job, attempt),
-      ]);
+      this.options.recorder.started(job, attempt);
+      const cancelReason = await this.options.redis.get(cancelRequestKey(this.options.prefix, job.id!));
       // Cancelled while it waited to be picked up again (a stalled job, or a message this process missed).
       if (cancelReason !== null) this.cancel(job.id!, cancelReason);
       controller.signal.throwIfAborted();

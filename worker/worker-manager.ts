@@ -174,8 +174,11 @@ export class WorkerManager {
       },
     );
     for (const { key } of queues) this.running.delete(key);
-    // Outcomes are recorded after BullMQ reports them; wait for those writes before the connections close.
-    await this.recorder.flush();
+    // Outcomes are recorded after BullMQ reports them; wait for those writes before the connections
+    // close, but not for ever: with PostgreSQL away they stay held in Redis for the reconciler.
+    if (!(await this.recorder.flush(deadlineMs))) {
+      this.options.logger.warn({ deadlineMs, pending: this.recorder.pending }, "ledger writes still waiting for PostgreSQL");
+    }
     await Promise.all(queues.map(({ threads }) => threads?.close()));
   }
 
@@ -186,6 +189,7 @@ export class WorkerManager {
     clearInterval(this.heartbeatTimer);
     this.lifecycle = this.lifecycle.then(async () => {
       await this.closeQueues(deadlineMs);
+      await this.recorder.close();
       await removeHeartbeat(this.connection, this.options.prefix, this.id).catch(() => {});
       this.control?.disconnect();
       await this.connection.quit().catch(() => this.connection.disconnect());

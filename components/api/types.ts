@@ -48,7 +48,7 @@ export interface JobEvent extends JobEventData {
   id: string;
 }
 
-export const TERMINAL_STATES: readonly JobState[] = ["completed", "failed", "cancelled"];
+export const TERMINAL_STATES: readonly JobState[] = ["completed", "failed", "cancelled", "lost"];
 
 export function isTerminal(state: JobState | undefined): boolean {
   return state !== undefined && TERMINAL_STATES.includes(state);

@@ -25,7 +25,7 @@ import { jobHref } from "./job-api";
 
 const FILTERS = ["q", "queue", "name", "state", "owner", "organization", "from", "to"] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
-const STATES = ["waiting", "active", "delayed", "completed", "failed", "cancelled"] as const;
+const STATES = ["waiting", "active", "delayed", "completed", "failed", "cancelled", "lost"] as const;
 
 function readFilters(params: URLSearchParams): Filters {
   return Object.fromEntries(FILTERS.map((key) => [key, params.get(key) ?? ""])) as Filters;
@@ -228,7 +228,7 @@ function ResultTable({ data, organizationNames }: { data: RunSearchPage; organiz
                 <JobStateBadge state={run.state} />
                 {run.removedAt ? <span className="text-xs text-slate-600 dark:text-slate-400">removed</span> : null}
               </div>
-              {run.failedReason && (run.state === "failed" || run.state === "cancelled") ? (
+              {run.failedReason && (run.state === "failed" || run.state === "cancelled" || run.state === "lost") ? (
                 <p className="mt-1 line-clamp-1 max-w-64 text-xs text-slate-600 dark:text-slate-400" title={run.failedReason}>
                   {run.failedReason}
                 </p>

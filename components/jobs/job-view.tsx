@@ -257,9 +257,9 @@ export function JobView({ queueKey, jobId, viewer }: { queueKey: string; jobId: 
       ) : null}
       {details.isError ? <Alert tone="warning" title="This page is not updating">{errorMessage(details.error)}</Alert> : null}
 
-      {job.failedReason && (job.state === "failed" || job.state === "cancelled" || job.state === "delayed") ? (
+      {job.failedReason && (job.state === "failed" || job.state === "cancelled" || job.state === "lost" || job.state === "delayed") ? (
         <Card>
-          <CardHeader title={job.state === "cancelled" ? "Why it stopped" : job.state === "delayed" ? "Last attempt failed" : "Failure"} />
+          <CardHeader title={job.state === "cancelled" ? "Why it stopped" : job.state === "lost" ? "Why it was lost" : job.state === "delayed" ? "Last attempt failed" : "Failure"} />
           <CardBody className="space-y-3">
             <p className="text-sm font-medium break-words text-red-800 dark:text-red-300" data-testid="failed-reason">
               {job.failedReason}

@@ -28,7 +28,7 @@ function basisText(eta: RunEta): string {
  * one only gets its expected run time, because when a worker takes it is not known.
  */
 export function etaText(job: Pick<RunListItem, "state" | "eta" | "startedAt" | "finishedAt">, now: number): EtaText | null {
-  if (job.state === "completed" || job.state === "failed" || job.state === "cancelled") {
+  if (job.state === "completed" || job.state === "failed" || job.state === "cancelled" || job.state === "lost") {
     if (!job.startedAt || !job.finishedAt) return null;
     const took = Date.parse(job.finishedAt) - Date.parse(job.startedAt);
     return took >= 0 ? { label: `took ${roughDuration(took)}`, explanation: `Ran for ${roughDuration(took)}` } : null;

@@ -12,6 +12,7 @@ export const STATE_OPTIONS: readonly { value: RunStateFilter; label: string }[] 
   { value: "completed", label: "Completed" },
   { value: "failed", label: "Failed" },
   { value: "cancelled", label: "Cancelled" },
+  { value: "lost", label: "Lost" },
 ];
 
 export interface RunFilterValues {

@@ -112,7 +112,7 @@ export function RunPanel<K extends ViewedQueue>({ queue, jobId, initialStatus }:
   const facts = payload ? view.facts(payload) : [];
   const queued = QUEUED_STATES.has(job.state) && !job.failedReason;
   const retrying = job.state === "delayed" && Boolean(job.failedReason);
-  const stopped = job.state === "failed" || job.state === "cancelled";
+  const stopped = job.state === "failed" || job.state === "cancelled" || job.state === "lost";
   const cancelling = cancel.data?.state === "cancelling" && job.state === "active";
   const cancellable = job.source === "redis" && CANCELLABLE_STATES.has(job.state) && !cancelling;
   const stepIndex = steps.findIndex((step) => step.message === job.progressMessage);

@@ -11,6 +11,6 @@ export function stepStates(steps: readonly ProgressStep[], job: Pick<JobStatus, 
   if (job.state === "completed") return steps.map(() => "done");
   let reached = steps.findIndex((step) => step.message === job.progressMessage);
   if (reached === -1) reached = steps.findLastIndex((step) => step.percent <= job.progress && job.progress > 0);
-  const stopped = job.state === "failed" || job.state === "cancelled";
+  const stopped = job.state === "failed" || job.state === "cancelled" || job.state === "lost";
   return steps.map((_, index) => (index < reached ? "done" : index === reached ? (stopped ? "failed" : "current") : "pending"));
 }

@@ -6,7 +6,9 @@ import { db as defaultDb } from "../db";
 import { sharedRedis } from "../redis";
 import type { QueueKey } from "./catalog";
 import { canAccess } from "./job-status";
-import { findRun, updateRun } from "./ledger";
+import { logger } from "../logger";
+import { removeThenMark } from "./held-ledger-writes";
+import { findRun } from "./ledger";
 import { queueManager as defaultQueueManager, userState, type QueueManager } from "./queue-manager";
 import { appendRunEvents } from "./run-events";
 import { requestJobCancel } from "./worker-registry";
@@ -33,19 +35,36 @@ export async function cancelJob(
   const state = userState(await job.getState());
 
   if (state === "waiting" || state === "delayed") {
+    let ledger: "written" | "held";
     try {
-      await job.remove();
-    } catch {
+      // The CANCELLED mark is held in Redis before the job leaves it: a failure or crash between
+      // the two steps leaves the mark for the ledger reconciler, never an open row with no job.
+      ({ ledger } = await removeThenMark(
+        [{ jobId, queue: key, update: { state: "CANCELLED", finishedAt: new Date(), failedReason: reason } }],
+        () => job.remove(),
+        { db, redis, prefix: queues.prefix },
+      ));
+    } catch (error) {
       // A worker took the job between our read and the removal: stop it where it runs.
-      return requestRunningCancel();
+      if (userState(await job.getState()) === "active") return requestRunningCancel();
+      throw error;
     }
-    await updateRun(jobId, { state: "CANCELLED", finishedAt: new Date(), failedReason: reason }, { db });
-    await appendRunEvents([{ runId: jobId, kind: "cancelled", message: reason, actorId: principal.id }], { db });
-    await audit();
+    if (ledger === "held") {
+      // The job is gone and its mark is safe in Redis; the timeline and audit need the database too.
+      logger().error({ jobId, queue: key }, "cancelled a job but could not write the ledger; the ledger reconciler lands the held mark");
+      await recordCancelled().catch((error: unknown) => logger().error({ err: error, jobId }, "could not record the cancellation in the timeline and audit"));
+      return { ok: true, state: "cancelled" };
+    }
+    await recordCancelled();
     return { ok: true, state: "cancelled" };
   }
   if (state === "active") return requestRunningCancel();
   return { ok: false, code: "job-not-cancellable", state };
+
+  async function recordCancelled() {
+    await appendRunEvents([{ runId: jobId, kind: "cancelled", message: reason, actorId: principal.id }], { db });
+    await audit();
+  }
 
   async function requestRunningCancel(): Promise<CancelResult> {
     await requestJobCancel(redis, queues.prefix, jobId, reason);

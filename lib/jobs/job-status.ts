@@ -14,7 +14,8 @@ export interface JobStatus {
   id: string;
   queue: QueueKey;
   name: string;
-  state: JobStateName | "cancelled";
+  /** "lost": the ledger reconciler found the job gone from Redis before its outcome was recorded. */
+  state: JobStateName | "cancelled" | "lost";
   progress: number;
   progressMessage: string | null;
   data: unknown;
@@ -90,7 +91,7 @@ export function ledgerStatus(run: JobRun): JobStatus {
     id: run.id,
     queue: run.queue as QueueKey,
     name: run.name,
-    state: run.state === "CANCELLED" ? "cancelled" : (run.state.toLowerCase() as JobStateName),
+    state: run.state.toLowerCase() as JobStatus["state"],
     progress: run.progress,
     progressMessage: run.progressText,
     data: run.data,
@@ -109,7 +110,7 @@ export function ledgerStatus(run: JobRun): JobStatus {
 }
 
 /** A job state as lists filter by it; "waiting" covers the ledger's WAITING and PRIORITIZED. */
-export const RUN_STATE_FILTERS = ["waiting", "active", "delayed", "completed", "failed", "cancelled"] as const;
+export const RUN_STATE_FILTERS = ["waiting", "active", "delayed", "completed", "failed", "cancelled", "lost"] as const;
 export type RunStateFilter = (typeof RUN_STATE_FILTERS)[number];
 
 const LEDGER_STATES: Record<RunStateFilter, JobState[]> = {
@@ -119,6 +120,7 @@ const LEDGER_STATES: Record<RunStateFilter, JobState[]> = {
   completed: ["COMPLETED"],
   failed: ["FAILED"],
   cancelled: ["CANCELLED"],
+  lost: ["LOST"],
 };
 
 export interface RecentRunFilter extends Omit<RunFilter, "take"> {

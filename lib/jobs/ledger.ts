@@ -47,6 +47,7 @@ export interface RunUpdate {
   failureFingerprint?: string | null;
   startedAt?: Date;
   finishedAt?: Date | null;
+  removedAt?: Date | null;
 }
 
 /**
@@ -68,17 +69,23 @@ const COLUMNS: Record<keyof RunUpdate, { column: string; cast?: string }> = {
   failureFingerprint: { column: "failureFingerprint" },
   startedAt: { column: "startedAt", cast: "timestamptz" },
   finishedAt: { column: "finishedAt", cast: "timestamptz" },
+  removedAt: { column: "removedAt", cast: "timestamptz" },
 };
+
+/** States a run leaves only by being retried: the ledger reconciler judges the others. */
+export const FINAL_RUN_STATES: readonly JobState[] = ["COMPLETED", "FAILED", "CANCELLED", "LOST"];
+export const OPEN_RUN_STATES: readonly JobState[] = ["WAITING", "DELAYED", "PRIORITIZED", "ACTIVE"];
 
 /**
  * Updates a run; a run that is missing (removed by an admin) is ignored rather than failing the job.
- * Plain SQL: the worker writes the ledger at every state change of every job.
+ * Plain SQL: the worker writes the ledger at every state change of every job. `onlyIfState` makes
+ * it conditional (one state or any of several); resolves to the number of rows changed (0 or 1).
  */
 export async function updateRun(
   id: string,
   update: RunUpdate,
-  { db = defaultDb(), onlyIfState }: { db?: Db; onlyIfState?: JobState } = {},
-): Promise<void> {
+  { db = defaultDb(), onlyIfState }: { db?: Db; onlyIfState?: JobState | readonly JobState[] } = {},
+): Promise<number> {
   const sets: string[] = [];
   const values: unknown[] = [id];
   for (const [key, given] of Object.entries(update) as [keyof RunUpdate, unknown][]) {
@@ -91,11 +98,15 @@ export async function updateRun(
   }
   sets.push(`"updatedAt" = ${UTC_NOW}`);
   let where = `"id" = $1`;
-  if (onlyIfState) {
+  if (typeof onlyIfState === "string") {
     values.push(onlyIfState);
     where += ` AND "state" = $${values.length}::"JobState"`;
+  } else if (onlyIfState) {
+    values.push(onlyIfState);
+    where += ` AND "state" = ANY($${values.length}::"JobState"[])`;
   }
-  await sqlPool(db).query(`UPDATE "JobRun" SET ${sets.join(", ")} WHERE ${where}`, values);
+  const { rowCount } = await sqlPool(db).query(`UPDATE "JobRun" SET ${sets.join(", ")} WHERE ${where}`, values);
+  return rowCount ?? 0;
 }
 
 export interface RunFilter {

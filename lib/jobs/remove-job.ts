@@ -1,7 +1,12 @@
 import type { Principal } from "../auth/principal";
 import { recordAudit } from "../audit";
 import type { Db } from "../db";
-import { db as defaultDb, sqlPool } from "../db";
+import { db as defaultDb } from "../db";
+import { logger } from "../logger";
+import { sharedRedis } from "../redis";
+import type { Redis } from "ioredis";
+import { removeThenMark } from "./held-ledger-writes";
+import type { RunUpdate } from "./ledger";
 import type { QueueKey } from "./catalog";
 import { findJob } from "./find-job";
 import { queueManager as defaultQueueManager, userState, type QueueManager } from "./queue-manager";
@@ -22,7 +27,7 @@ export async function removeJob(
   key: QueueKey,
   jobId: string,
   principal: Principal,
-  { db = defaultDb(), queues = defaultQueueManager() }: { db?: Db; queues?: QueueManager } = {},
+  { db = defaultDb(), queues = defaultQueueManager(), redis = sharedRedis("producer") }: { db?: Db; queues?: QueueManager; redis?: Redis } = {},
 ): Promise<RemoveResult> {
   const found = await findJob(key, jobId, principal, { db, queues });
   if (!found) return { ok: false, code: "job-not-found" };
@@ -32,27 +37,25 @@ export async function removeJob(
   if (state === "active") return { ok: false, code: "job-active" };
 
   const at = new Date();
+  const cancelled = state === "waiting" || state === "delayed";
+  const reason = `Removed by ${principal.name}`;
+  const update: RunUpdate = cancelled ? { removedAt: at, state: "CANCELLED", finishedAt: at, failedReason: reason } : { removedAt: at };
+  let ledger: "written" | "held" = "written";
   try {
-    await job.remove();
+    // The mark is held in Redis before the job leaves it, so a failure between the two steps leaves
+    // it for the ledger reconciler (see removeThenMark).
+    if (run) ({ ledger } = await removeThenMark([{ jobId, queue: key, update }], () => job.remove(), { db, redis, prefix: queues.prefix }));
+    else await job.remove();
   } catch (error) {
     // BullMQ refuses to remove a locked job: a worker took it after our read.
     if (userState(await job.getState()) === "active") return { ok: false, code: "job-active" };
     throw error;
   }
 
-  const cancelled = state === "waiting" || state === "delayed";
-  const reason = `Removed by ${principal.name}`;
-  if (run) {
-    // Plain SQL: the ledger's update helper does not know removedAt, and both columns change together.
-    await sqlPool(db).query(
-      cancelled
-        ? `UPDATE "JobRun" SET "removedAt" = ($2::timestamptz AT TIME ZONE 'UTC'), "state" = 'CANCELLED', "finishedAt" = ($2::timestamptz AT TIME ZONE 'UTC'),
-             "failedReason" = $3, "updatedAt" = (now() AT TIME ZONE 'UTC') WHERE "id" = $1`
-        : `UPDATE "JobRun" SET "removedAt" = ($2::timestamptz AT TIME ZONE 'UTC'), "updatedAt" = (now() AT TIME ZONE 'UTC') WHERE "id" = $1`,
-      cancelled ? [jobId, at.toISOString(), reason] : [jobId, at.toISOString()],
-    );
+  if (run && ledger === "written") {
     await appendRunEvents([{ runId: jobId, kind: "removed", at, message: cancelled ? `${reason} before it ran to the end` : reason, actorId: principal.id }], { db });
   }
+  if (ledger === "held") logger().error({ jobId, queue: key }, "removed a job but could not write the ledger; the ledger reconciler lands the held mark");
   await recordAudit({ actorId: principal.id, action: "job.remove", target: `${key}/${jobId}`, details: { state }, jobCount: 1 }, { db });
   return { ok: true, previousState: state, cancelled };
 }

@@ -61,10 +61,11 @@ const LEDGER_STATES: Record<RunStateFilter, JobState[]> = {
   completed: ["COMPLETED"],
   failed: ["FAILED"],
   cancelled: ["CANCELLED"],
+  lost: ["LOST"],
 };
 
 function userStateOf(state: JobState) {
-  return (state === "PRIORITIZED" ? "waiting" : state.toLowerCase()) as "waiting" | "delayed" | "active" | "completed" | "failed" | "cancelled";
+  return (state === "PRIORITIZED" ? "waiting" : state.toLowerCase()) as "waiting" | "delayed" | "active" | "completed" | "failed" | "cancelled" | "lost";
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Db } from "../../lib/db";
 import { env } from "../../lib/env";
 import { fingerprintLegacyFailures } from "../../lib/failures/failure-groups";
 import { QueueManager } from "../../lib/jobs/queue-manager";
+import { reconcileLedger } from "../../lib/jobs/reconcile-ledger";
 import { pruneHistory, type RetentionPolicy } from "../../lib/retention/prune-history";
 import { closeQueueWorkers, createQueueWorker } from "../queue-worker";
 import type { RedisClient } from "../../lib/redis";
@@ -45,10 +46,18 @@ export interface MaintenanceWorkerOptions {
    * @defaultValue hourly, NOTIFICATION_RETENTION_DAYS and TIMELINE_RETENTION_DAYS
    */
   retention?: { everyMs?: number; policy?: RetentionPolicy } | false;
+  /**
+   * The ledger reconciler (lib/jobs/reconcile-ledger.ts): its cluster-wide schedule (upserted at
+   * start) and grace period; false leaves the schedule alone.
+   * @defaultValue every LEDGER_RECONCILE_EVERY_SECONDS, grace LEDGER_RECONCILE_GRACE_SECONDS
+   */
+  reconcile?: { everyMs?: number; graceMs?: number; batchSize?: number } | false;
 }
 
 export const RETENTION_SCHEDULER_ID = "history-retention";
 export const PRUNE_HISTORY_JOB = "prune-history";
+export const RECONCILE_SCHEDULER_ID = "ledger-reconcile";
+export const RECONCILE_LEDGER_JOB = "reconcile-ledger";
 const HOUR_MS = 3_600_000;
 
 type MaintenanceJobData = BulkActionJobData | AlertEvaluationJobData;
@@ -88,7 +97,7 @@ export class MaintenanceWorker {
     });
     this.worker.on("failed", (job, error) => {
       if (!job || error instanceof DelayedError || error.name === "DelayedError") return;
-      if (job.name === ALERT_EVALUATION_JOB || job.name === PRUNE_HISTORY_JOB) {
+      if (job.name === ALERT_EVALUATION_JOB || job.name === PRUNE_HISTORY_JOB || job.name === RECONCILE_LEDGER_JOB) {
         options.logger.warn({ err: error, job: job.name }, "scheduled maintenance failed; the next scheduled run tries again");
         return;
       }
@@ -106,6 +115,10 @@ export class MaintenanceWorker {
       const everyMs = options.retention?.everyMs ?? HOUR_MS;
       await scheduleMaintenanceJob(this.queueConnection, options.prefix, { id: RETENTION_SCHEDULER_ID, name: PRUNE_HISTORY_JOB, everyMs });
     }
+    if (options.reconcile !== false) {
+      const everyMs = options.reconcile?.everyMs ?? env().LEDGER_RECONCILE_EVERY_SECONDS * 1000;
+      await scheduleMaintenanceJob(this.queueConnection, options.prefix, { id: RECONCILE_SCHEDULER_ID, name: RECONCILE_LEDGER_JOB, everyMs });
+    }
     if (options.backfillFingerprints !== false) this.backfill = this.fingerprintOldFailures();
     options.logger.info({ queue: MAINTENANCE_QUEUE }, "maintenance worker started");
   }
@@ -113,6 +126,7 @@ export class MaintenanceWorker {
   private async process(job: Job<MaintenanceJobData>, token: string | undefined, signal?: AbortSignal): Promise<unknown> {
     if (job.name === ALERT_EVALUATION_JOB) return this.evaluateAlerts();
     if (job.name === PRUNE_HISTORY_JOB) return this.pruneHistory();
+    if (job.name === RECONCILE_LEDGER_JOB) return this.reconcileLedger();
     if (job.name !== BULK_ACTION_JOB) throw new Error(`Unknown maintenance job "${job.name}"`);
     const { bulkActionId } = job.data as BulkActionJobData;
     const log = this.options.logger.child({ bulkActionId });
@@ -158,6 +172,20 @@ export class MaintenanceWorker {
     const pruned = await pruneHistory(policy, { db: this.options.db });
     if (pruned.notifications + pruned.timelineEvents > 0) this.options.logger.info({ ...pruned }, "pruned old notifications and timeline events");
     return pruned;
+  }
+
+  private async reconcileLedger(): Promise<unknown> {
+    const reconcile = this.options.reconcile === false ? undefined : this.options.reconcile;
+    const outcome = await reconcileLedger({
+      db: this.options.db,
+      queues: this.queues,
+      redis: this.queueConnection,
+      graceMs: reconcile?.graceMs ?? env().LEDGER_RECONCILE_GRACE_SECONDS * 1000,
+      batchSize: reconcile?.batchSize,
+    });
+    const repaired = outcome.heldLanded + outcome.heldDropped + outcome.outcomesRecorded + outcome.lost + outcome.rowsCreated;
+    if (repaired > 0) this.options.logger.warn({ ...outcome }, "ledger reconciler repaired the ledger");
+    return outcome;
   }
 
   /** Fingerprints failures recorded before the worker wrote them, in batches, in the background. */
