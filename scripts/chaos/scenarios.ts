@@ -119,6 +119,8 @@ function tools(stack: ChaosStack): Tools {
   redis.on("error", () => {});
   const forecasts = new Queue(FORECAST, { connection: redis, prefix: stack.prefix });
   const notifications = new Queue(NOTIFICATION, { connection: redis, prefix: stack.prefix });
+  // Redis goes away on purpose; the queues reconnect by themselves.
+  for (const queue of [forecasts, notifications]) queue.on("error", () => {});
   const pool = new pg.Pool({ connectionString: stack.databaseUrl, max: 2, connectionTimeoutMillis: 3_000 });
   pool.on("error", () => {});
   return {
@@ -177,7 +179,13 @@ async function redisStates(queue: Queue): Promise<Map<string, RedisState>> {
 }
 
 /** Counts every accepted job in PostgreSQL and Redis; jobs and rows created since `since` that no launch accounts for are findings. */
-async function account(load: Load, t: Tools, since: number): Promise<Pick<ScenarioResult, "completed" | "held" | "duplicated" | "lost" | "ledgerMismatches"> & { findings: string[] }> {
+interface Fault {
+  service: string;
+  downAt: number;
+  upAt: number;
+}
+
+async function account(load: Load, t: Tools, since: number, fault?: Fault): Promise<Pick<ScenarioResult, "completed" | "held" | "duplicated" | "lost" | "ledgerMismatches"> & { findings: string[] }> {
   const findings: string[] = [];
   const accepted = load.accepted();
   const forecastIds = accepted.filter((job) => job.kind !== "notification").map((job) => job.jobId);
@@ -246,7 +254,17 @@ async function account(load: Load, t: Tools, since: number): Promise<Pick<Scenar
   }
   for (const run of ledger) if (!windowJobs.has(run.id) && !FINAL_LEDGER.has(run.state)) mismatches.push(`${run.id}: ledger ${run.state}, not in Redis`);
   const orphanForecasts = forecastRows.filter((row) => !acceptedIds.has(row.jobId) && !ledgerById.has(row.jobId));
-  if (orphanForecasts.length > 0) findings.push(`${orphanForecasts.length} forecast row(s) of jobs with no ledger row: ${sample(orphanForecasts.map((row) => row.jobId))}`);
+  if (orphanForecasts.length > 0) {
+    // When the job was added, against the fault: in flight when the service went, or sent while it was away.
+    const when = await Promise.all(
+      orphanForecasts.map(async (row) => {
+        const job = await t.forecasts.getJob(row.jobId);
+        if (!job || !fault) return row.jobId;
+        return `${row.jobId} (added ${((job.timestamp - fault.downAt) / 1000).toFixed(2)} s after ${fault.service} went down, ${((job.timestamp - fault.upAt) / 1000).toFixed(2)} s after it was back)`;
+      }),
+    );
+    findings.push(`${orphanForecasts.length} forecast row(s) of jobs that no launch was told about and that have no ledger row: ${sample(when)}`);
+  }
   if (mismatches.length > 0) findings.push(`${mismatches.length} ledger/Redis disagreement(s): ${sample(mismatches)}`);
   return { completed, held, duplicated: duplicated.length, lost: lost.length + notHeld.length, ledgerMismatches: mismatches.length, findings };
 }
@@ -276,7 +294,10 @@ function outageAnswers(load: Load, downAt: number, upAt: number, service: string
   const during = load.answers.filter((answer) => answer.startedAt >= downAt + 250 && answer.at <= upAt);
   const unavailable = during.filter((answer) => answer.unavailable).length;
   if (during.length === 0) findings.push(`no request was answered while ${service} was down`);
-  else if (unavailable < during.length) findings.push(`${during.length - unavailable} of ${during.length} answers while ${service} was down were not a JSON 503`);
+  else if (unavailable < during.length) {
+    const others = during.filter((answer) => !answer.unavailable).map((answer) => answer.problem ?? `${answer.status}`);
+    findings.push(`${others.length} of ${during.length} answers while ${service} was down were not a JSON 503: ${others.slice(0, 5).join("; ")}`);
+  }
   const slowest = Math.max(0, ...during.map((answer) => answer.at - answer.startedAt));
   return `${unavailable}/${during.length} JSON 503 while down (slowest ${seconds(slowest)})`;
 }
@@ -319,12 +340,22 @@ function unexpectedDeaths(stack: ChaosStack, findings: string[]): void {
   }
 }
 
-async function finish(scenario: string, faults: string, load: Load, t: Tools, since: number, settings: ChaosSettings, findings: string[], recovery: () => Promise<string>): Promise<ScenarioResult> {
+async function finish(
+  scenario: string,
+  faults: string,
+  load: Load,
+  t: Tools,
+  since: number,
+  settings: ChaosSettings,
+  findings: string[],
+  recovery: () => Promise<string>,
+  fault?: Fault,
+): Promise<ScenarioResult> {
   await load.stop();
   const drainMs = await drain(load, t, settings.drainTimeoutMs);
   if (drainMs === null) findings.push(`accepted jobs still unfinished ${seconds(settings.drainTimeoutMs)} after the load stopped`);
   const counts = answerCounts(load, findings);
-  const accounting = await account(load, t, since);
+  const accounting = await account(load, t, since, fault);
   const recovered = await recovery();
   return { scenario, faults, ...counts, ...accounting, findings: [...findings, ...accounting.findings], recovery: recovered, drainMs };
 }
@@ -336,32 +367,24 @@ export async function workerKills(stack: ChaosStack, fixture: Fixture, settings:
   const since = Date.now();
   const kills: { at: number; activeBefore: string[] }[] = [];
   const restartMs: number[] = [];
-  const starting = new Map<number, Promise<unknown>>();
   const load = startLoad(stack, fixture, settings);
   try {
     await sleep(settings.loadBeforeMs);
+    // One worker down at a time: the other keeps serving while the killed one starts again, and
+    // the next kill comes a random pause after both are up.
     for (let kill = 0; kill < settings.kills; kill++) {
       const [minGap, maxGap] = settings.killGapMs;
       await sleep(minGap + Math.random() * (maxGap - minGap));
-      let ready = stack.workers.flatMap((child, slot) => (child && !starting.has(slot) ? [slot] : []));
-      if (ready.length === 0) {
-        await Promise.race(starting.values());
-        ready = stack.workers.flatMap((child, slot) => (child && !starting.has(slot) ? [slot] : []));
-      }
       unexpectedDeaths(stack, findings);
-      const slot = ready[Math.floor(Math.random() * ready.length)]!;
+      const slot = Math.floor(Math.random() * stack.workers.length);
       const activeBefore = await t.forecasts.getRanges(["active"], 0, -1);
       const at = Date.now();
       await stack.killWorker(slot);
       kills.push({ at, activeBefore });
-      const restart = stack
-        .startWorker(slot)
-        .then(() => restartMs.push(Date.now() - at))
-        .catch((error: Error) => findings.push(`worker restart after kill ${kill + 1} failed: ${error.message}`))
-        .finally(() => starting.delete(slot));
-      starting.set(slot, restart);
+      await stack.startWorker(slot);
+      restartMs.push(Date.now() - at);
+      if ((kill + 1) % 10 === 0) stack.options.log(`  ${kill + 1} kills`);
     }
-    await Promise.all(starting.values());
     await sleep(settings.loadAfterMs);
     unexpectedDeaths(stack, findings);
     return await finish("worker SIGKILL", `${settings.kills} × SIGKILL`, load, t, since, settings, findings, async () => {
@@ -401,7 +424,7 @@ export async function redisRestart(stack: ChaosStack, fixture: Fixture, settings
       if (apiMs === null) findings.push("the API accepted no launch after Redis came back");
       if (workersMs === null) findings.push("no forecast finished after Redis came back");
       return `${outage}; API accepting ${seconds(apiMs)}, jobs finishing ${seconds(workersMs)}, 2 workers beating ${seconds(workersBack)} after Redis was back`;
-    });
+    }, { service: "Redis", downAt, upAt });
   } finally {
     await load.stop();
     await t.close();
@@ -429,7 +452,7 @@ export async function postgresRestart(stack: ChaosStack, fixture: Fixture, setti
       if (apiMs === null) findings.push("the API accepted no launch after PostgreSQL came back");
       if (workersMs === null) findings.push("no forecast finished after PostgreSQL came back");
       return `${outage}; API accepting ${seconds(apiMs)}, jobs finishing ${seconds(workersMs)} after PostgreSQL was back`;
-    });
+    }, { service: "PostgreSQL", downAt, upAt });
   } finally {
     await load.stop();
     await t.close();
