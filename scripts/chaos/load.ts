@@ -9,6 +9,9 @@ import { randomUUID } from "node:crypto";
 export type LaunchKind = "forecast" | "forecast-light" | "notification";
 
 export interface Answer {
+  kind: LaunchKind;
+  idempotencyKey: string;
+  jobId?: string;
   startedAt: number;
   at: number;
   /** HTTP status; 0 when no answer came (network error or our timeout). */
@@ -111,7 +114,7 @@ export class Load {
     this.launches.push(launch);
     const { path, key, body } = this.request(kind);
     for (let attempt = 1; attempt <= TRIES; attempt++) {
-      const answer = await this.send(path, key, launch.idempotencyKey, body);
+      const answer = await this.send(kind, path, key, launch.idempotencyKey, body);
       if (answer.jobId) {
         launch.outcome = { type: "accepted", jobId: answer.jobId, at: answer.at };
         return;
@@ -127,9 +130,9 @@ export class Load {
     launch.outcome = { type: "unconfirmed", at: Date.now() };
   }
 
-  private async send(path: string, key: string, idempotencyKey: string, body: unknown): Promise<Answer & { jobId?: string }> {
+  private async send(kind: LaunchKind, path: string, key: string, idempotencyKey: string, body: unknown): Promise<Answer> {
     const startedAt = Date.now();
-    let answer: Answer & { jobId?: string };
+    let answer: Answer;
     try {
       const response = await fetch(`${this.options.baseUrl}${path}`, {
         method: "POST",
@@ -142,6 +145,8 @@ export class Load {
       const unavailable = response.status === 503 && json?.error?.code === "service-unavailable" && typeof json.error.message === "string";
       const jobId = response.ok && typeof json?.jobId === "string" ? json.jobId : undefined;
       answer = {
+        kind,
+        idempotencyKey,
         startedAt,
         at: Date.now(),
         status: response.status,
@@ -150,7 +155,7 @@ export class Load {
         problem: jobId || unavailable ? undefined : `${response.status} ${text.slice(0, 160)}`,
       };
     } catch (error) {
-      answer = { startedAt, at: Date.now(), status: 0, unavailable: false, problem: (error as Error).message.slice(0, 160) };
+      answer = { kind, idempotencyKey, startedAt, at: Date.now(), status: 0, unavailable: false, problem: (error as Error).message.slice(0, 160) };
     }
     this.answers.push(answer);
     return answer;

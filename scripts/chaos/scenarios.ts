@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
@@ -341,6 +343,7 @@ function unexpectedDeaths(stack: ChaosStack, findings: string[]): void {
 }
 
 async function finish(
+  stack: ChaosStack,
   scenario: string,
   faults: string,
   load: Load,
@@ -357,6 +360,8 @@ async function finish(
   const counts = answerCounts(load, findings);
   const accounting = await account(load, t, since, fault);
   const recovered = await recovery();
+  // Every answer, for reading a finding against the logs (kept with CHAOS_KEEP_LOGS=1).
+  writeFileSync(join(stack.logDir, `answers-${scenario.replaceAll(/\W+/g, "-").toLowerCase()}.json`), JSON.stringify({ since, fault, answers: load.answers }, null, 1));
   return { scenario, faults, ...counts, ...accounting, findings: [...findings, ...accounting.findings], recovery: recovered, drainMs };
 }
 
@@ -387,7 +392,7 @@ export async function workerKills(stack: ChaosStack, fixture: Fixture, settings:
     }
     await sleep(settings.loadAfterMs);
     unexpectedDeaths(stack, findings);
-    return await finish("worker SIGKILL", `${settings.kills} × SIGKILL`, load, t, since, settings, findings, async () => {
+    return await finish(stack, "worker SIGKILL", `${settings.kills} × SIGKILL`, load, t, since, settings, findings, async () => {
       // A killed worker's jobs wait for its lock to expire and a stalled check; measured from the
       // kill to the last of the jobs active then to finish.
       const finishedOn = new Map<string, number>();
@@ -419,7 +424,7 @@ export async function redisRestart(stack: ChaosStack, fixture: Fixture, settings
     if (workersBack === null) findings.push("the workers' heartbeats did not come back within 30 s of Redis");
     await sleep(settings.loadAfterMs);
     unexpectedDeaths(stack, findings);
-    return await finish("Redis restart", `Redis ${settings.redisStop === "kill" ? "SIGKILL" : "SIGTERM"}, down ${seconds(settings.redisDownMs)}`, load, t, since, settings, findings, async () => {
+    return await finish(stack, "Redis restart", `Redis ${settings.redisStop === "kill" ? "SIGKILL" : "SIGTERM"}, down ${seconds(settings.redisDownMs)}`, load, t, since, settings, findings, async () => {
       const { apiMs, workersMs } = await recoveryAfter(load, t, upAt);
       if (apiMs === null) findings.push("the API accepted no launch after Redis came back");
       if (workersMs === null) findings.push("no forecast finished after Redis came back");
@@ -447,7 +452,7 @@ export async function postgresRestart(stack: ChaosStack, fixture: Fixture, setti
     const outage = outageAnswers(load, downAt, upAt, "PostgreSQL", findings);
     await sleep(settings.loadAfterMs);
     unexpectedDeaths(stack, findings);
-    return await finish("PostgreSQL restart", `pg_ctl stop -m ${settings.postgresStop}, down ${seconds(settings.postgresDownMs)}`, load, t, since, settings, findings, async () => {
+    return await finish(stack, "PostgreSQL restart", `pg_ctl stop -m ${settings.postgresStop}, down ${seconds(settings.postgresDownMs)}`, load, t, since, settings, findings, async () => {
       const { apiMs, workersMs } = await recoveryAfter(load, t, upAt);
       if (apiMs === null) findings.push("the API accepted no launch after PostgreSQL came back");
       if (workersMs === null) findings.push("no forecast finished after PostgreSQL came back");
