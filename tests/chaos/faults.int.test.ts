@@ -11,13 +11,13 @@ const settings: ChaosSettings = {
   rate: 4,
   notificationShare: 0.2,
   kills: 3,
-  killGapMs: [200, 800],
-  redisDownMs: 3_000,
-  postgresDownMs: 3_000,
+  killGapMs: [100, 400],
+  redisDownMs: 2_000,
+  postgresDownMs: 2_000,
   redisStop: "kill",
   postgresStop: "fast",
-  loadBeforeMs: 1_500,
-  loadAfterMs: 2_000,
+  loadBeforeMs: 1_000,
+  loadAfterMs: 1_000,
   drainTimeoutMs: 60_000,
 };
 
@@ -32,8 +32,10 @@ beforeAll(async () => {
     web: "routes",
     skipBuild: true,
     concurrency: 3,
-    // A killed worker's jobs come back after about lock + stalled-check interval.
-    lockDurationMs: 2_000,
+    // A killed worker's jobs come back after about lock + stalled-check interval. The lock is renewed
+    // at half its duration: 2 s was too short on a loaded machine (a busy worker missed a renewal,
+    // its job was taken as stalled, and a second stall failed it for good).
+    lockDurationMs: 4_000,
     stalledIntervalMs: 2_000,
     appendfsync: "always",
     log: () => {},
