@@ -195,12 +195,16 @@ async function account(load: Load, t: Tools, since: number, fault?: Fault): Prom
   const [forecastStates, notificationStates] = await Promise.all([redisStates(t.forecasts), redisStates(t.notifications)]);
   const sinceIso = new Date(since - 1_000).toISOString();
   const rows = async <T extends pg.QueryResultRow>(sql: string, values: unknown[]) => (await t.pool.query<T>(sql, values)).rows;
-  const [ledger, forecastRows, notices, completedEvents] = await Promise.all([
-    rows<{ id: string; queue: string; state: string; failedReason: string | null }>(
-      `select id, queue, state::text, "failedReason" from "JobRun" where id = any($1) or "createdAt" >= $2::timestamp`,
-      [[...forecastIds, ...notificationIds], sinceIso],
+  const forecastRows = await rows<{ jobId: string; n: number }>(
+    `select "jobId", count(*)::int as n from "Forecast" where "jobId" = any($1) or "createdAt" >= $2::timestamp group by 1`,
+    [forecastIds, sinceIso],
+  );
+  const [ledger, notices, completedEvents] = await Promise.all([
+    // Also the rows of forecasts saved in this window for jobs of an earlier one (a job that ran again).
+    rows<{ id: string; queue: string; state: string; failedReason: string | null; createdAt: Date; finishedAt: Date | null }>(
+      `select id, queue, state::text, "failedReason", "createdAt", "finishedAt" from "JobRun" where id = any($1) or "createdAt" >= $2::timestamp`,
+      [[...forecastIds, ...notificationIds, ...forecastRows.map((row) => row.jobId)], sinceIso],
     ),
-    rows<{ jobId: string; n: number }>(`select "jobId", count(*)::int as n from "Forecast" where "jobId" = any($1) or "createdAt" >= $2::timestamp group by 1`, [forecastIds, sinceIso]),
     rows<{ jobId: string; n: number }>(`select "jobId", count(*)::int as n from "Notification" where "jobId" = any($1) group by 1`, [forecastIds]),
     rows<{ runId: string; n: number }>(`select "runId", count(*)::int as n from "JobRunEvent" where kind = 'completed' and "runId" = any($1) group by 1`, [forecastIds]),
   ]);
@@ -255,6 +259,12 @@ async function account(load: Load, t: Tools, since: number, fault?: Fault): Prom
     else if (!LEDGER_FOR[state].includes(run.state)) mismatches.push(`${id}: Redis ${state}, ledger ${run.state}`);
   }
   for (const run of ledger) if (!windowJobs.has(run.id) && !FINAL_LEDGER.has(run.state)) mismatches.push(`${run.id}: ledger ${run.state}, not in Redis`);
+  const earlier = ledger.filter((run) => !acceptedIds.has(run.id) && run.createdAt.getTime() < since - 1_000 && forecastsByJob.has(run.id));
+  if (earlier.length > 0) {
+    findings.push(
+      `${earlier.length} forecast(s) saved again in this window for jobs of an earlier one (they ran again): ${sample(earlier.map((run) => `${run.id}: ledger ${run.state}, finished ${run.finishedAt?.toISOString() ?? "–"}`))}`,
+    );
+  }
   const orphanForecasts = forecastRows.filter((row) => !acceptedIds.has(row.jobId) && !ledgerById.has(row.jobId));
   if (orphanForecasts.length > 0) {
     // When the job was added, against the fault: in flight when the service went, or sent while it was away.
