@@ -1,10 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { root } from "../scripts/services.mjs";
 import { config } from "./config";
+import { buildNext, nextBin } from "./next-build";
 import { assertPortFree, startChild, waitForHttp, type Child } from "./processes";
-
-const nextBin = join(root, "node_modules/next/dist/bin/next");
 
 /** Environment of the Next server (and of its build, whose prerender step reads the env too). */
 export function appEnv(): NodeJS.ProcessEnv {
@@ -22,39 +18,9 @@ export function appEnv(): NodeJS.ProcessEnv {
   };
 }
 
-/**
- * A production build in its own directory. Built in two steps, `compile` then `generate`: a plain
- * `next build` also type-checks the whole project (failing on whatever another engineer is half-way
- * through) and rewrites tsconfig.json to include `.next-bench/types`; neither belongs in a benchmark.
- * Runs as a child (so seeding can go on meanwhile); resolves with the build time in ms, or null
- * when skipped.
- */
-export async function buildApp(): Promise<number | null> {
-  const builtAlready = existsSync(join(root, config.nextDistDir, "BUILD_ID"));
-  if (config.skipBuild && builtAlready) return null;
-  if (config.skipBuild) console.error(`  BENCH_SKIP_BUILD=1 but ${config.nextDistDir}/BUILD_ID is missing: building anyway`);
-  const tsconfigPath = join(root, "tsconfig.json");
-  const tsconfigBefore = readFileSync(tsconfigPath, "utf8");
-  const started = performance.now();
-  try {
-    for (const mode of ["compile", "generate"]) {
-      const child = startChild(`next-build-${mode}`, process.execPath, [nextBin, "build", "--experimental-build-mode", mode], appEnv());
-      const code = await child.exited;
-      if (code !== 0) throw new Error(`next build (${mode}) failed with exit code ${code}; log: ${child.logFile}`);
-    }
-  } finally {
-    restoreTsconfig(tsconfigPath, tsconfigBefore);
-  }
-  return performance.now() - started;
-}
-
-/** Undoes Next's `.next-bench/types` include entries should a future Next add them in these modes too. */
-function restoreTsconfig(path: string, before: string): void {
-  const after = readFileSync(path, "utf8");
-  if (after === before || !after.includes(`${config.nextDistDir}/`)) return;
-  const cleaned = after.replace(new RegExp(`,\\s*"${config.nextDistDir.replace(".", "\\.")}/[^"]*"`, "g"), "");
-  writeFileSync(path, cleaned);
-  console.error(`  (removed the ${config.nextDistDir} entries next build added to tsconfig.json)`);
+/** The bench's production build, in `.next-bench`; resolves with the build time in ms, or null when skipped. */
+export function buildApp(): Promise<number | null> {
+  return buildNext({ distDir: config.nextDistDir, env: appEnv(), skipBuild: config.skipBuild });
 }
 
 export async function startApp(): Promise<{ child: Child; baseUrl: string }> {

@@ -91,6 +91,18 @@ const envSchema = z.object({
   WORKER_QUEUES: z.string().optional(),
   WORKER_HEALTH_CHECK_INTERVAL: positiveInt.default(10_000),
   WORKER_SHUTDOWN_TIMEOUT: positiveInt.default(30_000),
+  /**
+   * BullMQ's job lock and stalled-job check (ms). A worker that dies holds its active jobs until
+   * the lock expires and a check finds them, so these bound how long a crash delays those jobs.
+   * Unset: BullMQ's 30 s each.
+   */
+  WORKER_LOCK_DURATION: positiveInt.min(1_000).optional(),
+  WORKER_STALLED_INTERVAL: positiveInt.min(1_000).optional(),
+  /**
+   * How often a job may be taken back from a worker that died (its lock expired) before it fails
+   * for good. 2: a job gets three runs when workers die, as it gets three attempts when it throws.
+   */
+  WORKER_MAX_STALLED_COUNT: z.coerce.number().int().min(0).max(100).default(2),
   // API
   /** Largest request body an API route reads; past it the answer is 413 without reading the rest. */
   API_MAX_BODY_BYTES: positiveInt.default(1_048_576),

@@ -39,6 +39,9 @@ async function main() {
     logger: logger(),
     heartbeatIntervalMs: config.WORKER_HEALTH_CHECK_INTERVAL,
     shutdownTimeoutMs: config.WORKER_SHUTDOWN_TIMEOUT,
+    lockDurationMs: config.WORKER_LOCK_DURATION,
+    stalledIntervalMs: config.WORKER_STALLED_INTERVAL,
+    maxStalledCount: config.WORKER_MAX_STALLED_COUNT,
   });
   await manager.start();
   // Bulk retries and removals of failed jobs (the failed-jobs desk) run here, not in the web app.

@@ -27,6 +27,13 @@ export interface WorkerManagerOptions {
   /** BullMQ lock and stalled-check timings. @defaultValue BullMQ's (30 s) */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /**
+   * How often a job may stall (its worker died) before it fails for good. With 1 (BullMQ's
+   * default), a job that was running in each of two crashes in a row is lost: `npm run chaos`
+   * showed it when a replacement worker took the jobs its predecessor left and was killed next.
+   * @defaultValue 2
+   */
+  maxStalledCount?: number;
 }
 
 interface RunningQueue extends QueueRuntime {
@@ -97,7 +104,7 @@ export class WorkerManager {
       logger: this.options.logger.child({ queue: key }),
       concurrency: settings.concurrency,
       rateLimit: settings.rateLimit,
-      maxStalledCount: 1,
+      maxStalledCount: this.options.maxStalledCount ?? 2,
       lockDurationMs: this.options.lockDurationMs,
       stalledIntervalMs: this.options.stalledIntervalMs,
     });
