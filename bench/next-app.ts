@@ -5,6 +5,8 @@ import { config } from "./config";
 import { assertPortFree, startChild, waitForHttp, type Child } from "./processes";
 
 const nextBin = join(root, "node_modules/next/dist/bin/next");
+/** The one-route Next app of the Next ceiling (bench/next-ceiling/next.config.mjs). */
+const nextCeilingDir = join(root, "bench/next-ceiling");
 
 /** Environment of the Next server (and of its build, whose prerender step reads the env too). */
 export function appEnv(): NodeJS.ProcessEnv {
@@ -30,7 +32,7 @@ export function appEnv(): NodeJS.ProcessEnv {
  * when skipped.
  */
 export async function buildApp(): Promise<number | null> {
-  const builtAlready = existsSync(join(root, config.nextDistDir, "BUILD_ID"));
+  const builtAlready = existsSync(join(root, config.nextDistDir, "BUILD_ID")) && existsSync(join(nextCeilingDir, config.nextDistDir, "BUILD_ID"));
   if (config.skipBuild && builtAlready) return null;
   if (config.skipBuild) console.error(`  BENCH_SKIP_BUILD=1 but ${config.nextDistDir}/BUILD_ID is missing: building anyway`);
   const tsconfigPath = join(root, "tsconfig.json");
@@ -42,6 +44,10 @@ export async function buildApp(): Promise<number | null> {
       const code = await child.exited;
       if (code !== 0) throw new Error(`next build (${mode}) failed with exit code ${code}; log: ${child.logFile}`);
     }
+    // The Next ceiling has no types to check and its own tsconfig: one plain build.
+    const ceiling = startChild("next-build-ceiling", process.execPath, [nextBin, "build", nextCeilingDir], nextCeilingEnv());
+    const code = await ceiling.exited;
+    if (code !== 0) throw new Error(`next build of the Next ceiling failed with exit code ${code}; log: ${ceiling.logFile}`);
   } finally {
     restoreTsconfig(tsconfigPath, tsconfigBefore);
   }
@@ -62,5 +68,25 @@ export async function startApp(): Promise<{ child: Child; baseUrl: string }> {
   const child = startChild("next-start", process.execPath, [nextBin, "start", "-p", String(config.appPort), "-H", "127.0.0.1"], appEnv());
   const baseUrl = `http://127.0.0.1:${config.appPort}`;
   await waitForHttp(`${baseUrl}/api/v1/health`, child, 60_000);
+  return { child, baseUrl };
+}
+
+function nextCeilingEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: "production",
+    REDIS_URL: config.redisUrl,
+    REDIS_PREFIX: config.nextCeilingPrefix,
+    NEXT_TELEMETRY_DISABLED: "1",
+    LOG_LEVEL: "warn",
+  };
+}
+
+/** `next start` of the Next ceiling: a Next route handler that only parses the body and calls queue.add. */
+export async function startNextCeiling(): Promise<{ child: Child; baseUrl: string }> {
+  await assertPortFree(config.nextCeilingPort);
+  const child = startChild("next-ceiling", process.execPath, [nextBin, "start", nextCeilingDir, "-p", String(config.nextCeilingPort), "-H", "127.0.0.1"], nextCeilingEnv());
+  const baseUrl = `http://127.0.0.1:${config.nextCeilingPort}`;
+  await waitForHttp(`${baseUrl}/jobs`, child, 60_000);
   return { child, baseUrl };
 }
