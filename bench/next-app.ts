@@ -77,6 +77,8 @@ function nextCeilingEnv(): NodeJS.ProcessEnv {
     NODE_ENV: "production",
     REDIS_URL: config.redisUrl,
     REDIS_PREFIX: config.nextCeilingPrefix,
+    // Read by the app's env schema, which the catalogue's queue settings parse.
+    NEXTAUTH_SECRET: config.nextAuthSecret,
     NEXT_TELEMETRY_DISABLED: "1",
     LOG_LEVEL: "warn",
   };

@@ -107,7 +107,7 @@ export async function getRedisStats(client: Redis = sharedRedis()): Promise<Redi
 /** True for errors that mean "Redis cannot be reached", as opposed to a bad command. */
 export function isRedisUnavailableError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return /enableOfflineQueue|Connection is closed|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|Reached the max retries|connect ETIMEDOUT|Redis deadline/i.test(
+  return /enableOfflineQueue|Connection is closed|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|Reached the max retries|connect ETIMEDOUT|Redis deadline|Command timed out|OOM command not allowed/i.test(
     error.message,
   );
 }
