@@ -25,6 +25,16 @@ const DEFAULT_ORGANIZATION_PATH = ["organizationId"] as const;
 type Owned = { organizationId: string } | null;
 
 /**
+ * Subjects seen to exist, for a few seconds, across requests: every launch about a product would
+ * otherwise look the product up again, and a planner launches many runs about the same few.
+ * Only rows that exist are kept (a product created a moment ago is never refused from here), and a
+ * row's organisation never changes; a product deleted meanwhile is accepted for at most the TTL
+ * and its run then fails in the worker, as every run did before this check.
+ */
+const SUBJECT_TTL_MS = 10_000;
+const recentSubjects = new Map<string, { row: { organizationId: string }; expires: number }>();
+
+/**
  * The rows an enqueue request names (its subject, users, organisations), looked up once each and
  * kept for the request. A bulk enqueue preloads every job's references in one query per kind, so
  * 10,000 jobs cost three queries rather than 30,000.
@@ -38,7 +48,17 @@ export class References {
 
   /** The subject row, or null when it does not exist; only for kinds with a table (`hasSubjectTable`). */
   subject(kind: SubjectKind, id: string): Promise<Owned> {
-    return this.cached(this.subjects, `${kind}\n${id}`, async () => (await findSubjectOrganizations(kind, [id], this.db)).get(id) ?? null);
+    const key = `${kind}\n${id}`;
+    const recent = recentSubjects.get(key);
+    if (recent && recent.expires > Date.now()) return Promise.resolve(recent.row);
+    return this.cached(this.subjects, key, async () => {
+      const row = (await findSubjectOrganizations(kind, [id], this.db)).get(id) ?? null;
+      if (row) {
+        if (recentSubjects.size > 10_000) recentSubjects.clear();
+        recentSubjects.set(key, { row, expires: Date.now() + SUBJECT_TTL_MS });
+      }
+      return row;
+    });
   }
 
   user(id: string): Promise<Owned> {

@@ -96,6 +96,9 @@ export class QueueManager {
   readonly prefix: string;
   private readonly connection: Redis;
   private readonly queues = new Map<QueueKey, Queue>();
+  /** "Jobs in" counted since the last write, per queue; see `countAdded`. */
+  private readonly added = new Map<QueueKey, number>();
+  private addedWrite: Promise<void> | undefined;
 
   constructor(options: QueueManagerOptions = {}) {
     this.connection = options.connection ?? sharedRedis("producer");
@@ -128,9 +131,7 @@ export class QueueManager {
 
   async addJob(key: QueueKey, name: string, data: unknown, options: AddJobOptions): Promise<Job> {
     const job = await this.queue(key).add(name, data, jobOptions(options));
-    if (job.id !== options.jobId) return job;
-    // The job is in; a lost "jobs in" sample must not turn that into an error the caller would retry.
-    await recordJobsAdded(this.connection, this.prefix, key, 1, Date.now()).catch(() => {});
+    if (job.id === options.jobId) await this.countAdded(key, 1);
     return job;
   }
 
@@ -140,9 +141,27 @@ export class QueueManager {
    */
   async addJobs(key: QueueKey, jobs: readonly { name: string; data: unknown; options: AddJobOptions }[]): Promise<Job[]> {
     const added = await this.queue(key).addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: jobOptions(job.options) })));
-    const fresh = added.filter((job, index) => job.id === jobs[index]!.options.jobId).length;
-    await recordJobsAdded(this.connection, this.prefix, key, fresh, Date.now()).catch(() => {});
+    await this.countAdded(key, added.filter((job, index) => job.id === jobs[index]!.options.jobId).length);
     return added;
+  }
+
+  /**
+   * Records "jobs in". Adds that finish in the same turn of the event loop (under load, the many
+   * replies one socket read brings) share one write, so a busy web process pays one pipeline per
+   * turn rather than one per job; each add still waits for the write that holds its count. The job
+   * is in either way: a lost sample must not turn that into an error the caller would retry.
+   */
+  private countAdded(key: QueueKey, count: number): Promise<void> {
+    if (count <= 0) return Promise.resolve();
+    this.added.set(key, (this.added.get(key) ?? 0) + count);
+    this.addedWrite ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      this.addedWrite = undefined;
+      const counts = [...this.added];
+      this.added.clear();
+      const at = Date.now();
+      await Promise.all(counts.map(([queue, added]) => recordJobsAdded(this.connection, this.prefix, queue, added, at).catch(() => {})));
+    });
+    return this.addedWrite;
   }
 
   /**
