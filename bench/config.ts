@@ -54,7 +54,8 @@ export const config = {
   ceilingPrefix: "{capliquify-bench}:ceiling",
   /** The Next ceiling's queue (bench/next-ceiling). */
   nextCeilingPrefix: "{capliquify-bench}:next-ceiling",
-  nextDistDir: ".next-bench",
+  /** Where the bench builds the app (BENCH_NEXT_DIST_DIR: e.g. a build of an earlier commit, for a before/after table). */
+  nextDistDir: process.env.BENCH_NEXT_DIST_DIR ?? ".next-bench",
   appPort: positive("BENCH_APP_PORT", 3400),
   ceilingPort: positive("BENCH_CEILING_PORT", 3401),
   nextCeilingPort: positive("BENCH_NEXT_CEILING_PORT", 3402),

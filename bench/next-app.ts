@@ -32,7 +32,7 @@ export function appEnv(): NodeJS.ProcessEnv {
  * when skipped.
  */
 export async function buildApp(): Promise<number | null> {
-  const builtAlready = existsSync(join(root, config.nextDistDir, "BUILD_ID")) && existsSync(join(nextCeilingDir, config.nextDistDir, "BUILD_ID"));
+  const builtAlready = existsSync(join(root, config.nextDistDir, "BUILD_ID")) && existsSync(join(nextCeilingDir, ".next-bench", "BUILD_ID"));
   if (config.skipBuild && builtAlready) return null;
   if (config.skipBuild) console.error(`  BENCH_SKIP_BUILD=1 but ${config.nextDistDir}/BUILD_ID is missing: building anyway`);
   const tsconfigPath = join(root, "tsconfig.json");
