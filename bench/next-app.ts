@@ -1,6 +1,12 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { root } from "../scripts/services.mjs";
 import { config } from "./config";
 import { buildNext, nextBin } from "./next-build";
 import { assertPortFree, startChild, waitForHttp, type Child } from "./processes";
+
+/** The one-route Next app of the Next ceiling (bench/next-ceiling/next.config.mjs). */
+const nextCeilingDir = join(root, "bench/next-ceiling");
 
 /** Environment of the Next server (and of its build, whose prerender step reads the env too). */
 export function appEnv(): NodeJS.ProcessEnv {
@@ -18,9 +24,22 @@ export function appEnv(): NodeJS.ProcessEnv {
   };
 }
 
-/** The bench's production build, in `.next-bench`; resolves with the build time in ms, or null when skipped. */
-export function buildApp(): Promise<number | null> {
-  return buildNext({ distDir: config.nextDistDir, env: appEnv(), skipBuild: config.skipBuild });
+/**
+ * The bench's production build of the app, in `.next-bench`, then the Next ceiling's (no types to
+ * check, its own tsconfig: one plain build). Resolves with the build time in ms, or null when both
+ * builds were reused.
+ */
+export async function buildApp(): Promise<number | null> {
+  const started = performance.now();
+  const app = await buildNext({ distDir: config.nextDistDir, env: appEnv(), skipBuild: config.skipBuild });
+  const ceilingBuilt = existsSync(join(nextCeilingDir, ".next-bench", "BUILD_ID"));
+  if (config.skipBuild && ceilingBuilt && app === null) return null;
+  if (!(config.skipBuild && ceilingBuilt)) {
+    const ceiling = startChild("next-build-ceiling", process.execPath, [nextBin, "build", nextCeilingDir], nextCeilingEnv());
+    const code = await ceiling.exited;
+    if (code !== 0) throw new Error(`next build of the Next ceiling failed with exit code ${code}; log: ${ceiling.logFile}`);
+  }
+  return performance.now() - started;
 }
 
 export async function startApp(): Promise<{ child: Child; baseUrl: string }> {
@@ -28,5 +47,27 @@ export async function startApp(): Promise<{ child: Child; baseUrl: string }> {
   const child = startChild("next-start", process.execPath, [nextBin, "start", "-p", String(config.appPort), "-H", "127.0.0.1"], appEnv());
   const baseUrl = `http://127.0.0.1:${config.appPort}`;
   await waitForHttp(`${baseUrl}/api/v1/health`, child, 60_000);
+  return { child, baseUrl };
+}
+
+function nextCeilingEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: "production",
+    REDIS_URL: config.redisUrl,
+    REDIS_PREFIX: config.nextCeilingPrefix,
+    // Read by the app's env schema, which the catalogue's queue settings parse.
+    NEXTAUTH_SECRET: config.nextAuthSecret,
+    NEXT_TELEMETRY_DISABLED: "1",
+    LOG_LEVEL: "warn",
+  };
+}
+
+/** `next start` of the Next ceiling: a Next route handler that only parses the body and calls queue.add. */
+export async function startNextCeiling(): Promise<{ child: Child; baseUrl: string }> {
+  await assertPortFree(config.nextCeilingPort);
+  const child = startChild("next-ceiling", process.execPath, [nextBin, "start", nextCeilingDir, "-p", String(config.nextCeilingPort), "-H", "127.0.0.1"], nextCeilingEnv());
+  const baseUrl = `http://127.0.0.1:${config.nextCeilingPort}`;
+  await waitForHttp(`${baseUrl}/jobs`, child, 60_000);
   return { child, baseUrl };
 }

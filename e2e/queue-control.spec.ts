@@ -72,7 +72,9 @@ test("a dialog keeps Tab inside, closes with Esc or a click beside it, and gives
 });
 
 test("the clean dialog says what it will remove, closes with Esc, and removes waiting jobs", async ({ page }) => {
-  await addJobs(page, "optimization", { productId: "p-1", constraints: { orderingCost: 12, holdingCostRate: 0.25, serviceLevelZ: 1.65 } }, 3);
+  // A real product: a launch about one that does not exist is refused.
+  const products = (await (await page.request.get("/api/v1/products?limit=1")).json()) as { products: { id: string }[] };
+  await addJobs(page, "optimization", { productId: products.products[0]!.id, constraints: { orderingCost: 12, holdingCostRate: 0.25, serviceLevelZ: 1.65 } }, 3);
   await page.goto("/queues");
   const card = page.getByTestId("queue-optimization");
   await expect(card.getByTestId("count-waiting")).not.toHaveText("0");

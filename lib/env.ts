@@ -106,6 +106,8 @@ const envSchema = z.object({
   // API
   /** Largest request body an API route reads; past it the answer is 413 without reading the rest. */
   API_MAX_BODY_BYTES: positiveInt.default(1_048_576),
+  /** The same for a bulk launch (POST /api/v1/queues/:queueKey/jobs/bulk, up to 10,000 jobs). */
+  API_BULK_MAX_BODY_BYTES: positiveInt.default(16 * 1_048_576),
   // Files
   /** Where the server keeps uploaded files; an import's filePath must name a file inside it. */
   UPLOAD_DIR: z.string().trim().min(1).default("./data/uploads"),

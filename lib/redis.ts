@@ -189,8 +189,8 @@ function humanBytes(bytes: number): string {
 /** True for errors that mean "Redis cannot be reached", as opposed to a bad command. */
 export function isRedisUnavailableError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  // The second line: a cluster with no reachable node, or one that has lost slots.
-  return /enableOfflineQueue|Connection is closed|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|Reached the max retries|connect ETIMEDOUT|Redis deadline|None of startup nodes is available|Failed to refresh slots cache|CLUSTERDOWN/i.test(
+  // The end of the pattern: a cluster with no reachable node, or one that has lost slots.
+  return /enableOfflineQueue|Connection is closed|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|Reached the max retries|connect ETIMEDOUT|Redis deadline|Command timed out|OOM command not allowed|None of startup nodes is available|Failed to refresh slots cache|CLUSTERDOWN/i.test(
     error.message,
   );
 }

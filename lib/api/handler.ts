@@ -26,6 +26,11 @@ export interface RouteConfig<P extends z.ZodType = z.ZodType, Q extends z.ZodTyp
   redis?: boolean;
   /** The route in the OpenAPI document (lib/openapi): summary, success answers, its own errors. */
   doc?: RouteDoc;
+  /**
+   * Largest body this route reads, for a route whose bodies are large by nature (a bulk launch).
+   * @defaultValue env API_MAX_BODY_BYTES
+   */
+  maxBodyBytes?: () => number;
 }
 
 interface RouteInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, A extends Access> {
@@ -55,7 +60,7 @@ export function apiRoute<
       const principal = await resolvePrincipal(request, config.auth);
       const params = await parseParams(config.params, context);
       const query = parseQuery(config.query, request);
-      const body = await parseBody(config.body, request);
+      const body = await parseBody(config.body, request, config.maxBodyBytes?.() ?? env().API_MAX_BODY_BYTES);
       if (config.redis) await requireRedis();
       const result = await handler({ request, principal, params, query, body } as RouteInput<P, Q, B, A>);
       return result instanceof Response ? result : Response.json(result);
@@ -115,9 +120,9 @@ function parseQuery(schema: z.ZodType | undefined, request: Request) {
   return parsed.data;
 }
 
-async function parseBody(schema: z.ZodType | undefined, request: Request) {
+async function parseBody(schema: z.ZodType | undefined, request: Request, limit: number) {
   if (!schema) return undefined;
-  const text = await readBodyText(request, env().API_MAX_BODY_BYTES);
+  const text = await readBodyText(request, limit);
   let json: unknown = undefined;
   if (text.trim() !== "") {
     try {

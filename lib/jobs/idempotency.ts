@@ -15,11 +15,14 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const PENDING_TTL_MS = 60_000;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
-interface Claim {
+export interface Claim {
+  /** The claim's own id: the job's for a single launch, a batch id for a bulk one. */
   jobId: string;
   fingerprint: string;
   /** Set while the claiming request is still adding its job. */
   pending?: true;
+  /** The jobs the launch ended with (a bulk launch's, or the job BullMQ answered with); set when settled. */
+  jobIds?: string[];
 }
 
 export type ClaimOutcome = { claimed: true } | { claimed: false; existing: Claim } | { claimed: false; existing: null };
@@ -45,8 +48,8 @@ export async function claimIdempotencyKey(redis: RedisClient, key: string, claim
   return { claimed: false, existing: stored ? (JSON.parse(stored) as Claim) : null };
 }
 
-/** Records the job the claim ended with (BullMQ may have answered with an existing one); kept for 24 h from now. */
-export async function settleIdempotencyKey(redis: RedisClient, key: string, claim: { jobId: string; fingerprint: string }): Promise<void> {
+/** Records the jobs the claim ended with (BullMQ may have answered with an existing one); kept for 24 h from now. */
+export async function settleIdempotencyKey(redis: RedisClient, key: string, claim: { jobId: string; fingerprint: string; jobIds?: string[] }): Promise<void> {
   await redis.set(key, JSON.stringify(claim satisfies Claim), "PX", IDEMPOTENCY_TTL_MS, "XX");
 }
 

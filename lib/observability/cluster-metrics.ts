@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis";
 import type { Metric, Registry } from "prom-client";
 import { db as defaultDb, type Db } from "../db";
 import { env } from "../env";
@@ -45,7 +45,7 @@ export interface QueueSnapshot {
 
 export interface ClusterSources {
   manager?: QueueManager;
-  redis?: Redis;
+  redis?: RedisClient;
   prefix?: string;
   db?: Db;
 }
@@ -69,7 +69,7 @@ function withDeadline<T>(promise: Promise<T>, ms: number, fallback: T): Promise<
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-async function readQueues(manager: QueueManager, redis: Redis, prefix: string): Promise<QueueSnapshot[]> {
+async function readQueues(manager: QueueManager, redis: RedisClient, prefix: string): Promise<QueueSnapshot[]> {
   const pipeline = redis.pipeline();
   for (const key of QUEUE_KEYS) pipeline.hgetall(jobTotalsKey(prefix, key));
   const [stats, totals, workers] = await Promise.all([manager.allStats(), pipeline.exec(), listWorkers(redis, prefix)]);

@@ -1,20 +1,15 @@
 import { z } from "zod";
-import { enqueuedResponse, enqueueError, IDEMPOTENCY_HEADER, idempotencyKeyOf, idempotencyKeySchema, jobDataSchema } from "@/lib/api/enqueue-response";
+import { enqueuedResponse, enqueueError, IDEMPOTENCY_HEADER, idempotencyKeyOf, idempotencyKeySchema, jobOptionsSchema, jobSchema } from "@/lib/api/enqueue-response";
 import { apiRoute } from "@/lib/api/handler";
 import { queueParams } from "@/lib/api/params";
-import { PRIORITY } from "@/lib/jobs/catalog";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { listQueueJobs, QUEUE_JOB_STATES } from "@/lib/jobs/list-queue-jobs";
 
 export const dynamic = "force-dynamic";
 
-const body = z.object({
-  name: z.string().trim().min(1, "name is required").max(100),
-  data: jobDataSchema,
-  options: z
-    .object({
-      priority: z.number().int().min(PRIORITY.min).max(PRIORITY.max).optional(),
-      delay: z.number().int().min(0).max(7 * 24 * 3_600_000).optional(),
+const body = jobSchema.extend({
+  options: jobOptionsSchema
+    .extend({
       /** Same as the Idempotency-Key header. */
       idempotencyKey: idempotencyKeySchema.optional(),
     })
