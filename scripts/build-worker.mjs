@@ -6,7 +6,8 @@
 // a bundle would otherwise point at sources that are not there. Each such reference to a TypeScript
 // module becomes a bundle of its own, at the same place under dist/ as its source under the
 // project, and the reference is rewritten to it relative to the bundle that holds it. Entries are
-// found by following these references from worker/main.ts until no new one appears.
+// found by following these references from worker/main.ts until no new one appears. The match is
+// textual, so a comment that spells such a URL out counts too (and fails the build if it names no file).
 import { existsSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
