@@ -112,6 +112,7 @@ export interface InventoryPolicy {
 }
 
 export function inventoryPolicy(input: PolicyInput): InventoryPolicy {
+  nonNegative("dailyDemand", input.dailyDemand);
   nonNegative("unitCost", input.unitCost);
   positive("holdingCostRate", input.holdingCostRate);
   positive("unitCost × holdingCostRate", input.unitCost * input.holdingCostRate);
