@@ -7,7 +7,8 @@ export interface LpSolver {
   solve(problem: string, options?: Record<string, string | number | boolean>): {
     Status: string;
     ObjectiveValue: number;
-    Columns: Record<string, { Primal?: number }>;
+    /** Columns by name; those of a solved model carry `Primal`. */
+    Columns: Record<string, object>;
   };
 }
 
@@ -30,6 +31,6 @@ export function solveLp(solver: LpSolver, problem: string, options: Record<strin
   const solution = solver.solve(problem, { output_flag: false, ...options });
   if (solution.Status !== "Optimal") throw new LpSolveError(solution.Status);
   const values: Record<string, number> = {};
-  for (const [name, column] of Object.entries(solution.Columns)) values[name] = column.Primal ?? 0;
+  for (const [name, column] of Object.entries(solution.Columns)) values[name] = (column as { Primal?: number }).Primal ?? 0;
   return { objective: solution.ObjectiveValue, values };
 }
