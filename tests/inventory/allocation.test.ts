@@ -1,6 +1,6 @@
 import loadHighs from "highs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { allocate, fairShareTargets, type AllocationProblem } from "@/lib/inventory/allocation";
+import { allocate, allocationModel, fairShareTargets, type AllocationProblem } from "@/lib/inventory/allocation";
 import { LpSolveError, solveLp, type LpSolver } from "@/lib/inventory/lp";
 
 let highs: LpSolver;
@@ -108,6 +108,23 @@ describe("transportation", () => {
     expect(at("dear", "B")).toMatchObject({ allocated: 10, short: 0 });
     // The cheapest lanes carry it: dear→B can only come from DC1.
     expect(result.shipments.find((shipment) => shipment.product === "cheap" && shipment.to === "B")).toMatchObject({ from: "DC2", quantity: 30 });
+  });
+});
+
+describe("the model", () => {
+  const problem = (headroom: number): AllocationProblem => ({
+    sources: [{ id: "DC" }],
+    destinations: [{ id: "A", headroom }],
+    lanes: [{ from: "DC", to: "A", costPerUnit: 1 }],
+    products: [{ id: "p", shortageCost: 5, supply: { DC: 10 }, need: { A: 8 } }],
+  });
+
+  it("writes a capacity row only where the targets could exceed the free capacity", () => {
+    expect(allocationModel(problem(100), [[8]])).not.toContain(" c_0:");
+    expect(allocationModel(problem(5), [[8]])).toContain(" c_0: x_0_0_0 <= 5");
+    // Without integrality the text has no General section (the transportation LP's vertices are whole).
+    expect(allocationModel(problem(100), [[8]], { integer: false })).not.toContain("General");
+    expect(allocate(problem(5), highs).destinations[0]).toMatchObject({ target: 8, allocated: 5, short: 3 });
   });
 });
 
