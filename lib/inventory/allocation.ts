@@ -22,8 +22,8 @@ import { solveLp, type LpSolver } from "./lp";
  *    where capacity binds, the LP leaves short the units whose penalty is lowest.
  *    A capacity row is written only where the targets could exceed the headroom. Without one the
  *    model is a transportation problem per product, whose constraint matrix is totally unimodular:
- *    with whole targets and supplies the simplex optimum is whole, so it is solved as an LP (about
- *    2.5× faster here than the MIP) and checked; an answer that is not whole is solved again as a MIP.
+ *    with whole targets and supplies the simplex optimum is whole, so each product is solved on its
+ *    own as an LP and checked; an answer that is not whole is solved again as a MIP.
  */
 export interface AllocationProblem {
   /** Supply points (central DCs). */
@@ -162,6 +162,8 @@ export function allocate(problem: AllocationProblem, solver: LpSolver): Allocati
     return shares;
   });
   const coupled = problem.destinations.some((destination, j) => capacityCanBind(destination.headroom, targets, j));
+  // Uncoupled products are separate problems: many small solves beat one large one.
+  if (!coupled && problem.products.length > 1) return combine(problem.products.map((product) => allocate({ ...problem, products: [product] }, solver)));
   let solution = solveLp(solver, allocationModel(problem, targets, { integer: coupled }));
   if (!coupled && Object.values(solution.values).some((value) => Math.abs(value - Math.round(value)) > 1e-6)) {
     solution = solveLp(solver, allocationModel(problem, targets, { integer: true }));
@@ -190,6 +192,17 @@ export function allocate(problem: AllocationProblem, solver: LpSolver): Allocati
     });
   });
   return { objective, transportCost, shortageCost, shipments, destinations, fairShared };
+}
+
+function combine(parts: AllocationResult[]): AllocationResult {
+  return {
+    objective: parts.reduce((sum, part) => sum + part.objective, 0),
+    transportCost: parts.reduce((sum, part) => sum + part.transportCost, 0),
+    shortageCost: parts.reduce((sum, part) => sum + part.shortageCost, 0),
+    shipments: parts.flatMap((part) => part.shipments),
+    destinations: parts.flatMap((part) => part.destinations),
+    fairShared: parts.flatMap((part) => part.fairShared),
+  };
 }
 
 function whole(value: number): number {
