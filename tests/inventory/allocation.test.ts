@@ -60,6 +60,17 @@ describe("transportation", () => {
     expect(result.fairShared).toEqual([]);
   });
 
+  it("products that no capacity couples are solved on their own, each to its optimum", () => {
+    const single = mgAuto();
+    const twice: AllocationProblem = { ...single, products: [single.products[0]!, { ...single.products[0]!, id: "truck" }] };
+    const result = allocate(twice, highs);
+    expect(result.objective).toBeCloseTo(2 * 313_200, 6);
+    for (const product of ["car", "truck"]) {
+      const shipped = Object.fromEntries(result.shipments.filter((shipment) => shipment.product === product).map((shipment) => [`${shipment.from}→${shipment.to}`, shipment.quantity]));
+      expect(shipped).toEqual({ "LA→Denver": 1_000, "Detroit→Denver": 1_300, "Detroit→Miami": 200, "NewOrleans→Miami": 1_200 });
+    }
+  });
+
   it("the optimum is unique: forcing one car down either unused lane costs more", () => {
     // LA→Miami and New Orleans→Denver are the lanes the optimum leaves empty; with a unique
     // optimum, removing the cheaper alternatives' advantage (a car forced on the lane) must cost more.
