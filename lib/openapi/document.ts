@@ -160,7 +160,7 @@ function errorReasons(config: RouteConfig, method: HttpMethod): Map<ErrorCode, s
   if (config.auth === "admin") add("forbidden", "The caller is not an ADMIN.");
   if (!SAFE_METHODS.includes(method)) add("forbidden", "A cookie-authenticated request from another site (cross-site request refused).");
   if (config.params) add("not-found", "A path parameter names nothing (an unknown queue, job or id).");
-  if (config.body) add("payload-too-large", `The body is larger than ${env().API_MAX_BODY_BYTES} bytes (API_MAX_BODY_BYTES).`);
+  if (config.body) add("payload-too-large", config.maxBodyBytes ? `The body is larger than ${config.maxBodyBytes()} bytes.` : `The body is larger than ${env().API_MAX_BODY_BYTES} bytes (API_MAX_BODY_BYTES).`);
   if (config.query) add("unprocessable-entity", "Invalid query: `details` names each parameter (`query.<name>`) and what is wrong.");
   if (config.body) add("unprocessable-entity", "Invalid body: `details` names each field (`body.<path>`) and what is wrong.");
   for (const [code, reason] of Object.entries(config.doc?.errors ?? {}) as [ErrorCode, string][]) add(code, reason);

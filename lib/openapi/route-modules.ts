@@ -2,6 +2,7 @@
 import type { RouteModule } from "./document";
 
 export const routeModules: readonly RouteModule[] = [
+  { path: "/api/metrics", load: () => import("@/app/api/metrics/route") },
   { path: "/api/v1/alerts", load: () => import("@/app/api/v1/alerts/route") },
   { path: "/api/v1/audit", load: () => import("@/app/api/v1/audit/route") },
   { path: "/api/v1/bulk-actions", load: () => import("@/app/api/v1/bulk-actions/route") },
@@ -25,6 +26,7 @@ export const routeModules: readonly RouteModule[] = [
   { path: "/api/v1/queues/{queueKey}/clean", load: () => import("@/app/api/v1/queues/[queueKey]/clean/route") },
   { path: "/api/v1/queues/{queueKey}/failed", load: () => import("@/app/api/v1/queues/[queueKey]/failed/route") },
   { path: "/api/v1/queues/{queueKey}/jobs", load: () => import("@/app/api/v1/queues/[queueKey]/jobs/route") },
+  { path: "/api/v1/queues/{queueKey}/jobs/bulk", load: () => import("@/app/api/v1/queues/[queueKey]/jobs/bulk/route") },
   { path: "/api/v1/queues/{queueKey}/jobs/{jobId}", load: () => import("@/app/api/v1/queues/[queueKey]/jobs/[jobId]/route") },
   { path: "/api/v1/queues/{queueKey}/jobs/{jobId}/cancel", load: () => import("@/app/api/v1/queues/[queueKey]/jobs/[jobId]/cancel/route") },
   { path: "/api/v1/queues/{queueKey}/jobs/{jobId}/details", load: () => import("@/app/api/v1/queues/[queueKey]/jobs/[jobId]/details/route") },
