@@ -42,6 +42,15 @@ const nextConfig = {
     "@bull-board/api",
     "@bull-board/ui",
     "@bull-board/hono",
+    // One copy of the metrics registry and of the OpenTelemetry API for every route and for
+    // instrumentation.ts (Next itself requires @opentelemetry/api from node_modules).
+    "prom-client",
+    "bullmq-otel",
+    "@opentelemetry/api",
+    "@opentelemetry/sdk-trace-node",
+    "@opentelemetry/sdk-trace-base",
+    "@opentelemetry/exporter-trace-otlp-http",
+    "@opentelemetry/resources",
   ],
   poweredByHeader: false,
   async headers() {

@@ -10,13 +10,13 @@ import { createRedis } from "../lib/redis";
  * on the same kind of connection and with the same job options as the app's forecast queue, so
  * the app's figure can be read as a fraction of it. Run as its own process, like `next start`.
  *
- * Env: CEILING_PORT, CEILING_PREFIX, REDIS_URL.
+ * Env: CEILING_PORT, CEILING_PREFIX, REDIS_URL (or REDIS_CLUSTER_NODES).
  */
 const port = Number(process.env.CEILING_PORT ?? 3401);
 const prefix = process.env.CEILING_PREFIX ?? "{capliquify-bench}:ceiling";
 
 const queue = new Queue(queueDefinition("forecast").name, {
-  connection: createRedis("producer", process.env.REDIS_URL),
+  connection: createRedis("producer"),
   prefix,
   defaultJobOptions: defaultJobOptions("forecast"),
 });

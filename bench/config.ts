@@ -52,16 +52,28 @@ export const config = {
   prefix: "{capliquify-bench}",
   /** The ceiling server's queue lives under its own prefix (still inside the bench's key space). */
   ceilingPrefix: "{capliquify-bench}:ceiling",
-  nextDistDir: ".next-bench",
+  /** The Next ceiling's queue (bench/next-ceiling). */
+  nextCeilingPrefix: "{capliquify-bench}:next-ceiling",
+  /** Where the bench builds the app (BENCH_NEXT_DIST_DIR: e.g. a build of an earlier commit, for a before/after table). */
+  nextDistDir: process.env.BENCH_NEXT_DIST_DIR ?? ".next-bench",
   appPort: positive("BENCH_APP_PORT", 3400),
   ceilingPort: positive("BENCH_CEILING_PORT", 3401),
+  nextCeilingPort: positive("BENCH_NEXT_CEILING_PORT", 3402),
   /** Seconds of measured load per target. */
   duration: positive("BENCH_DURATION", 10),
   /** Seconds of unmeasured load before each measured run (JIT, pools, route compilation). */
   warmup: positive("BENCH_WARMUP", 3),
   connections: positive("BENCH_CONNECTIONS", 50),
-  /** Offered rate of the app's steady-load row: latency below saturation. */
-  appRate: positive("BENCH_APP_RATE", 100),
+  /**
+   * Offered rate of the app's steady-load row: latency below saturation.
+   * @defaultValue half the rate the app reached at saturation in the same run
+   */
+  appRate: process.env.BENCH_APP_RATE ? positive("BENCH_APP_RATE", 100) : undefined,
+  /** Jobs per request of the bulk rows, and how many such requests are in flight at once. */
+  bulkSize: Math.round(positive("BENCH_BULK_SIZE", 1000)),
+  bulkConcurrency: Math.round(positive("BENCH_BULK_CONCURRENCY", 2)),
+  /** Jobs each bulk row sends in all (after one warm-up request). */
+  bulkJobs: Math.round(positive("BENCH_BULK_JOBS", 50_000)),
   products: Math.round(positive("BENCH_PRODUCTS", 1000)),
   historyDays: 730,
   horizon: 30,
@@ -78,7 +90,7 @@ export const config = {
   dashboardSamples: Math.round(positive("BENCH_DASHBOARD_SAMPLES", 50)),
   nextAuthSecret: "bench-secret-at-least-16-characters",
   /** Targets printed next to the figures. */
-  targets: { enqueueRatio: 0.35, enqueueP99Ms: 50, forecastsFor10k: 10_000, forecastSeconds: 120, dashboardMs: 300 },
+  targets: { enqueueRatio: 0.8, enqueueP99Ms: 50, bulkJobsPerSecond: 10_000, forecastsFor10k: 10_000, forecastSeconds: 120, dashboardMs: 300 },
 } as const;
 
 // The bench process itself uses lib/ code (enqueueJob, WorkerManager); make its lazily parsed env

@@ -172,13 +172,77 @@ export async function measure(target: Target, rate?: number): Promise<LoadResult
 }
 
 /** Jobs the runs left: every 201 must be one waiting job (and, for the app, one ledger row). */
-export async function countAccumulated(queues: QueueManager, ceilingQueues: QueueManager, db: Db) {
-  const [app, ceiling, ledger] = await Promise.all([
+export async function countAccumulated(queues: QueueManager, ceilingQueues: QueueManager, nextCeilingQueues: QueueManager, db: Db) {
+  const [app, ceiling, nextCeiling, ledger] = await Promise.all([
     queues.stats("forecast"),
     ceilingQueues.stats("forecast"),
+    nextCeilingQueues.stats("forecast"),
     db.jobRun.count({ where: { queue: "forecast" } }),
   ]);
-  return { appWaiting: app.waiting, ceilingWaiting: ceiling.waiting, ledger };
+  return { appWaiting: app.waiting, ceilingWaiting: ceiling.waiting, nextCeilingWaiting: nextCeiling.waiting, ledger };
 }
 
 export type Accumulated = Awaited<ReturnType<typeof countAccumulated>>;
+
+/** One bulk row: `size` jobs per request, `concurrency` requests in flight, until `totalJobs` are sent. */
+export interface BulkResult {
+  label: string;
+  size: number;
+  concurrency: number;
+  requests: number;
+  jobs: number;
+  jobsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  statusCodes: Record<string, number>;
+  cpu: CpuUsage;
+  load: string;
+  /** Jobs the 2xx answers enqueued, warm-up included. */
+  jobs2xx: number;
+}
+
+export async function measureBulk(target: Omit<Target, "body"> & { body: (size: number) => string }, size: number, concurrency: number, totalJobs: number): Promise<BulkResult> {
+  const body = target.body(size);
+  const send = async (): Promise<{ status: number; ms: number }> => {
+    const started = performance.now();
+    const response = await fetch(target.url, { method: "POST", headers: { "content-type": "application/json", ...target.headers }, body });
+    const text = await response.text();
+    if (response.status !== 201) throw new Error(`${target.label}: bulk POST answered ${response.status}: ${text.slice(0, 300)}`);
+    return { status: response.status, ms: performance.now() - started };
+  };
+  await send(); // warm-up, and the preflight: a failing target stops the row here
+  const requests = Math.max(concurrency, Math.round(totalJobs / size));
+  const groups = cpuGroups({ ...target, body: "" });
+  const before = cpuSnapshot(groups);
+  const latencies: number[] = [];
+  const statusCodes: Record<string, number> = {};
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests) {
+        next++;
+        const { status, ms } = await send();
+        latencies.push(ms);
+        statusCodes[String(status)] = (statusCodes[String(status)] ?? 0) + 1;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const cpu = cpuUsage(before, cpuSnapshot(groups), groups);
+  latencies.sort((a, b) => a - b);
+  return {
+    label: target.label,
+    size,
+    concurrency,
+    requests,
+    jobs: requests * size,
+    jobsPerSecond: (requests * size) / elapsed,
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+    statusCodes,
+    cpu,
+    load: loadAverage(),
+    jobs2xx: (requests + 1) * size,
+  };
+}

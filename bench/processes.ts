@@ -29,8 +29,9 @@ const running = new Set<Child>();
 /** Children the bench itself is stopping; any other exit is unexpected. */
 const stopping = new WeakSet<Child>();
 
-export function startChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Child {
-  const logFile = join(logDir, `${name}.log`);
+/** @param options.logDir - where the child's log goes @defaultValue the bench's log directory */
+export function startChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, options: { logDir?: string } = {}): Child {
+  const logFile = join(options.logDir ?? logDir, `${name}.log`);
   const log = createWriteStream(logFile);
   const child = spawn(command, args, { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   if (child.pid === undefined) throw new Error(`could not start ${name}`);

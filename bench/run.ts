@@ -1,11 +1,14 @@
-// `npm run bench` — enqueue throughput (app vs a bare BullMQ server), forecast throughput (real
+// `npm run bench` — enqueue throughput (app vs a bare node:http BullMQ server and a bare Next route
+// handler, bench/next-ceiling; single and bulk), forecast throughput (real
 // worker processes) and the admin dashboard's reads with a million jobs in Redis, measured on this
 // machine, printed as tables. Progress goes to
 // stderr, results to stdout (`npm run bench > bench.md`). Everything lives in the capliquify_bench
 // database and under the {capliquify-bench} Redis prefix; children log to $TMPDIR/capliquify-bench.
 //
 // Settings (bench/config.ts): BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (50),
-// BENCH_APP_RATE (100 req/s offered in the steady-load row), BENCH_PRODUCTS (1000), BENCH_FORECAST_ROWS ("1x3,2x3,2x6": processes x concurrency),
+// BENCH_APP_RATE (req/s offered in the steady-load row; default half the app's saturated rate),
+// BENCH_BULK_SIZE (1000 jobs per bulk request), BENCH_BULK_CONCURRENCY (2), BENCH_BULK_JOBS (50000),
+// BENCH_NEXT_CEILING_PORT (3402), BENCH_PRODUCTS (1000), BENCH_FORECAST_ROWS ("1x3,2x3,2x6": processes x concurrency),
 // BENCH_PROFILE_JOBS (100), BENCH_SKIP_BUILD=1 (reuse .next-bench), BENCH_APP_PORT (3400),
 // BENCH_CEILING_PORT (3401), BENCH_DATABASE_URL (default: DATABASE_URL's server, db capliquify_bench),
 // BENCH_PARTS (enqueue,forecast,profile,dashboard), BENCH_DASHBOARD_JOBS (1000000),
@@ -17,14 +20,14 @@ import { createDb, disconnectDb, type Db } from "../lib/db";
 import { QueueManager } from "../lib/jobs/queue-manager";
 import { createRedis } from "../lib/redis";
 import { checkRedis, ensureDatabase } from "../scripts/services.mjs";
-import { countAccumulated, measure, startCeiling, type Accumulated, type LoadResult } from "./enqueue";
+import { countAccumulated, measure, measureBulk, startCeiling, type Accumulated, type BulkResult, type LoadResult, type Target } from "./enqueue";
 import { plan, seedDashboardScale, sessionCookie, timeRequest, type DashboardSeed, type Timing } from "./dashboard";
 import { runForecastRow, type ForecastRun, type Owner } from "./forecast";
 import { measureHotPath, measureWorkerQueries, type HotPathRow } from "./hot-path";
-import { buildApp, startApp } from "./next-app";
+import { buildApp, startApp, startNextCeiling } from "./next-app";
 import { ChildDiedError, killAllChildrenNow, logDir, sleep, stopAllChildren, stopChild } from "./processes";
 import { runProfile, type Profile } from "./profile";
-import { BENCH_ORGANIZATION, createBenchUser, deleteBenchKeys, prepareDatabase, resetRunTables, seedProducts, type SeededProduct } from "./setup";
+import { BENCH_ORGANIZATION, createBenchUser, type BenchUser, deleteBenchKeys, prepareDatabase, resetRunTables, seedProducts, type SeededProduct } from "./setup";
 import { machineInfo, uptimeLine } from "./system";
 import { fixed, percent, section, table, verdict } from "./table";
 
@@ -43,9 +46,21 @@ async function serviceVersions(): Promise<{ redis: string; postgres: string }> {
   return { redis: /redis_version:(\S+)/.exec(info)?.[1] ?? "?", postgres: row?.server_version ?? "?" };
 }
 
-function printEnqueue(ceiling: LoadResult, app: LoadResult, steady: LoadResult, floor: LoadResult, accumulated: Accumulated): void {
+interface EnqueueRows {
+  ceiling: LoadResult;
+  nextCeiling: LoadResult;
+  app: LoadResult;
+  appApiKey: LoadResult;
+  steady: LoadResult;
+  steadyRate: number;
+  floor: LoadResult;
+  bulk: BulkResult[];
+  accumulated: Accumulated;
+}
+
+function printEnqueue({ ceiling, nextCeiling, app, appApiKey, steady, steadyRate, floor, bulk, accumulated }: EnqueueRows): void {
   console.log(section(`1. Enqueue throughput — ${config.connections} keep-alive connections, ${config.duration} s each after ${config.warmup} s warm-up`));
-  const results = [ceiling, app, steady, floor];
+  const results = [ceiling, nextCeiling, app, appApiKey, steady, floor];
   console.log(
     table(
       ["target", "req/s", "p50 ms", "p99 ms", "2xx", "errors", "non-2xx", "load 1/5/15 after"],
@@ -62,25 +77,49 @@ function printEnqueue(ceiling: LoadResult, app: LoadResult, steady: LoadResult, 
       ["l", "r", "r", "r", "r", "r", "r", "l"],
     ),
   );
-  const ratio = app.summary.requestsPerSecond / ceiling.summary.requestsPerSecond;
+  const ratio = app.summary.requestsPerSecond / nextCeiling.summary.requestsPerSecond;
+  const keyRatio = appApiKey.summary.requestsPerSecond / nextCeiling.summary.requestsPerSecond;
   const p99Target = config.targets.enqueueP99Ms;
   console.log();
-  console.log(`app / ceiling: ${percent(ratio, 1)}   (target ≥ ${percent(config.targets.enqueueRatio)})  ${verdict(ratio >= config.targets.enqueueRatio)}`);
-  console.log(`app p99:       ${fixed(app.summary.p99Ms, 1)} ms   (target < ${p99Target} ms)  ${verdict(app.summary.p99Ms < p99Target)}`);
+  console.log(`app (session) / Next ceiling: ${percent(ratio, 1)}   (target ≥ ${percent(config.targets.enqueueRatio)})  ${verdict(ratio >= config.targets.enqueueRatio)}`);
+  console.log(`app (API key) / Next ceiling: ${percent(keyRatio, 1)}  ${verdict(keyRatio >= config.targets.enqueueRatio)}`);
+  console.log(`Next ceiling / node:http ceiling: ${percent(nextCeiling.summary.requestsPerSecond / ceiling.summary.requestsPerSecond, 1)} — what Next itself costs`);
   console.log(
-    `app p99, open loop at ${config.appRate} req/s: ${fixed(steady.summary.p99Ms, 1)} ms  ${verdict(steady.summary.p99Ms < p99Target)}` +
-      `   (closed loop, ${config.connections} connections: latency = ${config.connections} / throughput (Little's law), so p99 < ${p99Target} ms there needs > ${Math.round((config.connections * 1000) / p99Target)} req/s)`,
+    `app p99, open loop at ${Math.round(steadyRate)} req/s (${config.appRate ? "BENCH_APP_RATE" : "50 % of the app's saturated rate"}): ${fixed(steady.summary.p99Ms, 1)} ms   (target < ${p99Target} ms)  ${verdict(steady.summary.p99Ms < p99Target)}` +
+      `   (closed loop at saturation, latency = ${config.connections} / throughput by Little's law, so it is not the latency figure)`,
   );
-  console.log(`app floor / ceiling: ${percent(floor.summary.requestsPerSecond / ceiling.summary.requestsPerSecond, 1)} — what Next + the route wrapper alone leave, before any database or Redis work`);
-  for (const { label, summary } of [ceiling, app, steady]) {
+  console.log(`app floor / Next ceiling: ${percent(floor.summary.requestsPerSecond / nextCeiling.summary.requestsPerSecond, 1)} — what Next + the route wrapper alone leave, before any database or Redis work`);
+  for (const { label, summary } of results.filter((result) => result !== floor)) {
     if (summary.non2xx > 0 || summary.errors > 0) console.log(`${label}: status codes ${JSON.stringify(summary.statusCodes)}, ${summary.errors} errors`);
+  }
+  if (bulk.length > 0) {
+    console.log(`\nBulk enqueue (POST /api/v1/queues/forecast/jobs/bulk, session cookie): jobs/s end to end, from the first request sent to the last answer\n`);
+    console.log(
+      table(
+        ["jobs per request", "in flight", "requests", "jobs", "jobs/s", "p50 ms/request", "p99 ms/request", "server CPU µs/job", "postgres CPU µs/job", "redis CPU µs/job", `≥ ${config.targets.bulkJobsPerSecond.toLocaleString("en-US")} jobs/s`],
+        bulk.map((row) => [
+          row.size,
+          row.concurrency,
+          row.requests,
+          row.jobs,
+          Math.round(row.jobsPerSecond),
+          fixed(row.p50Ms, 0),
+          fixed(row.p99Ms, 0),
+          fixed((row.cpu.groups.server! * 1000) / row.jobs, 0),
+          fixed((row.cpu.groups.postgres! * 1000) / row.jobs, 0),
+          fixed((row.cpu.groups.redis! * 1000) / row.jobs, 0),
+          verdict(row.jobsPerSecond >= config.targets.bulkJobsPerSecond),
+        ]),
+      ),
+    );
   }
   // Requests still in flight when autocannon stops (up to one per connection, per run) enqueue
   // without being counted as answered.
-  const check = (waiting: number, answered: number) =>
-    `${waiting} jobs for ${answered} answered 201 ${waiting >= answered && waiting <= answered + 2 * config.connections ? "✓" : "✗"}`;
+  const check = (waiting: number, answered: number, runs: number) =>
+    `${waiting} jobs for ${answered} answered 201 ${waiting >= answered && waiting <= answered + runs * config.connections ? "✓" : "✗"}`;
+  const appAnswered = app.responses2xx + appApiKey.responses2xx + steady.responses2xx + bulk.reduce((sum, row) => sum + row.jobs2xx, 0);
   console.log(
-    `jobs in Redis afterwards: ceiling ${check(accumulated.ceilingWaiting, ceiling.responses2xx)}; app ${check(accumulated.appWaiting, app.responses2xx + steady.responses2xx)}, ledger rows ${accumulated.ledger} ${accumulated.ledger === accumulated.appWaiting ? "✓" : "✗"}`,
+    `\njobs in Redis afterwards: ceiling ${check(accumulated.ceilingWaiting, ceiling.responses2xx, 2)}; Next ceiling ${check(accumulated.nextCeilingWaiting, nextCeiling.responses2xx, 2)}; app ${check(accumulated.appWaiting, appAnswered, 6)}, ledger rows ${accumulated.ledger} ${accumulated.ledger === accumulated.appWaiting ? "✓" : "✗"}`,
   );
 
   console.log("\nCPU per request over the measured window (ms of CPU time; machine busy = share of all cores):\n");
@@ -265,53 +304,57 @@ interface Deps {
   queues: QueueManager;
 }
 
-async function partEnqueue(user: Awaited<ReturnType<typeof createBenchUser>>, products: SeededProduct[], { db, queues }: Deps): Promise<void> {
-  step("starting next start and the ceiling server");
+async function partEnqueue(user: BenchUser, products: SeededProduct[], { db, queues }: Deps): Promise<void> {
+  step("starting next start, the Next ceiling and the node:http ceiling");
   const app = await startApp();
+  const nextCeilingApp = await startNextCeiling();
   const ceilingChild = await startCeiling();
   const body = JSON.stringify({ name: "bench", data: { productId: products[0]!.id, horizon: config.horizon, models: ["all"] } });
-  step(`enqueue: ceiling (${config.warmup} s warm-up + ${config.duration} s)   [${uptimeLine()}]`);
-  const ceiling = await measure({ label: "ceiling (node:http + queue.add)", url: `http://127.0.0.1:${config.ceilingPort}/jobs`, headers: {}, body, pgid: ceilingChild.pid });
-  step(`enqueue: app (${config.warmup} s warm-up + ${config.duration} s)   [${uptimeLine()}]`);
-  const appResult = await measure({
-    label: "app (POST /api/v1/queues/forecast/jobs)",
-    url: `${app.baseUrl}/api/v1/queues/forecast/jobs`,
-    headers: { authorization: `Bearer ${user.apiKey}` },
-    body,
+  const url = `${app.baseUrl}/api/v1/queues/forecast/jobs`;
+  // A browser's session: the cookie plus the Origin a same-origin fetch sends.
+  const session = { cookie: await sessionCookie({ ...user, role: "PLANNER" }), origin: app.baseUrl };
+  const apiKey = { authorization: `Bearer ${user.apiKey}` };
+  const run = (label: string, target: Omit<Target, "label">, rate?: number) => {
+    step(`enqueue: ${label} (${config.warmup} s warm-up + ${config.duration} s)   [${uptimeLine()}]`);
+    return measure({ label, ...target }, rate);
+  };
+  const ceiling = await run("ceiling (node:http + queue.add)", { url: `http://127.0.0.1:${config.ceilingPort}/jobs`, headers: {}, body, pgid: ceilingChild.pid });
+  const nextCeiling = await run("Next ceiling (route handler: parse + queue.add)", { url: `${nextCeilingApp.baseUrl}/jobs`, headers: {}, body, pgid: nextCeilingApp.child.pid });
+  const appResult = await run("app, session cookie (POST /api/v1/queues/forecast/jobs)", { url, headers: session, body, pgid: app.child.pid });
+  const appApiKey = await run("app, API key (same route)", { url, headers: apiKey, body, pgid: app.child.pid });
+  const steadyRate = config.appRate ?? appResult.summary.requestsPerSecond / 2;
+  const steady = await run(`app, session cookie, open loop at ${Math.round(steadyRate)} req/s`, { url, headers: session, body, pgid: app.child.pid }, steadyRate);
+  const floor = await run("app floor (same route, key rejected: 401, no I/O)", { url, headers: { authorization: "Bearer not-an-api-key" }, body, pgid: app.child.pid, expectStatus: 401 });
+  const bulk: BulkResult[] = [];
+  const bulkTarget = {
+    label: "bulk",
+    url: `${url}/bulk`,
+    headers: session,
     pgid: app.child.pid,
-  });
-  step(`enqueue: app at a steady ${config.appRate} req/s (${config.warmup} s warm-up + ${config.duration} s)   [${uptimeLine()}]`);
-  const steady = await measure(
-    {
-      label: `app, open loop at ${config.appRate} req/s`,
-      url: `${app.baseUrl}/api/v1/queues/forecast/jobs`,
-      headers: { authorization: `Bearer ${user.apiKey}` },
-      body,
-      pgid: app.child.pid,
-    },
-    config.appRate,
-  );
-  step(`enqueue: app floor, same route with a rejected key (${config.warmup} s warm-up + ${config.duration} s)   [${uptimeLine()}]`);
-  const floor = await measure({
-    label: "app floor (same route, key rejected: 401, no I/O)",
-    url: `${app.baseUrl}/api/v1/queues/forecast/jobs`,
-    headers: { authorization: "Bearer not-an-api-key" },
-    body,
-    pgid: app.child.pid,
-    expectStatus: 401,
-  });
+    body: (size: number) => JSON.stringify({ jobs: Array.from({ length: size }, (_, index) => ({ name: "bench-bulk", data: { productId: products[index % products.length]!.id, horizon: config.horizon, models: ["all"] } })) }),
+  };
+  for (const [size, concurrency] of [[config.bulkSize, config.bulkConcurrency], [10_000, 1]] as const) {
+    step(`enqueue: bulk, ${size} jobs per request, ${concurrency} in flight, ${config.bulkJobs} jobs   [${uptimeLine()}]`);
+    // A build without the bulk route (an older checkout, for a before/after table) skips the rows.
+    const row = await measureBulk(bulkTarget, size, concurrency, config.bulkJobs).catch((error: Error) => {
+      step(`  bulk row not measured: ${error.message}`);
+      return null;
+    });
+    if (row) bulk.push(row);
+  }
   await sleep(1_000); // let requests the load generator abandoned at the end finish
   const ceilingQueues = new QueueManager({ connection: createRedis("producer", config.redisUrl), prefix: config.ceilingPrefix });
-  const accumulated = await countAccumulated(queues, ceilingQueues, db);
-  await ceilingQueues.close();
-  await Promise.all([stopChild(app.child), stopChild(ceilingChild)]);
+  const nextCeilingQueues = new QueueManager({ connection: createRedis("producer", config.redisUrl), prefix: config.nextCeilingPrefix });
+  const accumulated = await countAccumulated(queues, ceilingQueues, nextCeilingQueues, db);
+  await Promise.all([ceilingQueues.close(), nextCeilingQueues.close()]);
+  await Promise.all([stopChild(app.child), stopChild(nextCeilingApp.child), stopChild(ceilingChild)]);
   await queues.queue("forecast").obliterate({ force: true });
   await deleteBenchKeys();
   step(`enqueue hot path: each step alone, in-process   [${uptimeLine()}]`);
   const hotPath = await measureHotPath(user.apiKey, products[0]!.id);
   await deleteBenchKeys();
   await resetRunTables(db);
-  printEnqueue(ceiling, appResult, steady, floor, accumulated);
+  printEnqueue({ ceiling, nextCeiling, app: appResult, appApiKey, steady, steadyRate, floor, bulk, accumulated });
   printHotPath(hotPath, appResult);
 }
 

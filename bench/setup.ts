@@ -110,6 +110,9 @@ export const BENCH_ORGANIZATION = "bench-org";
 
 export interface BenchUser {
   id: string;
+  email: string;
+  name: string;
+  sessionVersion: number;
   apiKey: string;
   organizationId: string;
 }
@@ -126,7 +129,7 @@ export async function createBenchUser(db: Db): Promise<BenchUser> {
     },
   });
   const { key } = await createApiKey(user.id, "bench", { db });
-  return { id: user.id, apiKey: key, organizationId: BENCH_ORGANIZATION };
+  return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion, apiKey: key, organizationId: BENCH_ORGANIZATION };
 }
 
 /** Empties the tables the runs fill, so each run starts from the same database state. */

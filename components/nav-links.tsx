@@ -19,6 +19,7 @@ const LINKS: readonly NavLink[] = [
   { href: "/jobs", label: "Jobs", adminOnly: true },
   { href: "/failed", label: "Failed", adminOnly: true },
   { href: "/audit", label: "Audit log", adminOnly: true },
+  { href: "/api-docs", label: "API" },
 ];
 
 export function NavLinks({ role }: { role: Role }) {

@@ -3,6 +3,7 @@ import { expect, test, type APIRequestContext, type Page } from "@playwright/tes
 import pg from "pg";
 import { AUTH_FILES, BASE_URL, E2E_DATABASE_URL } from "./e2e-env";
 import { demoOrganization } from "../lib/demo/demo-users";
+import { normaliseFailure } from "../lib/jobs/failure-fingerprint";
 
 test.use({ storageState: AUTH_FILES.admin });
 
@@ -33,7 +34,7 @@ async function allInState(request: APIRequestContext, jobIds: string[], state: s
 
 let sequence = 0;
 
-/** Products created straight in the e2e database: the "fix" an admin makes before retrying. */
+/** Products created straight in the e2e database, with `days` of sales each. */
 async function createProducts(ids: string[], days: number) {
   const client = new pg.Client({ connectionString: E2E_DATABASE_URL });
   await client.connect();
@@ -46,9 +47,23 @@ async function createProducts(ids: string[], days: number) {
         `INSERT INTO "Product" ("id", "organizationId", "sku", "name", "category", "unitCost") VALUES ($1, $2, $3, 'E2E restored product', 'e2e', 9.5)`,
         [id, DEMO_PLANNER_ORGANIZATION, `E2E-SKU-${Date.now()}${sequence}`],
       );
+    }
+  } finally {
+    await client.end();
+  }
+  await addSales(ids, days);
+}
+
+/** `days` of daily sales up to 2026-10-31 for each product (days it already has are kept): the "fix" an admin makes before retrying. */
+async function addSales(ids: string[], days: number) {
+  const client = new pg.Client({ connectionString: E2E_DATABASE_URL });
+  await client.connect();
+  try {
+    for (const id of ids) {
       await client.query(
         `INSERT INTO "SalesDaily" ("organizationId", "productId", "date", "quantity")
-         SELECT $3, $1, (DATE '2026-10-31' - g), 20 + (g % 7) * 3 FROM generate_series(0, $2 - 1) g`,
+         SELECT $3, $1, (DATE '2026-10-31' - g), 20 + (g % 7) * 3 FROM generate_series(0, $2 - 1) g
+         ON CONFLICT DO NOTHING`,
         [id, days, DEMO_PLANNER_ORGANIZATION],
       );
     }
@@ -68,15 +83,17 @@ async function groupRow(page: Page, pattern: string) {
 }
 
 test("an admin finds a failure group, fixes the cause, bulk-retries the whole group and watches it finish", async ({ page }) => {
-  // Twelve forecasts for products that do not exist: each fails at once, for good (UnrecoverableError).
+  // Twelve forecasts for products with too little history: each fails at once, for good
+  // (UnrecoverableError). A product that does not exist is refused at launch, so cannot fail here.
   const productIds = Array.from({ length: 12 }, fakeProductId);
+  await createProducts(productIds, 5);
   const jobIds: string[] = [];
   for (const id of productIds) jobIds.push(await launchForecast(page.request, id));
   await allInState(page.request, jobIds, "failed");
 
   await page.goto("/failed");
   await expect(page.getByRole("heading", { name: "Failed jobs", level: 1 })).toBeVisible();
-  const pattern = "Product <id> does not exist";
+  const pattern = normaliseFailure("Product E2E-SKU-1 has 5 days of sales history; a forecast needs at least 14");
   const row = await groupRow(page, pattern);
   await expect(row).toHaveCount(1);
   await expect(row.getByTestId("group-count")).toHaveText("12");
@@ -87,8 +104,8 @@ test("an admin finds a failure group, fixes the cause, bulk-retries the whole gr
   // Filters live in the URL.
   await page.getByLabel("Queue").selectOption("forecast");
   await expect(page).toHaveURL(/queue=forecast/);
-  await page.getByLabel("Search").fill("does not exist");
-  await expect(page).toHaveURL(/q=does\+not\+exist|q=does%20not%20exist/);
+  await page.getByLabel("Search").fill("sales history");
+  await expect(page).toHaveURL(/q=sales\+history|q=sales%20history/);
   await expect(row).toHaveCount(1);
   await shoot(page, "failed-desk");
   await page.emulateMedia({ colorScheme: "dark" });
@@ -125,8 +142,8 @@ test("an admin finds a failure group, fixes the cause, bulk-retries the whole gr
   await shoot(page, "failed-group-dark");
   await page.emulateMedia({ colorScheme: "light" });
 
-  // The cause is fixed (the products now exist with history), then the whole group is retried.
-  await createProducts(productIds, 60);
+  // The cause is fixed (the products now have enough history), then the whole group is retried.
+  await addSales(productIds, 60);
   await page.getByRole("button", { name: "Retry all 12" }).click();
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole("heading", { name: "Retry all 12 jobs of this group" })).toBeVisible();

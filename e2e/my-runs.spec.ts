@@ -1,5 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { AUTH_FILES, BASE_URL } from "./e2e-env";
+import pg from "pg";
+import { demoOrganization } from "../lib/demo/demo-users";
+import { AUTH_FILES, BASE_URL, E2E_DATABASE_URL } from "./e2e-env";
 
 test.use({ storageState: AUTH_FILES.planner });
 
@@ -10,6 +13,24 @@ async function launchForecast(page: Page): Promise<string> {
   const response = await page.request.post("/api/v1/forecasts", { data: { productId: product!.id, horizon: 14, models: ["all"] }, headers: { origin: BASE_URL } });
   expect(response.status(), await response.text()).toBe(201);
   return ((await response.json()) as { jobId: string }).jobId;
+}
+
+/** A product of the demo planner's organisation with three days of sales, straight in the e2e database. */
+async function createThinProduct(sku: string): Promise<string> {
+  const client = new pg.Client({ connectionString: E2E_DATABASE_URL });
+  await client.connect();
+  try {
+    const id = `c${randomBytes(12).toString("hex")}`;
+    const organizationId = demoOrganization("northwind").id;
+    await client.query(`INSERT INTO "Product" ("id", "organizationId", "sku", "name", "category", "unitCost") VALUES ($1, $2, $3, 'Thin history', 'e2e', 4.5)`, [id, organizationId, sku]);
+    await client.query(
+      `INSERT INTO "SalesDaily" ("organizationId", "productId", "date", "quantity") SELECT $2, $1, (DATE '2026-10-31' - g), 10 FROM generate_series(0, 2) g`,
+      [id, organizationId],
+    );
+    return id;
+  } finally {
+    await client.end();
+  }
 }
 
 test("a planner's forecast shows up in My runs and in the bell, live", async ({ page }) => {
@@ -93,20 +114,29 @@ test("a failed run says why, tells the bell, and can be retried from the list", 
   await page.request.post("/api/v1/notifications/read", { data: { all: true }, headers: { origin: BASE_URL } });
   await page.goto("/my-runs");
   await expect(page.getByRole("banner").getByText("Live", { exact: true })).toBeVisible();
-  // The processor refuses a product that does not exist for good (no retries), so the run fails at once.
-  const added = await page.request.post("/api/v1/queues/forecast/jobs", {
+  // A product that does not exist is refused at launch, naming the field.
+  const refused = await page.request.post("/api/v1/queues/forecast/jobs", {
     data: { name: "forecast:GONE-1", data: { productId: "no-such-product", horizon: 7 } },
+    headers: { origin: BASE_URL },
+  });
+  expect(refused.status()).toBe(422);
+  expect(((await refused.json()) as { error: { details: { path: string }[] } }).error.details[0]!.path).toBe("body.data.productId");
+  // The processor refuses a product with too little history for good (no retries), so the run fails at once.
+  const sku = `THIN-${randomBytes(3).toString("hex").toUpperCase()}`;
+  const productId = await createThinProduct(sku);
+  const added = await page.request.post("/api/v1/queues/forecast/jobs", {
+    data: { name: `forecast:${sku}`, data: { productId, horizon: 7 } },
     headers: { origin: BASE_URL },
   });
   expect(added.status(), await added.text()).toBe(201);
   const jobId = ((await added.json()) as { jobId: string }).jobId;
   const row = page.locator(`[data-testid="run-row"][data-job-id="${jobId}"]`);
   await expect(row).toContainText("Failed", { timeout: 30_000 });
-  await expect(row).toContainText("Product no-such-product does not exist");
+  await expect(row).toContainText(`Product ${sku} has 3 days of sales history`);
   await expect(page.getByTestId("notification-count")).toHaveText("1");
 
   const retried = page.waitForResponse((response) => response.url().endsWith(`/jobs/${jobId}/retry`) && response.request().method() === "POST");
-  await row.getByRole("button", { name: "Retry no-such-product" }).click();
+  await row.getByRole("button", { name: `Retry ${sku}` }).click();
   expect((await retried).status()).toBe(200);
   // It ran again and failed again: a second notification, and the row settles on Failed.
   await expect(page.getByTestId("notification-count")).toHaveText("2", { timeout: 30_000 });

@@ -72,7 +72,12 @@ test("a dialog keeps Tab inside, closes with Esc or a click beside it, and gives
 });
 
 test("the clean dialog says what it will remove, closes with Esc, and removes waiting jobs", async ({ page }) => {
-  await addJobs(page, "optimization", { productId: "p-1", constraints: { orderingCost: 12, holdingCostRate: 0.25, serviceLevelZ: 1.65 } }, 3);
+  // The e2e worker serves this queue: paused, it leaves the jobs waiting for the dialog to clean.
+  const control = (action: "pause" | "resume") => page.request.post(`/api/v1/queues/optimization/${action}`, { headers: { origin: BASE_URL } });
+  expect((await control("pause")).status()).toBe(200);
+  // A real product: a launch about one that does not exist is refused.
+  const products = (await (await page.request.get("/api/v1/products?limit=1")).json()) as { products: { id: string }[] };
+  await addJobs(page, "optimization", { productId: products.products[0]!.id, constraints: { orderingCost: 12, holdingCostRate: 0.25, serviceLevelZ: 1.65 } }, 3);
   await page.goto("/queues");
   const card = page.getByTestId("queue-optimization");
   await expect(card.getByTestId("count-waiting")).not.toHaveText("0");
@@ -102,6 +107,7 @@ test("the clean dialog says what it will remove, closes with Esc, and removes wa
   await expect(dialog).toBeHidden();
   await expect(card.getByRole("status").filter({ hasText: `Removed ${waiting} waiting job` })).toBeVisible();
   await expect(card.getByTestId("count-waiting")).toHaveText("0");
+  expect((await control("resume")).status()).toBe(200);
 });
 
 test("an admin changes a queue's global concurrency and rate limit at runtime", async ({ page }) => {

@@ -68,14 +68,22 @@ export async function inTransaction<T>(db: PrismaClient, work: (client: pg.PoolC
   }
 }
 
+/**
+ * SQLSTATEs of a server that is not there for now: connection exceptions (class 08), and a server
+ * shutting down, restarting or starting up (57P01–57P03), as a `pg_ctl stop`/`start` produces.
+ */
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3])$/;
+
 /** True for errors that mean PostgreSQL cannot be reached. */
 export function isDatabaseUnavailableError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: string }).code;
   return (
     code === "ECONNREFUSED" ||
+    code === "ECONNRESET" ||
     code === "P1001" ||
-    /ECONNREFUSED|Can't reach database|connection terminated|Connection terminated|timeout exceeded when trying to connect|DatabaseNotReachable/i.test(
+    (typeof code === "string" && UNAVAILABLE_SQLSTATE.test(code)) ||
+    /ECONNREFUSED|Can't reach database|connection terminated|Connection terminated|timeout exceeded when trying to connect|DatabaseNotReachable|the database system is (shutting down|starting up|in recovery mode)|terminating connection due to administrator command/i.test(
       error.message,
     )
   );

@@ -13,7 +13,8 @@ export interface SystemHealth {
   checkedAt: string;
 }
 
-async function databaseHealth(db: Db) {
+/** A `select 1` round trip; latency in ms. */
+export async function databaseHealth(db: Db): Promise<{ healthy: boolean; latency: number | null }> {
   const started = performance.now();
   try {
     await db.$queryRaw`select 1`;

@@ -1,12 +1,14 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { z } from "zod";
 import { queueDefinitions, type QueueDefinition } from "../lib/jobs/catalog";
+import { fieldRows, payloadJsonSchema, resultJsonSchema, rules, typeName, type JsonSchema } from "../lib/jobs/contract-schemas";
 import { IDEMPOTENCY_HEADER } from "../lib/api/enqueue-response";
+import { apiRouteFiles, renderRouteModules, ROUTE_MODULES_PATH } from "../lib/openapi/route-files";
 
 /**
  * `npm run docs` — regenerates, from the job catalogue, the README's queue table and the job
- * contracts (docs/job-contracts.md: each queue's job data and result, from the zod schemas), so
- * the docs never disagree with the code (a test fails when they do).
+ * contracts (docs/job-contracts.md: each queue's job data and result, from the zod schemas) and the
+ * registry of route files the OpenAPI document is built from, so the docs never disagree with the
+ * code (a test fails when they do).
  */
 export const START = "<!-- queue-table:start -->";
 export const END = "<!-- queue-table:end -->";
@@ -40,107 +42,8 @@ export function withQueueTable(readme: string): string {
 
 // ── job contracts ───────────────────────────────────────────────────────────────────────────────
 
-interface JsonSchema {
-  type?: string | string[];
-  const?: unknown;
-  enum?: unknown[];
-  anyOf?: JsonSchema[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  additionalProperties?: JsonSchema | boolean;
-  items?: JsonSchema | false;
-  prefixItems?: JsonSchema[];
-  format?: string;
-  default?: unknown;
-  description?: string;
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: number;
-  exclusiveMaximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  minItems?: number;
-  maxItems?: number;
-  pattern?: string;
-}
-
-/** Job data as a client sends it (defaults optional); results as the job returns them, open to fields added later. */
-export function payloadJsonSchema(definition: QueueDefinition): JsonSchema {
-  return z.toJSONSchema(definition.payload, { io: "input", unrepresentable: "any" }) as JsonSchema;
-}
-
-export function resultJsonSchema(definition: QueueDefinition): JsonSchema {
-  return z.toJSONSchema(definition.result, {
-    io: "output",
-    unrepresentable: "any",
-    // Fields may be added beside the documented ones; a client must not reject them.
-    override: (context) => {
-      if (context.jsonSchema.additionalProperties === false) delete context.jsonSchema.additionalProperties;
-    },
-  }) as JsonSchema;
-}
-
 const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
 const json = (value: unknown) => JSON.stringify(value);
-
-function typeName(schema: JsonSchema): string {
-  if (schema.const !== undefined) return json(schema.const);
-  if (schema.enum) return schema.enum.map(json).join(" | ");
-  if (schema.anyOf) return schema.anyOf.map(typeName).join(" or ");
-  if (Array.isArray(schema.type)) return schema.type.join(" or ");
-  switch (schema.type) {
-    case "array":
-      if (schema.prefixItems) return `[${schema.prefixItems.map(typeName).join(", ")}]`;
-      return schema.items ? `array of ${typeName(schema.items)}` : "array";
-    case "string":
-      return schema.format === "date" ? "date (YYYY-MM-DD)" : "string";
-    case "object":
-      if (schema.properties) return "object";
-      return typeof schema.additionalProperties === "object" && Object.keys(schema.additionalProperties).length > 0
-        ? `object of ${typeName(schema.additionalProperties)}`
-        : "object (any keys)";
-    case undefined:
-      return "any";
-    default:
-      return schema.type;
-  }
-}
-
-const SAFE = Number.MAX_SAFE_INTEGER;
-
-function rules(schema: JsonSchema): string {
-  const found: string[] = [];
-  if (schema.minLength !== undefined || schema.maxLength !== undefined) found.push(`${schema.minLength ?? 0}–${schema.maxLength ?? "∞"} characters`);
-  if (schema.minimum !== undefined && schema.minimum > -SAFE) found.push(`≥ ${schema.minimum}`);
-  if (schema.exclusiveMinimum !== undefined) found.push(`> ${schema.exclusiveMinimum}`);
-  if (schema.maximum !== undefined && schema.maximum < SAFE) found.push(`≤ ${schema.maximum}`);
-  if (schema.exclusiveMaximum !== undefined) found.push(`< ${schema.exclusiveMaximum}`);
-  if (schema.minItems !== undefined && !schema.prefixItems) found.push(`at least ${schema.minItems}`);
-  if (schema.additionalProperties === false) found.push("no other fields");
-  for (const option of schema.anyOf ?? []) {
-    const inner = rules(option);
-    if (inner) found.push(`${typeName(option)}: ${inner}`);
-  }
-  return found.join(", ");
-}
-
-interface FieldRow {
-  path: string;
-  schema: JsonSchema;
-  required: boolean;
-}
-
-/** Every field, nested ones as `a.b` and fields of list items as `a[].b`. */
-function fieldRows(schema: JsonSchema, prefix = ""): FieldRow[] {
-  const rows: FieldRow[] = [];
-  for (const [name, child] of Object.entries(schema.properties ?? {})) {
-    const path = `${prefix}${name}`;
-    rows.push({ path, schema: child, required: schema.required?.includes(name) ?? false });
-    if (child.properties) rows.push(...fieldRows(child, `${path}.`));
-    if (child.items && child.items.properties) rows.push(...fieldRows(child.items, `${path}[].`));
-  }
-  return rows;
-}
 
 function payloadTable(schema: JsonSchema): string {
   const rows = fieldRows(schema).map(({ path, schema: field, required }) => {
@@ -221,5 +124,6 @@ if (process.argv[1]?.endsWith("docs.ts")) {
   const readme = new URL("../README.md", import.meta.url);
   writeFileSync(readme, withQueueTable(readFileSync(readme, "utf8")));
   writeFileSync(new URL(`../${JOB_CONTRACTS_PATH}`, import.meta.url), jobContracts());
-  console.log(`README.md queue table and ${JOB_CONTRACTS_PATH} regenerated from lib/jobs/catalog.ts`);
+  writeFileSync(new URL(`../${ROUTE_MODULES_PATH}`, import.meta.url), renderRouteModules(apiRouteFiles()));
+  console.log(`README.md queue table and ${JOB_CONTRACTS_PATH} regenerated from lib/jobs/catalog.ts, ${ROUTE_MODULES_PATH} from app/api`);
 }

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const DEFAULT_DATABASE_URL = "postgresql://root@127.0.0.1:5432/capliquify";
@@ -23,20 +23,67 @@ function redact(url) {
 
 export class ServiceError extends Error {}
 
-export async function checkRedis(url) {
-  const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+/**
+ * Reaches Redis: `target` is a URL (one node) or lib/env.ts's parsed REDIS_CLUSTER_NODES (a
+ * cluster, which must also say its slots are all served).
+ */
+export async function checkRedis(target) {
+  if (typeof target !== "string") return checkRedisCluster(target);
+  const client = new Redis(target, { lazyConnect: true, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: () => null, maxRetriesPerRequest: 0 });
   client.on("error", () => {});
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
     throw new ServiceError(
-      `Redis is not reachable at ${redact(url)} (${error.message}).\n` +
+      `Redis is not reachable at ${redact(target)} (${error.message}).\n` +
         `  Start Redis (e.g. \`redis-server --daemonize yes\`, or \`docker compose up -d redis\`) or set REDIS_URL.`,
     );
   } finally {
     client.disconnect();
   }
+}
+
+async function checkRedisCluster({ nodes, username, password, tls }) {
+  const seeds = nodes.map((node) => `${node.host}:${node.port}`).join(",");
+  const client = new Cluster(nodes, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    clusterRetryStrategy: () => null,
+    redisOptions: { connectTimeout: 2000, maxRetriesPerRequest: 0, username, password, tls: tls ? {} : undefined },
+  });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    const state = /cluster_state:(\w+)/.exec(await client.cluster("INFO"))?.[1];
+    if (state !== "ok") throw new Error(`cluster_state is ${state ?? "unknown"}`);
+  } catch (error) {
+    const single = await singleServerAmong(nodes, { username, password, tls });
+    throw new ServiceError(
+      single
+        ? `REDIS_CLUSTER_NODES names ${single}, which is a single Redis server, not a cluster node (cluster_enabled:0).\n  Set REDIS_URL for a single server, or list the cluster's nodes.`
+        : `Redis Cluster is not usable at ${seeds} (${error.message}).\n  Check the nodes, or fix REDIS_CLUSTER_NODES.`,
+    );
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** A seed that answers as a plain server, the commonest mistake behind "None of startup nodes is available". */
+async function singleServerAmong(nodes, { username, password, tls }) {
+  for (const node of nodes) {
+    const probe = new Redis({ ...node, username, password, tls: tls ? {} : undefined, lazyConnect: true, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    probe.on("error", () => {});
+    try {
+      await probe.connect();
+      if ((await probe.info("cluster")).includes("cluster_enabled:0")) return `${node.host}:${node.port}`;
+    } catch {
+      // not reachable either: the generic message says so
+    } finally {
+      probe.disconnect();
+    }
+  }
+  return null;
 }
 
 /** Connects to the server's maintenance database, so the app database itself may be missing. */
@@ -75,9 +122,10 @@ export async function checkPostgres(url) {
   });
 }
 
-export async function checkServices({ redisUrl, databaseUrl }) {
+/** `redis`: a URL or a parsed REDIS_CLUSTER_NODES (see checkRedis). */
+export async function checkServices({ redis, databaseUrl }) {
   const problems = [];
-  for (const check of [() => checkRedis(redisUrl), () => checkPostgres(databaseUrl)]) {
+  for (const check of [() => checkRedis(redis), () => checkPostgres(databaseUrl)]) {
     await check().catch((error) => {
       if (!(error instanceof ServiceError)) throw error;
       problems.push(error.message);

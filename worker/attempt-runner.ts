@@ -1,5 +1,4 @@
 import { UnrecoverableError, type Job } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Db } from "../lib/db";
 import type { QueueKey } from "../lib/jobs/catalog";
@@ -10,6 +9,7 @@ import { checkJobResult, jobOwner, parseJobData } from "./job-contract";
 import type { OutcomeRecorder } from "./outcome-recorder";
 import type { Processor, ProcessorContext } from "./processor";
 import type { TaskMap, ThreadPool } from "./threads/pool";
+import type { RedisClient } from "../lib/redis";
 
 /** The error an attempt fails with when it runs past its queue's timeout. */
 export class JobTimeoutError extends Error {
@@ -39,7 +39,7 @@ export interface QueueRuntime {
 export interface AttemptRunnerOptions {
   db: Db;
   /** Reads cancellation requests. */
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   logger: Logger;
   recorder: OutcomeRecorder;

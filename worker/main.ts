@@ -2,6 +2,7 @@ import { closeDb, db } from "../lib/db";
 import { env, EnvError } from "../lib/env";
 import { QUEUE_KEYS, isQueueKey, type QueueKey } from "../lib/jobs/catalog";
 import { logger } from "../lib/logger";
+import { startTracingIfConfigured } from "../lib/observability/start-tracing";
 import { createRedis } from "../lib/redis";
 import { checkServices, ServiceError } from "../scripts/services.mjs";
 import { MaintenanceWorker } from "./maintenance/maintenance-worker";
@@ -26,7 +27,9 @@ function selectedQueues(): QueueKey[] {
 
 async function main() {
   const config = env();
-  await checkServices({ redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL });
+  await checkServices({ redis: config.REDIS_CLUSTER_NODES ?? config.REDIS_URL, databaseUrl: config.DATABASE_URL });
+  // Before any Worker exists: each is created with the telemetry option when tracing is on.
+  const tracing = await startTracingIfConfigured("capliquify-worker");
   const manager = new WorkerManager({
     queues: selectedQueues(),
     processors,
@@ -36,6 +39,9 @@ async function main() {
     logger: logger(),
     heartbeatIntervalMs: config.WORKER_HEALTH_CHECK_INTERVAL,
     shutdownTimeoutMs: config.WORKER_SHUTDOWN_TIMEOUT,
+    lockDurationMs: config.WORKER_LOCK_DURATION,
+    stalledIntervalMs: config.WORKER_STALLED_INTERVAL,
+    maxStalledCount: config.WORKER_MAX_STALLED_COUNT,
   });
   await manager.start();
   // Bulk retries and removals of failed jobs (the failed-jobs desk) run here, not in the web app.
@@ -48,7 +54,7 @@ async function main() {
     stopping = true;
     logger().info({ signal }, "shutting down: finishing active jobs");
     await Promise.all([manager.stop(), maintenance.stop()]);
-    await closeDb();
+    await Promise.all([closeDb(), tracing?.shutdown()]);
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

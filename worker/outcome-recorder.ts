@@ -1,5 +1,5 @@
 import { UnrecoverableError, type Job } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient as Redis } from "../lib/redis";
 import type { Logger } from "pino";
 import { BatchWriter } from "../lib/batch-writer";
 import type { Db } from "../lib/db";

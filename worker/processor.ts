@@ -15,7 +15,9 @@ export interface ProcessorJob<K extends QueueKey> {
 
 /**
  * A module of CPU-bound tasks, named by URL so a thread can import it; the type parameter types
- * `context.threads.run`. Build one with `threadTasksModule`.
+ * `context.threads.run`. Build one with `threadTasksModule`, given the module's URL relative to
+ * `import.meta.url` (a string literal): the worker build (scripts/build-worker.mjs) bundles every
+ * module named that way on its own and points the URL at the bundle.
  */
 export interface ThreadTasksModule<Tasks extends TaskMap> {
   readonly href: string;

@@ -1,6 +1,6 @@
 import { env } from "../lib/env";
 import { requestWorkerRestart } from "../lib/jobs/worker-registry";
-import { createRedis } from "../lib/redis";
+import { createRedis, describeRedisTarget } from "../lib/redis";
 
 /** `npm run workers:restart` — asks every running worker process to drain and restart. */
 const redis = createRedis("producer");
@@ -12,7 +12,7 @@ try {
       : `Restart requested: ${received} worker process(es) will finish their active jobs and restart.`,
   );
 } catch (error) {
-  console.error(`Could not reach Redis at ${env().REDIS_URL}: ${(error as Error).message}`);
+  console.error(`Could not reach ${describeRedisTarget()}: ${(error as Error).message}`);
   process.exitCode = 1;
 } finally {
   redis.disconnect();

@@ -1,11 +1,11 @@
 import { hostname } from "node:os";
 import type { Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Db } from "../lib/db";
+import type { RedisClient } from "../lib/redis";
 import { queueDefinition, type QueueKey } from "../lib/jobs/catalog";
 import { queueSettings } from "../lib/jobs/settings";
-import { removeHeartbeat, workerControlChannel, writeHeartbeat, type WorkerHeartbeat } from "../lib/jobs/worker-registry";
+import { removeHeartbeat, subscribeToWorkerControl, writeHeartbeat, type WorkerHeartbeat } from "../lib/jobs/worker-registry";
 import { AttemptRunner, type QueueRuntime } from "./attempt-runner";
 import { OutcomeRecorder } from "./outcome-recorder";
 import type { ProcessorMap } from "./processor";
@@ -17,7 +17,7 @@ export interface WorkerManagerOptions {
   processors: ProcessorMap;
   db: Db;
   /** Creates a Redis connection for BullMQ workers (maxRetriesPerRequest: null). */
-  createConnection: () => Redis;
+  createConnection: () => RedisClient;
   prefix: string;
   logger: Logger;
   heartbeatIntervalMs: number;
@@ -27,6 +27,13 @@ export interface WorkerManagerOptions {
   /** BullMQ lock and stalled-check timings. @defaultValue BullMQ's (30 s) */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /**
+   * How often a job may stall (its worker died) before it fails for good. With 1 (BullMQ's
+   * default), a job that was running in each of two crashes in a row is lost: `npm run chaos`
+   * showed it when a replacement worker took the jobs its predecessor left and was killed next.
+   * @defaultValue 2
+   */
+  maxStalledCount?: number;
 }
 
 interface RunningQueue extends QueueRuntime {
@@ -42,8 +49,8 @@ interface RunningQueue extends QueueRuntime {
 export class WorkerManager {
   readonly id: string;
   private readonly running = new Map<QueueKey, RunningQueue>();
-  private readonly connection: Redis;
-  private control: Redis | undefined;
+  private readonly connection: RedisClient;
+  private control: RedisClient | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private readonly startedAt = new Date();
   private status: WorkerHeartbeat["status"] = "running";
@@ -97,7 +104,7 @@ export class WorkerManager {
       logger: this.options.logger.child({ queue: key }),
       concurrency: settings.concurrency,
       rateLimit: settings.rateLimit,
-      maxStalledCount: 1,
+      maxStalledCount: this.options.maxStalledCount ?? 2,
       lockDurationMs: this.options.lockDurationMs,
       stalledIntervalMs: this.options.stalledIntervalMs,
     });
@@ -132,10 +139,7 @@ export class WorkerManager {
   }
 
   private async listenForControl(): Promise<void> {
-    this.control = this.connection.duplicate();
-    this.control.on("error", () => {});
-    await this.control.subscribe(workerControlChannel(this.options.prefix));
-    this.control.on("message", (_channel, message) => {
+    this.control = await subscribeToWorkerControl(this.connection, this.options.prefix, (message) => {
       const command = safeJson(message) as { command?: string; jobId?: unknown; reason?: unknown } | null;
       if (command?.command === "restart") void this.restart();
       if (command?.command === "cancel" && typeof command.jobId === "string") {

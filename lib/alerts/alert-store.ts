@@ -1,8 +1,8 @@
-import type { Redis } from "ioredis";
 import type { Env } from "../env";
 import { isQueueKey, queueDefinition, type QueueKey } from "../jobs/catalog";
 import { describeFiring, RULE_LABELS } from "./describe-alert";
 import { ALERT_RULES, thresholdsFromEnv, type AlertFigures, type AlertRule, type AlertState, type AlertThresholds } from "./rules";
+import type { RedisClient } from "../redis";
 
 /**
  * Where alert state lives: one Redis hash under the app's hash-tagged prefix (queue+rule → JSON
@@ -32,7 +32,7 @@ function parseState(value: string): AlertState | null {
 }
 
 /** Every remembered alert (pending or firing), by id; unreadable entries are dropped. */
-export async function readAlertStates(redis: Redis, prefix: string): Promise<Map<string, AlertState>> {
+export async function readAlertStates(redis: RedisClient, prefix: string): Promise<Map<string, AlertState>> {
   const hash = await redis.hgetall(alertsStateKey(prefix));
   const states = new Map<string, AlertState>();
   for (const [id, value] of Object.entries(hash)) {
@@ -67,7 +67,7 @@ export interface AlertsView {
 
 /** The alerts firing now, oldest first, as the last evaluation left them. */
 export async function readFiringAlerts(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   { thresholds, evaluateEveryMs, now = Date.now() }: { thresholds: AlertThresholds; evaluateEveryMs: number; now?: number },
 ): Promise<AlertsView> {
@@ -96,6 +96,6 @@ export async function readFiringAlerts(
 }
 
 /** The firing alerts as the API answers them, with thresholds and schedule from the environment. */
-export async function currentAlerts({ redis, prefix, config }: { redis: Redis; prefix: string; config: Env }): Promise<AlertsView> {
+export async function currentAlerts({ redis, prefix, config }: { redis: RedisClient; prefix: string; config: Env }): Promise<AlertsView> {
   return readFiringAlerts(redis, prefix, { thresholds: thresholdsFromEnv(config), evaluateEveryMs: config.ALERT_EVALUATE_EVERY_SECONDS * 1000 });
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Db } from "../db";
 import { sqlPool } from "../db";
@@ -13,10 +12,11 @@ import { queueHref, type AlertNotificationKind } from "./alert-links";
 import { alertsEvaluatedKey, alertsLockKey, alertsStateKey, readAlertStates } from "./alert-store";
 import { describeFiring, describeResolved } from "./describe-alert";
 import { checkQueue, FAILURE_WINDOW_MINUTES, nextAlertStates, type AlertState, type AlertThresholds, type QueueSnapshot } from "./rules";
+import type { RedisClient } from "../redis";
 
 export interface EvaluateAlertsOptions {
   /** A connection that may run MULTI and pipelines (the maintenance worker's queue connection). */
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   db: Db;
   queues: QueueManager;
@@ -102,7 +102,7 @@ async function readSnapshots({ redis, prefix, db, queues }: EvaluateAlertsOption
 }
 
 /** Completed and finally-failed jobs per queue over the last FAILURE_WINDOW_MINUTES minute buckets, in one round trip. */
-async function readRecentOutcomes(redis: Redis, prefix: string, now: number): Promise<Record<QueueKey, { completed: number; failed: number }>> {
+async function readRecentOutcomes(redis: RedisClient, prefix: string, now: number): Promise<Record<QueueKey, { completed: number; failed: number }>> {
   const starts = bucketStarts(now, "minute", FAILURE_WINDOW_MINUTES);
   const pipeline = redis.pipeline();
   for (const key of QUEUE_KEYS) for (const start of starts) pipeline.hmget(metricsKey(prefix, key, "minute", start), FIELD.completed, FIELD.failed);

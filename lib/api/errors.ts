@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 
 /** Every error an API route can answer with, and its HTTP status. */
 export const ERROR_STATUS = {
@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
 
 export interface ErrorDetail {
   path: string;
@@ -34,6 +36,17 @@ export function excerpt(value: unknown, length = EXCERPT_LENGTH): string {
   const text = String(value);
   return text.length <= length ? text : `${text.slice(0, length)}…`;
 }
+
+/** The JSON body of every error answer (`ApiError.toResponse`), as the OpenAPI document publishes it. */
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.enum(ERROR_CODES).describe("Stable, machine-readable; the HTTP status follows from it"),
+    message: z.string().describe("What is wrong, for people; quotes at most a short excerpt of the input"),
+    details: z
+      .array(z.object({ path: z.string().describe('Where, e.g. "body.data.horizon" or "query.limit"'), message: z.string() }))
+      .describe("One entry per invalid field (validation errors); empty otherwise"),
+  }),
+});
 
 export class ApiError extends Error {
   readonly details: ErrorDetail[];

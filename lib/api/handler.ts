@@ -3,12 +3,14 @@ import { authenticate, isSameOrigin, type Principal } from "../auth/principal";
 import { isDatabaseUnavailableError } from "../db";
 import { env } from "../env";
 import { logger } from "../logger";
+import { instrumentRequest } from "../observability/http";
 import { healthCheck, isRedisUnavailableError, sharedRedis } from "../redis";
 import { ApiError, validationError } from "./errors";
+import type { RouteDoc } from "./route-doc";
 
-type Access = "public" | "user" | "admin";
+export type Access = "public" | "user" | "admin";
 
-interface RouteConfig<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+export interface RouteConfig<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
   /** public: anyone; user: any signed-in user or API key; admin: ADMIN only. */
   auth: Access;
   params?: P;
@@ -22,6 +24,13 @@ interface RouteConfig<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
    * @defaultValue false
    */
   redis?: boolean;
+  /** The route in the OpenAPI document (lib/openapi): summary, success answers, its own errors. */
+  doc?: RouteDoc;
+  /**
+   * Largest body this route reads, for a route whose bodies are large by nature (a bulk launch).
+   * @defaultValue env API_MAX_BODY_BYTES
+   */
+  maxBodyBytes?: () => number;
 }
 
 interface RouteInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, A extends Access> {
@@ -46,12 +55,12 @@ export function apiRoute<
   Q extends z.ZodType = z.ZodUnknown,
   B extends z.ZodType = z.ZodUnknown,
 >(config: RouteConfig<P, Q, B> & { auth: A }, handler: (input: RouteInput<P, Q, B, A>) => Promise<unknown>) {
-  return async (request: Request, context?: RouteContext): Promise<Response> => {
+  const run = async (request: Request, context?: RouteContext): Promise<Response> => {
     try {
       const principal = await resolvePrincipal(request, config.auth);
       const params = await parseParams(config.params, context);
       const query = parseQuery(config.query, request);
-      const body = await parseBody(config.body, request);
+      const body = await parseBody(config.body, request, config.maxBodyBytes?.() ?? env().API_MAX_BODY_BYTES);
       if (config.redis) await requireRedis();
       const result = await handler({ request, principal, params, query, body } as RouteInput<P, Q, B, A>);
       return result instanceof Response ? result : Response.json(result);
@@ -59,6 +68,18 @@ export function apiRoute<
       return errorResponse(error, request);
     }
   };
+  // Timed and traced as a whole, errors included (lib/observability); a direct call when neither is on.
+  const route = (request: Request, context?: RouteContext) => instrumentRequest(request, context, () => run(request, context));
+  routeConfigs.set(route, config);
+  return route;
+}
+
+/** The config each handler was made from, read by the OpenAPI generator: routes are declared once. */
+const routeConfigs = new WeakMap<object, RouteConfig>();
+
+/** The `apiRoute` config behind an exported handler, or undefined when it was not made by `apiRoute`. */
+export function routeConfigOf(handler: unknown): RouteConfig | undefined {
+  return typeof handler === "function" ? routeConfigs.get(handler) : undefined;
 }
 
 async function resolvePrincipal(request: Request, access: Access): Promise<Principal | null> {
@@ -99,9 +120,9 @@ function parseQuery(schema: z.ZodType | undefined, request: Request) {
   return parsed.data;
 }
 
-async function parseBody(schema: z.ZodType | undefined, request: Request) {
+async function parseBody(schema: z.ZodType | undefined, request: Request, limit: number) {
   if (!schema) return undefined;
-  const text = await readBodyText(request, env().API_MAX_BODY_BYTES);
+  const text = await readBodyText(request, limit);
   let json: unknown = undefined;
   if (text.trim() !== "") {
     try {

@@ -55,7 +55,7 @@ export async function authenticate(request: Request, { db = defaultDb() }: { db?
 export async function sessionPrincipal(cookieHeader: string | null, { db = defaultDb() }: { db?: Db } = {}): Promise<Principal | "missing" | "invalid"> {
   const token = SESSION_COOKIES.map((name) => readCookie(cookieHeader, name)).find(Boolean);
   if (!token) return "missing";
-  const claims = await decode({ token, secret: env().NEXTAUTH_SECRET }).catch(() => null);
+  const claims = await decodeSession(token);
   if (!claims?.sub || (claims.role !== "ADMIN" && claims.role !== "PLANNER")) return "invalid";
   // Sessions signed in before sign-out could be revoked carry neither: they cannot be ended, so they are refused.
   if (typeof claims.sessionId !== "string" || typeof claims.sessionVersion !== "number") return "invalid";
@@ -63,6 +63,28 @@ export async function sessionPrincipal(cookieHeader: string | null, { db = defau
   // user is signed out and a changed role applies within seconds rather than at expiry.
   const user = await sessionUser({ userId: claims.sub, sessionId: claims.sessionId, sessionVersion: claims.sessionVersion }, db);
   return user ? { ...user, via: "session" } : "invalid";
+}
+
+/**
+ * A browser sends the same cookie with every request of its session, and decrypting it (JWE: a key
+ * derivation and AES-GCM) was a sizeable share of an API call's CPU. Decoded claims are kept for a
+ * few seconds by token; the token's own expiry still applies, and revocation is checked on every
+ * request by `sessionUser`.
+ */
+const DECODED_TTL_MS = 10_000;
+const decodedSessions = new Map<string, { claims: Awaited<ReturnType<typeof decode>>; expires: number }>();
+
+async function decodeSession(token: string): Promise<Awaited<ReturnType<typeof decode>>> {
+  const cached = decodedSessions.get(token);
+  const now = Date.now();
+  if (cached && cached.expires > now && (typeof cached.claims?.exp !== "number" || cached.claims.exp * 1000 > now)) return cached.claims;
+  const claims = await decode({ token, secret: env().NEXTAUTH_SECRET }).catch(() => null);
+  // Only tokens that decrypt are kept: garbage cookies must not fill the map.
+  if (claims) {
+    if (decodedSessions.size > 10_000) decodedSessions.clear();
+    decodedSessions.set(token, { claims, expires: now + DECODED_TTL_MS });
+  }
+  return claims;
 }
 
 /** What a session cookie names: the account, this session, and the account's session version at sign-in. */

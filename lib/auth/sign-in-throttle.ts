@@ -1,6 +1,5 @@
-import type { Redis } from "ioredis";
 import { env } from "../env";
-import { sharedRedis } from "../redis";
+import { type RedisClient, sharedRedis } from "../redis";
 
 /**
  * Limits on sign-in attempts, in fixed windows kept in Redis so every web instance counts
@@ -25,7 +24,7 @@ const keys = ({ email, address }: SignInAttempt) => ({
 });
 
 /** Counts one attempt in a window, creating the window with the first; returns the ms left when over the limit, else null. */
-async function count(redis: Redis, key: string, { max, windowSeconds }: { max: number; windowSeconds: number }): Promise<number | null> {
+async function count(redis: RedisClient, key: string, { max, windowSeconds }: { max: number; windowSeconds: number }): Promise<number | null> {
   const replies = await redis.multi().set(key, 0, "EX", windowSeconds, "NX").incr(key).pttl(key).exec();
   if (!replies || replies.some(([error]) => error)) throw new Error("Sign-in throttle: Redis transaction failed");
   return Number(replies[1]![1]) > max ? Number(replies[2]![1]) : null;
@@ -36,7 +35,7 @@ async function count(redis: Redis, key: string, { max, windowSeconds }: { max: n
  * the first failure is recorded. Returns the seconds to wait when over a limit, else null; a
  * successful sign-in then takes its attempt back (signInSucceeded).
  */
-export async function beginSignInAttempt(attempt: SignInAttempt, { redis = sharedRedis() }: { redis?: Redis } = {}): Promise<number | null> {
+export async function beginSignInAttempt(attempt: SignInAttempt, { redis = sharedRedis() }: { redis?: RedisClient } = {}): Promise<number | null> {
   const key = keys(attempt);
   const checks = [count(redis, key.account, SIGN_IN_LIMITS.account)];
   if (key.address) checks.push(count(redis, key.address, SIGN_IN_LIMITS.address));
@@ -46,7 +45,7 @@ export async function beginSignInAttempt(attempt: SignInAttempt, { redis = share
 }
 
 /** A right password clears the account's count, and takes its attempt off the address's. */
-export async function signInSucceeded(attempt: SignInAttempt, { redis = sharedRedis() }: { redis?: Redis } = {}): Promise<void> {
+export async function signInSucceeded(attempt: SignInAttempt, { redis = sharedRedis() }: { redis?: RedisClient } = {}): Promise<void> {
   const key = keys(attempt);
   await redis.del(key.account);
   // Only while the window lasts: a DECR after it expired would leave a count of -1 that never expires.

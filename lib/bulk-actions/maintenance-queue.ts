@@ -1,7 +1,6 @@
 import { Queue, type JobsOptions } from "bullmq";
-import type { Redis } from "ioredis";
 import { env } from "../env";
-import { sharedRedis } from "../redis";
+import { type RedisClient, sharedRedis } from "../redis";
 
 /**
  * The system queue that runs bulk actions in the worker process. It is not one of the seven
@@ -26,7 +25,7 @@ export const MAINTENANCE_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 30 * 24 * 3600 },
 };
 
-export function createMaintenanceQueue(connection: Redis, prefix: string): Queue<BulkActionJobData> {
+export function createMaintenanceQueue(connection: RedisClient, prefix: string): Queue<BulkActionJobData> {
   const queue = new Queue<BulkActionJobData>(MAINTENANCE_QUEUE, { connection, prefix, defaultJobOptions: MAINTENANCE_JOB_OPTIONS });
   queue.on("error", () => {});
   return queue;
@@ -52,7 +51,7 @@ export async function closeMaintenanceQueue(): Promise<void> {
  * process takes it, never one per process. A missed run is replaced by the next one: no retries,
  * and only a short tail of runs is kept.
  */
-export async function scheduleMaintenanceJob(connection: Redis, prefix: string, schedule: { id: string; name: string; everyMs: number }): Promise<void> {
+export async function scheduleMaintenanceJob(connection: RedisClient, prefix: string, schedule: { id: string; name: string; everyMs: number }): Promise<void> {
   const queue = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
   queue.on("error", () => {});
   try {

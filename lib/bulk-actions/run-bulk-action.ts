@@ -1,5 +1,4 @@
 import { Job } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Db } from "../db";
 import { inTransaction, sqlPool } from "../db";
 import type { QueueKey } from "../jobs/catalog";
@@ -7,6 +6,7 @@ import { isQueueKey } from "../jobs/catalog";
 import type { QueueManager } from "../jobs/queue-manager";
 import { appendRunEvents } from "../jobs/run-events";
 import { cursorAfter, redisPresence, selectTargetBatch, type BulkActionKind, type BulkTarget, type TargetCursor, type TargetJob } from "./targets";
+import type { RedisClient } from "../redis";
 
 /**
  * Runs one bulk action to its end, in the worker process, a batch at a time. Each batch:
@@ -27,7 +27,7 @@ export interface RunBulkActionOptions {
   db: Db;
   /** Queues on the worker's connection, and that connection (for pipelined reads). */
   queues: QueueManager;
-  redis: Redis;
+  redis: RedisClient;
   /** @defaultValue 500 */
   batchSize?: number;
   /** Checked between batches: true stops the run where it is (graceful shutdown, lost lock). */

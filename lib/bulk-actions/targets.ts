@@ -1,10 +1,10 @@
-import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { Db } from "../db";
 import { sqlPool } from "../db";
 import { isQueueKey, type QueueKey } from "../jobs/catalog";
 import type { QueueManager } from "../jobs/queue-manager";
 import { withinRetentionSql } from "../failures/retention";
+import type { RedisClient } from "../redis";
 
 export const BULK_ACTIONS = ["retry", "remove"] as const;
 export type BulkActionKind = (typeof BULK_ACTIONS)[number];
@@ -100,7 +100,7 @@ export type RedisPresence = "failed" | "other-state" | "gone";
  * Where each job stands in Redis, in one pipeline per queue: still in the failed set (actionable),
  * present in another state (someone retried it meanwhile), or gone (dropped by retention or clean).
  */
-export async function redisPresence(jobs: readonly TargetJob[], queues: QueueManager, redis: Redis): Promise<Map<string, RedisPresence>> {
+export async function redisPresence(jobs: readonly TargetJob[], queues: QueueManager, redis: RedisClient): Promise<Map<string, RedisPresence>> {
   const result = new Map<string, RedisPresence>();
   const byQueue = new Map<QueueKey, TargetJob[]>();
   for (const job of jobs) {
@@ -146,7 +146,7 @@ const PREVIEW_BATCH = 5_000;
 export async function previewBulkAction(
   action: BulkActionKind,
   target: BulkTarget,
-  { db, queues, redis, now = new Date() }: { db: Db; queues: QueueManager; redis: Redis; now?: Date },
+  { db, queues, redis, now = new Date() }: { db: Db; queues: QueueManager; redis: RedisClient; now?: Date },
 ): Promise<BulkPreview> {
   let cursor: TargetCursor = { at: null, id: null };
   let total = 0;

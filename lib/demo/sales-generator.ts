@@ -38,7 +38,8 @@ export function prng(seed: number): () => number {
   };
 }
 
-function normal(random: () => number): number {
+/** A standard normal draw (Box–Muller). */
+export function normal(random: () => number): number {
   const u = Math.max(random(), 1e-12);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }

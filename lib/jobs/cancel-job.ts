@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient as Redis } from "../redis";
 import type { Principal } from "../auth/principal";
 import { recordAudit } from "../audit";
 import type { Db } from "../db";

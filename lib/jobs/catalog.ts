@@ -186,12 +186,84 @@ const optimizationPayload = z.object({
   userId: compatibleUserId,
 });
 
+const inventoryPolicySchema = z
+  .object({
+    annualDemand: z.number(),
+    dailyDemand: z.number(),
+    dailyDemandStd: z.number(),
+    holdingCostPerUnit: z.number().describe("Holding cost of one unit for a year: holdingCostRate × unit cost"),
+    eoq: z.number().describe("√(2DS/H)"),
+    leadTimeDemand: z.number(),
+    leadTimeDemandStd: z.number().describe("σ_L = √(L·σ_d² + d²·σ_LT²)"),
+    serviceLevelZ: z.number(),
+    safetyStock: z.number().describe("z·σ_L"),
+    reorderPoint: z.number(),
+    cycleServiceLevel: z.number().describe("P(no stock-out in a cycle)"),
+    expectedShortagePerCycle: z.number().describe("Units short per cycle, σ_L·G(z) with G the standard normal loss function"),
+    fillRate: z.number().describe("Share of demand met from stock, 1 − shortage/EOQ"),
+    ordersPerYear: z.number(),
+    annualCost: z.number().describe("Yearly ordering plus holding cost"),
+  })
+  .describe("A continuous-review (s, Q) policy: order EOQ when the inventory position falls to the reorder point");
+
+const reorderRecommendationSchema = z.object({
+  inventoryPosition: z.number().describe("On hand plus open incoming orders"),
+  orderNow: z.boolean(),
+  quantity: z.number().int().describe("Units to order now, or the next order's size"),
+  orderBy: z.string().nullable().describe("Last day (YYYY-MM-DD) to place the order; null without demand"),
+  daysOfCover: z.number().nullable(),
+  stockoutDate: z.string().nullable().describe("When stock on hand runs out at mean demand if nothing arrives"),
+});
+
 const optimizationResult = z.object({
   success: z.literal(true),
-  resultId: z.string(),
-  eoq: z.number(),
+  resultId: z.string().describe("The saved result, keyed by the job (a re-run replaces it)"),
+  eoq: z.number().describe("The product's economic order quantity, units"),
   safetyStock: z.number(),
   reorderPoint: z.number(),
+  productId: z.string(),
+  demandSource: z.enum(["forecast", "history"]).describe("Where the demand came from: the latest forecast when there is one, else the last 365 days of sales"),
+  forecastId: z.string().nullable(),
+  inputs: z
+    .object({
+      orderingCost: z.number(),
+      holdingCostRate: z.number(),
+      serviceLevelZ: z.number(),
+      serviceLevel: z.number().describe("The cycle service level z stands for, Φ(z)"),
+      leadTimeDays: z.number(),
+      leadTimeStdDays: z.number(),
+      unitCost: z.number(),
+      shortageCost: z.number().describe("Cost per unit a warehouse needs and is not allocated (the unit price)"),
+      fromJob: z.array(z.string()).describe("The constraints the job gave; the others are the product's own"),
+    })
+    .describe("What the policy was computed from"),
+  policy: inventoryPolicySchema.describe("The product's policy against its supplier, all warehouses together"),
+  recommendation: reorderRecommendationSchema,
+  warehouses: z
+    .array(
+      z.object({
+        warehouseId: z.string(),
+        code: z.string(),
+        name: z.string(),
+        kind: z.enum(["CENTRAL", "REGIONAL"]),
+        suppliedFrom: z.string().nullable().describe("The central DC (code) that normally replenishes it; null: the supplier"),
+        leadTimeDays: z.number(),
+        leadTimeStdDays: z.number(),
+        onHand: z.number().int(),
+        onOrder: z.number().int(),
+        policy: inventoryPolicySchema,
+        recommendation: reorderRecommendationSchema,
+        allocated: z.number().int().describe("Units the allocation sends it from the central DCs"),
+        short: z.number().int().describe("Units of its need the allocation could not cover"),
+        shipments: z.array(z.object({ from: z.string(), quantity: z.number().int(), cost: z.number() })),
+      }),
+    )
+    .describe("Policy, recommendation and allocation per warehouse"),
+  allocation: z.object({
+    transportCost: z.number(),
+    shortageCost: z.number(),
+    fairShare: z.boolean().describe("True when supply was short of the need and shared in proportion to need"),
+  }),
 });
 
 // ── sync ────────────────────────────────────────────────────────────────────────────────────────

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient as Redis } from "../redis";
 import type { Db } from "../db";
-import { db as defaultDb } from "../db";
+import { db as defaultDb, sqlPool } from "../db";
 import { logger } from "../logger";
 import { sharedRedis } from "../redis";
 import { resolveUploadedFile, UPLOAD_FIRST } from "../uploads/uploaded-file";
@@ -12,20 +12,25 @@ import {
   releaseIdempotencyKey,
   requestFingerprint,
   settleIdempotencyKey,
+  type Claim,
 } from "./idempotency";
 import { withOwner } from "./job-data";
-import { resolveJobScope, type Caller, type PayloadIssue } from "./job-scope";
-import { createRun, deleteRun, findRun } from "./ledger";
+import { References, resolveJobScope, type Caller, type PayloadIssue, type ScopeFailure } from "./job-scope";
+import { createRuns, deleteRuns } from "./ledger";
 import { queueManager as defaultQueueManager, userState, type QueueManager } from "./queue-manager";
 
 export type { PayloadIssue } from "./job-scope";
 
-export interface EnqueueRequest {
-  queue: QueueKey;
+/** One job of a launch: what the client sends per job. */
+export interface JobRequest {
   name: string;
   data: unknown;
   priority?: number;
   delay?: number;
+}
+
+export interface EnqueueRequest extends JobRequest {
+  queue: QueueKey;
   /**
    * Makes the launch idempotent: the same key from the same user within 24 h returns the job the
    * first request added instead of adding another.
@@ -34,76 +39,181 @@ export interface EnqueueRequest {
   owner: Caller;
 }
 
+export interface BulkEnqueueRequest {
+  queue: QueueKey;
+  jobs: readonly JobRequest[];
+  /** As for one job: the same key within 24 h returns the jobs the first request added. */
+  idempotencyKey?: string;
+  owner: Caller;
+}
+
+/** The most jobs one bulk launch may hold. */
+export const MAX_BULK_JOBS = 10_000;
+
 /** A run's state as the API names it. */
 export type RunState = "waiting" | "delayed" | "active" | "completed" | "failed" | "cancelled";
 
 export type EnqueueFailure =
-  | { ok: false; code: "forbidden"; message: string }
+  | { ok: false; code: "forbidden"; message: string; index?: number }
   | { ok: false; code: "invalid-payload"; issues: PayloadIssue[] }
+  /** A bulk launch's invalid jobs, each with its index in the request. */
+  | { ok: false; code: "invalid-jobs"; jobs: { index: number; issues: PayloadIssue[] }[] }
   | { ok: false; code: "idempotency-key-reused"; message: string }
-  | { ok: false; code: "idempotency-key-in-progress"; message: string };
+  | { ok: false; code: "idempotency-key-in-progress"; message: string }
+  /**
+   * Redis did not answer whether it took the jobs. Their ledger rows stay (the ledger's
+   * reconciliation decides once Redis answers); a retry with the same idempotency key returns them.
+   */
+  | { ok: false; code: "unconfirmed"; jobIds: string[] }
+  /** Redis took some of a bulk launch's jobs and then failed; the ledger keeps the rows of those. */
+  | { ok: false; code: "partly-added"; jobIds: string[]; total: number };
 
-export type Enqueued = {
-  ok: true;
+export interface EnqueuedJob {
   jobId: string;
-  queue: QueueKey;
   name: string;
   state: RunState;
   /** True when no job was added: an existing one answers this request (idempotency key or the queue's deduplication). */
   deduplicated: boolean;
-};
+}
 
+export type Enqueued = EnqueuedJob & { ok: true; queue: QueueKey };
 export type EnqueueResult = Enqueued | EnqueueFailure;
+
+export interface BulkEnqueued {
+  ok: true;
+  queue: QueueKey;
+  jobs: EnqueuedJob[];
+  /** True when the whole launch was answered by an earlier one with the same idempotency key. */
+  deduplicated: boolean;
+}
+export type BulkEnqueueResult = BulkEnqueued | EnqueueFailure;
 
 interface Deps {
   db?: Db;
   queues?: QueueManager;
   /** Holds the idempotency keys. @defaultValue the shared producer connection */
   redis?: Redis;
+  /**
+   * How long to keep asking Redis whether it holds jobs whose add failed without an answer.
+   * @defaultValue 5000
+   */
+  confirmWithinMs?: number;
 }
+
+type Resolved = Required<Pick<Deps, "db" | "queues" | "confirmWithinMs">>;
 
 /** How long a request waits for a simultaneous request with the same idempotency key to add its job. */
 const IDEMPOTENCY_WAIT_MS = 5_000;
 
 /**
  * Validates a launch against the catalogue and the caller, then adds the job: the ledger row first,
- * then the BullMQ job under the same id. If Redis refuses the job, or BullMQ answers with an
- * existing job (the queue's deduplication), the ledger row is removed again, so the ledger never
- * shows a run that no queue holds.
+ * then the BullMQ job under the same id. The row is removed again only when Redis is known not to
+ * hold the job (it refused it, or BullMQ answered with an existing job: the queue's
+ * deduplication), so the ledger never loses a job that a queue holds.
  */
 export async function enqueueJob(request: EnqueueRequest, deps: Deps = {}): Promise<EnqueueResult> {
-  const { db = defaultDb(), queues = defaultQueueManager() } = deps;
+  const resolved = resolveDeps(deps);
   const definition = queueDefinition(request.queue);
-  if (!definition.enqueueRoles.includes(request.owner.role)) {
-    return { ok: false, code: "forbidden", message: `Your role may not enqueue ${definition.label.toLowerCase()} jobs` };
-  }
-  const parsed = definition.payload.safeParse(request.data);
-  if (!parsed.success) return { ok: false, code: "invalid-payload", issues: parsed.error.issues };
-  const scope = await resolveJobScope(definition, request.data, parsed.data, request.owner, { db });
-  if (!scope.ok) return scope;
-  const payload = await withUploadedFile(definition, scope.payload, scope.organizationId);
-  if (!payload.ok) return payload;
-
-  // The business key is what the caller named (an upload's path as the upload endpoint returned
-  // it), not the server path it resolved to, so a search by what the user knows finds the run.
-  const businessKey = definition.subject?.id(scope.payload);
-  const job: NewJob = { ...request, definition, payload: payload.value, organizationId: scope.organizationId, businessKey };
-  if (request.idempotencyKey === undefined) return addJob(job, randomUUID(), { db, queues });
-  return addIdempotently(job, request.idempotencyKey, { db, queues, redis: deps.redis ?? sharedRedis("producer") });
+  const refused = roleRefusal(definition, request.owner);
+  if (refused) return refused;
+  const prepared = await prepareJob(definition, request, request.owner, new References(resolved.db));
+  if (!prepared.ok) return prepared;
+  const fingerprint = { queue: request.queue, name: request.name, data: prepared.job.payload, priority: request.priority, delay: request.delay };
+  const result = await launch([prepared.job], fingerprint, request, { ...resolved, redis: deps.redis });
+  if (!result.ok) return result;
+  return { ok: true, queue: request.queue, ...result.jobs[0]!, deduplicated: result.deduplicated || result.jobs[0]!.deduplicated };
 }
 
-interface NewJob extends EnqueueRequest {
+/**
+ * Many jobs of one queue at once, all or none: every job is validated as `enqueueJob` would (the
+ * references of all of them looked up together), and the first invalid one refuses the whole
+ * launch; otherwise one INSERT writes every ledger row and one pipeline adds every job.
+ */
+export async function enqueueJobs(request: BulkEnqueueRequest, deps: Deps = {}): Promise<BulkEnqueueResult> {
+  const resolved = resolveDeps(deps);
+  const definition = queueDefinition(request.queue);
+  const refused = roleRefusal(definition, request.owner);
+  if (refused) return refused;
+  const references = new References(resolved.db);
+  const parsed = request.jobs.map((job) => definition.payload.safeParse(job.data));
+  await references.preload(
+    definition,
+    parsed.flatMap((result, index) => (result.success ? [{ raw: request.jobs[index]!.data, payload: result.data }] : [])),
+  );
+  const jobs: NewJob[] = [];
+  const invalid: { index: number; issues: PayloadIssue[] }[] = [];
+  for (const [index, job] of request.jobs.entries()) {
+    const prepared = await prepareJob(definition, job, request.owner, references, parsed[index]);
+    if (prepared.ok) jobs.push(prepared.job);
+    else if (prepared.code === "forbidden") return { ...prepared, index };
+    else invalid.push({ index, issues: prepared.issues });
+  }
+  if (invalid.length > 0) return { ok: false, code: "invalid-jobs", jobs: invalid };
+  const fingerprint = {
+    bulk: true,
+    queue: request.queue,
+    jobs: request.jobs.map((job, index) => ({ name: job.name, data: jobs[index]!.payload, priority: job.priority, delay: job.delay })),
+  };
+  const result = await launch(jobs, fingerprint, request, { ...resolved, redis: deps.redis });
+  return result.ok ? { ...result, queue: request.queue } : result;
+}
+
+function resolveDeps(deps: Deps): Resolved {
+  return { db: deps.db ?? defaultDb(), queues: deps.queues ?? defaultQueueManager(), confirmWithinMs: deps.confirmWithinMs ?? 5_000 };
+}
+
+function roleRefusal(definition: QueueDefinition, owner: Caller): EnqueueFailure | undefined {
+  if (definition.enqueueRoles.includes(owner.role)) return undefined;
+  return { ok: false, code: "forbidden", message: `Your role may not enqueue ${definition.label.toLowerCase()} jobs` };
+}
+
+interface NewJob extends Omit<JobRequest, "data"> {
+  jobId: string;
+  queue: QueueKey;
+  owner: Caller;
   definition: QueueDefinition;
   payload: unknown;
   organizationId: string;
   businessKey: string | undefined;
 }
 
+async function prepareJob(
+  definition: QueueDefinition,
+  job: JobRequest,
+  owner: Caller,
+  references: References,
+  parsed = definition.payload.safeParse(job.data),
+): Promise<{ ok: true; job: NewJob } | ScopeFailure> {
+  if (!parsed.success) return { ok: false, code: "invalid-payload", issues: parsed.error.issues };
+  const scope = await resolveJobScope(definition, job.data, parsed.data, owner, { db: references.db, references });
+  if (!scope.ok) return scope;
+  const payload = await withUploadedFile(definition, scope.payload, scope.organizationId);
+  if (!payload.ok) return payload;
+  // The business key is what the caller named (an upload's path as the upload endpoint returned
+  // it), not the server path it resolved to, so a search by what the user knows finds the run.
+  const businessKey = definition.subject?.id(scope.payload);
+  return {
+    ok: true,
+    job: {
+      jobId: randomUUID(),
+      queue: definition.key,
+      name: job.name,
+      priority: job.priority,
+      delay: job.delay,
+      owner,
+      definition,
+      payload: payload.value,
+      organizationId: scope.organizationId,
+      businessKey,
+    },
+  };
+}
+
 /**
  * The upload's real path in place of the path the client sent; a path outside the run's
  * organisation's upload directory is refused, so one organisation cannot import another's file.
  */
-async function withUploadedFile(definition: QueueDefinition, payload: unknown, organizationId: string): Promise<{ ok: true; value: unknown } | EnqueueFailure> {
+async function withUploadedFile(definition: QueueDefinition, payload: unknown, organizationId: string): Promise<{ ok: true; value: unknown } | ScopeFailure> {
   const field = definition.uploadPathField;
   const filePath = field ? (payload as Record<string, unknown>)[field] : undefined;
   if (!field || typeof filePath !== "string") return { ok: true, value: payload };
@@ -112,74 +222,45 @@ async function withUploadedFile(definition: QueueDefinition, payload: unknown, o
   return { ok: true, value: { ...(payload as object), [field]: resolved } };
 }
 
-async function addJob(job: NewJob, jobId: string, { db, queues }: { db: Db; queues: QueueManager }): Promise<Enqueued> {
-  const { definition } = job;
-  const delayed = (job.delay ?? 0) > 0;
-  await createRun(
-    {
-      id: jobId,
-      queue: job.queue,
-      name: job.name,
-      ownerId: job.owner.id,
-      organizationId: job.organizationId,
-      businessKey: job.businessKey,
-      data: job.payload,
-      priority: job.priority,
-      delayed,
-    },
-    { db },
-  );
-  // Deduplication spans the whole queue, so the key is the organisation's: two organisations'
-  // identical-looking jobs (the same integration id, say) are never each other's.
-  const deduplicationKey = definition.deduplicationKey?.(job.payload);
-  let addedId: string;
-  try {
-    const added = await queues.addJob(job.queue, job.name, withOwner(job.payload, { ownerId: job.owner.id, organizationId: job.organizationId }), {
-      jobId,
-      priority: job.priority,
-      delay: job.delay,
-      deduplicationId: deduplicationKey === undefined ? undefined : `${job.organizationId}:${deduplicationKey}`,
-    });
-    addedId = added.id!;
-  } catch (error) {
-    await deleteRun(jobId, { db }).catch(() => {});
-    throw error;
-  }
-  const base = { ok: true as const, queue: job.queue, name: job.name };
-  if (addedId === jobId) return { ...base, jobId, state: delayed ? "delayed" : "waiting", deduplicated: false };
-  // BullMQ kept the identical job that waits or runs and added nothing. The launch has its answer
-  // either way: a row that cannot be removed now is logged, not turned into a failed request.
-  await deleteRun(jobId, { db }).catch((error: unknown) => logger().error({ err: error, jobId }, "could not remove the ledger row of a deduplicated launch"));
-  return { ...base, jobId: addedId, state: await currentState(job.queue, addedId, { db, queues }), deduplicated: true };
-}
+type Launched = { ok: true; jobs: EnqueuedJob[]; deduplicated: boolean } | EnqueueFailure;
 
-async function addIdempotently(job: NewJob, idempotencyKey: string, deps: { db: Db; queues: QueueManager; redis: Redis }): Promise<EnqueueResult> {
-  const key = idempotencyRedisKey(deps.queues.prefix, job.owner.id, idempotencyKey);
-  const fingerprint = requestFingerprint({ queue: job.queue, name: job.name, data: job.payload, priority: job.priority, delay: job.delay });
-  const jobId = randomUUID();
+/** Adds the jobs, through the caller's idempotency key when there is one. */
+async function launch(
+  jobs: NewJob[],
+  fingerprintOf: unknown,
+  request: { queue: QueueKey; idempotencyKey?: string; owner: Caller },
+  deps: Resolved & { redis?: Redis },
+): Promise<Launched> {
+  if (request.idempotencyKey === undefined) return addJobs(jobs, deps);
+  const redis = deps.redis ?? sharedRedis("producer");
+  const key = idempotencyRedisKey(deps.queues.prefix, request.owner.id, request.idempotencyKey);
+  const fingerprint = requestFingerprint(fingerprintOf);
+  // The claim's id: the job's for one job, a batch id for many (the jobs' ids come with the settlement).
+  const claimId = jobs.length === 1 ? jobs[0]!.jobId : randomUUID();
   const deadline = Date.now() + IDEMPOTENCY_WAIT_MS;
   for (;;) {
-    const claim = await claimIdempotencyKey(deps.redis, key, { jobId, fingerprint });
+    const claim = await claimIdempotencyKey(redis, key, { jobId: claimId, fingerprint });
     if (claim.claimed) {
-      let added: Enqueued;
+      let added: Launched;
       try {
-        added = await addJob(job, jobId, deps);
+        added = await addJobs(jobs, deps);
       } catch (error) {
-        await releaseIdempotencyKey(deps.redis, key, jobId).catch(() => {});
+        // Redis is known not to hold any of the jobs: the client's retry may add them.
+        await releaseIdempotencyKey(redis, key, claimId).catch(() => {});
         throw error;
       }
-      await settleIdempotencyKey(deps.redis, key, { jobId: added.jobId, fingerprint });
+      // Jobs Redis may hold (added, partly added, or not confirmed) are what a retry with this key
+      // gets, so a client retrying after an unclear failure never adds them twice.
+      const jobIds = added.ok ? added.jobs.map((job) => job.jobId) : "jobIds" in added ? added.jobIds : [];
+      await settleIdempotencyKey(redis, key, { jobId: claimId, fingerprint, jobIds });
       return added;
     }
     const { existing } = claim;
     if (existing && existing.fingerprint !== fingerprint) {
       return { ok: false, code: "idempotency-key-reused", message: "This idempotency key was used for another request; send a new key for a different launch" };
     }
-    if (existing && !existing.pending) {
-      const state = await currentState(job.queue, existing.jobId, deps);
-      return { ok: true, jobId: existing.jobId, queue: job.queue, name: job.name, state, deduplicated: true };
-    }
-    // The first request with this key is still adding its job (or just gave the key up): ask again.
+    if (existing && !existing.pending) return { ok: true, jobs: await earlierJobs(request.queue, existing, jobs, deps), deduplicated: true };
+    // The first request with this key is still adding its jobs (or just gave the key up): ask again.
     if (Date.now() > deadline) {
       return { ok: false, code: "idempotency-key-in-progress", message: "A request with this idempotency key is still being processed; try again shortly" };
     }
@@ -187,9 +268,121 @@ async function addIdempotently(job: NewJob, idempotencyKey: string, deps: { db: 
   }
 }
 
-async function currentState(queue: QueueKey, jobId: string, { db, queues }: { db: Db; queues: QueueManager }): Promise<RunState> {
-  const run = await findRun(jobId, { db });
-  if (run) return (run.state === "PRIORITIZED" ? "waiting" : run.state.toLowerCase()) as RunState;
-  const job = await queues.getJob(queue, jobId);
-  return (job ? userState(await job.getState()) : "waiting") as RunState;
+/** The jobs an earlier launch with the same key ended with, in their current states. */
+async function earlierJobs(queue: QueueKey, claim: Claim, jobs: readonly NewJob[], deps: Resolved): Promise<EnqueuedJob[]> {
+  const ids = claim.jobIds ?? [claim.jobId];
+  const states = await currentStates(queue, ids, deps);
+  return ids.map((jobId, index) => ({ jobId, name: jobs[index]?.name ?? jobs[0]!.name, state: states.get(jobId) ?? "waiting", deduplicated: true }));
+}
+
+/**
+ * The ledger rows first (one INSERT), then the jobs (one pipeline). A failed add removes only the
+ * rows of jobs Redis is known not to hold; see `afterFailedAdd`.
+ */
+async function addJobs(jobs: NewJob[], deps: Resolved): Promise<Launched> {
+  const { db, queues } = deps;
+  const queue = jobs[0]!.queue;
+  await createRuns(
+    jobs.map((job) => ({
+      id: job.jobId,
+      queue: job.queue,
+      name: job.name,
+      ownerId: job.owner.id,
+      organizationId: job.organizationId,
+      businessKey: job.businessKey,
+      data: job.payload,
+      priority: job.priority,
+      delayed: (job.delay ?? 0) > 0,
+    })),
+    { db },
+  );
+  const toAdd = jobs.map((job) => {
+    // Deduplication spans the whole queue, so the key is the organisation's: two organisations'
+    // identical-looking jobs (the same integration id, say) are never each other's.
+    const deduplicationKey = job.definition.deduplicationKey?.(job.payload);
+    return {
+      name: job.name,
+      data: withOwner(job.payload, { ownerId: job.owner.id, organizationId: job.organizationId }),
+      options: {
+        jobId: job.jobId,
+        priority: job.priority,
+        delay: job.delay,
+        deduplicationId: deduplicationKey === undefined ? undefined : `${job.organizationId}:${deduplicationKey}`,
+      },
+    };
+  });
+  let added: { id?: string }[];
+  try {
+    // One job goes through Queue.add: an ioredis pipeline costs more to build than the add itself.
+    added = toAdd.length === 1 ? [await queues.addJob(queue, toAdd[0]!.name, toAdd[0]!.data, toAdd[0]!.options)] : await queues.addJobs(queue, toAdd);
+  } catch (error) {
+    return afterFailedAdd(jobs, error, deps);
+  }
+  // BullMQ kept an identical job that waits or runs and added nothing for these: their rows go.
+  // The launch has its answer either way: rows that cannot be removed now are logged, not turned
+  // into a failed request.
+  const deduplicated = jobs.filter((job, index) => added[index]!.id !== job.jobId);
+  if (deduplicated.length > 0) {
+    await deleteRuns(deduplicated.map((job) => job.jobId), { db }).catch((error: unknown) =>
+      logger().error({ err: error, jobIds: deduplicated.map((job) => job.jobId) }, "could not remove the ledger rows of deduplicated launches"),
+    );
+  }
+  const answeredBy = jobs.flatMap((job, index) => (added[index]!.id !== job.jobId ? [added[index]!.id!] : []));
+  const existingStates = answeredBy.length > 0 ? await currentStates(queue, answeredBy, deps) : new Map<string, RunState>();
+  return {
+    ok: true,
+    deduplicated: false,
+    jobs: jobs.map((job, index) => {
+      const jobId = added[index]!.id!;
+      if (jobId !== job.jobId) return { jobId, name: job.name, state: existingStates.get(jobId) ?? "waiting", deduplicated: true };
+      return { jobId, name: job.name, state: (job.delay ?? 0) > 0 ? "delayed" : "waiting", deduplicated: false };
+    }),
+  };
+}
+
+/**
+ * An add that failed may still have reached Redis: a reply that timed out (Redis ran the script, the
+ * answer came too late) or a connection that dropped after the command went out. So the rows are
+ * not simply removed: Redis is asked which jobs it holds. Those it holds keep their rows and count
+ * as added; the rows of those it does not are removed. If Redis cannot say, every row stays as
+ * written (waiting) and the answer is "unconfirmed"; the ledger's reconciliation compares the rows
+ * with Redis later and settles them either way. A row whose job may exist is never removed.
+ */
+async function afterFailedAdd(jobs: NewJob[], error: unknown, deps: Resolved): Promise<Launched> {
+  const ids = jobs.map((job) => job.jobId);
+  const held = await heldJobIds(jobs[0]!.queue, ids, deps);
+  if (!held) {
+    logger().warn({ err: error, queue: jobs[0]!.queue, jobIds: ids.slice(0, 20), count: ids.length }, "Redis did not confirm an add; the ledger rows stay for reconciliation");
+    return { ok: false, code: "unconfirmed", jobIds: ids };
+  }
+  const missing = ids.filter((id) => !held.has(id));
+  await deleteRuns(missing, { db: deps.db });
+  if (held.size === 0) throw error;
+  if (missing.length > 0) return { ok: false, code: "partly-added", jobIds: ids.filter((id) => held.has(id)), total: ids.length };
+  // Everything arrived; only the answer was late.
+  return { ok: true, deduplicated: false, jobs: jobs.map((job) => ({ jobId: job.jobId, name: job.name, state: (job.delay ?? 0) > 0 ? "delayed" : "waiting", deduplicated: false })) };
+}
+
+/** Which of `ids` the queue holds, asked until Redis answers or `confirmWithinMs` has passed; null when it never did. */
+async function heldJobIds(queue: QueueKey, ids: string[], { queues, confirmWithinMs }: Resolved): Promise<Set<string> | null> {
+  const deadline = Date.now() + confirmWithinMs;
+  for (;;) {
+    try {
+      return await queues.existingJobIds(queue, ids);
+    } catch {
+      if (Date.now() >= deadline) return null;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** The current state of each job: from the ledger, or from Redis for a job the ledger does not know. */
+async function currentStates(queue: QueueKey, ids: readonly string[], { db, queues }: Resolved): Promise<Map<string, RunState>> {
+  const { rows } = await sqlPool(db).query<{ id: string; state: string }>(`SELECT "id", "state" FROM "JobRun" WHERE "id" = ANY($1::text[])`, [ids]);
+  const states = new Map<string, RunState>(rows.map((row) => [row.id, (row.state === "PRIORITIZED" ? "waiting" : row.state.toLowerCase()) as RunState]));
+  for (const id of ids.filter((candidate) => !states.has(candidate)).slice(0, 100)) {
+    const job = await queues.getJob(queue, id);
+    states.set(id, (job ? userState(await job.getState()) : "waiting") as RunState);
+  }
+  return states;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis";
 import type { Db } from "../db";
 import type { FinishedJob } from "../inbox/job-notifications";
 import { publishJobEvent, type JobEventPayload, type JobEventType } from "../realtime/events";
@@ -47,7 +47,7 @@ export function newHeldWrite(write: Omit<HeldLedgerWrite, "heldAt" | "token">): 
 }
 
 /** Holds writes in Redis (one round trip whatever their number). */
-export async function holdLedgerWrites(redis: Redis, prefix: string, writes: readonly HeldLedgerWrite[]): Promise<void> {
+export async function holdLedgerWrites(redis: RedisClient, prefix: string, writes: readonly HeldLedgerWrite[]): Promise<void> {
   if (writes.length === 0) return;
   await redis.hset(heldLedgerWritesKey(prefix), Object.fromEntries(writes.map((write) => [write.jobId, JSON.stringify(write)])));
 }
@@ -62,7 +62,7 @@ for i = 1, #ARGV, 2 do
 end
 return released`;
 
-export async function releaseLedgerWrites(redis: Redis, prefix: string, writes: readonly Pick<HeldLedgerWrite, "jobId" | "token">[]): Promise<number> {
+export async function releaseLedgerWrites(redis: RedisClient, prefix: string, writes: readonly Pick<HeldLedgerWrite, "jobId" | "token">[]): Promise<number> {
   if (writes.length === 0) return 0;
   return (await redis.eval(RELEASE_SCRIPT, 1, heldLedgerWritesKey(prefix), ...writes.flatMap((write) => [write.jobId, `"token":"${write.token}"`]))) as number;
 }
@@ -73,12 +73,12 @@ if held and string.find(held, ARGV[2], 1, true) then redis.call('HSET', KEYS[1],
 return 0`;
 
 /** Replaces a hold with a changed copy (same token), unless it was released or replaced meanwhile. */
-export async function replaceHeldLedgerWrite(redis: Redis, prefix: string, write: HeldLedgerWrite): Promise<boolean> {
+export async function replaceHeldLedgerWrite(redis: RedisClient, prefix: string, write: HeldLedgerWrite): Promise<boolean> {
   return (await redis.eval(REPLACE_SCRIPT, 1, heldLedgerWritesKey(prefix), write.jobId, `"token":"${write.token}"`, JSON.stringify(write))) === 1;
 }
 
 /** One page of held writes (HSCAN); `cursor` "0" starts and, returned, ends the scan. */
-export async function scanHeldLedgerWrites(redis: Redis, prefix: string, cursor = "0", count = 200): Promise<{ cursor: string; writes: HeldLedgerWrite[] }> {
+export async function scanHeldLedgerWrites(redis: RedisClient, prefix: string, cursor = "0", count = 200): Promise<{ cursor: string; writes: HeldLedgerWrite[] }> {
   const [next, flat] = await redis.hscan(heldLedgerWritesKey(prefix), cursor, "COUNT", count);
   const writes: HeldLedgerWrite[] = [];
   for (let index = 1; index < flat.length; index += 2) {
@@ -88,7 +88,7 @@ export async function scanHeldLedgerWrites(redis: Redis, prefix: string, cursor 
   return { cursor: next, writes };
 }
 
-export async function findHeldLedgerWrite(redis: Redis, prefix: string, jobId: string): Promise<HeldLedgerWrite | null> {
+export async function findHeldLedgerWrite(redis: RedisClient, prefix: string, jobId: string): Promise<HeldLedgerWrite | null> {
   const held = await redis.hget(heldLedgerWritesKey(prefix), jobId);
   return held === null ? null : parseHeldWrite(held);
 }
@@ -123,7 +123,7 @@ function parseHeldWrite(text: string): HeldLedgerWrite | null {
  */
 export async function landLedgerWrite(
   write: HeldLedgerWrite,
-  { db, redis, prefix, onlyIfOpen = false }: { db: Db; redis: Redis; prefix: string; onlyIfOpen?: boolean },
+  { db, redis, prefix, onlyIfOpen = false }: { db: Db; redis: RedisClient; prefix: string; onlyIfOpen?: boolean },
 ): Promise<{ changed: boolean; landed: boolean }> {
   const changed = (await updateRun(write.jobId, write.update, { db, onlyIfState: onlyIfOpen ? OPEN_RUN_STATES : undefined })) > 0;
   // A row already holding this outcome was landed by a process that died before releasing it.
@@ -137,7 +137,7 @@ export async function landLedgerWrite(
  * caller whose release removed the hold, the event. `ownHold` false (the hold could not be made,
  * Redis was away) publishes without a release to win.
  */
-export async function settleLedgerWrite(write: HeldLedgerWrite, { redis, prefix, landed, ownHold }: { redis: Redis; prefix: string; landed: boolean; ownHold: boolean }): Promise<void> {
+export async function settleLedgerWrite(write: HeldLedgerWrite, { redis, prefix, landed, ownHold }: { redis: RedisClient; prefix: string; landed: boolean; ownHold: boolean }): Promise<void> {
   if (landed && write.clearCancelRequest) await redis.del(cancelRequestKey(prefix, write.jobId));
   const released = ownHold ? (await releaseLedgerWrites(redis, prefix, [write])) > 0 : true;
   if (landed && released && write.event) await publishJobEvent(redis, prefix, write.event.type, { ...write.event.payload, timestamp: Date.now() });
@@ -169,7 +169,7 @@ export async function removeThenMark<T>(
 
 interface MarkDeps {
   db: Db;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** Writes the marks in one go (a queue clean's updateMany). @defaultValue one updateRun per mark */
   write?: (holds: readonly HeldLedgerWrite[]) => Promise<unknown>;

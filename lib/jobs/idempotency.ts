@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis";
 
 /**
  * Idempotency keys: a client that sends the same key twice (a double click, a retried request)
@@ -15,11 +15,14 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const PENDING_TTL_MS = 60_000;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
-interface Claim {
+export interface Claim {
+  /** The claim's own id: the job's for a single launch, a batch id for a bulk one. */
   jobId: string;
   fingerprint: string;
   /** Set while the claiming request is still adding its job. */
   pending?: true;
+  /** The jobs the launch ended with (a bulk launch's, or the job BullMQ answered with); set when settled. */
+  jobIds?: string[];
 }
 
 export type ClaimOutcome = { claimed: true } | { claimed: false; existing: Claim } | { claimed: false; existing: null };
@@ -38,15 +41,15 @@ export function requestFingerprint(request: unknown): string {
  * wins). The loser reads what the winner stored; `existing: null` means the claim vanished in
  * between (the winner failed and released it) and the caller may try again.
  */
-export async function claimIdempotencyKey(redis: Redis, key: string, claim: { jobId: string; fingerprint: string }): Promise<ClaimOutcome> {
+export async function claimIdempotencyKey(redis: RedisClient, key: string, claim: { jobId: string; fingerprint: string }): Promise<ClaimOutcome> {
   const value = JSON.stringify({ ...claim, pending: true } satisfies Claim);
   if ((await redis.set(key, value, "PX", PENDING_TTL_MS, "NX")) === "OK") return { claimed: true };
   const stored = await redis.get(key);
   return { claimed: false, existing: stored ? (JSON.parse(stored) as Claim) : null };
 }
 
-/** Records the job the claim ended with (BullMQ may have answered with an existing one); kept for 24 h from now. */
-export async function settleIdempotencyKey(redis: Redis, key: string, claim: { jobId: string; fingerprint: string }): Promise<void> {
+/** Records the jobs the claim ended with (BullMQ may have answered with an existing one); kept for 24 h from now. */
+export async function settleIdempotencyKey(redis: RedisClient, key: string, claim: { jobId: string; fingerprint: string; jobIds?: string[] }): Promise<void> {
   await redis.set(key, JSON.stringify(claim satisfies Claim), "PX", IDEMPOTENCY_TTL_MS, "XX");
 }
 
@@ -57,7 +60,7 @@ if stored and cjson.decode(stored).jobId == ARGV[1] then return redis.call("DEL"
 return 0`;
 
 /** Gives the key up after the job could not be added, so the client's retry can add it. */
-export async function releaseIdempotencyKey(redis: Redis, key: string, jobId: string): Promise<void> {
+export async function releaseIdempotencyKey(redis: RedisClient, key: string, jobId: string): Promise<void> {
   await redis.eval(RELEASE, 1, key, jobId);
 }
 

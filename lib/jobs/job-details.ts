@@ -1,9 +1,8 @@
 import type { Job } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Principal } from "../auth/principal";
 import type { Db } from "../db";
 import { db as defaultDb, sqlPool } from "../db";
-import { sharedRedis } from "../redis";
+import { type RedisClient, sharedRedis } from "../redis";
 import { queueDefinition, type QueueKey } from "./catalog";
 import { jobPayload } from "./job-data";
 import { canAccess, ledgerStatus, type JobStatus } from "./job-status";
@@ -67,7 +66,7 @@ export interface JobDetails extends Omit<JobStatus, "attempts"> {
   };
 }
 
-type Deps = { db?: Db; queues?: QueueManager; redis?: Redis };
+type Deps = { db?: Db; queues?: QueueManager; redis?: RedisClient };
 
 const MAX_LOG_LINES = 1_000;
 

@@ -1,6 +1,7 @@
 import type { Db } from "../db";
-import { organizationIdSchema, type QueueDefinition, type Role } from "./catalog";
-import { findProduct } from "../products/product-queries";
+import { excerpt } from "../api/errors";
+import { organizationIdSchema, type QueueDefinition, type Role, type SubjectKind } from "./catalog";
+import { findSubjectOrganizations, hasSubjectTable, subjectKindLabel } from "./subjects";
 
 /** What an enqueue request refers to that the payload schema alone cannot judge. */
 export interface PayloadIssue {
@@ -20,10 +21,95 @@ export interface Caller {
 
 const DEFAULT_ORGANIZATION_PATH = ["organizationId"] as const;
 
+/** The organisation a referenced row belongs to; null when no such row exists. */
+type Owned = { organizationId: string } | null;
+
 /**
- * Which organisation a job works for, and whether the users and organisation its data names are
- * ones the caller may name. The organisation is the caller's unless an admin names another (or,
- * for a job addressed to a user, the recipient's); a planner may name only their own organisation
+ * Subjects seen to exist, for a few seconds, across requests: every launch about a product would
+ * otherwise look the product up again, and a planner launches many runs about the same few.
+ * Only rows that exist are kept (a product created a moment ago is never refused from here), and a
+ * row's organisation never changes; a product deleted meanwhile is accepted for at most the TTL
+ * and its run then fails in the worker, as every run did before this check.
+ */
+const SUBJECT_TTL_MS = 10_000;
+const recentSubjects = new Map<string, { row: { organizationId: string }; expires: number }>();
+
+/**
+ * The rows an enqueue request names (its subject, users, organisations), looked up once each and
+ * kept for the request. A bulk enqueue preloads every job's references in one query per kind, so
+ * 10,000 jobs cost three queries rather than 30,000.
+ */
+export class References {
+  private readonly subjects = new Map<string, Promise<Owned>>();
+  private readonly users = new Map<string, Promise<Owned>>();
+  private readonly organizations = new Map<string, Promise<boolean>>();
+
+  constructor(readonly db: Db) {}
+
+  /** The subject row, or null when it does not exist; only for kinds with a table (`hasSubjectTable`). */
+  subject(kind: SubjectKind, id: string): Promise<Owned> {
+    const key = `${kind}\n${id}`;
+    const recent = recentSubjects.get(key);
+    if (recent && recent.expires > Date.now()) return Promise.resolve(recent.row);
+    return this.cached(this.subjects, key, async () => {
+      const row = (await findSubjectOrganizations(kind, [id], this.db)).get(id) ?? null;
+      if (row) {
+        if (recentSubjects.size > 10_000) recentSubjects.clear();
+        recentSubjects.set(key, { row, expires: Date.now() + SUBJECT_TTL_MS });
+      }
+      return row;
+    });
+  }
+
+  user(id: string): Promise<Owned> {
+    return this.cached(this.users, id, async () => (await findSubjectOrganizations("user", [id], this.db)).get(id) ?? null);
+  }
+
+  organizationExists(id: string): Promise<boolean> {
+    return this.cached(this.organizations, id, async () => (await this.db.organization.findUnique({ where: { id }, select: { id: true } })) !== null);
+  }
+
+  /** Looks up every reference of these payloads at once: one query per kind present. */
+  async preload(definition: QueueDefinition, jobs: readonly { raw: unknown; payload: unknown }[]): Promise<void> {
+    const subject = definition.subject;
+    const subjectIds = new Set<string>();
+    const userIds = new Set<string>();
+    const organizationIds = new Set<string>();
+    const organizationPath = definition.organizationPath ?? DEFAULT_ORGANIZATION_PATH;
+    for (const { raw, payload } of jobs) {
+      const subjectId = checksSubject(definition) ? subject!.id(payload) : undefined;
+      if (subjectId) subjectIds.add(subjectId);
+      const userId = (payload as { userId?: unknown }).userId;
+      if (typeof userId === "string" && definition.payloadUser) userIds.add(userId);
+      const organizationId = organizationIdSchema.safeParse(valueAt(raw, organizationPath));
+      if (organizationId.success) organizationIds.add(organizationId.data);
+    }
+    const [subjects, users, organizations] = await Promise.all([
+      subject && subjectIds.size > 0 ? findSubjectOrganizations(subject.kind, [...subjectIds], this.db) : new Map<string, { organizationId: string }>(),
+      userIds.size > 0 ? findSubjectOrganizations("user", [...userIds], this.db) : new Map<string, { organizationId: string }>(),
+      organizationIds.size > 0
+        ? this.db.organization.findMany({ where: { id: { in: [...organizationIds] } }, select: { id: true } })
+        : Promise.resolve([]),
+    ]);
+    if (subject) for (const id of subjectIds) this.subjects.set(`${subject.kind}\n${id}`, Promise.resolve(subjects.get(id) ?? null));
+    for (const id of userIds) this.users.set(id, Promise.resolve(users.get(id) ?? null));
+    const existing = new Set(organizations.map((row) => row.id));
+    for (const id of organizationIds) this.organizations.set(id, Promise.resolve(existing.has(id)));
+  }
+
+  private cached<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+    let value = cache.get(key);
+    if (!value) cache.set(key, (value = load()));
+    return value;
+  }
+}
+
+/**
+ * Which organisation a job works for, and whether what its data names exists and may be named by
+ * the caller. The run's subject (a product, a user…) must exist wherever its kind has a table, so
+ * a job about nothing is refused here instead of failing in the worker. The organisation is the
+ * caller's unless an admin names another (or the subject's, for a run about another
+ * organisation's product or user); a planner may name only their own organisation, its subjects,
  * and, as `userId`, only themselves. Returns the payload with the organisation filled in where the
  * queue keeps it in its data.
  */
@@ -32,29 +118,30 @@ export async function resolveJobScope(
   raw: unknown,
   payload: unknown,
   caller: Caller,
-  { db }: { db: Db },
+  { db, references = new References(db) }: { db: Db; references?: References },
 ): Promise<JobScope> {
   const organizationPath = definition.organizationPath ?? DEFAULT_ORGANIZATION_PATH;
-  const named = await namedOrganization(valueAt(raw, organizationPath), organizationPath, caller, db);
+  const named = await namedOrganization(valueAt(raw, organizationPath), organizationPath, caller, references);
   if (!named.ok) return named;
   let organizationId = named.organizationId ?? caller.organizationId;
 
-  // A run about a product works for the product's organisation. A planner may name their own
-  // organisation's products only: another's is refused as unknown, confirming nothing about it.
-  // An admin operates every organisation, so the run (its results, its events) is the product's,
-  // unless the data names another organisation, which the product then has to belong to.
-  // An id matching no product at all is let through: the worker fails that run with the reason.
+  // A planner may name their own organisation's subjects only: another's is refused as unknown,
+  // confirming nothing about it. An admin operates every organisation, so the run (its results,
+  // its events) is the subject's organisation's, unless the data names another organisation,
+  // which the subject then has to belong to.
   const subject = definition.subject;
-  if (subject?.kind === "product") {
-    const productId = subject.id(payload);
-    const product = productId ? await findProduct(productId, {}, { db }) : null;
-    if (product && product.organizationId !== organizationId) {
-      const path = subject.field ? [subject.field] : [];
-      if (caller.role !== "ADMIN") return { ok: false, code: "invalid-payload", issues: [{ path, message: `no product with id "${productId}"` }] };
+  const subjectId = checksSubject(definition) ? subject!.id(payload) : undefined;
+  if (subject && subjectId) {
+    const path = subject.field ? [subject.field] : [];
+    const row = await references.subject(subject.kind, subjectId);
+    const unknown = `no ${subjectKindLabel(subject.kind).toLowerCase()} with id "${excerpt(subjectId)}"`;
+    if (!row) return { ok: false, code: "invalid-payload", issues: [{ path, message: unknown }] };
+    if (row.organizationId !== organizationId) {
+      if (caller.role !== "ADMIN") return { ok: false, code: "invalid-payload", issues: [{ path, message: unknown }] };
       if (named.organizationId !== undefined) {
-        return { ok: false, code: "invalid-payload", issues: [{ path, message: `product "${productId}" belongs to another organisation than the one the data names` }] };
+        return { ok: false, code: "invalid-payload", issues: [{ path, message: `${subject.kind} "${excerpt(subjectId)}" belongs to another organisation than the one the data names` }] };
       }
-      organizationId = product.organizationId;
+      organizationId = row.organizationId;
     }
   }
 
@@ -65,11 +152,11 @@ export async function resolveJobScope(
       if (!mayNameAnyone) {
         return { ok: false, code: "forbidden", message: "userId must be your own user id: a job always runs as the caller (leave userId out)" };
       }
-      const user = await db.user.findUnique({ where: { id: userId }, select: { organizationId: true } });
+      const user = await references.user(userId);
       if (user?.organizationId !== organizationId) return noSuchUser("no such user in the organisation");
     }
     if (definition.payloadUser === "recipient") {
-      const user = await db.user.findUnique({ where: { id: userId }, select: { organizationId: true } });
+      const user = await references.user(userId);
       if (!user) return noSuchUser("no such user");
       const required = named.organizationId ?? (mayNameAnyone ? undefined : caller.organizationId);
       if (required !== undefined && user.organizationId !== required) return noSuchUser("no such user in the organisation");
@@ -81,11 +168,22 @@ export async function resolveJobScope(
   return { ok: true, organizationId, payload: filled };
 }
 
+/**
+ * Whether the subject is looked up here: its kind has a table (uploads, integrations and reports
+ * have none yet), and it is not a notification's recipient, which the `userId` rules below check
+ * (any existing user, whose organisation the run then works for).
+ */
+function checksSubject(definition: QueueDefinition): boolean {
+  const subject = definition.subject;
+  if (!subject || !hasSubjectTable(subject.kind)) return false;
+  return !(subject.kind === "user" && definition.payloadUser === "recipient");
+}
+
 async function namedOrganization(
   value: unknown,
   path: readonly string[],
   caller: Caller,
-  db: Db,
+  references: References,
 ): Promise<{ ok: true; organizationId?: string } | ScopeFailure> {
   if (value === undefined) return { ok: true };
   const parsed = organizationIdSchema.safeParse(value);
@@ -95,8 +193,7 @@ async function namedOrganization(
   if (caller.role !== "ADMIN") {
     return { ok: false, code: "forbidden", message: `${path.join(".")} must be your own organisation: jobs work for the caller's organisation` };
   }
-  const exists = await db.organization.findUnique({ where: { id: organizationId }, select: { id: true } });
-  if (!exists) return { ok: false, code: "invalid-payload", issues: [{ path: [...path], message: "no such organisation" }] };
+  if (!(await references.organizationExists(organizationId))) return { ok: false, code: "invalid-payload", issues: [{ path: [...path], message: "no such organisation" }] };
   return { ok: true, organizationId };
 }
 

@@ -3,9 +3,8 @@ import type { Principal } from "../auth/principal";
 import type { Db } from "../db";
 import { db as defaultDb } from "../db";
 import type { QueueKey } from "./catalog";
-import type { Redis } from "ioredis";
 import { logger } from "../logger";
-import { sharedRedis } from "../redis";
+import { type RedisClient, sharedRedis } from "../redis";
 import { holdLedgerWrites, newHeldWrite, writeHeldMarks } from "./held-ledger-writes";
 import { OPEN_RUN_STATES } from "./ledger";
 import { queueManager as defaultQueueManager, type CleanableState, type QueueManager } from "./queue-manager";
@@ -31,7 +30,7 @@ export async function cleanQueue(
   key: QueueKey,
   request: { grace: number; limit: number; type: CleanableState },
   actor: Principal,
-  { queues = defaultQueueManager(), db = defaultDb(), redis = sharedRedis("producer") }: Deps & { redis?: Redis } = {},
+  { queues = defaultQueueManager(), db = defaultDb(), redis = sharedRedis("producer") }: Deps & { redis?: RedisClient } = {},
 ) {
   const removed = await queues.clean(key, request.grace, request.limit, request.type);
   // Jobs removed before they ran will never run: their ledger rows say so. Completed and failed

@@ -1,8 +1,8 @@
 import { Queue, type Job, type JobsOptions } from "bullmq";
-import type { Redis } from "ioredis";
 import { env } from "../env";
 import { recordJobsAdded } from "../metrics/job-metrics";
-import { sharedRedis } from "../redis";
+import { activeTracing } from "../observability/tracing-state";
+import { type RedisClient, sharedRedis } from "../redis";
 import { QUEUE_KEYS, queueDefinition, type QueueKey, PRIORITY } from "./catalog";
 import { queueSettings } from "./settings";
 
@@ -83,7 +83,7 @@ export function readProgress(progress: unknown): JobProgress {
 
 export interface QueueManagerOptions {
   /** Producer connection; shared by every Queue object of this manager. */
-  connection?: Redis;
+  connection?: RedisClient;
   /** BullMQ key prefix (hash-tagged for Redis Cluster). @defaultValue env REDIS_PREFIX */
   prefix?: string;
 }
@@ -94,8 +94,11 @@ export interface QueueManagerOptions {
  */
 export class QueueManager {
   readonly prefix: string;
-  private readonly connection: Redis;
+  private readonly connection: RedisClient;
   private readonly queues = new Map<QueueKey, Queue>();
+  /** "Jobs in" counted since the last write, per queue; see `countAdded`. */
+  private readonly added = new Map<QueueKey, number>();
+  private addedWrite: Promise<void> | undefined;
 
   constructor(options: QueueManagerOptions = {}) {
     this.connection = options.connection ?? sharedRedis("producer");
@@ -114,6 +117,8 @@ export class QueueManager {
         connection: this.connection,
         prefix: this.prefix,
         defaultJobOptions: defaultJobOptions(key),
+        // With tracing on, `add` opens a span and the job carries its context to the worker.
+        telemetry: activeTracing()?.bullmq,
       });
       queue.on("error", () => {});
       this.queues.set(key, queue);
@@ -127,16 +132,54 @@ export class QueueManager {
   }
 
   async addJob(key: QueueKey, name: string, data: unknown, options: AddJobOptions): Promise<Job> {
-    // Every job gets a priority: BullMQ runs jobs without one before all prioritized jobs, which
-    // would put an unprioritized job ahead of one sent with priority 1 (high).
-    const jobOptions: JobsOptions = { jobId: options.jobId, priority: clampPriority(options.priority ?? PRIORITY.default) };
-    if (options.delay !== undefined && options.delay > 0) jobOptions.delay = options.delay;
-    if (options.deduplicationId !== undefined) jobOptions.deduplication = { id: options.deduplicationId };
-    const job = await this.queue(key).add(name, data, jobOptions);
-    if (job.id !== options.jobId) return job;
-    // The job is in; a lost "jobs in" sample must not turn that into an error the caller would retry.
-    await recordJobsAdded(this.connection, this.prefix, key, 1, Date.now()).catch(() => {});
+    const job = await this.queue(key).add(name, data, jobOptions(options));
+    if (job.id === options.jobId) await this.countAdded(key, 1);
     return job;
+  }
+
+  /**
+   * Many jobs of one queue in one round trip (BullMQ's addBulk: one pipeline, not a transaction, so
+   * a failure may leave some of them added; `existingJobIds` tells which).
+   */
+  async addJobs(key: QueueKey, jobs: readonly { name: string; data: unknown; options: AddJobOptions }[]): Promise<Job[]> {
+    const added = await this.queue(key).addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: jobOptions(job.options) })));
+    await this.countAdded(key, added.filter((job, index) => job.id === jobs[index]!.options.jobId).length);
+    return added;
+  }
+
+  /**
+   * Records "jobs in". Adds that finish in the same turn of the event loop (under load, the many
+   * replies one socket read brings) share one write, so a busy web process pays one pipeline per
+   * turn rather than one per job; each add still waits for the write that holds its count. The job
+   * is in either way: a lost sample must not turn that into an error the caller would retry.
+   */
+  private countAdded(key: QueueKey, count: number): Promise<void> {
+    if (count <= 0) return Promise.resolve();
+    this.added.set(key, (this.added.get(key) ?? 0) + count);
+    this.addedWrite ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      this.addedWrite = undefined;
+      const counts = [...this.added];
+      this.added.clear();
+      const at = Date.now();
+      await Promise.all(counts.map(([queue, added]) => recordJobsAdded(this.connection, this.prefix, queue, added, at).catch(() => {})));
+    });
+    return this.addedWrite;
+  }
+
+  /**
+   * Which of these job ids the queue holds, in one round trip on the producer connection. Asked
+   * after an add failed without a clear answer (a timeout, a dropped connection): Redis runs one
+   * connection's commands in order, and ioredis re-sends an unanswered command before anything
+   * sent after it, so an add that was going to happen has happened by the time this is answered.
+   */
+  async existingJobIds(key: QueueKey, ids: readonly string[]): Promise<Set<string>> {
+    const queue = this.queue(key);
+    const pipeline = this.connection.pipeline();
+    for (const id of ids) pipeline.exists(queue.toKey(id));
+    const results = (await pipeline.exec()) ?? [];
+    const failure = results.find(([error]) => error);
+    if (failure?.[0]) throw failure[0];
+    return new Set(ids.filter((_, index) => results[index]?.[1] === 1));
   }
 
   async getJob(key: QueueKey, jobId: string): Promise<Job | undefined> {
@@ -279,6 +322,15 @@ export function defaultJobOptions(key: QueueKey): JobsOptions {
     removeOnComplete: { age: Math.round(settings.keepCompletedMs / 1000) },
     removeOnFail: { age: Math.round(settings.keepFailedMs / 1000) },
   };
+}
+
+function jobOptions(options: AddJobOptions): JobsOptions {
+  // Every job gets a priority: BullMQ runs jobs without one before all prioritized jobs, which
+  // would put an unprioritized job ahead of one sent with priority 1 (high).
+  const opts: JobsOptions = { jobId: options.jobId, priority: clampPriority(options.priority ?? PRIORITY.default) };
+  if (options.delay !== undefined && options.delay > 0) opts.delay = options.delay;
+  if (options.deduplicationId !== undefined) opts.deduplication = { id: options.deduplicationId };
+  return opts;
 }
 
 /** Every job waits in BullMQ's prioritized set (see addJob); to a user it is simply waiting. */

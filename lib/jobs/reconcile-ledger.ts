@@ -1,5 +1,5 @@
 import type { Job } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis";
 import type { Db } from "../db";
 import { db as defaultDb, sqlPool } from "../db";
 import { notifyJobFinished } from "../inbox/job-notifications";
@@ -39,7 +39,7 @@ export interface ReconcileOptions {
   db?: Db;
   queues?: QueueManager;
   /** For the held writes, cursors and events; the queue manager's prefix is used. */
-  redis: Redis;
+  redis: RedisClient;
   /** How old a row, job or held write must be before it is judged. @defaultValue LEDGER_RECONCILE_GRACE_SECONDS */
   graceMs: number;
   /** @defaultValue 200 */
@@ -86,7 +86,7 @@ export async function reconcileLedger(options: ReconcileOptions): Promise<Reconc
 interface Context {
   db: Db;
   queues: QueueManager;
-  redis: Redis;
+  redis: RedisClient;
   cutoff: number;
   now: number;
   batchSize: number;

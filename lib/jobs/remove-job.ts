@@ -3,8 +3,7 @@ import { recordAudit } from "../audit";
 import type { Db } from "../db";
 import { db as defaultDb } from "../db";
 import { logger } from "../logger";
-import { sharedRedis } from "../redis";
-import type { Redis } from "ioredis";
+import { type RedisClient, sharedRedis } from "../redis";
 import { removeThenMark } from "./held-ledger-writes";
 import type { RunUpdate } from "./ledger";
 import type { QueueKey } from "./catalog";
@@ -27,7 +26,7 @@ export async function removeJob(
   key: QueueKey,
   jobId: string,
   principal: Principal,
-  { db = defaultDb(), queues = defaultQueueManager(), redis = sharedRedis("producer") }: { db?: Db; queues?: QueueManager; redis?: Redis } = {},
+  { db = defaultDb(), queues = defaultQueueManager(), redis = sharedRedis("producer") }: { db?: Db; queues?: QueueManager; redis?: RedisClient } = {},
 ): Promise<RemoveResult> {
   const found = await findJob(key, jobId, principal, { db, queues });
   if (!found) return { ok: false, code: "job-not-found" };

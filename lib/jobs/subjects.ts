@@ -98,6 +98,24 @@ const SOURCES: Record<SubjectKind, SubjectSource> = {
   report: { kindLabel: "Report" },
 };
 
+/** Whether subjects of this kind are rows of a table of ours, so their existence can be checked. */
+export function hasSubjectTable(kind: SubjectKind): boolean {
+  return SOURCES[kind].resolve !== undefined;
+}
+
+export function subjectKindLabel(kind: SubjectKind): string {
+  return SOURCES[kind].kindLabel;
+}
+
+/**
+ * The organisation of each existing subject of `ids`, in one query; an empty map for a kind with no
+ * table. What the enqueue checks against the caller (lib/jobs/job-scope.ts).
+ */
+export async function findSubjectOrganizations(kind: SubjectKind, ids: readonly string[], db: Db = defaultDb()): Promise<Map<string, { organizationId: string }>> {
+  const rows = (await SOURCES[kind].resolve?.(ids, db)) ?? new Map<string, SubjectRow>();
+  return new Map([...rows].map(([id, row]) => [id, { organizationId: row.organizationId }]));
+}
+
 /** The subject kind of a queue's runs; undefined for a queue that declares none (or a name that is no queue). */
 export function subjectKindOf(queue: string): SubjectKind | undefined {
   return isQueueKey(queue) ? queueDefinition(queue).subject?.kind : undefined;

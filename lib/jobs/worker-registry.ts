@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import type { QueueKey } from "./catalog";
+import { isCluster, type RedisClient } from "../redis";
 
 /**
  * Live worker processes, as they report themselves through Redis: each writes its status under
@@ -28,7 +28,34 @@ export function workerControlChannel(prefix: string): string {
   return `${prefix}:workers:control`;
 }
 
-export async function writeHeartbeat(redis: Redis, prefix: string, beat: WorkerHeartbeat, intervalMs: number): Promise<void> {
+/**
+ * Listens on the workers' control channel with a subscriber connection of its own. On a cluster
+ * the channel is sharded (SSUBSCRIBE/SPUBLISH): it lives in the prefix's slot, so a message goes
+ * to that shard alone and the publisher learns how many processes received it. Plain PUBLISH on
+ * a cluster is broadcast to every node and counts only the subscribers of the node it hit.
+ */
+export async function subscribeToWorkerControl(connection: RedisClient, prefix: string, onMessage: (message: string) => void): Promise<RedisClient> {
+  const channel = workerControlChannel(prefix);
+  if (isCluster(connection)) {
+    const subscriber = connection.duplicate(undefined, { shardedSubscribers: true });
+    subscriber.on("error", () => {});
+    subscriber.on("smessage", (_channel: string, message: string) => onMessage(message));
+    await subscriber.ssubscribe(channel);
+    return subscriber;
+  }
+  const subscriber = connection.duplicate();
+  subscriber.on("error", () => {});
+  subscriber.on("message", (_channel, message) => onMessage(message));
+  await subscriber.subscribe(channel);
+  return subscriber;
+}
+
+/** PUBLISH, or SPUBLISH on a cluster (see subscribeToWorkerControl), with the channel and the message. */
+function controlMessage(redis: RedisClient, prefix: string, message: object) {
+  return [isCluster(redis) ? "spublish" : "publish", workerControlChannel(prefix), JSON.stringify(message)] as const;
+}
+
+export async function writeHeartbeat(redis: RedisClient, prefix: string, beat: WorkerHeartbeat, intervalMs: number): Promise<void> {
   const ttlMs = intervalMs * 3;
   await redis
     .multi()
@@ -37,11 +64,11 @@ export async function writeHeartbeat(redis: Redis, prefix: string, beat: WorkerH
     .exec();
 }
 
-export async function removeHeartbeat(redis: Redis, prefix: string, id: string): Promise<void> {
+export async function removeHeartbeat(redis: RedisClient, prefix: string, id: string): Promise<void> {
   await redis.multi().del(`${workersKey(prefix)}:${id}`).zrem(workersKey(prefix), id).exec();
 }
 
-export async function listWorkers(redis: Redis, prefix: string): Promise<WorkerHeartbeat[]> {
+export async function listWorkers(redis: RedisClient, prefix: string): Promise<WorkerHeartbeat[]> {
   const ids = await redis.zrange(workersKey(prefix), "0", "-1");
   if (ids.length === 0) return [];
   const values = await redis.mget(ids.map((id) => `${workersKey(prefix)}:${id}`));
@@ -51,8 +78,9 @@ export async function listWorkers(redis: Redis, prefix: string): Promise<WorkerH
 }
 
 /** Asks every running worker process to drain and restart; returns how many received it. */
-export async function requestWorkerRestart(redis: Redis, prefix: string): Promise<number> {
-  return redis.publish(workerControlChannel(prefix), JSON.stringify({ command: "restart", at: new Date().toISOString() }));
+export async function requestWorkerRestart(redis: RedisClient, prefix: string): Promise<number> {
+  const [command, channel, message] = controlMessage(redis, prefix, { command: "restart", at: new Date().toISOString() });
+  return (await redis[command](channel, message)) as number;
 }
 
 /** Set while a cancellation is pending, so a worker that missed the message still stops the job when it starts an attempt. */
@@ -67,11 +95,13 @@ const CANCEL_REQUEST_TTL_SECONDS = 24 * 60 * 60;
  * once; the key covers a worker that was between messages or a job that stalls and is picked up
  * again. Returns how many worker processes received the message.
  */
-export async function requestJobCancel(redis: Redis, prefix: string, jobId: string, reason: string): Promise<number> {
+export async function requestJobCancel(redis: RedisClient, prefix: string, jobId: string, reason: string): Promise<number> {
+  // The key and the sharded channel share the prefix's hash tag, so one MULTI holds both on a cluster.
+  const [command, channel, message] = controlMessage(redis, prefix, { command: "cancel", jobId, reason });
   const [, [, received]] = (await redis
     .multi()
     .set(cancelRequestKey(prefix, jobId), reason, "EX", CANCEL_REQUEST_TTL_SECONDS)
-    .publish(workerControlChannel(prefix), JSON.stringify({ command: "cancel", jobId, reason }))
+    [command](channel, message)
     .exec()) as [[Error | null, unknown], [Error | null, number]];
   return received;
 }

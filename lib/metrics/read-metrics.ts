@@ -1,4 +1,3 @@
-import type { Redis } from "ioredis";
 import { QUEUE_KEYS, type QueueKey } from "../jobs/catalog";
 import {
   addBucket,
@@ -15,6 +14,7 @@ import {
   type MetricsRange,
 } from "./buckets";
 import { percentile } from "./histogram";
+import type { RedisClient } from "../redis";
 
 /** One point of a chart series. Per-minute figures are averaged over the part of the bucket that has passed. */
 export interface MetricsPoint {
@@ -43,7 +43,7 @@ export interface MetricsSeries {
 
 /** The chart series of one queue or of all queues summed, read from the workers' buckets. */
 export async function readMetricsSeries(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   { queue, range, now = Date.now() }: { queue: QueueKey | "all"; range: MetricsRange; now?: number },
 ): Promise<MetricsSeries> {
@@ -106,7 +106,7 @@ export interface QueueRates {
 }
 
 /** Rates of every queue in one round trip (60 minute buckets × 3 fields each). */
-export async function readQueueRates(redis: Redis, prefix: string, now = Date.now()): Promise<Record<QueueKey, QueueRates>> {
+export async function readQueueRates(redis: RedisClient, prefix: string, now = Date.now()): Promise<Record<QueueKey, QueueRates>> {
   const starts = bucketStarts(now, "minute", 60);
   const pipeline = redis.pipeline();
   for (const key of QUEUE_KEYS) for (const start of starts) pipeline.hmget(metricsKey(prefix, key, "minute", start), FIELD.added, FIELD.completed, FIELD.failed);

@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import type { QueueKey, ResultSummary } from "../jobs/catalog";
+import type { RedisClient } from "../redis";
 
 /**
  * Job events travel through one capped Redis stream. Any worker process appends; every web
@@ -42,7 +42,7 @@ export function eventStreamKey(prefix: string): string {
   return `${prefix}:realtime:job-events`;
 }
 
-export async function publishJobEvent(redis: Redis, prefix: string, event: JobEventType, payload: JobEventPayload): Promise<string> {
+export async function publishJobEvent(redis: RedisClient, prefix: string, event: JobEventType, payload: JobEventPayload): Promise<string> {
   const id = await redis.xadd(
     eventStreamKey(prefix),
     "MAXLEN",

@@ -1,6 +1,5 @@
-import type { Redis } from "ioredis";
 import { env } from "../env";
-import { createRedis, sharedRedis } from "../redis";
+import { createRedis, type RedisClient, sharedRedis } from "../redis";
 import { compareStreamIds, EVENT_STREAM_MAX_LENGTH, eventStreamKey, parseStreamEntry, type JobEvent } from "./events";
 
 type Listener = (event: JobEvent) => void;
@@ -13,15 +12,15 @@ type Listener = (event: JobEvent) => void;
 export class EventHub {
   private readonly listeners = new Set<Listener>();
   private readonly key: string;
-  private reader: Redis | undefined;
+  private reader: RedisClient | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
   private tailing: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(
     prefix: string,
-    private readonly client: Redis,
-    private readonly createReader: () => Redis,
+    private readonly client: RedisClient,
+    private readonly createReader: () => RedisClient,
   ) {
     this.key = eventStreamKey(prefix);
   }
@@ -91,7 +90,7 @@ export class EventHub {
     this.loop = this.tail(this.reader);
   }
 
-  private async tail(reader: Redis): Promise<void> {
+  private async tail(reader: RedisClient): Promise<void> {
     // "$" would be re-evaluated on every XREAD and drop events published between two calls, so
     // the loop always continues from a concrete id.
     let lastId: string | undefined;
@@ -130,4 +129,9 @@ const globalHub = globalThis as unknown as { __capliquifyHub?: EventHub };
 export function eventHub(): EventHub {
   globalHub.__capliquifyHub ??= new EventHub(env().REDIS_PREFIX, sharedRedis("producer"), () => createRedis("subscriber"));
   return globalHub.__capliquifyHub;
+}
+
+/** Open event streams of this process; 0 before the first one, without starting the hub. */
+export function openStreamCount(): number {
+  return globalHub.__capliquifyHub?.subscriberCount ?? 0;
 }

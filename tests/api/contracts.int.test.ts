@@ -11,7 +11,7 @@ import { queueManager } from "@/lib/jobs/queue-manager";
 import { listRunEvents } from "@/lib/jobs/run-events";
 import { processors } from "@/worker/processors";
 import { documentedResult, DOCUMENTED_DATA } from "../helpers/documented-jobs";
-import { DEFAULT_TEST_ORGANIZATION, createTestOrganization, createTestProduct, createTestUser, type TestUser } from "../helpers/fixtures";
+import { DEFAULT_TEST_ORGANIZATION, createDocumentedProduct, createTestOrganization, createTestProduct, createTestUser, type TestUser } from "../helpers/fixtures";
 import { startTestWorker, waitFor } from "../helpers/worker";
 import { expectErrorShape, invoke } from "./support";
 
@@ -45,6 +45,8 @@ beforeAll(async () => {
     createTestUser("PLANNER", { organizationId: otherOrganization.id }),
   ]);
   product = await createTestProduct(730);
+  // The documented data names product "p-1": enqueueing checks that it exists.
+  await createDocumentedProduct();
   // Each organisation's uploads live in a folder of its own; the planner's is the default test organisation's.
   mkdirSync(path.join(OWN_UPLOADS, "batch"), { recursive: true });
   writeFileSync(path.join(OWN_UPLOADS, "products.csv"), "sku,name\nA-1,Anchor\n");

@@ -12,7 +12,7 @@ import { updateRun } from "@/lib/jobs/ledger";
 import { queueManager } from "@/lib/jobs/queue-manager";
 import { listRunEvents } from "@/lib/jobs/run-events";
 import type { WorkerManager } from "@/worker/worker-manager";
-import { createTestUser, type TestUser } from "../helpers/fixtures";
+import { createDocumentedProduct, createTestProduct, createTestUser, type TestUser } from "../helpers/fixtures";
 import { startTestWorker, waitFor } from "../helpers/worker";
 import { BullmqScope, expectErrorShape, invoke, SAME_ORIGIN } from "./support";
 import { DOCUMENTED_DATA, documentedResult } from "../helpers/documented-jobs";
@@ -24,11 +24,15 @@ import { DOCUMENTED_DATA, documentedResult } from "../helpers/documented-jobs";
 let planner: TestUser;
 let otherPlanner: TestUser;
 let admin: TestUser;
+let secondProduct: string;
 const bull = new BullmqScope();
 const workers: WorkerManager[] = [];
 
 beforeAll(async () => {
   [planner, otherPlanner, admin] = await Promise.all([createTestUser("PLANNER"), createTestUser("PLANNER"), createTestUser("ADMIN")]);
+  // The documented data's product, and one to edit a copy's data to: enqueueing checks that products exist.
+  await createDocumentedProduct();
+  secondProduct = (await createTestProduct(0)).id;
 });
 
 afterEach(async () => {
@@ -345,13 +349,13 @@ describe("POST /queues/:queue/jobs/:id/cancel", () => {
 describe("POST /queues/:queue/jobs/:id/duplicate", () => {
   it("adds a copy with edited data, owned by the admin, and names it on the original's timeline", async () => {
     const original = await add(planner, "forecast", { priority: 2 });
-    const response = await post(duplicate.POST, admin, "forecast", original, { data: { productId: "p-2", horizon: 60 }, delay: 30_000 });
+    const response = await post(duplicate.POST, admin, "forecast", original, { data: { productId: secondProduct, horizon: 60 }, delay: 30_000 });
     expect(response.status, response.text).toBe(201);
     const copy = response.json.jobId as string;
     expect(response.json).toEqual({ jobId: copy, queue: "forecast", state: "delayed", duplicateOf: original, deduplicated: false });
     expect(copy).not.toBe(original);
     const ledger = await run(copy);
-    expect(ledger).toMatchObject({ ownerId: admin.id, name: "forecast-job", businessKey: "p-2", state: "DELAYED", data: { productId: "p-2", horizon: 60, models: ["all"] } });
+    expect(ledger).toMatchObject({ ownerId: admin.id, name: "forecast-job", businessKey: secondProduct, state: "DELAYED", data: { productId: secondProduct, horizon: 60, models: ["all"] } });
     expect((await queueManager().getJob("forecast", copy))!.priority).toBe(2);
     const events = await listRunEvents(original);
     expect(events.map((event) => [event.kind, event.actorId])).toEqual([["duplicated", admin.id]]);

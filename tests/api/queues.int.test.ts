@@ -10,7 +10,7 @@ import * as stats from "@/app/api/v1/queues/[queueKey]/stats/route";
 import * as queues from "@/app/api/v1/queues/route";
 import { db } from "@/lib/db";
 import type { QueueKey } from "@/lib/jobs/catalog";
-import { createTestUser, type TestUser } from "../helpers/fixtures";
+import { createDocumentedProduct, createTestUser, type TestUser } from "../helpers/fixtures";
 import { BullmqScope, invoke } from "./support";
 import { DOCUMENTED_DATA } from "../helpers/documented-jobs";
 
@@ -25,6 +25,8 @@ const bull = new BullmqScope();
 
 beforeAll(async () => {
   [planner, otherPlanner, admin] = await Promise.all([createTestUser("PLANNER"), createTestUser("PLANNER"), createTestUser("ADMIN")]);
+  // The documented data names product "p-1": enqueueing checks that it exists.
+  await createDocumentedProduct();
 });
 
 afterAll(async () => {

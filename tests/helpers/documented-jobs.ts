@@ -14,11 +14,43 @@ export const DOCUMENTED_DATA: { [K in QueueKey]: JobPayloadInput<K> } = {
   analytics: { type: "inventory-turnover", params: { startDate: "2026-01-01", endDate: "2026-06-30" } },
 };
 
+const OPTIMIZATION_POLICY = {
+  annualDemand: 10_950,
+  dailyDemand: 30,
+  dailyDemandStd: 5,
+  holdingCostPerUnit: 0.005,
+  eoq: 3870,
+  leadTimeDemand: 300,
+  leadTimeDemandStd: 15.81,
+  serviceLevelZ: 1.65,
+  safetyStock: 26.09,
+  reorderPoint: 326.09,
+  cycleServiceLevel: 0.9505,
+  expectedShortagePerCycle: 0.3,
+  fillRate: 0.9999,
+  ordersPerYear: 2.83,
+  annualCost: 53.5,
+};
+
 /** A result of each queue with its documented fields, as a fake processor in a test returns it. */
 export function documentedResult<K extends QueueKey>(key: K): JobResult<K> {
   const results: { [Q in QueueKey]: JobResult<Q> } = {
     forecast: { success: true, forecastId: "f-1", productId: "p-1", horizon: 30, accuracy: 12.5, predictions: 30, modelAccuracy: { ma: 14 }, baselineAccuracy: 15 },
-    optimization: { success: true, resultId: "o-1", eoq: 3870, safetyStock: 26.09, reorderPoint: 326.09 },
+    optimization: {
+      success: true,
+      resultId: "o-1",
+      eoq: 3870,
+      safetyStock: 26.09,
+      reorderPoint: 326.09,
+      productId: "p-1",
+      demandSource: "history",
+      forecastId: null,
+      inputs: { orderingCost: 12, holdingCostRate: 0.25, serviceLevelZ: 1.65, serviceLevel: 0.9505, leadTimeDays: 10, leadTimeStdDays: 0, unitCost: 0.02, shortageCost: 0.05, fromJob: ["orderingCost"] },
+      policy: OPTIMIZATION_POLICY,
+      recommendation: { inventoryPosition: 400, orderNow: false, quantity: 3870, orderBy: "2026-12-04", daysOfCover: 13.3, stockoutDate: "2026-12-15" },
+      warehouses: [],
+      allocation: { transportCost: 0, shortageCost: 0, fairShare: false },
+    },
     sync: { success: true, integrationId: "erp", orders: { read: 2, written: 2 }, unknownSkus: 0 },
     import: { success: true, report: { total: 1, valid: 1, invalid: 0, imported: 1, errors: [] } },
     export: { success: true, exportId: "e-1", filePath: "exports/e-1.csv", downloadUrl: "/api/v1/exports/e-1/download", rows: 1, bytes: 10 },

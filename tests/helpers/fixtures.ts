@@ -81,6 +81,17 @@ export async function createTestProduct(days = 730, seed = 7, { organizationId }
   return product;
 }
 
+/**
+ * The product the documented job data names (DOCUMENTED_DATA's "p-1"), made a real product of the
+ * default test organisation: an enqueue checks that a job's product exists. Safe to call from many
+ * files at once.
+ */
+export async function createDocumentedProduct(): Promise<void> {
+  const organization = await defaultTestOrganization();
+  await db().$executeRaw`INSERT INTO "Product" ("id", "organizationId", "sku", "name", "category", "unitCost")
+    VALUES ('p-1', ${organization}, 'DOC-P-1', 'Documented product', 'Fasteners', 1.25) ON CONFLICT DO NOTHING`;
+}
+
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 export interface CallOptions {

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
-import { createRedis, deleteKeysByPrefix } from "@/lib/redis";
+import { createRedis, deleteKeysByPrefix, type RedisClient } from "@/lib/redis";
 
 /** A hash-tagged key prefix of its own for one test, like the app's but never shared. */
 export function testPrefix(): string {
@@ -8,7 +7,7 @@ export function testPrefix(): string {
 }
 
 /** Removes every key under a test prefix (bullmq's cleanup-queue, for a whole prefix). */
-export async function removePrefix(prefix: string, client: Redis = createRedis("worker")): Promise<void> {
+export async function removePrefix(prefix: string, client: RedisClient = createRedis("worker")): Promise<void> {
   await deleteKeysByPrefix(client, prefix);
   client.disconnect();
 }

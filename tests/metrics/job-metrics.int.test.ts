@@ -1,12 +1,11 @@
-import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bucketStart, LEVEL_NAMES, metricsKey } from "@/lib/metrics/buckets";
 import { recordJobOutcome, recordJobsAdded } from "@/lib/metrics/job-metrics";
 import { readMetricsSeries, readQueueRates } from "@/lib/metrics/read-metrics";
-import { createRedis } from "@/lib/redis";
+import { createRedis, type RedisClient } from "@/lib/redis";
 
 /** The workers' metrics buckets in real Redis: what one outcome writes and what the charts read back. */
-let redis: Redis;
+let redis: RedisClient;
 const prefix = process.env.REDIS_PREFIX!;
 const minute = 60_000;
 // A clock 30 s into the current minute, so bucket maths is exact. Not a fixed date: buckets expire

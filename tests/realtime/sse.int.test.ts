@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { Socket } from "node:net";
-import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 // Heartbeats every 100 ms for this file. env() is parsed lazily and cached on first use, so this
@@ -15,14 +14,14 @@ import { env } from "@/lib/env";
 import { EVENT_STREAM_MAX_LENGTH, eventStreamKey, publishJobEvent, type JobEvent, type JobEventPayload, type JobEventType } from "@/lib/realtime/events";
 import { eventHub, type EventHub } from "@/lib/realtime/hub";
 import { openEventStream } from "@/lib/realtime/sse";
-import { createRedis } from "@/lib/redis";
+import { createRedis, type RedisClient } from "@/lib/redis";
 import { createTestUser, type TestUser } from "../helpers/fixtures";
 import { openStream, parseFrames, type OpenStream } from "./sse-client";
 
 let alice: TestUser;
 let bob: TestUser;
 let admin: TestUser;
-let redis: Redis;
+let redis: RedisClient;
 const prefix = process.env.REDIS_PREFIX!;
 const open: OpenStream[] = [];
 

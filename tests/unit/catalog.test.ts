@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { catalog, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, QUEUE_KEYS, queueDefinitions, queueKeyFromName } from "@/lib/jobs/catalog";
 import { processors } from "@/worker/processors";
-import { JOB_CONTRACTS_PATH, jobContracts, payloadJsonSchema, resultJsonSchema, withQueueTable } from "@/scripts/docs";
+import { payloadJsonSchema, resultJsonSchema } from "@/lib/jobs/contract-schemas";
+import { JOB_CONTRACTS_PATH, jobContracts, withQueueTable } from "@/scripts/docs";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -19,6 +19,15 @@ describe("environment", () => {
     expect(() => parseEnv({ TRUST_PROXY: "maybe" })).toThrow(/TRUST_PROXY/);
   });
 
+  it("reads the observability settings and names a bad one", () => {
+    expect(parseEnv({}).METRICS_TOKEN).toBeUndefined();
+    expect(parseEnv({}).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(parseEnv({ METRICS_TOKEN: "a-long-enough-scrape-token" }).METRICS_TOKEN).toBe("a-long-enough-scrape-token");
+    expect(() => parseEnv({ METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN/);
+    expect(parseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" }).OTEL_EXPORTER_OTLP_ENDPOINT).toBe("http://collector:4318");
+    expect(() => parseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318 " })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+  });
+
   it("reads per-queue overrides as numbers", () => {
     const env = parseEnv({ QUEUE_CONCURRENCY_FORECAST: "6", JOB_TIMEOUT_IMPORT: "60000" });
     expect(env.QUEUE_CONCURRENCY_FORECAST).toBe(6);
@@ -40,6 +49,48 @@ describe("environment", () => {
     expect(() => parseEnv({ ALERT_FAILURE_RATE: "1.5" })).toThrow(/ALERT_FAILURE_RATE/);
     expect(() => parseEnv({ ALERT_MIN_FINISHED: "0" })).toThrow(/ALERT_MIN_FINISHED/);
     expect(() => parseEnv({ ALERT_OLDEST_WAITING_MINUTES: "-1" })).toThrow(/ALERT_OLDEST_WAITING_MINUTES/);
+  });
+
+  it("reads Redis Cluster seed nodes, with the credentials and transport the nodes share", () => {
+    expect(parseEnv({}).REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(parseEnv({ REDIS_CLUSTER_NODES: "10.0.0.1:7000, 10.0.0.2:7001,[::1]:7002" }).REDIS_CLUSTER_NODES).toEqual({
+      nodes: [
+        { host: "10.0.0.1", port: 7000 },
+        { host: "10.0.0.2", port: 7001 },
+        { host: "::1", port: 7002 },
+      ],
+      tls: false,
+      username: undefined,
+      password: undefined,
+    });
+    expect(parseEnv({ REDIS_CLUSTER_NODES: "rediss://app:s%40cret@cache-1.internal:6379,rediss://cache-2.internal:6379" }).REDIS_CLUSTER_NODES).toEqual({
+      nodes: [
+        { host: "cache-1.internal", port: 6379 },
+        { host: "cache-2.internal", port: 6379 },
+      ],
+      tls: true,
+      username: "app",
+      password: "s@cret",
+    });
+  });
+
+  it("names the bad cluster node and why", () => {
+    const problem = (value: string) => {
+      try {
+        parseEnv({ REDIS_CLUSTER_NODES: value });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error(`${value} was accepted`);
+    };
+    expect(problem("10.0.0.1")).toMatch(/REDIS_CLUSTER_NODES: "10.0.0.1" needs a host and a port/);
+    expect(problem("10.0.0.1:7000,")).toMatch(/REDIS_CLUSTER_NODES: "\(empty\)" needs a host and a port/);
+    expect(problem("10.0.0.1:99999")).toMatch(/"10.0.0.1:99999" is not host:port or a redis:\/\/ URL/);
+    expect(problem("http://10.0.0.1:7000")).toMatch(/must use redis:\/\/ or rediss:\/\//);
+    expect(problem("redis://10.0.0.1:7000/2")).toMatch(/Redis Cluster has only database 0/);
+    expect(problem("redis://10.0.0.1:7000,rediss://10.0.0.2:7000")).toMatch(/mixes redis:\/\/ and rediss:\/\//);
+    expect(problem("redis://a:one@10.0.0.1:7000,redis://a:two@10.0.0.2:7000")).toMatch(/different credentials/);
+    expect(problem(" ")).toMatch(/REDIS_CLUSTER_NODES/);
   });
 
   it("requires a real session secret in production", () => {

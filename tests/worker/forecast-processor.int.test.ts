@@ -111,10 +111,18 @@ describe("forecast processor", () => {
   });
 
   it("fails without retries when the product no longer exists", async () => {
-    // Deleted before the launch: a worker picking the job up at once must still find it gone.
+    // Deleted after the launch (which refuses a product that does not exist) and before a worker
+    // picks the job up: the queue is paused in between.
     const product = await createTestProduct(0, 4);
-    await db().product.delete({ where: { id: product.id } });
-    const jobId = await launch(product.id, 7);
+    const queue = queueManager().queue("forecast");
+    await queue.pause();
+    let jobId: string;
+    try {
+      jobId = await launch(product.id, 7);
+      await db().product.delete({ where: { id: product.id } });
+    } finally {
+      await queue.resume();
+    }
     const run = await waitFor(async () => {
       const current = await runOf(jobId);
       return current?.state === "FAILED" ? current : null;

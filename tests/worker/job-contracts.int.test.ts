@@ -7,16 +7,19 @@ import { queueManager } from "@/lib/jobs/queue-manager";
 import { listRunEvents } from "@/lib/jobs/run-events";
 import type { JobOwner } from "@/worker/job-contract";
 import type { WorkerManager } from "@/worker/worker-manager";
-import { createTestUser } from "../helpers/fixtures";
+import { createTestProduct, createTestUser } from "../helpers/fixtures";
 import { startTestWorker, waitFor } from "../helpers/worker";
 import { documentedResult } from "../helpers/documented-jobs";
 
 /** The worker's side of the catalogue: job data is checked at every attempt, results before they are stored. */
 let owner: Principal;
+/** A real product: an enqueue checks that the job's product exists. */
+let productId: string;
 let worker: WorkerManager | undefined;
 
 beforeAll(async () => {
   owner = (await createTestUser("PLANNER")).principal;
+  productId = (await createTestProduct(0)).id;
 });
 
 afterEach(async () => {
@@ -68,13 +71,13 @@ describe("job data", () => {
         },
       },
     });
-    const result = await enqueueJob({ queue: "forecast", name: "forecast", data: { productId: "p-7", horizon: 14 }, owner });
+    const result = await enqueueJob({ queue: "forecast", name: "forecast", data: { productId, horizon: 14 }, owner });
     if (!result.ok) throw new Error(result.code);
     await queueManager().queue("forecast").add("forecast", { productId: "p-8", horizon: 7, ownerId: owner.id, organizationId: "org-1" }, { jobId: "raw-owned" });
     await waitFor(() => seen.length === 2);
 
     const byProduct = Object.fromEntries(seen.map((entry) => [entry.data.productId, entry]));
-    expect(byProduct["p-7"]).toEqual({ data: { productId: "p-7", horizon: 14, models: ["all"] }, owner: { ownerId: owner.id, organizationId: owner.organizationId }, hasThreads: false });
+    expect(byProduct[productId]).toEqual({ data: { productId, horizon: 14, models: ["all"] }, owner: { ownerId: owner.id, organizationId: owner.organizationId }, hasThreads: false });
     expect(byProduct["p-8"]).toEqual({ data: { productId: "p-8", horizon: 7, models: ["all"] }, owner: { ownerId: owner.id, organizationId: "org-1" }, hasThreads: false });
   });
 });
@@ -88,7 +91,7 @@ describe("results", () => {
         run: async () => (runs++, { ...documentedResult("forecast"), accuracy: "12.5%", predictions: undefined }) as never,
       },
     });
-    const result = await enqueueJob({ queue: "forecast", name: "forecast", data: { productId: "p-9", horizon: 30 }, owner });
+    const result = await enqueueJob({ queue: "forecast", name: "forecast", data: { productId, horizon: 30 }, owner });
     if (!result.ok) throw new Error(result.code);
 
     const job = await failedJob(result.jobId);
@@ -107,7 +110,7 @@ describe("results", () => {
     worker = await startTestWorker(["forecast"], {
       forecast: { run: async () => ({ ...documentedResult("forecast"), debugPoints: [1, 2, 3] }) },
     });
-    const result = await enqueueJob({ queue: "forecast", name: "forecast", data: { productId: "p-10", horizon: 30 }, owner });
+    const result = await enqueueJob({ queue: "forecast", name: "forecast", data: { productId, horizon: 30 }, owner });
     if (!result.ok) throw new Error(result.code);
     const run = await waitFor(async () => {
       const row = await db().jobRun.findUnique({ where: { id: result.jobId } });

@@ -1,5 +1,4 @@
 import { DelayedError, type Job, type Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { ALERT_EVALUATION_JOB, scheduleAlertEvaluation, type AlertEvaluationJobData } from "../../lib/alerts/alert-schedule";
 import { evaluateAlerts } from "../../lib/alerts/evaluate-alerts";
@@ -13,11 +12,12 @@ import { QueueManager } from "../../lib/jobs/queue-manager";
 import { reconcileLedger } from "../../lib/jobs/reconcile-ledger";
 import { pruneHistory, type RetentionPolicy } from "../../lib/retention/prune-history";
 import { closeQueueWorkers, createQueueWorker } from "../queue-worker";
+import type { RedisClient } from "../../lib/redis";
 
 export interface MaintenanceWorkerOptions {
   db: Db;
   /** Creates a Redis connection (maxRetriesPerRequest: null); called twice (BullMQ worker, queue operations). */
-  createConnection: () => Redis;
+  createConnection: () => RedisClient;
   prefix: string;
   logger: Logger;
   /** Jobs per batch of a bulk action. @defaultValue 500 */
@@ -72,9 +72,9 @@ type MaintenanceJobData = BulkActionJobData | AlertEvaluationJobData;
  */
 export class MaintenanceWorker {
   private worker: Worker<MaintenanceJobData> | undefined;
-  private workerConnection: Redis | undefined;
+  private workerConnection: RedisClient | undefined;
   private readonly queues: QueueManager;
-  private readonly queueConnection: Redis;
+  private readonly queueConnection: RedisClient;
   private stopping = false;
   private backfill: Promise<void> = Promise.resolve();
 

@@ -2,6 +2,7 @@ import type { QueueKey } from "../../lib/jobs/catalog";
 import type { Processor } from "../processor";
 import type { TaskMap } from "../threads/pool";
 import { forecastProcessor } from "./forecast.processor";
+import { optimizationProcessor } from "./optimization.processor";
 
 /**
  * The processor of each queue. Every queue in the catalogue must appear here (the type check
@@ -10,7 +11,7 @@ import { forecastProcessor } from "./forecast.processor";
  */
 export const processors = {
   forecast: forecastProcessor,
-  optimization: null,
+  optimization: optimizationProcessor,
   sync: null,
   import: null,
   export: null,

@@ -11,11 +11,19 @@ interface Slot {
   pending?: Pending & { id: number };
 }
 
+/**
+ * What a thread starts. From source (tsx, vitest) that is TypeScript, so the thread first registers
+ * tsx's loader (bootstrap.mjs); in the built worker (scripts/build-worker.mjs rewrites this URL to
+ * the bundled task-thread.js) it is plain JavaScript and starts directly.
+ */
+const THREAD_ENTRY = new URL("./task-thread.ts", import.meta.url);
+const FROM_SOURCE = THREAD_ENTRY.pathname.endsWith(".ts");
+
 /** Error thrown inside a task thread, re-created on this side with its name and message. */
 export class ThreadTaskError extends Error {}
 
 /**
- * A small pool of reusable worker threads (starting one costs ~250 ms under tsx). Its threads load
+ * A small pool of reusable worker threads (starting one costs ~250 ms under tsx, less built). Its threads load
  * one tasks module: a queue's pool runs only that queue's CPU-bound code. A task whose AbortSignal
  * fires has its thread terminated, which really stops a CPU-bound loop; a fresh thread takes its
  * place on the next task.
@@ -85,8 +93,8 @@ export class ThreadPool<Tasks extends TaskMap = TaskMap> {
   }
 
   private spawn(): Worker {
-    const thread = new Worker(new URL("./bootstrap.mjs", import.meta.url), {
-      workerData: { entry: new URL("./task-thread.ts", import.meta.url).href, tasksModule: this.tasksModule },
+    const thread = new Worker(FROM_SOURCE ? new URL("./bootstrap.mjs", import.meta.url) : THREAD_ENTRY, {
+      workerData: { entry: THREAD_ENTRY.href, tasksModule: this.tasksModule },
     });
     thread.on("message", (message: { id: number; ok: boolean; value?: unknown; error?: { name: string; message: string } }) => {
       const slot = this.slots.find((candidate) => candidate.thread === thread);

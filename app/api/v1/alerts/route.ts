@@ -6,4 +6,10 @@ import { sharedRedis } from "@/lib/redis";
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/alerts — queue alerts firing now, with their figures and when they were last evaluated (admin)
-export const GET = apiRoute({ auth: "admin", redis: true }, async () => currentAlerts({ redis: sharedRedis(), prefix: env().REDIS_PREFIX, config: env() }));
+export const GET = apiRoute({
+  auth: "admin",
+  redis: true,
+  doc: {
+    summary: "Queue alerts firing now, with their figures and when they were last evaluated",
+  },
+}, async () => currentAlerts({ redis: sharedRedis(), prefix: env().REDIS_PREFIX, config: env() }));

@@ -22,7 +22,14 @@ const query = z
   .refine((range) => !range.from || !range.to || range.from <= range.to, { message: "must not be before from", path: ["to"] });
 
 // GET /api/v1/audit?action=&actor=&target=&organization=&from=&to=&cursor=&limit= — admin actions, newest first (admin)
-export const GET = apiRoute({ auth: "admin", query }, async ({ query, principal }) => {
+export const GET = apiRoute({
+  auth: "admin",
+  query,
+  doc: {
+    summary: "Admin actions, newest first, filtered and paged by keyset",
+    description: "The first page (no `cursor`) also lists the actions that occur, for the filter.",
+  },
+}, async ({ query, principal }) => {
   const organizationId = await readScope(principal, query.organization);
   const [page, actions] = await Promise.all([
     listAudit({

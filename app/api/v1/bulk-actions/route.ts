@@ -12,12 +12,21 @@ const query = z.object({
 });
 
 // GET /api/v1/bulk-actions?limit=&active=1 — recent bulk actions, newest first; active=1 only queued or running (admin)
-export const GET = apiRoute({ auth: "admin", query }, async ({ query }) => {
+export const GET = apiRoute({ auth: "admin", query, doc: { summary: "Recent bulk actions, newest first; `active=1` only queued or running ones" } }, async ({ query }) => {
   return { bulkActions: await listBulkActions({ limit: query.limit, active: query.active === "1" }) };
 });
 
 // POST /api/v1/bulk-actions { action, target } — start a retry or removal in the background → 202 { bulkAction } (admin)
-export const POST = apiRoute({ auth: "admin", redis: true, body: bulkRequestSchema }, async ({ body, principal }) => {
+export const POST = apiRoute({
+  auth: "admin",
+  redis: true,
+  body: bulkRequestSchema,
+  doc: {
+    summary: "Start a bulk retry or removal in the background",
+    responses: { 202: "Started: `{ bulkAction }`, with its URL in `Location`" },
+    errors: { conflict: "No failed jobs match the target any more." },
+  },
+}, async ({ body, principal }) => {
   const result = await startBulkAction(body.action, body.target as BulkTarget, principal);
   if (!result.ok) throw new ApiError("conflict", "No failed jobs match this target any more; there is nothing to " + body.action);
   return Response.json({ bulkAction: result.bulkAction }, { status: 202, headers: { location: `/api/v1/bulk-actions/${result.bulkAction.id}` } });

@@ -17,7 +17,7 @@ const query = z.object({
 });
 
 // GET /api/v1/failed-groups?queue=&q=&organization=&sort=last|count — failed jobs grouped by failure fingerprint, within retention (admin)
-export const GET = apiRoute({ auth: "admin", query }, async ({ query, principal }) => {
+export const GET = apiRoute({ auth: "admin", query, doc: { summary: "Failed jobs grouped by failure fingerprint, within retention" } }, async ({ query, principal }) => {
   const organizationId = await readScope(principal, query.organization);
   const result = await listFailureGroups({ queue: query.queue, q: query.q || undefined, organizationId, sort: query.sort, limit: query.limit });
   return { ...result, filter: { queue: query.queue ?? null, q: query.q ?? "", organization: organizationId ?? null, sort: query.sort } };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { enqueuedResponse, enqueueError, idempotencyKeyOf } from "@/lib/api/enqueue-response";
+import { enqueuedResponse, enqueueError, IDEMPOTENCY_HEADER, idempotencyKeyOf, idempotencyKeySchema } from "@/lib/api/enqueue-response";
 import { ApiError, excerpt } from "@/lib/api/errors";
 import { apiRoute } from "@/lib/api/handler";
 import { organizationParam, readScope } from "@/lib/api/organization-scope";
@@ -18,7 +18,18 @@ const body = catalog.forecast.payload.extend({
 });
 
 // POST /api/v1/forecasts — launch a demand forecast for a product (planners: of their organisation; an admin's run works for the product's); an Idempotency-Key header makes a repeat return the first job
-export const POST = apiRoute({ auth: "user", redis: true, body }, async ({ request, body, principal }) => {
+export const POST = apiRoute({
+  auth: "user",
+  redis: true,
+  body,
+  doc: {
+    summary: "Launch a demand forecast for a product",
+    description: "The body is the forecast queue's job data plus `priority`. Planners: a product of their organisation; an admin's run works for the product's organisation.",
+    headers: { [IDEMPOTENCY_HEADER]: idempotencyKeySchema.optional().describe("A repeat with the same key returns the first job (200, `deduplicated: true`)") },
+    responses: { 201: "Job added: `{ jobId, queue, state, productId, deduplicated: false }`", 200: "An existing job answers the launch (`deduplicated: true`)" },
+    errors: { forbidden: "The caller may not launch forecasts or name this user or organisation.", "unprocessable-entity": "No such product, or the idempotency key was used for another request.", conflict: "The first request with this idempotency key is still being added." },
+  },
+}, async ({ request, body, principal }) => {
   const { priority, ...payload } = body;
   // Another organisation's product gets the same answer as one that does not exist.
   const product = await findProduct(payload.productId, { organizationId: ownScope(principal) });
@@ -41,6 +52,6 @@ const query = z.object({
 });
 
 // GET /api/v1/forecasts?productId=&organization= — recent forecasts, newest first (planners: their organisation's)
-export const GET = apiRoute({ auth: "user", query }, async ({ query, principal }) => ({
+export const GET = apiRoute({ auth: "user", query, doc: { summary: "Recent forecasts, newest first (planners: their organisation's)" } }, async ({ query, principal }) => ({
   forecasts: await listForecasts({ productId: query.productId, limit: query.limit, organizationId: await readScope(principal, query.organization) }),
 }));

@@ -22,7 +22,14 @@ const query = z.object({
 });
 
 // GET /api/v1/jobs?queue=&state=&businessKey=&mine=&organization=&cursor=&limit= — runs from the ledger, newest first, with subjects, ETAs and a cursor (planners: their own)
-export const GET = apiRoute({ auth: "user", query }, async ({ query, principal }) => {
+export const GET = apiRoute({
+  auth: "user",
+  query,
+  doc: {
+    summary: "Runs from the ledger, newest first, with subjects, ETAs and a cursor",
+    description: "Planners see their own runs; admins everyone's unless `mine=1`.",
+  },
+}, async ({ query, principal }) => {
   const ownOnly = principal.role !== "ADMIN" || query.mine === "1";
   return listRunsPage({
     ownerId: ownOnly ? principal.id : undefined,

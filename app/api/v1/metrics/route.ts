@@ -14,6 +14,6 @@ const query = z.object({
 });
 
 // GET /api/v1/metrics?queue=<key|all>&range=hour|day|week — throughput and wait/run percentiles over time (admin)
-export const GET = apiRoute({ auth: "admin", redis: true, query }, async ({ query }) =>
+export const GET = apiRoute({ auth: "admin", redis: true, query, doc: { summary: "Throughput and wait/run percentiles over time, per queue or for all" } }, async ({ query }) =>
   readMetricsSeries(sharedRedis(), env().REDIS_PREFIX, { queue: query.queue, range: query.range }),
 );

@@ -14,6 +14,6 @@ const query = z.object({
 });
 
 // GET /api/v1/notifications — the caller's notifications, newest first, with the unread count (signed in)
-export const GET = apiRoute({ auth: "user", query }, async ({ query, principal }) => {
+export const GET = apiRoute({ auth: "user", query, doc: { summary: "The caller's notifications, newest first, with the unread count" } }, async ({ query, principal }) => {
   return listNotifications(principal.id, { limit: query.limit, after: query.cursor, unreadOnly: query.unread === "1" });
 });

@@ -13,6 +13,6 @@ const query = z.object({
 });
 
 // GET /api/v1/products?search=&limit=&organization= — products for pickers (planners: their organisation's)
-export const GET = apiRoute({ auth: "user", query }, async ({ query, principal }) => ({
+export const GET = apiRoute({ auth: "user", query, doc: { summary: "Products for pickers, by search (planners: their organisation's)" } }, async ({ query, principal }) => ({
   products: await searchProducts({ search: query.search, limit: query.limit, organizationId: await readScope(principal, query.organization) }),
 }));

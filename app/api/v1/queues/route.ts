@@ -4,4 +4,10 @@ import { queueOverview } from "@/lib/jobs/queue-overview";
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/queues — all seven queues: counts, rates, oldest waiting job, drain time, limits, workers
-export const GET = apiRoute({ auth: "user", redis: true }, async () => ({ queues: await queueOverview() }));
+export const GET = apiRoute({
+  auth: "user",
+  redis: true,
+  doc: {
+    summary: "Every queue: counts, rates, oldest waiting job, drain time, limits, workers",
+  },
+}, async () => ({ queues: await queueOverview() }));

@@ -28,7 +28,7 @@ const query = z
   .refine((value) => !value.from || !value.to || value.from <= value.to, { path: ["to"], message: "must not be before from" });
 
 // GET /api/v1/runs?q=&queue=&name=&state=&owner=&organization=&from=&to=&cursor=&limit= — search every queue's runs in the ledger, newest first (admin)
-export const GET = apiRoute({ auth: "admin", query }, async ({ query, principal }) => {
+export const GET = apiRoute({ auth: "admin", query, doc: { summary: "Search every queue's runs in the ledger, newest first" } }, async ({ query, principal }) => {
   return searchRuns({
     organizationId: await readScope(principal, query.organization),
     q: query.q || undefined,

@@ -7,6 +7,6 @@ import { sharedRedis } from "@/lib/redis";
 export const dynamic = "force-dynamic";
 
 // POST /api/v1/bulk-actions/preview { action, target: { fingerprint } | { jobIds } } — how many jobs an action would touch (admin)
-export const POST = apiRoute({ auth: "admin", redis: true, body: bulkRequestSchema }, async ({ body }) => {
+export const POST = apiRoute({ auth: "admin", redis: true, body: bulkRequestSchema, doc: { summary: "How many jobs a bulk retry or removal would touch" } }, async ({ body }) => {
   return previewBulkAction(body.action, body.target as BulkTarget, { db: db(), queues: queueManager(), redis: sharedRedis("producer") });
 });

@@ -13,6 +13,6 @@ const body = z.union(
 );
 
 // POST /api/v1/notifications/read — mark some or all of the caller's notifications read (signed in)
-export const POST = apiRoute({ auth: "user", body }, async ({ body, principal }) =>
+export const POST = apiRoute({ auth: "user", body, doc: { summary: "Mark some or all of the caller's notifications read", tag: "notifications" } }, async ({ body, principal }) =>
   markNotificationsRead(principal.id, "all" in body ? { all: true } : { ids: body.ids }),
 );

@@ -6,7 +6,7 @@ import { sharedRedis } from "@/lib/redis";
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/workers/status — live worker processes from their Redis heartbeats
-export const GET = apiRoute({ auth: "user", redis: true }, async () => {
+export const GET = apiRoute({ auth: "user", redis: true, doc: { summary: "Live worker processes, from their Redis heartbeats", tag: "workers" } }, async () => {
   const workers = await listWorkers(sharedRedis(), env().REDIS_PREFIX);
   const now = Date.now();
   return {

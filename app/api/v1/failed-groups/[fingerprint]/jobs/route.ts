@@ -16,7 +16,15 @@ const query = z.object({
 });
 
 // GET /api/v1/failed-groups/:fingerprint/jobs?cursor=&limit=&organization= — a failure group and its jobs, newest first, by keyset (admin)
-export const GET = apiRoute({ auth: "admin", params, query }, async ({ params, query, principal }) => {
+export const GET = apiRoute({
+  auth: "admin",
+  params,
+  query,
+  doc: {
+    summary: "A failure group and its jobs, newest first, by keyset",
+    tag: "failed-groups",
+  },
+}, async ({ params, query, principal }) => {
   const organizationId = await readScope(principal, query.organization);
   const [group, page] = await Promise.all([
     findFailureGroup(params.fingerprint, { organizationId }),

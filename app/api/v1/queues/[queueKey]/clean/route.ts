@@ -14,6 +14,14 @@ const body = z.object({
 });
 
 // POST /api/v1/queues/:queueKey/clean — remove old jobs in one state (admin)
-export const POST = apiRoute({ auth: "admin", redis: true, params: queueParams, body }, async ({ params, body, principal }) =>
+export const POST = apiRoute({
+  auth: "admin",
+  redis: true,
+  params: queueParams,
+  body,
+  doc: {
+    summary: "Remove old jobs in one state from a queue",
+  },
+}, async ({ params, body, principal }) =>
   cleanQueue(params.queueKey, body, principal),
 );

@@ -1,20 +1,15 @@
 import { z } from "zod";
-import { enqueuedResponse, enqueueError, idempotencyKeyOf, idempotencyKeySchema } from "@/lib/api/enqueue-response";
+import { enqueuedResponse, enqueueError, IDEMPOTENCY_HEADER, idempotencyKeyOf, idempotencyKeySchema, jobOptionsSchema, jobSchema } from "@/lib/api/enqueue-response";
 import { apiRoute } from "@/lib/api/handler";
 import { queueParams } from "@/lib/api/params";
-import { PRIORITY } from "@/lib/jobs/catalog";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { listQueueJobs, QUEUE_JOB_STATES } from "@/lib/jobs/list-queue-jobs";
 
 export const dynamic = "force-dynamic";
 
-const body = z.object({
-  name: z.string().trim().min(1, "name is required").max(100),
-  data: z.unknown(),
-  options: z
-    .object({
-      priority: z.number().int().min(PRIORITY.min).max(PRIORITY.max).optional(),
-      delay: z.number().int().min(0).max(7 * 24 * 3_600_000).optional(),
+const body = jobSchema.extend({
+  options: jobOptionsSchema
+    .extend({
       /** Same as the Idempotency-Key header. */
       idempotencyKey: idempotencyKeySchema.optional(),
     })
@@ -23,7 +18,20 @@ const body = z.object({
 });
 
 // POST /api/v1/queues/:queueKey/jobs — add a job (validated against the catalogue); an idempotency key makes a repeat return the first job
-export const POST = apiRoute({ auth: "user", redis: true, params: queueParams, body }, async ({ request, params, body, principal }) => {
+export const POST = apiRoute({
+  auth: "user",
+  redis: true,
+  params: queueParams,
+  body,
+  doc: {
+    summary: "Add a job to a queue, validated against the job catalogue",
+    tag: "jobs",
+    description: "`data` is the job data of the queue in the path: one of the `<Queue>JobData` schemas (see `x-queues`). Invalid data answers 422 with `details` at `body.data.<field>`.",
+    headers: { [IDEMPOTENCY_HEADER]: idempotencyKeySchema.optional().describe("Same as `options.idempotencyKey`: a repeat returns the first job (200, `deduplicated: true`)") },
+    responses: { 201: "Job added: `{ jobId, queue, name, state, deduplicated: false }`", 200: "An existing job answers the launch (same idempotency key, or an identical deduplicated job): `deduplicated: true`" },
+    errors: { forbidden: "The caller's role may not launch this queue's jobs, or the data names another user or organisation.", "unprocessable-entity": "The job data is not valid for the queue, or the idempotency key was used for another request.", conflict: "The first request with this idempotency key is still being added." },
+  },
+}, async ({ request, params, body, principal }) => {
   const { idempotencyKey: keyInBody, ...options } = body.options;
   const idempotencyKey = idempotencyKeyOf(request, keyInBody === undefined ? undefined : { key: keyInBody, path: "body.options.idempotencyKey" });
   const result = await enqueueJob({ queue: params.queueKey, name: body.name, data: body.data, ...options, idempotencyKey: idempotencyKey?.key, owner: principal });
@@ -38,6 +46,15 @@ const listQuery = z.object({
 });
 
 // GET /api/v1/queues/:queueKey/jobs?state=&page=&pageSize= — one page of a queue's jobs in one state, with counts per state (admin)
-export const GET = apiRoute({ auth: "admin", redis: true, params: queueParams, query: listQuery }, async ({ params, query }) =>
+export const GET = apiRoute({
+  auth: "admin",
+  redis: true,
+  params: queueParams,
+  query: listQuery,
+  doc: {
+    summary: "One page of a queue's jobs in one state, with counts per state",
+    tag: "jobs",
+  },
+}, async ({ params, query }) =>
   listQueueJobs({ queue: params.queueKey, state: query.state, page: query.page, pageSize: query.pageSize }),
 );

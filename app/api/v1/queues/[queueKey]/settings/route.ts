@@ -34,13 +34,22 @@ const body = z
   });
 
 // GET /api/v1/queues/:queueKey/settings — global concurrency and rate limit in force (admin)
-export const GET = apiRoute({ auth: "admin", redis: true, params: queueParams }, async ({ params }) => ({
+export const GET = apiRoute({ auth: "admin", redis: true, params: queueParams, doc: { summary: "A queue's global concurrency and rate limit in force" } }, async ({ params }) => ({
   queue: params.queueKey,
   limits: await readQueueLimits(params.queueKey),
 }));
 
 // PATCH /api/v1/queues/:queueKey/settings — change global concurrency / rate limit at runtime (admin)
-export const PATCH = apiRoute({ auth: "admin", redis: true, params: queueParams, body }, async ({ params, body, principal }) => {
+export const PATCH = apiRoute({
+  auth: "admin",
+  redis: true,
+  params: queueParams,
+  body,
+  doc: {
+    summary: "Change a queue's global concurrency and/or rate limit at run time",
+    errors: { "unprocessable-entity": "The rate limit cannot be applied as given." },
+  },
+}, async ({ params, body, principal }) => {
   const result = await updateQueueLimits(params.queueKey, body, principal);
   if (!result.ok) throw new ApiError("unprocessable-entity", result.message, [{ path: "body.rateLimit.durationMs", message: result.message }]);
   return { queue: result.queue, limits: result.limits };
