@@ -1,4 +1,4 @@
-import { Worker, type Processor as BullProcessor } from "bullmq";
+import { UnrecoverableError, Worker, type Processor as BullProcessor } from "bullmq";
 import type { Logger } from "pino";
 import { activeTracing } from "../lib/observability/tracing-state";
 import type { RedisClient } from "../lib/redis";
@@ -39,7 +39,9 @@ export function createQueueWorker<Data>(queueName: string, process: BullProcesso
     try {
       return await process(job, token, signal);
     } catch (error) {
-      if (!isDatabaseUnavailableError(error)) throw error;
+      // A processor that marked its failure unrecoverable has judged it (its own SMTP or provider
+      // connection refused looks like an outage by message alone): that failure stands.
+      if (error instanceof UnrecoverableError || !isDatabaseUnavailableError(error)) throw error;
       options.logger.warn({ jobId: job.id, err: error, retryMs }, "PostgreSQL is unreachable; the job waits again without spending an attempt");
       await worker.rateLimit(retryMs);
       throw Worker.RateLimitError();

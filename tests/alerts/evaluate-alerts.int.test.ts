@@ -146,7 +146,7 @@ describe("the maintenance worker's schedule", () => {
     await redis.del(alertsStateKey(prefix));
     const alertsOf = () => exportAlertsOf(admins[0]!);
     const before = await alertsOf();
-    const options = { db: db(), createConnection: () => createRedis("worker"), prefix, logger: silent, backfillFingerprints: false, alerts: { everyMs: 300, thresholds }, retention: false } as const;
+    const options = { db: db(), createConnection: () => createRedis("worker"), prefix, logger: silent, backfillFingerprints: false, alerts: { everyMs: 300, thresholds }, retention: false, reconcile: false } as const;
     const workers = [new MaintenanceWorker(options), new MaintenanceWorker(options)];
     await Promise.all(workers.map((worker) => worker.start()));
     try {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as alerts from "@/app/api/v1/alerts/route";
+import * as openapi from "@/app/api/v1/openapi.json/route";
 import * as audit from "@/app/api/v1/audit/route";
 import * as bulkActionById from "@/app/api/v1/bulk-actions/[id]/route";
 import * as bulkPreview from "@/app/api/v1/bulk-actions/preview/route";
@@ -292,6 +293,7 @@ const rows: Row[] = [
   { route: "sse", method: "GET", handler: sse.GET, access: "user", kind: "stream", request: () => get("/api/v1/sse") },
   // ── the platform: queue-wide, no organisation's rows ───────────────────────────────────────
   { route: "health", method: "GET", handler: health.GET, access: "public", kind: "platform", ok: [200, 503], request: () => get("/api/v1/health"), why: "liveness" },
+  { route: "openapi.json", method: "GET", handler: openapi.GET, access: "public", kind: "platform", request: () => get("/api/v1/openapi.json"), why: "the API's own description, no rows" },
   { route: "health/redis", method: "GET", handler: healthRedis.GET, access: "user", kind: "platform", request: () => get("/api/v1/health/redis"), why: "Redis figures" },
   { route: "queues", method: "GET", handler: queues.GET, access: "user", kind: "platform", request: () => get("/api/v1/queues"), why: "queue counts and rates" },
   {

@@ -218,7 +218,8 @@ describe("optimisation processor", () => {
           .add("optimise", { productId: product.id, constraints, ownerId: owner.id, organizationId }, { attempts: 3 });
         const failed = await waitFor(async () => {
           const view = await queueManager().jobView("optimization", job.id!);
-          return view?.state === "failed" ? view : null;
+          // The job's hash and its state are two reads: wait until both show the failure.
+          return view?.state === "failed" && view.failedReason ? view : null;
         }, 15_000);
         expect(failed.failedReason).toMatch(field);
         expect(failed.attemptsMade).toBe(1);
