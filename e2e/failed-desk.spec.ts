@@ -34,18 +34,19 @@ async function allInState(request: APIRequestContext, jobIds: string[], state: s
 
 let sequence = 0;
 
+/** A numeric SKU suffix, as real SKUs have: the desk normalises it, so these failures group together. */
+const nextSku = () => `E2E-SKU-${Date.now()}${++sequence}`;
+
 /** Products created straight in the e2e database, with `days` of sales each. */
 async function createProducts(ids: string[], days: number) {
   const client = new pg.Client({ connectionString: E2E_DATABASE_URL });
   await client.connect();
   try {
     for (const id of ids) {
-      // A numeric SKU suffix, as real SKUs have: the desk normalises it, so these failures group together.
-      sequence++;
       // In the demo planner's organisation, whose forecasts these are.
       await client.query(
         `INSERT INTO "Product" ("id", "organizationId", "sku", "name", "category", "unitCost") VALUES ($1, $2, $3, 'E2E restored product', 'e2e', 9.5)`,
-        [id, DEMO_PLANNER_ORGANIZATION, `E2E-SKU-${Date.now()}${sequence}`],
+        [id, DEMO_PLANNER_ORGANIZATION, nextSku()],
       );
     }
   } finally {
@@ -93,7 +94,7 @@ test("an admin finds a failure group, fixes the cause, bulk-retries the whole gr
 
   await page.goto("/failed");
   await expect(page.getByRole("heading", { name: "Failed jobs", level: 1 })).toBeVisible();
-  const pattern = normaliseFailure("Product E2E-SKU-1 has 5 days of sales history; a forecast needs at least 14");
+  const pattern = normaliseFailure(`Product ${nextSku()} has 5 days of sales history; a forecast needs at least 14`);
   const row = await groupRow(page, pattern);
   await expect(row).toHaveCount(1);
   await expect(row.getByTestId("group-count")).toHaveText("12");
