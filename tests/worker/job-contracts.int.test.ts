@@ -32,7 +32,8 @@ afterEach(async () => {
 async function failedJob(jobId: string) {
   return waitFor(async () => {
     const job = await queueManager().getJob("forecast", jobId);
-    return job && (await job.getState()) === "failed" ? job : null;
+    // The job's hash and its state are two reads: wait until both show the failure.
+    return job && job.failedReason && (await job.getState()) === "failed" ? job : null;
   });
 }
 
