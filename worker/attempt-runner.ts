@@ -2,7 +2,9 @@ import { UnrecoverableError, type Job } from "bullmq";
 import type { Logger } from "pino";
 import type { Db } from "../lib/db";
 import type { QueueKey } from "../lib/jobs/catalog";
+import { isBatchJob } from "../lib/jobs/batch-contract";
 import { cancelRequestKey } from "../lib/jobs/worker-registry";
+import { rollUpBatch } from "./batch-rollup";
 import { formatDuration } from "./format-duration";
 import { createJobContext } from "./job-context";
 import { checkJobResult, jobOwner, parseJobData } from "./job-contract";
@@ -82,6 +84,8 @@ export class AttemptRunner {
       // Cancelled while it waited to be picked up again (a stalled job, or a message this process missed).
       if (cancelReason !== null) this.cancel(job.id!, cancelReason);
       controller.signal.throwIfAborted();
+      // A batch's parent, in its children's queue: the roll-up instead of the queue's processor.
+      if (isBatchJob(job.name)) return await Promise.race([rollUpBatch(key, job), aborted]);
       const data = parseJobData(key, job.data);
       const context = createJobContext(key, job, controller.signal, jobOwner(job.data), { db: this.options.db, recorder: this.options.recorder, threads: queue.threads });
       const processorJob = { id: job.id!, name: job.name, data, attempt, processedOn: job.processedOn ?? Date.now() };

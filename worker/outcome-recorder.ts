@@ -4,7 +4,8 @@ import type { Logger } from "pino";
 import { BatchWriter } from "../lib/batch-writer";
 import type { Db } from "../lib/db";
 import { notifyJobsFinished, type FinishedJob } from "../lib/inbox/job-notifications";
-import { queueDefinition, type QueueKey } from "../lib/jobs/catalog";
+import { runSummary } from "../lib/jobs/batch-contract";
+import type { QueueKey } from "../lib/jobs/catalog";
 import { failureFingerprint } from "../lib/jobs/failure-fingerprint";
 import { holdLedgerWrites, newHeldWrite, replaceHeldLedgerWrite, settleLedgerWrite } from "../lib/jobs/held-ledger-writes";
 import { updateRun, type RunUpdate } from "../lib/jobs/ledger";
@@ -167,8 +168,9 @@ export class OutcomeRecorder {
       key,
       job,
       { state: "COMPLETED", result, finishedAt: new Date(job.finishedOn ?? Date.now()), progress: 100, progressText: progress.message ?? "Complete", failedReason: null, attempts: job.attemptsMade },
-      { type: "job:complete", fields: { progress: 100, message: "Complete", summary: queueDefinition(key).summarize(result), attemptsMade: job.attemptsMade } },
-      { notify: finished },
+      { type: "job:complete", fields: { progress: 100, message: "Complete", summary: runSummary(key, job.name, result), attemptsMade: job.attemptsMade } },
+      // A batch's children are announced by their parent: 10,000 "completed" notifications would bury the bell.
+      { notify: job.parentKey ? undefined : finished },
     );
     this.options.logger.info({ queue: key, jobId: job.id, ms: (job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now()) }, "job completed");
   }
@@ -204,7 +206,7 @@ export class OutcomeRecorder {
         job,
         { state: "FAILED", failedReason: error.message, failureFingerprint: failureFingerprint(key, job.name, error.message), attempts: job.attemptsMade, finishedAt: new Date(job.finishedOn ?? Date.now()) },
         { type: "job:failed", fields },
-        { notify: { jobId: job.id!, queue: key, name: job.name, ownerId: jobOwner(job.data).ownerId, status: "failed", message: error.message } },
+        { notify: job.parentKey ? undefined : { jobId: job.id!, queue: key, name: job.name, ownerId: jobOwner(job.data).ownerId, status: "failed", message: error.message } },
       );
     }
     this.options.logger.warn({ queue: key, jobId: job.id, attempt: job.attemptsMade, final, reason: error.message }, "job attempt failed");

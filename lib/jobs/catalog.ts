@@ -112,6 +112,16 @@ export interface QueueDefinition<
   organizationPath?: readonly [string, ...string[]];
   /** The payload field holding a server-side file path: accepted only inside the upload directory. */
   uploadPathField?: Extract<keyof z.infer<P>, string>;
+  /**
+   * Runs of many products at once as one batch (a BullMQ flow, lib/jobs/batches.ts): one child job
+   * per product of the scope, with `field` set to the product, under a parent that rolls the
+   * children's results up. Only for queues whose subject is a product.
+   */
+  batch?: {
+    field: Extract<keyof z.infer<P>, string>;
+    /** The batch's figures from its completed children's results (failures are counted beside them). */
+    rollup(results: readonly z.infer<R>[]): ResultSummary;
+  };
 }
 
 function defineQueue<K extends QueueKey, P extends z.ZodType, R extends z.ZodType, const S extends string>(
@@ -119,6 +129,9 @@ function defineQueue<K extends QueueKey, P extends z.ZodType, R extends z.ZodTyp
 ) {
   return definition;
 }
+
+/** Figures in a roll-up: two decimals are all a reader compares. */
+const round = (value: number) => Math.round(value * 100) / 100;
 
 const step = <const Id extends string>(id: Id, percent: number, message: string): ProgressStep<Id> => ({ id, percent, message });
 
@@ -426,6 +439,18 @@ export const catalog = {
     resultHref: (jobId) => `/forecasts?job=${encodeURIComponent(jobId)}`,
     resultLabel: "View forecast",
     summarize: (result) => ({ forecastId: result.forecastId, accuracy: result.accuracy, predictions: result.predictions }),
+    batch: {
+      field: "productId",
+      rollup: (results) => {
+        const scored = results.flatMap((result) => (result.accuracy === null ? [] : [result.accuracy]));
+        return {
+          forecasts: results.length,
+          meanAccuracy: scored.length === 0 ? null : round(scored.reduce((sum, value) => sum + value, 0) / scored.length),
+          // Forecasts whose ensemble does not beat seasonal naive on the holdout deserve a look.
+          behindBaseline: results.filter((result) => result.accuracy !== null && result.baselineAccuracy !== null && result.accuracy > result.baselineAccuracy).length,
+        };
+      },
+    },
   }),
   optimization: defineQueue({
     key: "optimization",
@@ -449,6 +474,18 @@ export const catalog = {
       step("done", 100, "Complete"),
     ],
     summarize: (result) => ({ resultId: result.resultId, eoq: result.eoq, safetyStock: result.safetyStock, reorderPoint: result.reorderPoint }),
+    batch: {
+      field: "productId",
+      rollup: (results) => {
+        const toOrder = results.filter((result) => result.recommendation.orderNow);
+        return {
+          policies: results.length,
+          orderNow: toOrder.length,
+          unitsToOrder: toOrder.reduce((sum, result) => sum + result.recommendation.quantity, 0),
+          fromForecast: results.filter((result) => result.demandSource === "forecast").length,
+        };
+      },
+    },
   }),
   sync: defineQueue({
     key: "sync",

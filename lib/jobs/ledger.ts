@@ -18,6 +18,8 @@ export interface NewRun {
   data: unknown;
   priority?: number;
   delayed: boolean;
+  /** The parent run of a batch child (lib/jobs/batches.ts). */
+  batchId?: string;
 }
 
 export async function createRun(run: NewRun, { db = defaultDb() }: { db?: Db } = {}): Promise<void> {
@@ -38,10 +40,10 @@ export async function createRuns(runs: readonly NewRun[], { db = defaultDb() }: 
   // Named, so each pooled connection parses and plans it once: it runs for every launch.
   await sqlPool(db).query({
     name: "ledger-create-runs",
-    text: `INSERT INTO "JobRun" ("id", "queue", "name", "ownerId", "organizationId", "businessKey", "data", "priority", "state", "createdAt", "updatedAt")
-     SELECT "id", "queue", "name", "ownerId", "organizationId", "businessKey", "data"::jsonb, "priority", "state"::"JobState", ${UTC_NOW}, ${UTC_NOW}
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[])
-         AS run("id", "queue", "name", "ownerId", "organizationId", "businessKey", "data", "priority", "state")`,
+    text: `INSERT INTO "JobRun" ("id", "queue", "name", "ownerId", "organizationId", "businessKey", "data", "priority", "state", "batchId", "createdAt", "updatedAt")
+     SELECT "id", "queue", "name", "ownerId", "organizationId", "businessKey", "data"::jsonb, "priority", "state"::"JobState", "batchId", ${UTC_NOW}, ${UTC_NOW}
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[])
+         AS run("id", "queue", "name", "ownerId", "organizationId", "businessKey", "data", "priority", "state", "batchId")`,
     values: [
       runs.map((run) => run.id),
       runs.map((run) => run.queue),
@@ -52,6 +54,7 @@ export async function createRuns(runs: readonly NewRun[], { db = defaultDb() }: 
       runs.map((run) => JSON.stringify(run.data)),
       runs.map((run) => run.priority ?? null),
       runs.map((run): JobState => (run.delayed ? "DELAYED" : "WAITING")),
+      runs.map((run) => run.batchId ?? null),
     ],
   });
 }

@@ -1,4 +1,4 @@
-import { Queue, type Job, type JobsOptions } from "bullmq";
+import { FlowProducer, Queue, type Job, type JobsOptions } from "bullmq";
 import { env } from "../env";
 import { recordJobsAdded } from "../metrics/job-metrics";
 import { activeTracing } from "../observability/tracing-state";
@@ -96,6 +96,7 @@ export class QueueManager {
   readonly prefix: string;
   private readonly connection: RedisClient;
   private readonly queues = new Map<QueueKey, Queue>();
+  private flowProducer: FlowProducer | undefined;
   /** "Jobs in" counted since the last write, per queue; see `countAdded`. */
   private readonly added = new Map<QueueKey, number>();
   private addedWrite: Promise<void> | undefined;
@@ -145,6 +146,38 @@ export class QueueManager {
     const added = await this.queue(key).addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: jobOptions(job.options) })));
     await this.countAdded(key, added.filter((job, index) => job.id === jobs[index]!.options.jobId).length);
     return added;
+  }
+
+  /**
+   * A batch: a parent job and its children in one queue, added in one MULTI by BullMQ's
+   * FlowProducer (all or none; one round trip however many children). A child's final failure
+   * is set aside for the parent (`ignoreDependencyOnFailure`) instead of leaving it waiting for
+   * ever, so the parent runs once every child has finished either way and reads the failures with
+   * `getIgnoredChildrenFailures`. Parent and children share the queue, hence the hash-tagged
+   * prefix, which puts them in one Redis Cluster slot as a flow requires.
+   */
+  async addFlow(
+    key: QueueKey,
+    parent: { name: string; data: unknown; options: AddJobOptions },
+    children: readonly { name: string; data: unknown; options: AddJobOptions }[],
+  ): Promise<void> {
+    // The FlowProducer does not apply a Queue's default options: they are given per job.
+    const defaults = defaultJobOptions(key);
+    const queueName = queueDefinition(key).name;
+    this.flowProducer ??= new FlowProducer({ connection: this.connection, prefix: this.prefix, telemetry: activeTracing()?.bullmq });
+    await this.flowProducer.add({
+      name: parent.name,
+      queueName,
+      data: parent.data,
+      opts: { ...defaults, ...jobOptions(parent.options) },
+      children: children.map((child) => ({
+        name: child.name,
+        queueName,
+        data: child.data,
+        opts: { ...defaults, ...jobOptions(child.options), ignoreDependencyOnFailure: true },
+      })),
+    });
+    await this.countAdded(key, children.length + 1);
   }
 
   /**
@@ -309,7 +342,9 @@ export class QueueManager {
   async close(): Promise<void> {
     const queues = [...this.queues.values()];
     this.queues.clear();
-    await Promise.all(queues.map((queue) => queue.close()));
+    const flowProducer = this.flowProducer;
+    this.flowProducer = undefined;
+    await Promise.all([...queues.map((queue) => queue.close()), flowProducer?.close()]);
   }
 }
 
