@@ -67,13 +67,16 @@ export async function enqueueBatch(request: BatchRequest, deps: Deps = {}): Prom
   if (!definition.enqueueRoles.includes(request.owner.role)) {
     return { ok: false, code: "forbidden", message: `Your role may not enqueue ${definition.label.toLowerCase()} jobs` };
   }
-  const organizationId = request.organizationId ?? request.owner.organizationId;
-  if (organizationId !== request.owner.organizationId && request.owner.role !== "ADMIN") {
+  const isAdmin = request.owner.role === "ADMIN";
+  if (request.organizationId !== undefined && request.organizationId !== request.owner.organizationId && !isAdmin) {
     return { ok: false, code: "forbidden", message: "organizationId must be your own organisation: batches work for the caller's organisation" };
   }
   if (request.data && batch.field in request.data) {
     return { ok: false, code: "invalid-payload", issues: [{ path: ["data", batch.field], message: `a batch sets ${batch.field} per child from its scope; leave it out` }] };
   }
+  // An admin's batch of named products works for the products' organisation, as one job's run does.
+  const organizationId =
+    request.organizationId ?? (isAdmin && "productIds" in request.scope ? await productsOrganization(request.scope.productIds, db) : undefined) ?? request.owner.organizationId;
   const products = await scopeProducts(request.scope, organizationId, db);
   if (!products.ok) return products;
 
@@ -130,6 +133,12 @@ export async function enqueueBatch(request: BatchRequest, deps: Deps = {}): Prom
     }
   }
   return { ok: true, queue: definition.key, batchId, children: children.length };
+}
+
+/** The one organisation the products belong to; undefined when they are of none or of several (the scope check then names them). */
+async function productsOrganization(productIds: readonly string[], db: Db): Promise<string | undefined> {
+  const { rows } = await sqlPool(db).query<{ organizationId: string }>(`SELECT DISTINCT "organizationId" FROM "Product" WHERE "id" = ANY($1::text[]) LIMIT 2`, [productIds]);
+  return rows.length === 1 ? rows[0]!.organizationId : undefined;
 }
 
 /** The organisation's products of a scope, by SKU; a named product that is not the organisation's is an issue at its index. */

@@ -6,6 +6,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as alerts from "@/app/api/v1/alerts/route";
 import * as openapi from "@/app/api/v1/openapi.json/route";
 import * as audit from "@/app/api/v1/audit/route";
+import * as batchById from "@/app/api/v1/batches/[id]/route";
+import * as batchRetry from "@/app/api/v1/batches/[id]/retry/route";
+import * as forecastBatch from "@/app/api/v1/forecasts/batch/route";
+import * as queueBatches from "@/app/api/v1/queues/[queueKey]/batches/route";
 import * as bulkActionById from "@/app/api/v1/bulk-actions/[id]/route";
 import * as bulkPreview from "@/app/api/v1/bulk-actions/preview/route";
 import * as bulkActions from "@/app/api/v1/bulk-actions/route";
@@ -73,6 +77,8 @@ interface OrgFixture {
   cancelJobIds: Record<Via, string>;
   /** The forecast run the planner launched through POST /forecasts. */
   forecastJobId: string;
+  /** A batch of the planner's one product, launched through POST /forecasts/batch. */
+  batchId: string;
   /** A failure in the group both organisations share, and one in a group of the organisation's own. */
   sharedFailedJobId: string;
   ownFailedJobId: string;
@@ -102,6 +108,7 @@ function markers(org: Org): string[] {
     x.cancelJobIds.cookie,
     x.cancelJobIds["api-key"],
     x.forecastJobId,
+    x.batchId,
     x.sharedFailedJobId,
     x.ownFailedJobId,
     x.ownFingerprint,
@@ -258,6 +265,39 @@ const rows: Row[] = [
     access: "user",
     kind: "action",
     request: (org, via = "cookie") => post(`/api/v1/queues/export/jobs/${f[org].cancelJobIds[via]}/cancel`, jobParams(org, f[org].cancelJobIds[via])),
+  },
+  // ── batches ────────────────────────────────────────────────────────────────────────────────
+  {
+    route: "forecasts/batch",
+    method: "POST",
+    handler: forecastBatch.POST,
+    access: "user",
+    kind: "launch",
+    ok: [201],
+    unknownIsMissing: true,
+    launchedId: (json) => json.batchId,
+    request: (org) => post("/api/v1/forecasts/batch", undefined, { productIds: [f[org].product.id], horizon: 7 }),
+  },
+  {
+    route: "queues/[queueKey]/batches",
+    method: "POST",
+    handler: queueBatches.POST,
+    access: "user",
+    kind: "launch",
+    ok: [201],
+    unknownIsMissing: true,
+    launchedId: (json) => json.batchId,
+    request: (org) => post("/api/v1/queues/optimization/batches", { queueKey: "optimization" }, { scope: { productIds: [f[org].product.id] }, data: { constraints: { serviceLevel: 0.95 } } }),
+  },
+  { route: "batches/[id]", method: "GET", handler: batchById.GET, access: "user", kind: "item", request: (org) => get(`/api/v1/batches/${f[org].batchId}`, { id: f[org].batchId }) },
+  {
+    // The batch's child is waiting: nothing to retry, but an allowed caller is answered (200, 0 retried).
+    route: "batches/[id]/retry",
+    method: "POST",
+    handler: batchRetry.POST,
+    access: "user",
+    kind: "action",
+    request: (org) => post(`/api/v1/batches/${f[org].batchId}/retry`, { id: f[org].batchId }),
   },
   // ── admin lists: every organisation, or one ────────────────────────────────────────────────
   {
@@ -524,6 +564,8 @@ beforeAll(async () => {
     const exportJobId = await enqueue(planner, `isolation-${org}`);
     const launched = await invoke(forecasts.POST, { method: "POST", body: { productId: product.id, horizon: 7 }, auth: { apiKey: planner.apiKey } });
     expect(launched.status, launched.text).toBe(201);
+    const batch = await invoke(forecastBatch.POST, { method: "POST", body: { productIds: [product.id], horizon: 7 }, auth: { apiKey: planner.apiKey } });
+    expect(batch.status, batch.text).toBe(201);
     const ownName = `iso-${token}-own-${org.toLowerCase()}`;
     const ownReason = `own failure ${token}`;
     const notification = await db().notification.create({
@@ -537,6 +579,7 @@ beforeAll(async () => {
       exportJobId,
       cancelJobIds: { cookie: await enqueue(planner, `isolation-cancel-${org}`), "api-key": await enqueue(planner, `isolation-cancel-${org}`) },
       forecastJobId: launched.json.jobId,
+      batchId: batch.json.batchId,
       sharedFailedJobId: await failedRun(planner, sharedName, sharedReason),
       ownFailedJobId: await failedRun(planner, ownName, ownReason),
       ownFingerprint: failureFingerprint("import", ownName, ownReason),
