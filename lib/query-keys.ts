@@ -24,6 +24,8 @@ export const queryKeys = {
     /** Ledger search; `params` is the canonical query string. */
     search: (params: string) => ["jobs", "search", params] as const,
     details: (queue: string, jobId: string) => ["jobs", "details", queue, jobId] as const,
+    /** A batch's progress; under ["jobs"] so an SSE resync re-reads it. */
+    batch: (batchId: string) => ["jobs", "batch", batchId] as const,
   },
   queues: {
     all: ["queues"] as const,
