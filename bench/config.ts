@@ -14,11 +14,11 @@ function positive(name: string, fallback: number): number {
 }
 
 /** "1x3,2x3,2x6" → [[1, 3], [2, 3], [2, 6]]: worker processes × forecast concurrency per process. */
-function forecastRows(): [number, number][] {
-  const raw = process.env.BENCH_FORECAST_ROWS ?? "1x3,2x3,2x6";
+function forecastRows(name = "BENCH_FORECAST_ROWS", fallback = "1x3,2x3,2x6"): [number, number][] {
+  const raw = process.env[name] ?? fallback;
   return raw.split(",").map((item) => {
     const match = /^\s*(\d+)x(\d+)\s*$/.exec(item);
-    if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) throw new Error(`BENCH_FORECAST_ROWS: "${item}" is not <processes>x<concurrency>`);
+    if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) throw new Error(`${name}: "${item}" is not <processes>x<concurrency>`);
     return [Number(match[1]), Number(match[2])];
   });
 }
@@ -30,7 +30,7 @@ function benchDatabaseUrl(): string {
   return url.toString();
 }
 
-const PARTS = ["enqueue", "forecast", "profile", "dashboard"] as const;
+const PARTS = ["enqueue", "forecast", "profile", "dashboard", "batch"] as const;
 export type BenchPart = (typeof PARTS)[number];
 
 /** BENCH_PARTS=dashboard runs only the dashboard part, and so on; every part by default. */
@@ -44,16 +44,19 @@ function parts(): BenchPart[] {
   });
 }
 
+/** BENCH_REDIS_PREFIX: a key space of its own, so two benches on one Redis do not delete each other's keys. */
+const BENCH_PREFIX = process.env.BENCH_REDIS_PREFIX ?? "{capliquify-bench}";
+
 export const config = {
   parts: parts(),
   databaseUrl: benchDatabaseUrl(),
   redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
   /** Hash-tagged like the app's own prefix; every key the bench creates starts with it. */
-  prefix: "{capliquify-bench}",
+  prefix: BENCH_PREFIX,
   /** The ceiling server's queue lives under its own prefix (still inside the bench's key space). */
-  ceilingPrefix: "{capliquify-bench}:ceiling",
+  ceilingPrefix: `${BENCH_PREFIX}:ceiling`,
   /** The Next ceiling's queue (bench/next-ceiling). */
-  nextCeilingPrefix: "{capliquify-bench}:next-ceiling",
+  nextCeilingPrefix: `${BENCH_PREFIX}:next-ceiling`,
   /** Where the bench builds the app (BENCH_NEXT_DIST_DIR: e.g. a build of an earlier commit, for a before/after table). */
   nextDistDir: process.env.BENCH_NEXT_DIST_DIR ?? ".next-bench",
   appPort: positive("BENCH_APP_PORT", 3400),
@@ -80,6 +83,10 @@ export const config = {
   /** Jobs of the in-process phase profile (concurrency 1, so the timings are not contended). */
   /** Worker processes × concurrency per process, one forecast row each. */
   forecastRows: forecastRows(),
+  /** Worker processes × concurrency of the batch part's rows. */
+  batchRows: forecastRows("BENCH_BATCH_ROWS", "2x3"),
+  /** Products of the batch part's "forecast every product" (the issue's 10,000). */
+  batchProducts: Math.round(positive("BENCH_BATCH_PRODUCTS", 10_000)),
   profileJobs: Math.round(positive("BENCH_PROFILE_JOBS", 100)),
   skipBuild: process.env.BENCH_SKIP_BUILD === "1",
   /** Jobs held in Redis (with a ledger row each) while the dashboard's reads are timed. */

@@ -54,7 +54,7 @@ function workerEnv(concurrency: number): NodeJS.ProcessEnv {
   };
 }
 
-async function startWorkers(processes: number, concurrency: number): Promise<Child[]> {
+export async function startWorkers(processes: number, concurrency: number): Promise<Child[]> {
   const children = Array.from({ length: processes }, (_, index) =>
     startChild(`worker-${processes}x${concurrency}-${index + 1}`, process.execPath, ["--import", "tsx", "worker/main.ts", "--queues=forecast"], workerEnv(concurrency)),
   );

@@ -1,6 +1,7 @@
 // `npm run bench` — enqueue throughput (app vs a bare node:http BullMQ server and a bare Next route
 // handler, bench/next-ceiling; single and bulk), forecast throughput (real
-// worker processes) and the admin dashboard's reads with a million jobs in Redis, measured on this
+// worker processes), the admin dashboard's reads with a million jobs in Redis and "forecast every
+// product" as one batch (a flow of 10,000 children), measured on this
 // machine, printed as tables. Progress goes to
 // stderr, results to stdout (`npm run bench > bench.md`). Everything lives in the capliquify_bench
 // database and under the {capliquify-bench} Redis prefix; children log to $TMPDIR/capliquify-bench.
@@ -11,8 +12,9 @@
 // BENCH_NEXT_CEILING_PORT (3402), BENCH_PRODUCTS (1000), BENCH_FORECAST_ROWS ("1x3,2x3,2x6": processes x concurrency),
 // BENCH_PROFILE_JOBS (100), BENCH_SKIP_BUILD=1 (reuse .next-bench), BENCH_APP_PORT (3400),
 // BENCH_CEILING_PORT (3401), BENCH_DATABASE_URL (default: DATABASE_URL's server, db capliquify_bench),
-// BENCH_PARTS (enqueue,forecast,profile,dashboard), BENCH_DASHBOARD_JOBS (1000000),
-// BENCH_DASHBOARD_FAILED (100000), BENCH_DASHBOARD_SAMPLES (50).
+// BENCH_PARTS (enqueue,forecast,profile,dashboard,batch), BENCH_DASHBOARD_JOBS (1000000),
+// BENCH_DASHBOARD_FAILED (100000), BENCH_DASHBOARD_SAMPLES (50), BENCH_BATCH_PRODUCTS (10000),
+// BENCH_BATCH_ROWS ("2x3"), BENCH_REDIS_PREFIX ("{capliquify-bench}").
 import { config } from "./config";
 import os from "node:os";
 import { Redis } from "ioredis";
@@ -22,6 +24,7 @@ import { createRedis } from "../lib/redis";
 import { checkRedis, ensureDatabase } from "../scripts/services.mjs";
 import { countAccumulated, measure, measureBulk, startCeiling, type Accumulated, type BulkResult, type LoadResult, type Target } from "./enqueue";
 import { plan, seedDashboardScale, sessionCookie, timeRequest, type DashboardSeed, type Timing } from "./dashboard";
+import { printBatch, runBatchRow, type BatchRun } from "./batch";
 import { runForecastRow, type ForecastRun, type Owner } from "./forecast";
 import { measureHotPath, measureWorkerQueries, type HotPathRow } from "./hot-path";
 import { buildApp, startApp, startNextCeiling } from "./next-app";
@@ -273,7 +276,9 @@ async function main(): Promise<void> {
   const build = buildApp();
   build.catch(() => {}); // awaited below; keep an early failure from being "unhandled" meanwhile
   await prepareDatabase();
-  const seeded = await seedProducts(config.products, config.historyDays);
+  // The batch part forecasts every product of the bench organisation; the others take the first `products`.
+  const seeded = await seedProducts(config.parts.includes("batch") ? Math.max(config.products, config.batchProducts) : config.products, config.historyDays);
+  const products = seeded.products.slice(0, config.products);
   step(`seeded ${seeded.rows.toLocaleString("en-US")} sales rows in ${seconds(seeded.ms)}`);
   const buildMs = await build;
   step(buildMs === null ? "build skipped (BENCH_SKIP_BUILD=1)" : `built in ${seconds(buildMs)}`);
@@ -288,10 +293,11 @@ async function main(): Promise<void> {
     const user = await createBenchUser(db);
     const owner: Owner = { id: user.id, role: "PLANNER", organizationId: user.organizationId };
 
-    if (config.parts.includes("enqueue")) await partEnqueue(user, seeded.products, { db, queues });
-    if (config.parts.includes("forecast")) await partForecast(seeded.products, owner, { db, queues });
-    if (config.parts.includes("profile")) await partProfile(seeded.products, owner, { db, queues });
-    if (config.parts.includes("dashboard")) await partDashboard(seeded.products, { db, queues });
+    if (config.parts.includes("enqueue")) await partEnqueue(user, products, { db, queues });
+    if (config.parts.includes("forecast")) await partForecast(products, owner, { db, queues });
+    if (config.parts.includes("profile")) await partProfile(products, owner, { db, queues });
+    if (config.parts.includes("dashboard")) await partDashboard(products, { db, queues });
+    if (config.parts.includes("batch")) await partBatch(seeded.products, owner, { db, queues });
   } finally {
     await queues.close().catch(() => {});
     await disconnectDb(db).catch(() => {});
@@ -372,6 +378,19 @@ async function partForecast(products: SeededProduct[], owner: Owner, { db, queue
     runs.push(run);
   }
   printForecast(runs);
+}
+
+async function partBatch(products: SeededProduct[], owner: Owner, { db, queues }: Deps): Promise<void> {
+  const runs: BatchRun[] = [];
+  for (const [processes, concurrency] of config.batchRows) {
+    step(`batch: ${products.length} products as one flow, ${processes} process(es) × concurrency ${concurrency}   [${uptimeLine()}]`);
+    const run = await runBatchRow(processes, concurrency, products, owner, { db, queues });
+    step(`  enqueued in ${seconds(run.enqueueMs)}, processed in ${seconds(run.processMs)}`);
+    runs.push(run);
+  }
+  printBatch(runs);
+  await resetRunTables(db);
+  await deleteBenchKeys();
 }
 
 async function partProfile(products: SeededProduct[], owner: Owner, { db, queues }: Deps): Promise<void> {
