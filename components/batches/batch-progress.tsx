@@ -20,12 +20,6 @@ const COUNT_LABELS: { key: keyof BatchView["counts"]; label: string }[] = [
   { key: "failed", label: "Failed" },
 ];
 
-/** "meanAccuracy" → "Mean accuracy": the roll-up's keys come from the catalogue, not from this component. */
-function figureLabel(key: string): string {
-  const words = key.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
 function figure(value: string | number | boolean | null): string {
   if (value === null) return "—";
   if (typeof value === "number") return value.toLocaleString("en-US", { maximumFractionDigits: 2 });
@@ -64,7 +58,8 @@ export function BatchProgress({ batchId, title = "Batch" }: { batchId: string; t
   const view = batch.data;
   const finished = view.counts.completed + view.counts.failed;
   const percent = view.total === 0 ? 100 : (finished / view.total) * 100;
-  const rollup = Object.entries(view.rollup);
+  // The figures and their names come from the queue's catalogue entry, not from this component.
+  const rollup = Object.entries(view.figures).map(([name, label]) => ({ name, label, value: view.rollup[name] ?? null }));
 
   return (
     <Card aria-labelledby={`batch-${batchId}`} data-batch-id={batchId}>
@@ -96,9 +91,9 @@ export function BatchProgress({ batchId, title = "Batch" }: { batchId: string; t
           <div>
             <h3 className="text-sm font-medium text-slate-900 dark:text-slate-100">Roll-up of the completed products</h3>
             <dl className="mt-2 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-2">
-              {rollup.map(([name, value]) => (
+              {rollup.map(({ name, label, value }) => (
                 <div key={name} className="flex justify-between gap-4 border-b border-slate-100 py-1 dark:border-slate-800">
-                  <dt className="text-slate-600 dark:text-slate-400">{figureLabel(name)}</dt>
+                  <dt className="text-slate-600 dark:text-slate-400">{label}</dt>
                   <dd className="font-medium tabular-nums text-slate-900 dark:text-white" data-rollup={name}>
                     {figure(value)}
                   </dd>

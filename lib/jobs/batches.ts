@@ -201,6 +201,8 @@ export interface BatchView {
   done: boolean;
   /** The queue's figures over the children completed so far (current: it counts retried children). */
   rollup: ResultSummary;
+  /** What each roll-up figure is called, in the order to show them (the catalogue's). */
+  figures: Record<string, string>;
   failedChildren: BatchChild[];
   children: { items: BatchChild[]; page: number; pageSize: number; total: number };
   createdAt: string;
@@ -262,6 +264,7 @@ export async function getBatch(batchId: string, principal: Principal, query: Bat
     counts,
     done: counts.waiting + counts.active === 0,
     rollup: rollup(definition, completed.rows.map((row) => row.result)),
+    figures: definition.batch!.figures,
     failedChildren: failed.rows.map(child),
     children: { items: items.rows.map(child), page, pageSize, total: filter ? counts[query.state!] : total },
     createdAt: parent.createdAt.toISOString(),

@@ -121,6 +121,8 @@ export interface QueueDefinition<
     field: Extract<keyof z.infer<P>, string>;
     /** The batch's figures from its completed children's results (failures are counted beside them). */
     rollup(results: readonly z.infer<R>[]): ResultSummary;
+    /** What the UI calls each figure of the roll-up, in the order it shows them. */
+    figures: Record<string, string>;
   };
 }
 
@@ -441,6 +443,7 @@ export const catalog = {
     summarize: (result) => ({ forecastId: result.forecastId, accuracy: result.accuracy, predictions: result.predictions }),
     batch: {
       field: "productId",
+      figures: { forecasts: "Forecasts", meanAccuracy: "Mean MAPE (%)", behindBaseline: "Behind seasonal naive" },
       rollup: (results) => {
         const scored = results.flatMap((result) => (result.accuracy === null ? [] : [result.accuracy]));
         return {
@@ -476,6 +479,7 @@ export const catalog = {
     summarize: (result) => ({ resultId: result.resultId, eoq: result.eoq, safetyStock: result.safetyStock, reorderPoint: result.reorderPoint }),
     batch: {
       field: "productId",
+      figures: { policies: "Policies", orderNow: "Products to order now", unitsToOrder: "Units to order now", fromForecast: "Demand from a forecast" },
       rollup: (results) => {
         const toOrder = results.filter((result) => result.recommendation.orderNow);
         return {
