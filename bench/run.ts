@@ -12,7 +12,8 @@
 // BENCH_PROFILE_JOBS (100), BENCH_SKIP_BUILD=1 (reuse .next-bench), BENCH_APP_PORT (3400),
 // BENCH_CEILING_PORT (3401), BENCH_DATABASE_URL (default: DATABASE_URL's server, db capliquify_bench),
 // BENCH_PARTS (enqueue,forecast,profile,dashboard), BENCH_DASHBOARD_JOBS (1000000),
-// BENCH_DASHBOARD_FAILED (100000), BENCH_DASHBOARD_SAMPLES (50).
+// BENCH_DASHBOARD_FAILED (100000), BENCH_DASHBOARD_SAMPLES (50). The exports part (CSV, JSON Lines,
+// XLSX of a million sales rows; a ~100-page PDF) seeds its own organisation's rows.
 import { config } from "./config";
 import os from "node:os";
 import { Redis } from "ioredis";
@@ -26,6 +27,7 @@ import { runForecastRow, type ForecastRun, type Owner } from "./forecast";
 import { measureHotPath, measureWorkerQueries, type HotPathRow } from "./hot-path";
 import { buildApp, startApp, startNextCeiling } from "./next-app";
 import { ChildDiedError, killAllChildrenNow, logDir, sleep, stopAllChildren, stopChild } from "./processes";
+import { measureExports } from "./exports";
 import { runProfile, type Profile } from "./profile";
 import { BENCH_ORGANIZATION, createBenchUser, type BenchUser, deleteBenchKeys, prepareDatabase, resetRunTables, seedProducts, type SeededProduct } from "./setup";
 import { machineInfo, uptimeLine } from "./system";
@@ -292,11 +294,35 @@ async function main(): Promise<void> {
     if (config.parts.includes("forecast")) await partForecast(seeded.products, owner, { db, queues });
     if (config.parts.includes("profile")) await partProfile(seeded.products, owner, { db, queues });
     if (config.parts.includes("dashboard")) await partDashboard(seeded.products, { db, queues });
+    if (config.parts.includes("exports")) await partExports();
   } finally {
     await queues.close().catch(() => {});
     await disconnectDb(db).catch(() => {});
   }
   console.log(`\n_${uptimeLine()} — bench took ${seconds(performance.now() - started)}_`);
+}
+
+async function partExports(): Promise<void> {
+  const { seeded, rows } = await measureExports(step);
+  console.log(section(`Exports — each in a process of its own (peak RSS sampled every 10 ms); ${seeded.toLocaleString("en-US")} sales rows seeded`));
+  console.log(
+    table(
+      ["export", "format", "rows", "MB", "pages", "seconds", "target", "peak RSS MB", "target", "load 1/5/15 after"],
+      rows.map((row) => [
+        row.label,
+        row.format,
+        row.rows,
+        fixed(row.bytes / 1_048_576, 1),
+        row.pages ?? "",
+        fixed(row.seconds, 1),
+        `< ${row.targetSeconds} s ${verdict(row.seconds < row.targetSeconds)}`,
+        fixed(row.peakRssMb, 0),
+        `< ${config.targets.exportPeakRssMb} ${verdict(row.peakRssMb < config.targets.exportPeakRssMb)}`,
+        row.load,
+      ]),
+      ["l", "l", "r", "r", "r", "r", "l", "r", "l", "l"],
+    ),
+  );
 }
 
 interface Deps {
