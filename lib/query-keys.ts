@@ -9,6 +9,10 @@ export const queryKeys = {
     search: (term: string) => ["products", "search", term] as const,
     detail: (id: string, days: number) => ["products", "detail", id, { days }] as const,
   },
+  exports: {
+    all: ["exports"] as const,
+    list: (limit: number) => ["exports", "list", limit] as const,
+  },
   forecasts: {
     all: ["forecasts"] as const,
     detail: (id: string) => ["forecasts", "detail", id] as const,

@@ -64,3 +64,5 @@ export interface RunsPage {
 /** GET /api/v1/notifications (lib/inbox/inbox.ts). */
 export type { NotificationView, NotificationPage } from "@/lib/inbox/inbox";
 export type { AlertsView, FiringAlertView } from "@/lib/alerts/alert-store";
+
+export type { ExportFileView } from "@/lib/exports/export-store";

@@ -2,6 +2,9 @@ import type { ComponentType } from "react";
 import type { z } from "zod";
 import { catalog } from "@/lib/jobs/catalog";
 import type { JobPayload, JobResult, QueueKey } from "../api/types";
+import { ExportForm } from "../exports/export-form";
+import { EXPORT_ENTITY_LABELS, EXPORT_FORMAT_LABELS } from "../exports/export-options";
+import { ExportResult } from "../exports/export-result";
 import { ForecastForm } from "../forecasts/forecast-form";
 import { ForecastResult } from "../forecasts/forecast-result";
 import { modelLabel, skuFromJobName } from "../forecasts/models";
@@ -38,6 +41,15 @@ export const queueViews = {
     emptyHint: "Pick a product and run a forecast, or open one of your recent runs.",
     subject: (job) => skuFromJobName(job.name),
     facts: (data) => [`${data.horizon}-day horizon`, data.models[0] === "all" ? "All models" : data.models.map(modelLabel).join(", ")],
+  },
+  export: {
+    Form: ExportForm,
+    Result: ExportResult,
+    noun: { one: "export", many: "exports" },
+    formDescription: "Download your organisation's data as CSV, Excel, JSON or a PDF report.",
+    emptyHint: "Choose the data and a format, or open one of your recent exports.",
+    subject: (job) => job.name.replace(/^export:/, ""),
+    facts: (data) => [`${EXPORT_ENTITY_LABELS[data.entity].label} as ${EXPORT_FORMAT_LABELS[data.format]}`, ...Object.entries(data.filters).map(([key, value]) => `${key}: ${value}`)],
   },
 } satisfies Partial<{ [K in QueueKey]: QueueView<K> }>;
 

@@ -52,23 +52,23 @@ export interface ExportEntity {
 function conditions(filters: ExportFilters, columns: Partial<Record<ExportFilterKey, string>>): { sql: string; values: unknown[] } {
   const parts: string[] = [];
   const values: unknown[] = [];
-  const add = (column: string | undefined, operator: string, value: unknown) => {
-    if (column === undefined || value === undefined) return;
+  for (const [key, column] of Object.entries(columns) as [ExportFilterKey, string][]) {
+    const value = filters[key];
+    if (value === undefined) continue;
     values.push(value);
-    parts.push(`${column} ${operator} $${values.length + 1}`);
-  };
-  add(columns.category, "=", filters.category);
-  add(columns.productId, "=", filters.productId);
-  add(columns.warehouseId, "=", filters.warehouseId);
-  add(columns.startDate, ">=", filters.startDate);
-  add(columns.endDate, "<=", filters.endDate);
+    parts.push(`${column} ${FILTER_OPERATORS[key] ?? "="} $${values.length + 1}`);
+  }
   return { sql: parts.map((part) => ` AND ${part}`).join(""), values };
 }
+
+/** Dates bound a range; every other filter is an equality. */
+const FILTER_OPERATORS: Partial<Record<ExportFilterKey, string>> = { startDate: ">=", endDate: "<=" };
 
 const FILTER_LABELS: Record<keyof ExportFilters, string> = {
   category: "Category",
   productId: "Product",
   warehouseId: "Warehouse",
+  forecastId: "Forecast",
   startDate: "From",
   endDate: "To",
 };
@@ -83,8 +83,8 @@ function listFilters(filters: ExportFilters, dateMeaning?: string, undated?: str
 }
 
 interface EntityDefinition extends Omit<ExportEntity, "query" | "count" | "describeFilters"> {
-  /** FROM … WHERE organisation = $1, without further conditions. */
-  from: string;
+  /** FROM … WHERE organisation = $1, without further conditions; may depend on the filters. */
+  from: string | ((filters: ExportFilters) => string);
   select: string;
   orderBy: string;
   filterColumns: Partial<Record<ExportFilterKey, string>>;
@@ -99,7 +99,8 @@ function defineEntity<F extends EntityDefinition["filterColumns"]>(definition: E
   const where = (organizationId: string, filters: ExportFilters) => {
     const extra = conditions(filters, definition.filterColumns);
     const fallback = definition.defaultCondition?.(filters);
-    return { sql: `${definition.from}${extra.sql}${fallback ? ` AND ${fallback}` : ""}`, values: [organizationId, ...extra.values] };
+    const from = typeof definition.from === "function" ? definition.from(filters) : definition.from;
+    return { sql: `${from}${extra.sql}${fallback ? ` AND ${fallback}` : ""}`, values: [organizationId, ...extra.values] };
   };
   return {
     title: definition.title,
@@ -153,7 +154,7 @@ export const exportEntities = {
     dateMeaning: "the day of the sale",
   }),
   forecasts: defineEntity({
-    title: "Latest forecasts",
+    title: "Forecasts",
     columns: [
       { key: "sku", header: "SKU", type: "text" },
       { key: "name", header: "Product", type: "text", width: 2 },
@@ -167,11 +168,12 @@ export const exportEntities = {
     ],
     // The latest forecast of each product: earlier runs are history, not what a planner exports.
     select: `p."sku", p."name", to_char(fp."date", ${DAY}) AS "date", fp."value", fp."lower", fp."upper", f."ensembleMape" AS "mape", f."id" AS "forecastId", to_char(f."createdAt", 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "createdAt", p."id" AS "productId", to_char(f."historyEnd", ${DAY}) AS "historyEnd"`,
-    from: `FROM (SELECT DISTINCT ON ("productId") * FROM "Forecast" WHERE "organizationId" = $1 ORDER BY "productId", "createdAt" DESC) f
+    from: (filters) =>
+      `FROM ${filters.forecastId ? `"Forecast"` : `(SELECT DISTINCT ON ("productId") * FROM "Forecast" WHERE "organizationId" = $1 ORDER BY "productId", "createdAt" DESC)`} f
       JOIN "Product" p ON p."id" = f."productId"
       JOIN "ForecastPoint" fp ON fp."forecastId" = f."id" WHERE f."organizationId" = $1`,
     orderBy: `p."sku", fp."date"`,
-    filterColumns: { category: `p."category"`, productId: `p."id"`, startDate: `fp."date"`, endDate: `fp."date"` },
+    filterColumns: { category: `p."category"`, productId: `p."id"`, forecastId: `f."id"`, startDate: `fp."date"`, endDate: `fp."date"` },
     dateMeaning: "the forecast days",
     chart: {
       groupBy: "forecastId",

@@ -339,6 +339,7 @@ const exportFilters = z
     category: z.string().trim().min(1).max(MAX_ID_LENGTH).optional(),
     productId: id("productId").optional(),
     warehouseId: id("warehouseId").optional(),
+    forecastId: id("forecastId").describe("forecasts: this forecast instead of each product's latest").optional(),
     startDate: isoDate.optional(),
     endDate: isoDate.optional(),
   })
@@ -354,7 +355,7 @@ export type ExportFilterKey = keyof z.infer<typeof exportFilters>;
 export const EXPORT_ENTITY_FILTERS = {
   products: ["category", "productId"],
   sales: ["category", "productId", "startDate", "endDate"],
-  forecasts: ["category", "productId", "startDate", "endDate"],
+  forecasts: ["category", "productId", "forecastId", "startDate", "endDate"],
   inventory: ["category", "productId", "warehouseId", "startDate", "endDate"],
 } as const satisfies Record<(typeof EXPORT_ENTITIES)[number], readonly ExportFilterKey[]>;
 
@@ -365,7 +366,7 @@ const exportPayload = z
     filters: exportFilters
       .default({})
       .describe(
-        "Only rows matching every filter given. products: category, productId; sales and forecasts: category, productId, startDate, endDate (the sale's or the forecast's day); inventory: all five (without dates, the latest day on record). forecasts are each product's latest forecast.",
+        "Only rows matching every filter given. products: category, productId; sales: category, productId, startDate, endDate (the sale's day); forecasts: the same (the forecast's days) and forecastId; inventory: category, productId, warehouseId and the dates (without dates, the latest day on record). forecasts are each product's latest forecast unless forecastId names one.",
       ),
     userId: compatibleUserId,
   })

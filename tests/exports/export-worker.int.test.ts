@@ -144,6 +144,11 @@ describe("export worker", () => {
     const rows = parse(readFileSync(file), { bom: true, columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(10);
     expect(rows[0]).toMatchObject({ SKU: "0017", Date: day(40), Forecast: "200", "Lower (80 %)": "180", "Upper (80 %)": "220" });
+    // A named forecast instead: the earlier one, from the forecast's own page.
+    const earlier = await db().forecast.findFirstOrThrow({ where: { organizationId }, orderBy: { createdAt: "asc" } });
+    const named = await runExport({ entity: "forecasts", format: "csv", filters: { forecastId: earlier.id, startDate: day(45) } });
+    const namedRows = parse(readFileSync(named.file), { bom: true, columns: true }) as Record<string, string>[];
+    expect(namedRows.map((row) => row.Forecast)).toEqual(["105", "106", "107", "108", "109"]);
   });
 
   it("writes a PDF report: heading, filters, a chart per forecast, a table whose header repeats on every page", async () => {

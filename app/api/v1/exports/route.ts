@@ -40,7 +40,7 @@ export const POST = apiRoute({
 });
 
 /**
- * The organisation whose data the export reads. A filter naming a product or warehouse the
+ * The organisation whose data the export reads. A filter naming a product, warehouse or forecast the
  * caller's organisation does not have would give an empty file that looks like an answer: it is
  * refused, another organisation's getting the same answer as one that does not exist. An admin
  * may name any organisation's, and then exports that organisation's rows (both must agree).
@@ -59,7 +59,12 @@ async function referencedOrganization(filters: JobPayload<"export">["filters"], 
     if (warehouse) organizations.add(warehouse.organizationId);
     else issues.push({ path: "body.filters.warehouseId", message: `no warehouse with id "${excerpt(filters.warehouseId)}"` });
   }
-  if (issues.length === 0 && organizations.size > 1) issues.push({ path: "body.filters.warehouseId", message: "the warehouse belongs to another organisation than the product" });
+  if (filters.forecastId) {
+    const forecast = await db().forecast.findFirst({ where: { id: filters.forecastId, organizationId: scope }, select: { organizationId: true } });
+    if (forecast) organizations.add(forecast.organizationId);
+    else issues.push({ path: "body.filters.forecastId", message: `no forecast with id "${excerpt(filters.forecastId)}"` });
+  }
+  if (issues.length === 0 && organizations.size > 1) issues.push({ path: "body.filters", message: "the filters name rows of different organisations" });
   if (issues.length > 0) throw new ApiError("unprocessable-entity", `Invalid body — ${issues.map((issue) => `${issue.path.slice(5)}: ${issue.message}`).join("; ")}`, issues);
   return [...organizations][0] ?? principal.organizationId;
 }

@@ -1,0 +1,33 @@
+import { EXPORT_ENTITY_FILTERS } from "@/lib/jobs/catalog";
+import type { JobPayload } from "../api/types";
+
+export type ExportEntity = JobPayload<"export">["entity"];
+export type ExportFormat = JobPayload<"export">["format"];
+export type ExportFilterKey = (typeof EXPORT_ENTITY_FILTERS)[ExportEntity][number];
+
+export const EXPORT_ENTITY_LABELS: Record<ExportEntity, { label: string; hint: string }> = {
+  products: { label: "Products", hint: "SKU, name, category, unit cost and price." },
+  sales: { label: "Daily sales", hint: "One row per product and day." },
+  forecasts: { label: "Forecasts", hint: "Each product's latest forecast, one row per forecast day, with its interval." },
+  inventory: { label: "Stock on hand", hint: "Per product and warehouse; without dates, the latest day on record." },
+};
+
+export const EXPORT_FORMAT_LABELS: Record<ExportFormat, string> = {
+  csv: "CSV",
+  xlsx: "Excel (.xlsx)",
+  pdf: "PDF report",
+  json: "JSON",
+  jsonl: "JSON Lines",
+};
+
+export function entityTakes(entity: ExportEntity, filter: ExportFilterKey): boolean {
+  return (EXPORT_ENTITY_FILTERS[entity] as readonly string[]).includes(filter);
+}
+
+const size = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1_048_576) return `${size.format(bytes / 1024)} KB`;
+  return `${size.format(bytes / 1_048_576)} MB`;
+}
