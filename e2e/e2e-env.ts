@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 /**
  * Settings shared by the Playwright config, the preparation step and the tests. The suite owns a
  * database and a Redis key prefix of its own and wipes them on every run, so it refuses anything
@@ -36,6 +38,8 @@ export function serverEnv(): Record<string, string> {
     // sees one fire and resolve within a test's time.
     ALERT_EVALUATE_EVERY_SECONDS: "3",
     ALERT_NO_WORKER_MINUTES: "0",
+    // Web (downloads) and worker (writes) share it; outside the checkout, one per suite port.
+    EXPORT_DIR: process.env.E2E_EXPORT_DIR ?? join(tmpdir(), `capliquify-e2e-exports-${E2E_PORT}`),
   };
 }
 

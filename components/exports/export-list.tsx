@@ -1,10 +1,11 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { queryKeys } from "@/lib/query-keys";
 import { errorMessage, getJson } from "../api/api-client";
 import type { ExportFileView } from "../api/types";
 import { formatDateTime } from "../format";
+import { useJobEvents } from "../job-events-provider";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { EmptyState } from "../ui/empty-state";
@@ -16,13 +17,18 @@ const LIMIT = 50;
 
 /** The caller's exports (an admin's: everyone's), newest first, each downloadable until it expires. */
 export function ExportList() {
+  const queryClient = useQueryClient();
+  // A finished export adds a file: its event (SSE) refreshes the list.
+  useJobEvents((event) => {
+    if (event.type === "export" && event.event === "job:complete") void queryClient.invalidateQueries({ queryKey: queryKeys.exports.all });
+  });
   const list = useQuery({
     queryKey: queryKeys.exports.list(LIMIT),
     queryFn: ({ signal }) => getJson<{ exports: ExportFileView[] }>(`/api/v1/exports?limit=${LIMIT}`, { signal }),
   });
   if (list.isPending) return <Skeleton className="m-5 h-24" />;
   if (list.isError) return <Alert tone="error" className="m-5" title="Could not load your exports">{errorMessage(list.error)}</Alert>;
-  if (list.data.exports.length === 0) return <EmptyState title="No exports yet" className="py-10">Exports you run appear here, with their files.</EmptyState>;
+  if (list.data.exports.length === 0) return <EmptyState title="No exports yet" className="rounded-none border-0 py-10">Exports you run appear here, with their files.</EmptyState>;
   return (
     <Table caption="Your exports, newest first">
       <THead>

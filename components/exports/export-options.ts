@@ -24,6 +24,17 @@ export function entityTakes(entity: ExportEntity, filter: ExportFilterKey): bool
   return (EXPORT_ENTITY_FILTERS[entity] as readonly string[]).includes(filter);
 }
 
+/** A run's filters in a planner's words: "Bearings", "2026-10-01 – 2026-10-07". */
+export function describeExportFilters(filters: JobPayload<"export">["filters"]): string[] {
+  const facts: string[] = [];
+  if (filters.category) facts.push(`category ${filters.category}`);
+  if (filters.productId) facts.push("one product");
+  if (filters.warehouseId) facts.push("one warehouse");
+  if (filters.forecastId) facts.push("one forecast");
+  if (filters.startDate || filters.endDate) facts.push(`${filters.startDate ?? "…"} – ${filters.endDate ?? "…"}`);
+  return facts;
+}
+
 const size = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
 
 export function formatBytes(bytes: number): string {

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { catalog } from "@/lib/jobs/catalog";
 import type { JobPayload, JobResult, QueueKey } from "../api/types";
 import { ExportForm } from "../exports/export-form";
-import { EXPORT_ENTITY_LABELS, EXPORT_FORMAT_LABELS } from "../exports/export-options";
+import { describeExportFilters, EXPORT_ENTITY_LABELS, EXPORT_FORMAT_LABELS } from "../exports/export-options";
 import { ExportResult } from "../exports/export-result";
 import { ForecastForm } from "../forecasts/forecast-form";
 import { ForecastResult } from "../forecasts/forecast-result";
@@ -49,7 +49,7 @@ export const queueViews = {
     formDescription: "Download your organisation's data as CSV, Excel, JSON or a PDF report.",
     emptyHint: "Choose the data and a format, or open one of your recent exports.",
     subject: (job) => job.name.replace(/^export:/, ""),
-    facts: (data) => [`${EXPORT_ENTITY_LABELS[data.entity].label} as ${EXPORT_FORMAT_LABELS[data.format]}`, ...Object.entries(data.filters).map(([key, value]) => `${key}: ${value}`)],
+    facts: (data) => [`${EXPORT_ENTITY_LABELS[data.entity].label} as ${EXPORT_FORMAT_LABELS[data.format]}`, ...describeExportFilters(data.filters)],
   },
 } satisfies Partial<{ [K in QueueKey]: QueueView<K> }>;
 
