@@ -1,5 +1,6 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { QUEUE_KEYS } from "../lib/jobs/queue-keys";
 /**
  * Settings shared by the Playwright config, the preparation step and the tests. The suite owns a
  * database and a Redis key prefix of its own and wipes them on every run, so it refuses anything
@@ -23,6 +24,14 @@ export const DEMO = {
   admin: { email: "admin@capliquify.test", password: "admin-demo-123", name: "Ada Admin" },
   acme: { email: "planner@acme.test", password: "acme-demo-123", name: "Quinn Planner" },
 } as const;
+
+/**
+ * The one queue the suite's worker leaves unserved, so specs can hold jobs that wait (the queue
+ * dashboard's counts, the "no worker" alert) or serve it with a worker of their own (cancelling
+ * a running job): whatever processors exist, the others' jobs run.
+ */
+export const UNSERVED_QUEUE = "sync";
+export const SUITE_WORKER_QUEUES = QUEUE_KEYS.filter((key) => key !== UNSERVED_QUEUE).join(",");
 
 /** Environment of the web and worker processes the suite starts. */
 export function serverEnv(): Record<string, string> {

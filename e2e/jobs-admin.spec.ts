@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { AUTH_FILES, BASE_URL, DEMO, serverEnv } from "./e2e-env";
+import { AUTH_FILES, BASE_URL, DEMO, serverEnv, UNSERVED_QUEUE } from "./e2e-env";
 
 test.use({ storageState: AUTH_FILES.admin });
 
@@ -148,7 +148,7 @@ test("an admin duplicates a job with edited data; bad data is named by its path"
 });
 
 test("an admin cancels a running job from the job page and sees it cancelled within seconds", async ({ page }) => {
-  // The suite's worker serves forecasts only; this test runs an export worker of its own, in
+  // The suite's worker leaves one queue unserved; this test serves it with a worker of its own, in
   // this process, on the same Redis and database, so the cancellation crosses processes.
   Object.assign(process.env, serverEnv(), { LOG_LEVEL: "silent" });
   const [{ WorkerManager }, { createDb, disconnectDb }, { createRedis }, { default: pino }] = await Promise.all([
@@ -159,12 +159,12 @@ test("an admin cancels a running job from the job page and sees it cancelled wit
   ]);
   const db = createDb(serverEnv().DATABASE_URL);
   const manager = new WorkerManager({
-    queues: ["export"],
+    queues: [UNSERVED_QUEUE],
     processors: {
-      export: {
-        async run(_job, context) {
-          await context.progress(25, "Writing rows");
-          await context.log("export started");
+      [UNSERVED_QUEUE]: {
+        async run(_job: unknown, context: { progress(percent: number, message: string): Promise<void>; log(message: string): Promise<void>; signal: AbortSignal }) {
+          await context.progress(25, "Pulling orders");
+          await context.log("sync started");
           await new Promise((resolve) => context.signal.addEventListener("abort", resolve, { once: true }));
           throw new Error("stopped");
         },
@@ -179,13 +179,13 @@ test("an admin cancels a running job from the job page and sees it cancelled wit
   });
   await manager.start();
   try {
-    const jobId = await addJob(page.request, "export", { entity: "products", format: "csv" });
-    await expect.poll(() => jobState(page.request, "export", jobId), { timeout: 20_000 }).toBe("active");
+    const jobId = await addJob(page.request, UNSERVED_QUEUE, { integrationId: `e2e-cancel-${Date.now()}` });
+    await expect.poll(() => jobState(page.request, UNSERVED_QUEUE, jobId), { timeout: 20_000 }).toBe("active");
 
-    await page.goto(`/queues/export/jobs/${jobId}`);
+    await page.goto(`/queues/${UNSERVED_QUEUE}/jobs/${jobId}`);
     await expect(page.getByTestId("job-state")).toHaveText("Running");
     await expect(page.getByRole("progressbar", { name: "Job progress" })).toHaveAttribute("aria-valuenow", "25");
-    await expect(page.getByTestId("job-logs")).toContainText("export started");
+    await expect(page.getByTestId("job-logs")).toContainText("sync started");
     // A running job cannot be removed, only cancelled.
     await expect(page.getByRole("button", { name: "Remove" })).toHaveCount(0);
     await page.getByRole("button", { name: "Cancel job" }).click();
