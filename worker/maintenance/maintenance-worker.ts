@@ -89,6 +89,7 @@ export class MaintenanceWorker {
     this.worker = createQueueWorker<MaintenanceJobData>(MAINTENANCE_QUEUE, (job, token, signal) => this.process(job, token, signal), {
       connection: (this.workerConnection = options.createConnection()),
       prefix: options.prefix,
+      db: options.db,
       logger: options.logger.child({ queue: MAINTENANCE_QUEUE }),
       concurrency: 1,
       // A crashed worker's action is picked up again by another; it resumes, so let it stall more than once.
