@@ -27,6 +27,7 @@ import { measureHotPath, measureWorkerQueries, type HotPathRow } from "./hot-pat
 import { buildApp, startApp, startNextCeiling } from "./next-app";
 import { ChildDiedError, killAllChildrenNow, logDir, sleep, stopAllChildren, stopChild } from "./processes";
 import { runProfile, type Profile } from "./profile";
+import { INCLUSIVE_FRAMES, profileWeb, type WebProfile, type WebProfileTarget } from "./web-profile";
 import { BENCH_ORGANIZATION, createBenchUser, type BenchUser, deleteBenchKeys, prepareDatabase, resetRunTables, seedProducts, type SeededProduct } from "./setup";
 import { machineInfo, uptimeLine } from "./system";
 import { fixed, percent, section, table, verdict } from "./table";
@@ -292,6 +293,7 @@ async function main(): Promise<void> {
     if (config.parts.includes("forecast")) await partForecast(seeded.products, owner, { db, queues });
     if (config.parts.includes("profile")) await partProfile(seeded.products, owner, { db, queues });
     if (config.parts.includes("dashboard")) await partDashboard(seeded.products, { db, queues });
+    if (config.parts.includes("web-profile")) await partWebProfile(user, seeded.products, { db, queues });
   } finally {
     await queues.close().catch(() => {});
     await disconnectDb(db).catch(() => {});
@@ -356,6 +358,49 @@ async function partEnqueue(user: BenchUser, products: SeededProduct[], { db, que
   await resetRunTables(db);
   printEnqueue({ ceiling, nextCeiling, app: appResult, appApiKey, steady, steadyRate, floor, bulk, accumulated });
   printHotPath(hotPath, appResult);
+}
+
+/** The enqueue targets once more, each against a fresh server under `node --cpu-prof`. */
+async function partWebProfile(user: BenchUser, products: SeededProduct[], { db, queues }: Deps): Promise<void> {
+  const appUrl = `http://127.0.0.1:${config.appPort}`;
+  const body = JSON.stringify({ name: "bench", data: { productId: products[0]!.id, horizon: config.horizon, models: ["all"] } });
+  const url = `${appUrl}/api/v1/queues/forecast/jobs`;
+  const session = { cookie: await sessionCookie({ ...user, role: "PLANNER" }), origin: appUrl };
+  const targets: WebProfileTarget[] = [
+    { label: "Next ceiling", start: startNextCeiling, url: `http://127.0.0.1:${config.nextCeilingPort}/jobs`, headers: {}, body },
+    { label: "app floor (401)", start: startApp, url, headers: { authorization: "Bearer not-an-api-key" }, body },
+    { label: "app, API key", start: startApp, url, headers: { authorization: `Bearer ${user.apiKey}` }, body },
+    { label: "app, session cookie", start: startApp, url, headers: session, body },
+  ];
+  const profiles: WebProfile[] = [];
+  for (const target of targets) {
+    step(`web profile: ${target.label} under --cpu-prof   [${uptimeLine()}]`);
+    profiles.push(await profileWeb(target));
+  }
+  await queues.queue("forecast").obliterate({ force: true });
+  await deleteBenchKeys();
+  await resetRunTables(db);
+  printWebProfile(profiles);
+}
+
+function printWebProfile(profiles: WebProfile[]): void {
+  console.log(section(`5. Server CPU profile per request — node --cpu-prof, ${config.connections} connections, ${config.duration} s per target after ${config.warmup} s warm-up`));
+  const perRequest = (profile: WebProfile, ms: number) => fixed((ms * 1000) / profile.requests, 0);
+  console.log("\nSampled CPU of the server's main thread, µs per request (idle excluded; GC helper threads are not sampled):\n");
+  console.log(table(["target", "requests", "µs/request"], profiles.map((profile) => [profile.label, profile.requests, perRequest(profile, profile.summary.busyMs)])));
+  console.log("\nInclusive time of the wrapper's steps and named functions, µs per request (a function and all it calls):\n");
+  console.log(
+    table(
+      ["function", ...profiles.map((profile) => profile.label)],
+      INCLUSIVE_FRAMES.map((name, index) => [name, ...profiles.map((profile) => perRequest(profile, profile.summary.inclusive[index]!.ms))]),
+    ),
+  );
+  for (const profile of profiles) {
+    console.log(`\n${profile.label}: self time by package or file, µs per request\n`);
+    console.log(table(["package / file", "µs/request"], profile.summary.selfByModule.slice(0, 12).map((row) => [row.frame, perRequest(profile, row.ms)]), ["l", "r"]));
+    console.log(`\n${profile.label}: top self-time frames, µs per request\n`);
+    console.log(table(["function", "where", "µs/request"], profile.summary.selfByFrame.slice(0, 20).map((row) => [row.frame, row.where, perRequest(profile, row.ms)]), ["l", "l", "r"]));
+  }
 }
 
 async function partForecast(products: SeededProduct[], owner: Owner, { db, queues }: Deps): Promise<void> {
