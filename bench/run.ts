@@ -12,7 +12,9 @@
 // BENCH_PROFILE_JOBS (100), BENCH_SKIP_BUILD=1 (reuse .next-bench), BENCH_APP_PORT (3400),
 // BENCH_CEILING_PORT (3401), BENCH_DATABASE_URL (default: DATABASE_URL's server, db capliquify_bench),
 // BENCH_PARTS (enqueue,forecast,profile,dashboard), BENCH_DASHBOARD_JOBS (1000000),
-// BENCH_DASHBOARD_FAILED (100000), BENCH_DASHBOARD_SAMPLES (50).
+// BENCH_DASHBOARD_FAILED (100000), BENCH_DASHBOARD_SAMPLES (50). BENCH_PARTS=web-profile (never run by
+// default) profiles the enqueue targets under node --cpu-prof; build with NEXT_SERVER_MINIFY=0 (and
+// BENCH_NEXT_DIST_DIR=.next-bench-prof, to keep the measured build) for the app's function names.
 import { config } from "./config";
 import os from "node:os";
 import { Redis } from "ioredis";

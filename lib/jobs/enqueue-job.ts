@@ -16,7 +16,7 @@ import {
 } from "./idempotency";
 import { withOwner } from "./job-data";
 import { References, resolveJobScope, type Caller, type PayloadIssue, type ScopeFailure } from "./job-scope";
-import { createRuns, deleteRuns } from "./ledger";
+import { createRunsGrouped, deleteRuns } from "./ledger";
 import { queueManager as defaultQueueManager, userState, type QueueManager } from "./queue-manager";
 
 export type { PayloadIssue } from "./job-scope";
@@ -276,13 +276,14 @@ async function earlierJobs(queue: QueueKey, claim: Claim, jobs: readonly NewJob[
 }
 
 /**
- * The ledger rows first (one INSERT), then the jobs (one pipeline). A failed add removes only the
- * rows of jobs Redis is known not to hold; see `afterFailedAdd`.
+ * The ledger rows first (one INSERT, shared with launches made at the same moment), then the jobs
+ * (one pipeline). A failed add removes only the rows of jobs Redis is known not to hold; see
+ * `afterFailedAdd`.
  */
 async function addJobs(jobs: NewJob[], deps: Resolved): Promise<Launched> {
   const { db, queues } = deps;
   const queue = jobs[0]!.queue;
-  await createRuns(
+  await createRunsGrouped(
     jobs.map((job) => ({
       id: job.jobId,
       queue: job.queue,
