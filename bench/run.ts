@@ -335,7 +335,7 @@ async function partEnqueue(user: BenchUser, products: SeededProduct[], { db, que
     url: `${url}/bulk`,
     headers: session,
     pgid: app.child.pid,
-    body: (size: number) => JSON.stringify({ jobs: Array.from({ length: size }, (_, index) => ({ name: "bench-bulk", data: { productId: products[index % products.length]!.id, horizon: config.horizon, models: ["all"] } })) }),
+    body: (size: number) => bulkBody(products, size),
   };
   for (const [size, concurrency] of [[config.bulkSize, config.bulkConcurrency], [10_000, 1]] as const) {
     step(`enqueue: bulk, ${size} jobs per request, ${concurrency} in flight, ${config.bulkJobs} jobs   [${uptimeLine()}]`);
@@ -362,6 +362,11 @@ async function partEnqueue(user: BenchUser, products: SeededProduct[], { db, que
   printHotPath(hotPath, appResult);
 }
 
+/** A bulk launch of `size` forecasts, over the seeded products in turn. */
+function bulkBody(products: SeededProduct[], size: number): string {
+  return JSON.stringify({ jobs: Array.from({ length: size }, (_, index) => ({ name: "bench-bulk", data: { productId: products[index % products.length]!.id, horizon: config.horizon, models: ["all"] } })) });
+}
+
 /** The enqueue targets once more, each against a fresh server under `node --cpu-prof`. */
 async function partWebProfile(user: BenchUser, products: SeededProduct[], { db, queues }: Deps): Promise<void> {
   const appUrl = `http://127.0.0.1:${config.appPort}`;
@@ -373,6 +378,15 @@ async function partWebProfile(user: BenchUser, products: SeededProduct[], { db, 
     { label: "app floor (401)", start: startApp, url, headers: { authorization: "Bearer not-an-api-key" }, body },
     { label: "app, API key", start: startApp, url, headers: { authorization: `Bearer ${user.apiKey}` }, body },
     { label: "app, session cookie", start: startApp, url, headers: session, body },
+    {
+      label: `app, bulk ${config.bulkSize} jobs (per job)`,
+      start: startApp,
+      url: `${url}/bulk`,
+      headers: session,
+      body: bulkBody(products, config.bulkSize),
+      connections: config.bulkConcurrency,
+      jobsPerRequest: config.bulkSize,
+    },
   ];
   const profiles: WebProfile[] = [];
   for (const target of targets) {
@@ -389,7 +403,7 @@ function printWebProfile(profiles: WebProfile[]): void {
   console.log(section(`5. Server CPU profile per request — node --cpu-prof, ${config.connections} connections, ${config.duration} s per target after ${config.warmup} s warm-up`));
   const perRequest = (profile: WebProfile, ms: number) => fixed((ms * 1000) / profile.requests, 0);
   console.log("\nSampled CPU of the server's main thread, µs per request (idle excluded; GC helper threads are not sampled):\n");
-  console.log(table(["target", "requests", "µs/request"], profiles.map((profile) => [profile.label, profile.requests, perRequest(profile, profile.summary.busyMs)])));
+  console.log(table(["target", "requests (jobs, bulk)", "µs/request (per job, bulk)"], profiles.map((profile) => [profile.label, profile.requests, perRequest(profile, profile.summary.busyMs)])));
   console.log("\nInclusive time of the wrapper's steps and named functions, µs per request (a function and all it calls):\n");
   console.log(
     table(

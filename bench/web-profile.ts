@@ -17,10 +17,15 @@ export interface WebProfileTarget {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** @defaultValue config.connections */
+  connections?: number;
+  /** Jobs per request, for per-job figures (a bulk launch). @defaultValue 1 */
+  jobsPerRequest?: number;
 }
 
 export interface WebProfile {
   label: string;
+  /** Requests answered in the measured run; jobs, for a bulk target. */
   requests: number;
   summary: ProfileSummary;
 }
@@ -35,6 +40,10 @@ export const INCLUSIVE_FRAMES = [
   "parseBody",
   "readBodyText",
   "enqueueJob",
+  "enqueueJobs",
+  "parseBulkJobs",
+  "nulPath",
+  "addJobs",
   "prepareJob",
   "resolveJobScope",
   "createRuns",
@@ -56,7 +65,7 @@ export async function profileWeb(target: WebProfileTarget): Promise<WebProfile> 
       method: "POST",
       headers: { "content-type": "application/json", ...target.headers },
       body: target.body,
-      connections: config.connections,
+      connections: target.connections ?? config.connections,
       duration,
     });
   try {
@@ -69,7 +78,7 @@ export async function profileWeb(target: WebProfileTarget): Promise<WebProfile> 
     if (!file) throw new Error(`${target.label}: the server wrote no CPU profile (it did not exit cleanly); log: ${child.logFile}`);
     // Start-up and warm-up are left out: only the samples of the measured run count.
     const summary = summariseProfile(join(dir, file), { inclusiveOf: INCLUSIVE_FRAMES, window: { fromUs, toUs } });
-    return { label: target.label, requests: result.requests.total, summary };
+    return { label: target.label, requests: result.requests.total * (target.jobsPerRequest ?? 1), summary };
   } finally {
     await stopChild(child);
   }
