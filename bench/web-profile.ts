@@ -4,6 +4,7 @@ import autocannon from "autocannon";
 import { config } from "./config";
 import { summariseProfile, type ProfileSummary } from "./cpu-profile";
 import { logDir, stopChild, type Child } from "./processes";
+import { waitUntilIdle } from "./system";
 
 /**
  * Where a Next server's CPU goes per request: the server is started under `node --cpu-prof`, one
@@ -59,6 +60,7 @@ export async function profileWeb(target: WebProfileTarget): Promise<WebProfile> 
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const { child } = await target.start(["--cpu-prof", `--cpu-prof-dir=${dir}`]);
+  await waitUntilIdle(child.pid);
   const load = (duration: number) =>
     autocannon({
       url: target.url,
