@@ -65,7 +65,7 @@ export type EnqueueFailure =
    * reconciliation decides once Redis answers); a retry with the same idempotency key returns them.
    */
   | { ok: false; code: "unconfirmed"; jobIds: string[] }
-  /** Redis took some of a bulk launch's jobs and then failed; the ledger keeps the rows of those. */
+  /** Some of a bulk launch's jobs were added, then Redis or the ledger failed; the ledger keeps the rows of those. */
   | { ok: false; code: "partly-added"; jobIds: string[]; total: number };
 
 export interface EnqueuedJob {
