@@ -1,7 +1,7 @@
 import type { Db } from "../db";
 import { db as defaultDb, sqlPool } from "../db";
 import type { PlanWarehouse } from "../inventory/plan";
-import type { ReorderCandidate } from "../inventory/reorder-list";
+import { REORDER_HORIZON_DAYS, reorderList, type ReorderCandidate } from "../inventory/reorder-list";
 import type { JobResult } from "../jobs/catalog";
 
 /**
@@ -149,4 +149,16 @@ export async function loadReorderCandidates({ organizationId }: { organizationId
     onHand: row.onHand,
     onOrder: row.onOrder,
   }));
+}
+
+/**
+ * What to order within `horizonDays` of `today` (a UTC day), most urgent first, across the
+ * organisation's products (every organisation's when `organizationId` is undefined).
+ */
+export async function whatToOrder(
+  { organizationId, today, horizonDays = REORDER_HORIZON_DAYS }: { organizationId?: string; today: Date; horizonDays?: number },
+  { db = defaultDb() }: { db?: Db } = {},
+) {
+  const candidates = await loadReorderCandidates({ organizationId }, { db });
+  return { today: today.toISOString().slice(0, 10), horizonDays, lines: reorderList(candidates, { today, horizonDays }) };
 }

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { apiRoute } from "@/lib/api/handler";
 import { organizationParam, readScope } from "@/lib/api/organization-scope";
-import { REORDER_HORIZON_DAYS, reorderList } from "@/lib/inventory/reorder-list";
-import { loadReorderCandidates } from "@/lib/optimization/optimization-queries";
+import { REORDER_HORIZON_DAYS } from "@/lib/inventory/reorder-list";
+import { whatToOrder } from "@/lib/optimization/optimization-queries";
 
 export const dynamic = "force-dynamic";
 
@@ -28,8 +28,4 @@ export const GET = apiRoute({
       "A line is listed when its inventory position is at or below the reorder point (`order-now`) or reaches it within `days` days (`this-week`); " +
       "sorted by order-by date, then days of cover. Products never optimised are not listed. Planners read their organisation's.",
   },
-}, async ({ query, principal }) => {
-  const today = utcToday();
-  const candidates = await loadReorderCandidates({ organizationId: await readScope(principal, query.organization) });
-  return { today: today.toISOString().slice(0, 10), horizonDays: query.days, lines: reorderList(candidates, { today, horizonDays: query.days }) };
-});
+}, async ({ query, principal }) => whatToOrder({ organizationId: await readScope(principal, query.organization), today: utcToday(), horizonDays: query.days }));
