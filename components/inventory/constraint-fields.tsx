@@ -1,7 +1,7 @@
 "use client";
 
 import { useId } from "react";
-import type { JobPayloadInput } from "../api/types";
+import type { JobPayload, JobPayloadInput } from "../api/types";
 import { HelpText, Label, TextInput } from "../ui/field";
 import { cx } from "../ui/cx";
 
@@ -47,6 +47,16 @@ export function readConstraints(draft: ConstraintDraft): { constraints: Optimiza
     else constraints.serviceLevelZ = value;
   }
   return { constraints, errors };
+}
+
+/** A run's constraints in a few words, for its header and the recent-runs list. */
+export function constraintFacts(constraints: JobPayload<"optimization">["constraints"]): string[] {
+  const facts: string[] = [];
+  if (constraints.orderingCost !== undefined) facts.push(`ordering cost $${constraints.orderingCost}`);
+  if (constraints.holdingCostRate !== undefined) facts.push(`holding ${Number((constraints.holdingCostRate * 100).toFixed(2))} %/yr`);
+  if (constraints.serviceLevel !== undefined) facts.push(`service ${Number((constraints.serviceLevel * 100).toFixed(2))} %`);
+  if (constraints.serviceLevelZ !== undefined) facts.push(`z ${constraints.serviceLevelZ}`);
+  return facts.length > 0 ? [facts.join(", ")] : ["Product's own costs and service level"];
 }
 
 /** API error details name fields as "body.data.constraints.orderingCost"; these map them onto the fields. */

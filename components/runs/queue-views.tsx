@@ -5,6 +5,9 @@ import type { JobPayload, JobResult, QueueKey } from "../api/types";
 import { ForecastForm } from "../forecasts/forecast-form";
 import { ForecastResult } from "../forecasts/forecast-result";
 import { modelLabel, skuFromJobName } from "../forecasts/models";
+import { constraintFacts } from "../inventory/constraint-fields";
+import { OptimizationForm, optimizationSubject } from "../inventory/optimization-form";
+import { OptimizationResultView } from "../inventory/optimization-result";
 
 /**
  * What a queue brings to its page; the rest (progress, steps, retry, cancel, recent runs, the
@@ -38,6 +41,15 @@ export const queueViews = {
     emptyHint: "Pick a product and run a forecast, or open one of your recent runs.",
     subject: (job) => skuFromJobName(job.name),
     facts: (data) => [`${data.horizon}-day horizon`, data.models[0] === "all" ? "All models" : data.models.map(modelLabel).join(", ")],
+  },
+  optimization: {
+    Form: OptimizationForm,
+    Result: OptimizationResultView,
+    noun: { one: "optimisation", many: "optimisations" },
+    formDescription: "EOQ, safety stock and reorder point per warehouse, and the allocation of central stock.",
+    emptyHint: "Pick a product and run an optimisation, or open one of your recent runs.",
+    subject: optimizationSubject,
+    facts: (data) => constraintFacts(data.constraints),
   },
 } satisfies Partial<{ [K in QueueKey]: QueueView<K> }>;
 
