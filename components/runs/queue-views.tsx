@@ -8,6 +8,9 @@ import { ExportResult } from "../exports/export-result";
 import { ForecastForm } from "../forecasts/forecast-form";
 import { ForecastResult } from "../forecasts/forecast-result";
 import { modelLabel, skuFromJobName } from "../forecasts/models";
+import { constraintFacts } from "../inventory/constraint-fields";
+import { OptimizationForm, optimizationSubject } from "../inventory/optimization-form";
+import { OptimizationResultView } from "../inventory/optimization-result";
 
 /**
  * What a queue brings to its page; the rest (progress, steps, retry, cancel, recent runs, the
@@ -50,6 +53,15 @@ export const queueViews = {
     emptyHint: "Choose the data and a format, or open one of your recent exports.",
     subject: (job) => job.name.replace(/^export:/, ""),
     facts: (data) => [`${EXPORT_ENTITY_LABELS[data.entity].label} as ${EXPORT_FORMAT_LABELS[data.format]}`, ...describeExportFilters(data.filters)],
+  },
+  optimization: {
+    Form: OptimizationForm,
+    Result: OptimizationResultView,
+    noun: { one: "optimisation", many: "optimisations" },
+    formDescription: "EOQ, safety stock and reorder point per warehouse, and the allocation of central stock.",
+    emptyHint: "Pick a product and run an optimisation, or open one of your recent runs.",
+    subject: optimizationSubject,
+    facts: (data) => constraintFacts(data.constraints),
   },
 } satisfies Partial<{ [K in QueueKey]: QueueView<K> }>;
 

@@ -17,12 +17,16 @@ import * as exportDownload from "@/app/api/v1/exports/[id]/download/route";
 import * as exportById from "@/app/api/v1/exports/[id]/route";
 import * as exportsRoute from "@/app/api/v1/exports/route";
 import * as healthRedis from "@/app/api/v1/health/redis/route";
+import * as inventoryReorder from "@/app/api/v1/inventory/reorder/route";
 import * as health from "@/app/api/v1/health/route";
 import * as jobsList from "@/app/api/v1/jobs/route";
 import * as metrics from "@/app/api/v1/metrics/route";
 import * as notificationsRead from "@/app/api/v1/notifications/read/route";
 import * as notifications from "@/app/api/v1/notifications/route";
+import * as optimizationById from "@/app/api/v1/optimizations/[id]/route";
+import * as optimizations from "@/app/api/v1/optimizations/route";
 import * as organizations from "@/app/api/v1/organizations/route";
+import * as productOverview from "@/app/api/v1/products/[id]/overview/route";
 import * as productById from "@/app/api/v1/products/[id]/route";
 import * as products from "@/app/api/v1/products/route";
 import * as clean from "@/app/api/v1/queues/[queueKey]/clean/route";
@@ -51,6 +55,7 @@ import { publishJobEvent, type JobEventPayload } from "@/lib/realtime/events";
 import { createRedis, type RedisClient } from "@/lib/redis";
 import { openStream, type OpenStream } from "../realtime/sse-client";
 import { createTestOrganization, createTestProduct, createTestUser, type CallOptions, type TestUser } from "../helpers/fixtures";
+import { createTestOptimizationResult } from "../helpers/inventory-fixtures";
 import { invoke, SAME_ORIGIN } from "./support";
 
 /**
@@ -71,6 +76,8 @@ interface OrgFixture {
   planner: TestUser;
   product: { id: string; sku: string };
   forecastId: string;
+  /** A saved optimisation result of the product, whose warehouse should order now. */
+  optimizationId: string;
   /** A waiting export run the planner enqueued through the API. */
   exportJobId: string;
   /** Waiting runs the matrix may cancel, one per way of calling (a cancelled job leaves its queue). */
@@ -104,6 +111,7 @@ function markers(org: Org): string[] {
     x.product.id,
     x.product.sku,
     x.forecastId,
+    x.optimizationId,
     x.exportJobId,
     x.cancelJobIds.cookie,
     x.cancelJobIds["api-key"],
@@ -188,6 +196,25 @@ const rows: Row[] = [
     kind: "item",
     request: (org) => get(`/api/v1/forecasts/${f[org].forecastId}`, { id: f[org].forecastId }),
   },
+  {
+    route: "products/[id]/overview",
+    method: "GET",
+    handler: productOverview.GET,
+    access: "user",
+    kind: "item",
+    request: (org) => get(`/api/v1/products/${f[org].product.id}/overview?days=7`, { id: f[org].product.id }),
+  },
+  { route: "optimizations", method: "GET", handler: optimizations.GET, access: "user", kind: "list", request: () => get("/api/v1/optimizations?limit=100"), marker: (org) => f[org].optimizationId },
+  {
+    route: "optimizations/[id]",
+    method: "GET",
+    handler: optimizationById.GET,
+    access: "user",
+    kind: "item",
+    request: (org) => get(`/api/v1/optimizations/${f[org].optimizationId}`, { id: f[org].optimizationId }),
+  },
+  // Each organisation's product has no stock, so its warehouse is on the list to order now.
+  { route: "inventory/reorder", method: "GET", handler: inventoryReorder.GET, access: "user", kind: "list", request: () => get("/api/v1/inventory/reorder"), marker: (org) => f[org].optimizationId },
   {
     route: "forecasts",
     method: "POST",
@@ -591,6 +618,7 @@ beforeAll(async () => {
       planner,
       product,
       forecastId: forecast.id,
+      optimizationId: (await createTestOptimizationResult(product)).id,
       exportJobId,
       cancelJobIds: { cookie: await enqueue(planner, `isolation-cancel-${org}`), "api-key": await enqueue(planner, `isolation-cancel-${org}`) },
       forecastJobId: launched.json.jobId,
