@@ -1,6 +1,7 @@
 import type { QueueKey } from "../../lib/jobs/catalog";
 import type { Processor } from "../processor";
 import type { TaskMap } from "../threads/pool";
+import { analyticsProcessor } from "./analytics.processor";
 import { forecastProcessor } from "./forecast.processor";
 import { optimizationProcessor } from "./optimization.processor";
 
@@ -16,5 +17,5 @@ export const processors = {
   import: null,
   export: null,
   notification: null,
-  analytics: null,
+  analytics: analyticsProcessor,
 } satisfies { [K in QueueKey]: Processor<K, TaskMap> | null };
