@@ -11,17 +11,9 @@ async function addJob(request: APIRequestContext, queue: string, data: unknown, 
   return ((await response.json()) as { jobId: string }).jobId;
 }
 
-const DAY_MS = 86_400_000;
-const randomDay = (from: number, days: number) => new Date(from + Math.floor(Math.random() * days) * DAY_MS).toISOString().slice(0, 10);
-
-/**
- * An analytics job over a period of its own: the queue deduplicates identical reports while one
- * waits (and nothing runs analytics in this suite), so repeated identical launches would return
- * the first job.
- */
-function report(type: string) {
-  return { type, params: { startDate: randomDay(Date.UTC(2000, 0, 1), 9_000), endDate: randomDay(Date.UTC(2026, 0, 1), 3_000) } };
-}
+/** Jobs that stay where they are put: nothing runs the export queue in this suite. */
+const IDLE_QUEUE = "export";
+const exportOf = (entity: string) => ({ entity, format: "csv" });
 
 async function jobState(request: APIRequestContext, queue: string, jobId: string): Promise<string> {
   const response = await request.get(`/api/v1/queues/${queue}/jobs/${jobId}/details`);
@@ -101,9 +93,8 @@ test("an admin searches by SKU and opens the job page, then the queue's job list
 });
 
 test("an admin pages through waiting jobs with the URL", async ({ page }) => {
-  // The analytics queue has no processor in this suite, so its jobs stay waiting.
-  for (let index = 0; index < 12; index++) await addJob(page.request, "analytics", report("abc-analysis"), { priority: 1 + (index % 10) });
-  await page.goto("/queues/analytics?state=waiting&pageSize=10");
+  for (let index = 0; index < 12; index++) await addJob(page.request, IDLE_QUEUE, exportOf("products"), { priority: 1 + (index % 10) });
+  await page.goto(`/queues/${IDLE_QUEUE}?state=waiting&pageSize=10`);
   await expect(page.getByTestId("tab-count-waiting")).not.toHaveText("…");
   const total = Number((await page.getByTestId("tab-count-waiting").innerText()).replace(/,/g, ""));
   expect(total).toBeGreaterThanOrEqual(12);
@@ -114,8 +105,8 @@ test("an admin pages through waiting jobs with the URL", async ({ page }) => {
 });
 
 test("an admin promotes a delayed job", async ({ page }) => {
-  const jobId = await addJob(page.request, "analytics", report("inventory-turnover"), { delay: 3_600_000 });
-  await page.goto(`/queues/analytics/jobs/${jobId}`);
+  const jobId = await addJob(page.request, IDLE_QUEUE, exportOf("sales"), { delay: 3_600_000 });
+  await page.goto(`/queues/${IDLE_QUEUE}/jobs/${jobId}`);
   await expect(page.getByTestId("job-state")).toHaveText("Delayed");
   await page.getByRole("button", { name: "Promote" }).click();
   await confirm(page, "Promote");
@@ -125,25 +116,25 @@ test("an admin promotes a delayed job", async ({ page }) => {
 });
 
 test("an admin duplicates a job with edited data; bad data is named by its path", async ({ page }) => {
-  const jobId = await addJob(page.request, "analytics", report("abc-analysis"));
-  await page.goto(`/queues/analytics/jobs/${jobId}`);
+  const jobId = await addJob(page.request, IDLE_QUEUE, exportOf("products"));
+  await page.goto(`/queues/${IDLE_QUEUE}/jobs/${jobId}`);
   await page.getByRole("button", { name: "Duplicate…" }).click();
   const dialog = page.getByRole("dialog", { name: "Duplicate job" });
   const editor = dialog.getByLabel("Job data (JSON)");
-  await editor.fill(JSON.stringify({ type: "weekly-gossip", params: { startDate: "2026-01-01", endDate: "2026-03-31" } }));
+  await editor.fill(JSON.stringify(exportOf("weekly-gossip")));
   await dialog.getByRole("button", { name: "Add the copy" }).click();
-  await expect(dialog.getByTestId("duplicate-data-errors")).toContainText("data.type");
+  await expect(dialog.getByTestId("duplicate-data-errors")).toContainText("data.entity");
   await expect(editor).toHaveAttribute("aria-invalid", "true");
   await page.screenshot({ path: "e2e/screenshots/job-duplicate.png", animations: "disabled" });
 
-  await editor.fill(JSON.stringify({ type: "forecast-accuracy", params: { startDate: "2026-02-01", endDate: "2026-02-28" } }));
+  await editor.fill(JSON.stringify({ entity: "forecasts", format: "json" }));
   await dialog.getByLabel("Priority (1 high – 10 low)").fill("2");
   await dialog.getByRole("button", { name: "Add the copy" }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId("job-timeline")).toContainText("Duplicated as");
   await page.getByTestId("duplicate-link").click();
   await expect(page).not.toHaveURL(new RegExp(jobId));
-  await expect(page.getByRole("region", { name: "Data", exact: true })).toContainText("forecast-accuracy");
+  await expect(page.getByRole("region", { name: "Data", exact: true })).toContainText('"forecasts"');
   await expect(page.getByText(DEMO.admin.name, { exact: true }).first()).toBeVisible();
 });
 
@@ -207,14 +198,14 @@ test("an admin cancels a running job from the job page and sees it cancelled wit
 });
 
 test("a planner gets 404 for another user's job page and 403 for admin pages", async ({ browser, page }) => {
-  const jobId = await addJob(page.request, "analytics", report("abc-analysis"));
+  const jobId = await addJob(page.request, IDLE_QUEUE, exportOf("products"));
   const planner = await browser.newContext({ storageState: AUTH_FILES.planner });
   try {
     const plannerPage = await planner.newPage();
-    const job = await plannerPage.goto(`/queues/analytics/jobs/${jobId}`);
+    const job = await plannerPage.goto(`/queues/${IDLE_QUEUE}/jobs/${jobId}`);
     expect(job?.status()).toBe(404);
     await expect(plannerPage.getByRole("heading", { name: "Page not found" })).toBeVisible();
-    for (const path of ["/jobs", "/queues/analytics"]) {
+    for (const path of ["/jobs", `/queues/${IDLE_QUEUE}`]) {
       const response = await plannerPage.goto(path);
       expect(response?.status(), path).toBe(403);
     }
@@ -222,8 +213,8 @@ test("a planner gets 404 for another user's job page and 403 for admin pages", a
     expect(api.status()).toBe(403);
 
     // Their own job opens, with only the actions an owner has.
-    const own = await addJob(plannerPage.request, "analytics", report("abc-analysis"));
-    await plannerPage.goto(`/queues/analytics/jobs/${own}`);
+    const own = await addJob(plannerPage.request, IDLE_QUEUE, exportOf("products"));
+    await plannerPage.goto(`/queues/${IDLE_QUEUE}/jobs/${own}`);
     await expect(plannerPage.getByTestId("job-state")).toHaveText("Queued");
     await expect(plannerPage.getByRole("link", { name: "My runs" }).first()).toBeVisible();
     await expect(plannerPage.getByRole("button", { name: "Cancel job" })).toBeVisible();
