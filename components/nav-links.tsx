@@ -14,6 +14,7 @@ interface NavLink {
 /** One list of the app's sections; planners see only theirs. */
 const LINKS: readonly NavLink[] = [
   { href: "/forecasts", label: "Forecasts" },
+  { href: "/analytics", label: "Analytics" },
   { href: "/my-runs", label: "My runs" },
   { href: "/queues", label: "Queues", adminOnly: true },
   { href: "/jobs", label: "Jobs", adminOnly: true },
