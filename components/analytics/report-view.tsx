@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { queryKeys } from "@/lib/query-keys";
+import { InlineText } from "../api-docs/inline-text";
 import { getJson } from "../api/api-client";
 import type { AbcReport, AnalyticsReportDetail, AnalyticsType, DaysOfSupplyReport, ForecastAccuracyReport, GmroiReport, ServiceReport, TurnoverReport } from "../api/types";
 import { formatDateTime, formatInteger, formatLongDay } from "../format";
@@ -92,7 +93,7 @@ export function ReportView({ report }: { report: AnalyticsReportDetail }) {
         {report.definition ? (
           <CardBody>
             <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="report-definition">
-              {report.definition}
+              <InlineText text={report.definition} />
             </p>
           </CardBody>
         ) : null}
