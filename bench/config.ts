@@ -44,16 +44,20 @@ function parts(): BenchPart[] {
   });
 }
 
+/** BENCH_REDIS_PREFIX: a key space of its own, so two benches on one machine do not delete each other's keys. */
+const prefix = process.env.BENCH_REDIS_PREFIX ?? "{capliquify-bench}";
+if (!/^\{[^}]+\}$/.test(prefix)) throw new Error(`BENCH_REDIS_PREFIX must be one hash tag like {capliquify-bench}, got "${prefix}"`);
+
 export const config = {
   parts: parts(),
   databaseUrl: benchDatabaseUrl(),
   redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
   /** Hash-tagged like the app's own prefix; every key the bench creates starts with it. */
-  prefix: "{capliquify-bench}",
+  prefix,
   /** The ceiling server's queue lives under its own prefix (still inside the bench's key space). */
-  ceilingPrefix: "{capliquify-bench}:ceiling",
+  ceilingPrefix: `${prefix}:ceiling`,
   /** The Next ceiling's queue (bench/next-ceiling). */
-  nextCeilingPrefix: "{capliquify-bench}:next-ceiling",
+  nextCeilingPrefix: `${prefix}:next-ceiling`,
   /** Where the bench builds the app (BENCH_NEXT_DIST_DIR: e.g. a build of an earlier commit, for a before/after table). */
   nextDistDir: process.env.BENCH_NEXT_DIST_DIR ?? ".next-bench",
   appPort: positive("BENCH_APP_PORT", 3400),

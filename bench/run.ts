@@ -11,7 +11,7 @@
 // BENCH_NEXT_CEILING_PORT (3402), BENCH_PRODUCTS (1000), BENCH_FORECAST_ROWS ("1x3,2x3,2x6": processes x concurrency),
 // BENCH_PROFILE_JOBS (100), BENCH_SKIP_BUILD=1 (reuse .next-bench), BENCH_APP_PORT (3400),
 // BENCH_CEILING_PORT (3401), BENCH_DATABASE_URL (default: DATABASE_URL's server, db capliquify_bench),
-// BENCH_PARTS (enqueue,forecast,profile,dashboard,analytics), BENCH_DASHBOARD_JOBS (1000000),
+// BENCH_REDIS_PREFIX ({capliquify-bench}), BENCH_PARTS (enqueue,forecast,profile,dashboard,analytics), BENCH_DASHBOARD_JOBS (1000000),
 // BENCH_DASHBOARD_FAILED (100000), BENCH_DASHBOARD_SAMPLES (50), BENCH_ANALYTICS_PRODUCTS (10000).
 import { config } from "./config";
 import os from "node:os";
