@@ -24,6 +24,10 @@ export const queryKeys = {
     all: ["forecasts"] as const,
     detail: (id: string) => ["forecasts", "detail", id] as const,
   },
+  reports: {
+    all: ["reports"] as const,
+    detail: (id: string) => ["reports", "detail", id] as const,
+  },
   jobs: {
     all: ["jobs"] as const,
     recentAll: ["jobs", "recent"] as const,

@@ -1,6 +1,9 @@
 import type { ComponentType } from "react";
 import type { z } from "zod";
 import { catalog } from "@/lib/jobs/catalog";
+import { AnalyticsForm } from "../analytics/analytics-form";
+import { AnalyticsResult } from "../analytics/analytics-result";
+import { REPORT_LABELS, reportLabelFromJobName } from "../analytics/report-types";
 import type { JobPayload, JobResult, QueueKey } from "../api/types";
 import { ExportForm } from "../exports/export-form";
 import { describeExportFilters, EXPORT_ENTITY_LABELS, EXPORT_FORMAT_LABELS } from "../exports/export-options";
@@ -62,6 +65,15 @@ export const queueViews = {
     emptyHint: "Pick a product and run an optimisation, or open one of your recent runs.",
     subject: optimizationSubject,
     facts: (data) => constraintFacts(data.constraints),
+  },
+  analytics: {
+    Form: AnalyticsForm,
+    Result: AnalyticsResult,
+    noun: { one: "report", many: "reports" },
+    formDescription: "Compute an inventory report over a period.",
+    emptyHint: "Pick a report and a period and run it, or open one of your recent reports.",
+    subject: (job) => reportLabelFromJobName(job.name),
+    facts: (data) => [`${data.params.startDate} – ${data.params.endDate}`, REPORT_LABELS[data.type].label],
   },
 } satisfies Partial<{ [K in QueueKey]: QueueView<K> }>;
 

@@ -44,6 +44,8 @@ import * as resume from "@/app/api/v1/queues/[queueKey]/resume/route";
 import * as settings from "@/app/api/v1/queues/[queueKey]/settings/route";
 import * as stats from "@/app/api/v1/queues/[queueKey]/stats/route";
 import * as queues from "@/app/api/v1/queues/route";
+import * as reportById from "@/app/api/v1/reports/[id]/route";
+import * as reports from "@/app/api/v1/reports/route";
 import * as runs from "@/app/api/v1/runs/route";
 import * as sse from "@/app/api/v1/sse/route";
 import * as workers from "@/app/api/v1/workers/status/route";
@@ -78,6 +80,8 @@ interface OrgFixture {
   forecastId: string;
   /** A saved optimisation result of the product, whose warehouse should order now. */
   optimizationId: string;
+  /** A saved analytics report. */
+  reportId: string;
   /** A waiting export run the planner enqueued through the API. */
   exportJobId: string;
   /** Waiting runs the matrix may cancel, one per way of calling (a cancelled job leaves its queue). */
@@ -112,6 +116,7 @@ function markers(org: Org): string[] {
     x.product.sku,
     x.forecastId,
     x.optimizationId,
+    x.reportId,
     x.exportJobId,
     x.cancelJobIds.cookie,
     x.cancelJobIds["api-key"],
@@ -251,6 +256,15 @@ const rows: Row[] = [
     ok: [201],
     unknownIsMissing: true,
     request: (org) => post("/api/v1/exports", undefined, { entity: "sales", format: "csv", filters: { productId: f[org].product.id } }),
+  },
+  { route: "reports", method: "GET", handler: reports.GET, access: "user", kind: "list", request: () => get("/api/v1/reports?limit=100"), marker: (org) => f[org].reportId },
+  {
+    route: "reports/[id]",
+    method: "GET",
+    handler: reportById.GET,
+    access: "user",
+    kind: "item",
+    request: (org) => get(`/api/v1/reports/${f[org].reportId}`, { id: f[org].reportId }),
   },
   {
     route: "organizations",
@@ -605,6 +619,9 @@ beforeAll(async () => {
         historyEnd: new Date(Date.UTC(2026, 9, 30)),
       },
     });
+    const report = await db().analyticsReport.create({
+      data: { jobId: `isolation-${randomUUID()}`, organizationId: organization.id, type: "gmroi", startDate: new Date(Date.UTC(2026, 9, 1)), endDate: new Date(Date.UTC(2026, 9, 30)), params: {}, body: {} },
+    });
     const exportJobId = await enqueue(planner, `isolation-${org}`);
     const launched = await invoke(forecasts.POST, { method: "POST", body: { productId: product.id, horizon: 7 }, auth: { apiKey: planner.apiKey } });
     expect(launched.status, launched.text).toBe(201);
@@ -619,6 +636,7 @@ beforeAll(async () => {
       product,
       forecastId: forecast.id,
       optimizationId: (await createTestOptimizationResult(product)).id,
+      reportId: report.id,
       exportJobId,
       cancelJobIds: { cookie: await enqueue(planner, `isolation-cancel-${org}`), "api-key": await enqueue(planner, `isolation-cancel-${org}`) },
       forecastJobId: launched.json.jobId,

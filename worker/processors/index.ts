@@ -2,6 +2,7 @@ import type { QueueKey } from "../../lib/jobs/catalog";
 import type { Processor } from "../processor";
 import type { TaskMap } from "../threads/pool";
 import { exportProcessor } from "./export.processor";
+import { analyticsProcessor } from "./analytics.processor";
 import { forecastProcessor } from "./forecast.processor";
 import { optimizationProcessor } from "./optimization.processor";
 
@@ -17,5 +18,5 @@ export const processors = {
   import: null,
   export: exportProcessor,
   notification: null,
-  analytics: null,
+  analytics: analyticsProcessor,
 } satisfies { [K in QueueKey]: Processor<K, TaskMap> | null };
