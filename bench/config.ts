@@ -30,7 +30,10 @@ function benchDatabaseUrl(): string {
   return url.toString();
 }
 
-const PARTS = ["enqueue", "forecast", "profile", "dashboard"] as const;
+/** BENCH_REDIS_PREFIX: a key space of its own, for a bench beside another on the same Redis. */
+const BENCH_PREFIX = process.env.BENCH_REDIS_PREFIX ?? "{capliquify-bench}";
+
+const PARTS = ["enqueue", "forecast", "profile", "dashboard", "optimization"] as const;
 export type BenchPart = (typeof PARTS)[number];
 
 /** BENCH_PARTS=dashboard runs only the dashboard part, and so on; every part by default. */
@@ -49,11 +52,11 @@ export const config = {
   databaseUrl: benchDatabaseUrl(),
   redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
   /** Hash-tagged like the app's own prefix; every key the bench creates starts with it. */
-  prefix: "{capliquify-bench}",
+  prefix: BENCH_PREFIX,
   /** The ceiling server's queue lives under its own prefix (still inside the bench's key space). */
-  ceilingPrefix: "{capliquify-bench}:ceiling",
+  ceilingPrefix: `${BENCH_PREFIX}:ceiling`,
   /** The Next ceiling's queue (bench/next-ceiling). */
-  nextCeilingPrefix: "{capliquify-bench}:next-ceiling",
+  nextCeilingPrefix: `${BENCH_PREFIX}:next-ceiling`,
   /** Where the bench builds the app (BENCH_NEXT_DIST_DIR: e.g. a build of an earlier commit, for a before/after table). */
   nextDistDir: process.env.BENCH_NEXT_DIST_DIR ?? ".next-bench",
   appPort: positive("BENCH_APP_PORT", 3400),
@@ -88,9 +91,14 @@ export const config = {
   dashboardFailed: Math.round(positive("BENCH_DASHBOARD_FAILED", 100_000)),
   /** Timed requests per endpoint (after 3 warm-up calls). */
   dashboardSamples: Math.round(positive("BENCH_DASHBOARD_SAMPLES", 50)),
+  /** Products of the optimisation part's policy run (5 warehouses each), and their days of sales. */
+  optimizationProducts: Math.round(positive("BENCH_OPT_PRODUCTS", 10_000)),
+  optimizationHistoryDays: 365,
+  /** The allocation problem: products × (DCs + regional warehouses). */
+  allocation: { products: Math.round(positive("BENCH_ALLOCATION_PRODUCTS", 1_000)), sources: 10, destinations: 40 },
   nextAuthSecret: "bench-secret-at-least-16-characters",
   /** Targets printed next to the figures. */
-  targets: { enqueueRatio: 0.8, enqueueP99Ms: 50, bulkJobsPerSecond: 10_000, forecastsFor10k: 10_000, forecastSeconds: 120, dashboardMs: 300 },
+  targets: { enqueueRatio: 0.8, enqueueP99Ms: 50, bulkJobsPerSecond: 10_000, forecastsFor10k: 10_000, forecastSeconds: 120, dashboardMs: 300, policySeconds: 60, allocationSeconds: 10 },
 } as const;
 
 // The bench process itself uses lib/ code (enqueueJob, WorkerManager); make its lazily parsed env

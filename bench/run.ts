@@ -3,7 +3,7 @@
 // worker processes) and the admin dashboard's reads with a million jobs in Redis, measured on this
 // machine, printed as tables. Progress goes to
 // stderr, results to stdout (`npm run bench > bench.md`). Everything lives in the capliquify_bench
-// database and under the {capliquify-bench} Redis prefix; children log to $TMPDIR/capliquify-bench.
+// database and under the {capliquify-bench} Redis prefix (BENCH_REDIS_PREFIX); children log to $TMPDIR/capliquify-bench.
 //
 // Settings (bench/config.ts): BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (50),
 // BENCH_APP_RATE (req/s offered in the steady-load row; default half the app's saturated rate),
@@ -12,7 +12,8 @@
 // BENCH_PROFILE_JOBS (100), BENCH_SKIP_BUILD=1 (reuse .next-bench), BENCH_APP_PORT (3400),
 // BENCH_CEILING_PORT (3401), BENCH_DATABASE_URL (default: DATABASE_URL's server, db capliquify_bench),
 // BENCH_PARTS (enqueue,forecast,profile,dashboard), BENCH_DASHBOARD_JOBS (1000000),
-// BENCH_DASHBOARD_FAILED (100000), BENCH_DASHBOARD_SAMPLES (50).
+// BENCH_DASHBOARD_FAILED (100000), BENCH_DASHBOARD_SAMPLES (50), BENCH_OPT_PRODUCTS (10000: the
+// optimisation part's policy run), BENCH_ALLOCATION_PRODUCTS (1000: its allocation LP).
 import { config } from "./config";
 import os from "node:os";
 import { Redis } from "ioredis";
@@ -23,6 +24,7 @@ import { checkRedis, ensureDatabase } from "../scripts/services.mjs";
 import { countAccumulated, measure, measureBulk, startCeiling, type Accumulated, type BulkResult, type LoadResult, type Target } from "./enqueue";
 import { plan, seedDashboardScale, sessionCookie, timeRequest, type DashboardSeed, type Timing } from "./dashboard";
 import { runForecastRow, type ForecastRun, type Owner } from "./forecast";
+import { allocationProblem, runAllocation, runPolicy, seedOptimization, type AllocationRun, type PolicyRun } from "./optimization";
 import { measureHotPath, measureWorkerQueries, type HotPathRow } from "./hot-path";
 import { buildApp, startApp, startNextCeiling } from "./next-app";
 import { ChildDiedError, killAllChildrenNow, logDir, sleep, stopAllChildren, stopChild } from "./processes";
@@ -269,11 +271,14 @@ async function main(): Promise<void> {
   console.log("- the machine is shared with other engineers' builds and tests: read the load columns before the numbers");
 
   step(`removing old bench keys (${await deleteBenchKeys()} deleted)`);
-  step(`building Next into ${config.nextDistDir} and, meanwhile, preparing ${config.products} products × ${config.historyDays} days`);
-  const build = buildApp();
+  // Only the enqueue part serves HTTP; the optimisation part seeds its own organisation.
+  const needsBuild = config.parts.includes("enqueue");
+  const needsProducts = config.parts.some((part) => part !== "optimization");
+  step(`${needsBuild ? `building Next into ${config.nextDistDir} and, meanwhile, ` : ""}preparing ${needsProducts ? config.products : 0} products × ${config.historyDays} days`);
+  const build = needsBuild ? buildApp() : Promise.resolve(null);
   build.catch(() => {}); // awaited below; keep an early failure from being "unhandled" meanwhile
   await prepareDatabase();
-  const seeded = await seedProducts(config.products, config.historyDays);
+  const seeded = needsProducts ? await seedProducts(config.products, config.historyDays) : { products: [], rows: 0, ms: 0 };
   step(`seeded ${seeded.rows.toLocaleString("en-US")} sales rows in ${seconds(seeded.ms)}`);
   const buildMs = await build;
   step(buildMs === null ? "build skipped (BENCH_SKIP_BUILD=1)" : `built in ${seconds(buildMs)}`);
@@ -285,13 +290,15 @@ async function main(): Promise<void> {
   const db = createDb(config.databaseUrl);
   const queues = new QueueManager({ connection: createRedis("producer", config.redisUrl), prefix: config.prefix });
   try {
-    const user = await createBenchUser(db);
-    const owner: Owner = { id: user.id, role: "PLANNER", organizationId: user.organizationId };
-
-    if (config.parts.includes("enqueue")) await partEnqueue(user, seeded.products, { db, queues });
-    if (config.parts.includes("forecast")) await partForecast(seeded.products, owner, { db, queues });
-    if (config.parts.includes("profile")) await partProfile(seeded.products, owner, { db, queues });
-    if (config.parts.includes("dashboard")) await partDashboard(seeded.products, { db, queues });
+    if (needsProducts) {
+      const user = await createBenchUser(db);
+      const owner: Owner = { id: user.id, role: "PLANNER", organizationId: user.organizationId };
+      if (config.parts.includes("enqueue")) await partEnqueue(user, seeded.products, { db, queues });
+      if (config.parts.includes("forecast")) await partForecast(seeded.products, owner, { db, queues });
+      if (config.parts.includes("profile")) await partProfile(seeded.products, owner, { db, queues });
+      if (config.parts.includes("dashboard")) await partDashboard(seeded.products, { db, queues });
+    }
+    if (config.parts.includes("optimization")) await partOptimization(db);
   } finally {
     await queues.close().catch(() => {});
     await disconnectDb(db).catch(() => {});
@@ -485,3 +492,76 @@ main()
     await cleanup();
     process.exit(1);
   });
+
+async function partOptimization(db: Db): Promise<void> {
+  const { optimizationProducts: products, optimizationHistoryDays: days } = config;
+  step(`optimisation: seeding ${products.toLocaleString("en-US")} products × 5 warehouses, ${days} days of sales each`);
+  const seeded = await seedOptimization(products, days);
+  step(`optimisation: the processor for each product   [${uptimeLine()}]`);
+  const policy = await runPolicy(db, seeded.productIds, seeded.ms, days);
+  const { products: allocationProducts, sources, destinations } = config.allocation;
+  const allocations: AllocationRun[] = [];
+  for (const tightCapacity of [false, true]) {
+    const label = tightCapacity ? "capacity binding at every 4th warehouse (one coupled MIP)" : "free capacity (one LP per product)";
+    step(`optimisation: allocation, ${label}   [${uptimeLine()}]`);
+    allocations.push(await runAllocation(label, allocationProblem(allocationProducts, sources, destinations, { tightCapacity })));
+  }
+  printOptimization(policy, allocations);
+}
+
+function printOptimization(policy: PolicyRun, allocations: AllocationRun[]): void {
+  console.log(section(`5. Inventory optimisation — policy for ${policy.products.toLocaleString("en-US")} products × ${policy.warehouses} warehouses; allocation of ${config.allocation.products} products × ${config.allocation.sources + config.allocation.destinations} warehouses`));
+  const stepTotal = Object.values(policy.steps).reduce((sum, ms) => sum + ms, 0);
+  console.log(
+    table(
+      ["policy run", "done", "failed", "concurrency", "wall s", "products/s", "p50 ms", "p95 ms", "target", "load after"],
+      [
+        [
+          "optimisation processor, every product",
+          `${policy.completed}/${policy.products}`,
+          policy.failed,
+          policy.concurrency,
+          fixed(policy.wallMs / 1000, 1),
+          fixed(policy.completed / (policy.wallMs / 1000), 0),
+          fixed(policy.p50Ms, 1),
+          fixed(policy.p95Ms, 1),
+          `< ${config.targets.policySeconds} s ${verdict(policy.failed === 0 && policy.wallMs < config.targets.policySeconds * 1000)}`,
+          policy.load,
+        ],
+      ],
+      ["l", "r", "r", "r", "r", "r", "r", "r", "l", "l"],
+    ),
+  );
+  console.log("\nWhere a product's time goes (the processor's steps, summed over all products and divided by them):\n");
+  console.log(
+    table(
+      ["step", "ms/product", "share"],
+      Object.entries(policy.steps).map(([id, ms]) => [id, fixed(ms / policy.completed, 2), percent(ms / stepTotal)]),
+      ["l", "r", "r"],
+    ),
+  );
+  if (policy.firstFailure) console.log(`\nfirst failure: ${policy.firstFailure}`);
+  console.log(
+    `\nMeasured: optimizationProcessor.run per product — product, ${policy.historyDays} days of sales and the network loaded from PostgreSQL, policies computed, the allocation solved in a task thread (HiGHS), the result saved — ${policy.concurrency} at a time (the queue's concurrency) in one process. Not measured: BullMQ, the ledger and progress events. Seeding took ${seconds(policy.seedMs)}.`,
+  );
+  console.log();
+  console.log(
+    table(
+      ["allocation", "products", "DCs × warehouses", "lanes", "solve s", "CPU s", "objective", "shipments", "units short", "target"],
+      allocations.map((run) => [
+        run.label,
+        run.products,
+        `${run.sources} × ${run.destinations}`,
+        run.lanes,
+        fixed(run.ms / 1000, 2),
+        fixed(run.cpuMs / 1000, 2),
+        fixed(run.objective, 0),
+        run.shipments,
+        run.short,
+        `< ${config.targets.allocationSeconds} s ${verdict(run.ms < config.targets.allocationSeconds * 1000)}`,
+      ]),
+      ["l", "r", "r", "r", "r", "r", "r", "r", "r", "l"],
+    ),
+  );
+  console.log("allocate() on the main thread, targets (fair share) included; the model text is built and solved by HiGHS (WebAssembly).");
+}
