@@ -13,10 +13,12 @@
 // BENCH_PROFILE_JOBS (100), BENCH_SKIP_BUILD=1 (reuse .next-bench), BENCH_APP_PORT (3400),
 // BENCH_CEILING_PORT (3401), BENCH_DATABASE_URL (default: DATABASE_URL's server, db capliquify_bench),
 // BENCH_PREFIX ({capliquify-bench}: the Redis key space; give a second bench on the machine its own),
-// BENCH_PARTS (enqueue,forecast,profile,dashboard), BENCH_DASHBOARD_JOBS (1000000),
-// BENCH_DASHBOARD_FAILED (100000), BENCH_DASHBOARD_SAMPLES (50). BENCH_PARTS=web-profile (never run by
+// BENCH_PARTS (enqueue,forecast,profile,dashboard,exports,analytics), BENCH_DASHBOARD_JOBS (1000000),
+// BENCH_DASHBOARD_FAILED (100000), BENCH_DASHBOARD_SAMPLES (50). The exports part (CSV, JSON Lines,
+// XLSX of a million sales rows; a 100-page PDF) seeds its own organisation's rows. BENCH_PARTS=web-profile (never run by
 // default) profiles the enqueue targets under node --cpu-prof; build with NEXT_SERVER_MINIFY=0 (and
 // BENCH_NEXT_DIST_DIR=.next-bench-prof, to keep the measured build) for the app's function names.
+// BENCH_ANALYTICS_PRODUCTS (10000).
 import { config } from "./config";
 import os from "node:os";
 import { Redis } from "ioredis";
@@ -26,10 +28,12 @@ import { createRedis } from "../lib/redis";
 import { checkRedis, ensureDatabase } from "../scripts/services.mjs";
 import { countAccumulated, measure, measureBulk, startCeiling, type Accumulated, type BulkResult, type LoadResult, type Target } from "./enqueue";
 import { plan, seedDashboardScale, sessionCookie, timeRequest, type DashboardSeed, type Timing } from "./dashboard";
+import { seedAnalyticsScale, timeReports } from "./analytics";
 import { runForecastRow, type ForecastRun, type Owner } from "./forecast";
 import { measureHotPath, measureWorkerQueries, type HotPathRow } from "./hot-path";
 import { buildApp, startApp, startNextCeiling } from "./next-app";
 import { ChildDiedError, killAllChildrenNow, logDir, sleep, stopAllChildren, stopChild } from "./processes";
+import { measureExports } from "./exports";
 import { runProfile, type Profile } from "./profile";
 import { INCLUSIVE_FRAMES, profileWeb, type WebProfile, type WebProfileTarget } from "./web-profile";
 import { BENCH_ORGANIZATION, createBenchUser, type BenchUser, deleteBenchKeys, prepareDatabase, resetRunTables, seedProducts, type SeededProduct } from "./setup";
@@ -303,6 +307,34 @@ function printProfile(profile: Profile, queries: HotPathRow[]): void {
   );
 }
 
+const ANALYTICS_TARGET_S = 10;
+
+async function partAnalytics(user: BenchUser, { db }: { db: Db }): Promise<void> {
+  step(`analytics: generating 2 years × ${config.analyticsProducts.toLocaleString("en-US")} products × 5 warehouses in PostgreSQL`);
+  const seed = await seedAnalyticsScale(db, config.analyticsProducts, step);
+  step(`analytics: data in ${seconds(seed.ms)}; timing each report`);
+  const timings = await timeReports(db, seed, user);
+  console.log(section(`5. Analytics reports — ${seed.startDate} to ${seed.endDate}, ${config.analyticsProducts.toLocaleString("en-US")} products × 5 warehouses`));
+  console.log(
+    `\nRows: ${seed.salesRows.toLocaleString("en-US")} daily sales, ${seed.snapshotRows.toLocaleString("en-US")} daily stock snapshots, ${seed.forecasts.toLocaleString("en-US")} forecasts with ${seed.forecastPoints.toLocaleString("en-US")} points (and one model's predictions each); generated in ${seconds(seed.ms)}. Each row is the analytics processor's run in this process (no queue), load 1/5/15 before: ${os.loadavg().map((value) => value.toFixed(2)).join(" / ")}.\n`,
+  );
+  console.log(
+    table(
+      ["report", "total s", "loading s", "aggregating s", "computing s", "saving s", "report JSON", `< ${ANALYTICS_TARGET_S} s`],
+      timings.map((row) => [
+        row.type,
+        fixed(row.ms / 1000, 2),
+        fixed((row.steps.loading ?? 0) / 1000, 2),
+        fixed((row.steps.aggregating ?? 0) / 1000, 2),
+        fixed((row.steps.computing ?? 0) / 1000, 2),
+        fixed((row.steps.saving ?? 0) / 1000, 2),
+        `${(row.bodyBytes / 1_000_000).toFixed(1)} MB`,
+        row.ms < ANALYTICS_TARGET_S * 1000 ? "yes" : "no",
+      ]),
+    ),
+  );
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   console.log("# capliquify bench\n");
@@ -315,7 +347,8 @@ async function main(): Promise<void> {
 
   step(`removing old bench keys (${await deleteBenchKeys()} deleted)`);
   step(`building Next into ${config.nextDistDir} and, meanwhile, preparing ${config.products} products × ${config.historyDays} days`);
-  const build = buildApp();
+  // The analytics part reads PostgreSQL only; alone, it needs no build of the app.
+  const build = config.parts.every((part) => part === "analytics") ? Promise.resolve(null) : buildApp();
   build.catch(() => {}); // awaited below; keep an early failure from being "unhandled" meanwhile
   await prepareDatabase();
   const seeded = await seedProducts(config.products, config.historyDays);
@@ -337,12 +370,37 @@ async function main(): Promise<void> {
     if (config.parts.includes("forecast")) await partForecast(seeded.products, owner, { db, queues });
     if (config.parts.includes("profile")) await partProfile(seeded.products, owner, { db, queues });
     if (config.parts.includes("dashboard")) await partDashboard(seeded.products, { db, queues });
+    if (config.parts.includes("exports")) await partExports();
     if (config.parts.includes("web-profile")) await partWebProfile(user, seeded.products, { db, queues });
+    if (config.parts.includes("analytics")) await partAnalytics(user, { db });
   } finally {
     await queues.close().catch(() => {});
     await disconnectDb(db).catch(() => {});
   }
   console.log(`\n_${uptimeLine()} — bench took ${seconds(performance.now() - started)}_`);
+}
+
+async function partExports(): Promise<void> {
+  const { seeded, rows } = await measureExports(step);
+  console.log(section(`Exports — each in a process of its own (peak RSS sampled every 10 ms); ${seeded.toLocaleString("en-US")} sales rows seeded`));
+  console.log(
+    table(
+      ["export", "format", "rows", "MB", "pages", "seconds", "target", "peak RSS MB", "target", "load 1/5/15 after"],
+      rows.map((row) => [
+        row.label,
+        row.format,
+        row.rows,
+        fixed(row.bytes / 1_048_576, 1),
+        row.pages ?? "",
+        fixed(row.seconds, 1),
+        `< ${row.targetSeconds} s ${verdict(row.seconds < row.targetSeconds)}`,
+        fixed(row.peakRssMb, 0),
+        `< ${config.targets.exportPeakRssMb} ${verdict(row.peakRssMb < config.targets.exportPeakRssMb)}`,
+        row.load,
+      ]),
+      ["l", "l", "r", "r", "r", "r", "l", "r", "l", "l"],
+    ),
+  );
 }
 
 interface Deps {
