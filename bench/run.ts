@@ -173,7 +173,7 @@ function printEnqueue({ ceiling, rounds, steady, steadyRate, bulk, accumulated }
     `\njobs in Redis afterwards: ceiling ${check(accumulated.ceilingWaiting, ceiling.responses2xx, 2)}; Next ceiling ${check(accumulated.nextCeilingWaiting, nextCeilingAnswered, 2 * rounds.length)}; app ${check(accumulated.appWaiting, appAnswered, 4 * rounds.length + 2)}, ledger rows ${accumulated.ledger} ${accumulated.ledger === accumulated.appWaiting ? "✓" : "✗"}`,
   );
 
-  console.log("\nCPU per request over the measured window (ms of CPU time; machine busy = share of all cores):\n");
+  console.log("\nCPU per request over the measured window (ms of CPU time; postgres = the backends of the bench database only, redis = the shared server; machine busy = share of all cores):\n");
   console.log(
     table(
       ["target", "server", "postgres", "redis", "load generator", "other procs", "machine busy", "req/s if server had 1 idle core"],
