@@ -10,6 +10,8 @@ import type { JobEventPayload } from "@/lib/realtime/events";
 import type { JobStatus } from "@/lib/jobs/job-status";
 import type { QueueOverview } from "@/lib/jobs/queue-overview";
 import type { ProductSummary, getProductWithHistory } from "@/lib/products/product-queries";
+import type { getProductOverview } from "@/lib/products/product-overview";
+import type { getOptimization, listOptimizations, whatToOrder } from "@/lib/optimization/optimization-queries";
 import type { SystemHealth } from "@/lib/health";
 import type { JobDetails, TimelineEntry } from "@/lib/jobs/job-details";
 import type { QueueJobRow, QueueJobsPage, QueueJobState } from "@/lib/jobs/list-queue-jobs";
@@ -29,6 +31,13 @@ export type JobState = JobStatus["state"];
 
 export type ForecastDetail = NonNullable<Awaited<ReturnType<typeof getForecast>>>;
 export type ProductWithHistory = NonNullable<Awaited<ReturnType<typeof getProductWithHistory>>>;
+/** GET /api/v1/products/:id/overview, /api/v1/optimizations(/:id), /api/v1/inventory/reorder. */
+export type ProductOverview = NonNullable<Awaited<ReturnType<typeof getProductOverview>>>;
+export type OptimizationDetail = NonNullable<Awaited<ReturnType<typeof getOptimization>>>;
+export type OptimizationSummary = Awaited<ReturnType<typeof listOptimizations>>[number];
+export type ReorderList = Awaited<ReturnType<typeof whatToOrder>>;
+export type { ReorderLine } from "@/lib/inventory/reorder-list";
+export type { SavedWarehouse } from "@/lib/optimization/optimization-queries";
 
 /** Job data and results are the catalogue's own types (its zod schemas), never copies. */
 export type { JobPayload, JobPayloadInput, JobResult, ForecastModel, ProgressStep } from "@/lib/jobs/catalog";
@@ -67,6 +76,7 @@ export interface RunsPage {
 export type { NotificationView, NotificationPage } from "@/lib/inbox/inbox";
 export type { AlertsView, FiringAlertView } from "@/lib/alerts/alert-store";
 
+export type { ExportFileView } from "@/lib/exports/export-store";
 export type AnalyticsReportDetail = NonNullable<Awaited<ReturnType<typeof getReport>>>;
 export type AnalyticsReportSummary = Awaited<ReturnType<typeof listReports>>[number];
 export type { AnalyticsType } from "@/lib/jobs/catalog";

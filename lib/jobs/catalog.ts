@@ -331,32 +331,65 @@ const importResult = z.object({
 // ── export ──────────────────────────────────────────────────────────────────────────────────────
 
 export const EXPORT_ENTITIES = ["products", "sales", "forecasts", "inventory"] as const;
-export const EXPORT_FORMATS = ["csv", "json", "pdf", "xlsx"] as const;
+/** json is one array of row objects; jsonl (JSON Lines) one object per line. */
+export const EXPORT_FORMATS = ["csv", "json", "pdf", "xlsx", "jsonl"] as const;
 
-const exportPayload = z.object({
-  entity: z.enum(EXPORT_ENTITIES, { error: `entity must be one of ${EXPORT_ENTITIES.join(", ")}` }).describe("What to export"),
-  format: z.enum(EXPORT_FORMATS, { error: `format must be one of ${EXPORT_FORMATS.join(", ")}` }).describe("File format"),
-  filters: z
-    .object({
-      category: z.string().trim().min(1).max(MAX_ID_LENGTH).optional(),
-      productId: id("productId").optional(),
-      warehouseId: id("warehouseId").optional(),
-      startDate: isoDate.optional(),
-      endDate: isoDate.optional(),
-    })
-    .strict()
-    .default({})
-    .describe("Only rows matching every filter given"),
-  userId: compatibleUserId,
-});
+const exportFilters = z
+  .object({
+    category: z.string().trim().min(1).max(MAX_ID_LENGTH).optional(),
+    productId: id("productId").optional(),
+    warehouseId: id("warehouseId").optional(),
+    forecastId: id("forecastId").describe("forecasts: this forecast instead of each product's latest").optional(),
+    startDate: isoDate.optional(),
+    endDate: isoDate.optional(),
+  })
+  .strict();
+
+export type ExportFilterKey = keyof z.infer<typeof exportFilters>;
+
+/**
+ * The filters each entity can apply; any other is refused at enqueue (422 at its field), so an
+ * export never silently ignores what was asked. The export worker's queries (lib/exports) are
+ * typed against this list.
+ */
+export const EXPORT_ENTITY_FILTERS = {
+  products: ["category", "productId"],
+  sales: ["category", "productId", "startDate", "endDate"],
+  forecasts: ["category", "productId", "forecastId", "startDate", "endDate"],
+  inventory: ["category", "productId", "warehouseId", "startDate", "endDate"],
+} as const satisfies Record<(typeof EXPORT_ENTITIES)[number], readonly ExportFilterKey[]>;
+
+const exportPayload = z
+  .object({
+    entity: z.enum(EXPORT_ENTITIES, { error: `entity must be one of ${EXPORT_ENTITIES.join(", ")}` }).describe("What to export"),
+    format: z.enum(EXPORT_FORMATS, { error: `format must be one of ${EXPORT_FORMATS.join(", ")}` }).describe("File format"),
+    filters: exportFilters
+      .default({})
+      .describe(
+        "Only rows matching every filter given. products: category, productId; sales: category, productId, startDate, endDate (the sale's day); forecasts: the same (the forecast's days) and forecastId; inventory: category, productId, warehouseId and the dates (without dates, the latest day on record). forecasts are each product's latest forecast unless forecastId names one.",
+      ),
+    userId: compatibleUserId,
+  })
+  .superRefine((value, context) => {
+    const allowed: readonly ExportFilterKey[] = EXPORT_ENTITY_FILTERS[value.entity];
+    for (const key of Object.keys(value.filters) as ExportFilterKey[]) {
+      if (value.filters[key] !== undefined && !allowed.includes(key)) {
+        context.addIssue({ code: "custom", path: ["filters", key], message: `${key} does not apply to ${value.entity} exports (they take ${allowed.join(", ")})` });
+      }
+    }
+    const { startDate, endDate } = value.filters;
+    if (startDate && endDate && startDate > endDate) context.addIssue({ code: "custom", path: ["filters", "endDate"], message: "endDate must not be before startDate" });
+  });
 
 const exportResult = z.object({
   success: z.literal(true),
   exportId: z.string(),
-  filePath: z.string().describe("Where the server stored the file"),
-  downloadUrl: z.string().describe("Where its owner downloads it"),
-  rows: z.number().int(),
-  bytes: z.number().int(),
+  filePath: z.string().describe("Where the server stored the file, relative to its EXPORT_DIR"),
+  downloadUrl: z.string().describe("Where its owner downloads it (GET, with the owner's credentials)"),
+  rows: z.number().int().describe("Data rows written (the header not counted)"),
+  bytes: z.number().int().describe("The file's size"),
+  fileName: z.string().describe("The name the download is given"),
+  expiresAt: z.string().describe("When the file is deleted (the export queue's retention)"),
 });
 
 // ── notification ────────────────────────────────────────────────────────────────────────────────

@@ -1,0 +1,57 @@
+import type { SavedWarehouse } from "../api/types";
+import { formatDay } from "../format";
+import { Badge } from "../ui/badge";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
+import { formatCount, formatPerDay } from "./units";
+
+/** A warehouse's recommendation in a few words: order now, order by a day, or nothing to order. */
+export function RecommendationBadge({ recommendation }: { recommendation: SavedWarehouse["recommendation"] }) {
+  if (recommendation.orderNow) return <Badge tone="danger">Order {formatCount(recommendation.quantity)} now</Badge>;
+  if (recommendation.orderBy) return <Badge tone="neutral">{`Order ${formatCount(recommendation.quantity)} by ${formatDay(recommendation.orderBy)}`}</Badge>;
+  return <Badge tone="neutral">No demand</Badge>;
+}
+
+/** Each warehouse's (s, Q) policy and recommendation, as an optimisation run saved them. */
+export function WarehousePolicyTable({ warehouses, caption }: { warehouses: readonly SavedWarehouse[]; caption: string }) {
+  return (
+    <Table caption={caption} data-testid="warehouse-policy-table">
+      <THead>
+        <Th>Warehouse</Th>
+        <Th>Replenished from</Th>
+        <Th align="right">Lead time</Th>
+        <Th align="right">Demand</Th>
+        <Th align="right">On hand</Th>
+        <Th align="right">On order</Th>
+        <Th align="right">EOQ</Th>
+        <Th align="right">Safety stock</Th>
+        <Th align="right">Reorder point</Th>
+        <Th>Recommendation</Th>
+      </THead>
+      <TBody>
+        {warehouses.map((warehouse) => (
+          <Tr key={warehouse.warehouseId}>
+            <Td rowHeader className="font-medium whitespace-nowrap text-slate-900 dark:text-slate-100">
+              <span className="font-mono">{warehouse.code}</span>
+              <span className="block text-xs font-normal text-slate-600 dark:text-slate-400">
+                {warehouse.name} · {warehouse.kind === "CENTRAL" ? "central DC" : "regional"}
+              </span>
+            </Td>
+            <Td className="whitespace-nowrap">{warehouse.suppliedFrom ? <span className="font-mono">{warehouse.suppliedFrom}</span> : "Supplier"}</Td>
+            <Td numeric className="whitespace-nowrap">
+              {warehouse.leadTimeStdDays > 0 ? `${warehouse.leadTimeDays} ± ${warehouse.leadTimeStdDays} d` : `${warehouse.leadTimeDays} d`}
+            </Td>
+            <Td numeric className="whitespace-nowrap">{formatPerDay(warehouse.policy.dailyDemand)}</Td>
+            <Td numeric>{formatCount(warehouse.onHand)}</Td>
+            <Td numeric>{formatCount(warehouse.onOrder)}</Td>
+            <Td numeric>{formatCount(warehouse.policy.eoq)}</Td>
+            <Td numeric>{formatCount(warehouse.policy.safetyStock)}</Td>
+            <Td numeric>{formatCount(warehouse.policy.reorderPoint)}</Td>
+            <Td>
+              <RecommendationBadge recommendation={warehouse.recommendation} />
+            </Td>
+          </Tr>
+        ))}
+      </TBody>
+    </Table>
+  );
+}
