@@ -72,6 +72,29 @@ export async function loadSnapshotDays(db: Db, scope: ReportScope): Promise<{ fi
   return rows[0]!;
 }
 
+/**
+ * Runs one aggregate with room to hash its groups in memory: at the default work_mem (4 MB) the
+ * 50,000 product × warehouse groups of a 10,000-product organisation spill into an on-disk sort
+ * that takes several times as long as the scan.
+ */
+const AGGREGATE_WORK_MEM = "128MB";
+
+async function aggregate<T extends object>(db: Db, sql: string, params: unknown[]): Promise<T[]> {
+  const client = await sqlPool(db).connect();
+  try {
+    await client.query("BEGIN READ ONLY");
+    await client.query(`SET LOCAL work_mem = '${AGGREGATE_WORK_MEM}'`);
+    const { rows } = await client.query<T>(sql, params);
+    await client.query("COMMIT");
+    return rows;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 /** The ISO week (its Monday) of a snapshot's or sale's day; as a timestamp without time zone, so the session's zone cannot move it. */
 const WEEK = `date_trunc('week', s."date"::timestamp)`;
 const WEEK_OF_DAY = `to_char(${WEEK}, 'YYYY-MM-DD')`;
@@ -89,20 +112,19 @@ export interface WeekTotal {
   units: number;
 }
 
-/** Units sold per product over the period and, with `byWeek`, per week (one pass, grouping sets). */
+/**
+ * Units sold per product over the period and, with `byWeek`, per week over all products: each one
+ * pass over the period's sales, the two run side by side.
+ */
 export async function aggregateSales(db: Db, scope: ReportScope, { byWeek = false } = {}): Promise<{ products: ProductSales[]; weeks: WeekTotal[] }> {
-  const { rows } = await sqlPool(db).query<ProductSales & { week: string | null }>(
-    `SELECT s."productId", ${byWeek ? WEEK_OF_DAY : "NULL"} AS "week",
-            sum(s."quantity")::float8 AS "units", (count(*) FILTER (WHERE s."quantity" > 0))::int AS "saleDays"
-     FROM "SalesDaily" s ${scope.category ? `JOIN "Product" p ON p."id" = s."productId" AND p."category" = $4` : ""}
-     WHERE s."organizationId" = $1 AND s."date" BETWEEN $2::date AND $3::date
-     GROUP BY ${byWeek ? `GROUPING SETS ((s."productId"), (${WEEK}))` : `s."productId"`}`,
-    [scope.organizationId, scope.startDate, scope.endDate, ...(scope.category ? [scope.category] : [])],
-  );
-  return {
-    products: rows.filter((row) => row.productId !== null).map(({ productId, units, saleDays }) => ({ productId, units, saleDays })),
-    weeks: rows.filter((row) => row.productId === null).map(({ week, units }) => ({ week: week!, units })).sort((x, y) => x.week.localeCompare(y.week)),
-  };
+  const params = [scope.organizationId, scope.startDate, scope.endDate, ...(scope.category ? [scope.category] : [])];
+  const from = `FROM "SalesDaily" s ${scope.category ? `JOIN "Product" p ON p."id" = s."productId" AND p."category" = $4` : ""}
+     WHERE s."organizationId" = $1 AND s."date" BETWEEN $2::date AND $3::date`;
+  const [products, weeks] = await Promise.all([
+    aggregate<ProductSales>(db, `SELECT s."productId", sum(s."quantity")::float8 AS "units", (count(*) FILTER (WHERE s."quantity" > 0))::int AS "saleDays" ${from} GROUP BY s."productId"`, params),
+    byWeek ? aggregate<WeekTotal>(db, `SELECT ${WEEK_OF_DAY} AS "week", sum(s."quantity")::float8 AS "units" ${from} GROUP BY ${WEEK} ORDER BY ${WEEK}`, params) : [],
+  ]);
+  return { products, weeks };
 }
 
 export interface StockCell {
@@ -132,7 +154,7 @@ export interface StockWeek {
 /**
  * Stock per product × warehouse over the period, one pass: Σ on hand, the first and last day's
  * on hand, days at zero (at the `zeroAt` warehouses: the customer-facing ones) and units unfilled;
- * with `byWeek`, the same per week over all products.
+ * with `byWeek`, beside it, the days at zero and units unfilled per week over all products.
  */
 export async function aggregateStock(
   db: Db,
@@ -140,33 +162,41 @@ export async function aggregateStock(
   days: { first: string; last: string },
   { zeroAt, byWeek = false }: { zeroAt: readonly string[]; byWeek?: boolean },
 ): Promise<{ cells: StockCell[]; weeks: StockWeek[] }> {
-  const params: unknown[] = [scope.organizationId, scope.startDate, scope.endDate, days.first, days.last, zeroAt];
+  const params: unknown[] = [scope.organizationId, scope.startDate, scope.endDate, zeroAt];
   const filters: string[] = [];
   if (scope.warehouseId) filters.push(`s."warehouseId" = $${params.push(scope.warehouseId)}`);
   if (scope.category) filters.push(`s."productId" IN (SELECT "id" FROM "Product" WHERE "organizationId" = $1 AND "category" = $${params.push(scope.category)})`);
-  const { rows } = await sqlPool(db).query<StockCell & StockWeek & { week: string | null }>(
-    `SELECT s."productId", s."warehouseId", ${byWeek ? WEEK_OF_DAY : "NULL"} AS "week",
-            sum(s."onHand")::float8 AS "onHandSum",
-            COALESCE(sum(s."onHand") FILTER (WHERE s."date" = $4::date), 0)::float8 AS "begin",
-            COALESCE(sum(s."onHand") FILTER (WHERE s."date" = $5::date), 0)::float8 AS "end",
-            count(*)::int AS "snapshots", bool_or(s."date" = $5::date) AS "atEnd",
-            (count(*) FILTER (WHERE s."warehouseId" = ANY($6::text[])))::int AS "locationDays",
-            (count(*) FILTER (WHERE s."onHand" = 0 AND s."warehouseId" = ANY($6::text[])))::int AS "zeroDays",
-            sum(s."unfilled")::float8 AS "unfilled"
-     FROM "StockSnapshot" s
-     WHERE s."organizationId" = $1 AND s."date" BETWEEN $2::date AND $3::date ${filters.map((filter) => `AND ${filter}`).join(" ")}
-     GROUP BY ${byWeek ? `GROUPING SETS ((s."productId", s."warehouseId"), (${WEEK}))` : `s."productId", s."warehouseId"`}`,
-    params,
-  );
-  return {
-    cells: rows
-      .filter((row) => row.productId !== null)
-      .map(({ productId, warehouseId, onHandSum, begin, end, snapshots, atEnd, zeroDays, unfilled }) => ({ productId, warehouseId, onHandSum, begin, end, snapshots, atEnd, zeroDays, unfilled })),
-    weeks: rows
-      .filter((row) => row.productId === null)
-      .map(({ week, locationDays, zeroDays, unfilled }) => ({ week: week!, locationDays, zeroDays, unfilled }))
-      .sort((x, y) => x.week.localeCompare(y.week)),
-  };
+  const from = `FROM "StockSnapshot" s
+     WHERE s."organizationId" = $1 AND s."date" BETWEEN $2::date AND $3::date ${filters.map((filter) => `AND ${filter}`).join(" ")}`;
+  const located = `s."warehouseId" = ANY($4::text[])`;
+  const first = `$${params.length + 1}::date`;
+  const last = `$${params.length + 2}::date`;
+  const [cells, weeks] = await Promise.all([
+    aggregate<StockCell>(
+      db,
+      `SELECT s."productId", s."warehouseId",
+              sum(s."onHand")::float8 AS "onHandSum",
+              COALESCE(sum(s."onHand") FILTER (WHERE s."date" = ${first}), 0)::float8 AS "begin",
+              COALESCE(sum(s."onHand") FILTER (WHERE s."date" = ${last}), 0)::float8 AS "end",
+              count(*)::int AS "snapshots", bool_or(s."date" = ${last}) AS "atEnd",
+              (count(*) FILTER (WHERE s."onHand" = 0 AND ${located}))::int AS "zeroDays",
+              sum(s."unfilled")::float8 AS "unfilled"
+       ${from}
+       GROUP BY s."productId", s."warehouseId"`,
+      [...params, days.first, days.last],
+    ),
+    byWeek
+      ? aggregate<StockWeek>(
+          db,
+          `SELECT ${WEEK_OF_DAY} AS "week", (count(*) FILTER (WHERE ${located}))::int AS "locationDays",
+                  (count(*) FILTER (WHERE s."onHand" = 0 AND ${located}))::int AS "zeroDays", sum(s."unfilled")::float8 AS "unfilled"
+           ${from}
+           GROUP BY ${WEEK} ORDER BY ${WEEK}`,
+          params,
+        )
+      : [],
+  ]);
+  return { cells, weeks };
 }
 
 /** Per product, the days on which some of its demand went unfilled, and how many of those had no sale. */
@@ -174,7 +204,8 @@ export async function aggregateIncompleteLines(db: Db, scope: ReportScope): Prom
   const params: unknown[] = [scope.organizationId, scope.startDate, scope.endDate];
   const filters: string[] = [];
   if (scope.warehouseId) filters.push(`AND "warehouseId" = $${params.push(scope.warehouseId)}`);
-  const { rows } = await sqlPool(db).query<{ productId: string; incomplete: number; withoutSale: number }>(
+  return aggregate<{ productId: string; incomplete: number; withoutSale: number }>(
+    db,
     `WITH short AS (
        SELECT "productId", "date" FROM "StockSnapshot"
        WHERE "organizationId" = $1 AND "date" BETWEEN $2::date AND $3::date AND "unfilled" > 0 ${filters.join(" ")}
@@ -185,7 +216,6 @@ export async function aggregateIncompleteLines(db: Db, scope: ReportScope): Prom
      GROUP BY short."productId"`,
     params,
   );
-  return rows;
 }
 
 /**
@@ -193,7 +223,8 @@ export async function aggregateIncompleteLines(db: Db, scope: ReportScope): Prom
  * period left out), as Σx and Σx² over the periods with sales: the moments of XYZ.
  */
 export async function aggregateDemandPeriods(db: Db, scope: ReportScope, periodDays: number, periods: number): Promise<{ productId: string; sum: number; sumOfSquares: number }[]> {
-  const { rows } = await sqlPool(db).query<{ productId: string; sum: number; sumOfSquares: number }>(
+  return aggregate<{ productId: string; sum: number; sumOfSquares: number }>(
+    db,
     `SELECT "productId", sum(q)::float8 AS "sum", sum(q * q)::float8 AS "sumOfSquares"
      FROM (
        SELECT s."productId", (s."date" - $2::date) / $4::int AS period, sum(s."quantity")::float8 AS q
@@ -204,7 +235,6 @@ export async function aggregateDemandPeriods(db: Db, scope: ReportScope, periodD
      GROUP BY "productId"`,
     [scope.organizationId, scope.startDate, scope.endDate, periodDays, periods, ...(scope.category ? [scope.category] : [])],
   );
-  return rows;
 }
 
 export interface ErrorCell {
@@ -220,29 +250,30 @@ export interface ErrorCell {
 /**
  * Forecast errors (actual − forecast) of every saved forecast's points dated in the period up to
  * the organisation's last day of sales, for the ensemble (the stored points) and each model (its
- * predictions, in the points' date order), summed per product × model and per model × week.
+ * predictions), summed per product × model and per model × week.
  */
 export async function aggregateForecastErrors(db: Db, scope: ReportScope): Promise<{ cells: ErrorCell[]; weeks: (Omit<ErrorCell, "productId"> & { week: string })[] }> {
   const params: unknown[] = [scope.organizationId, scope.startDate, scope.endDate];
   const category = scope.category ? `AND f."productId" IN (SELECT "id" FROM "Product" WHERE "organizationId" = $1 AND "category" = $${params.push(scope.category)})` : "";
-  const { rows } = await sqlPool(db).query<ErrorCell & { week: string | null }>(
+  const rows = await aggregate<ErrorCell & { week: string | null }>(
+    db,
     `WITH until AS (SELECT LEAST($3::date, (SELECT max("date") FROM "SalesDaily" WHERE "organizationId" = $1 AND "date" <= $3::date)) AS day),
-     points AS (
-       SELECT f."id" AS "forecastId", f."productId", p."date", p."value", row_number() OVER (PARTITION BY p."forecastId" ORDER BY p."date")::int AS n
-       FROM "Forecast" f JOIN "ForecastPoint" p ON p."forecastId" = f."id"
-       WHERE f."organizationId" = $1 ${category}
-     ),
-     predicted AS (
-       SELECT "productId", 'ensemble' AS model, "date", "value" AS forecast FROM points
-       WHERE "date" BETWEEN $2::date AND (SELECT day FROM until)
-       UNION ALL
-       SELECT points."productId", m."model", points."date", m."predictions"[points.n] AS forecast
-       FROM points JOIN "ForecastModel" m ON m."forecastId" = points."forecastId"
-       WHERE points."date" BETWEEN $2::date AND (SELECT day FROM until) AND m."predictions"[points.n] IS NOT NULL
+     -- Each point with the sales of its day, read once for the ensemble and every model. A
+     -- forecast's points are the days after its history's end (lib/forecasting/daily-series.ts),
+     -- so point n is also index n of each model's predictions.
+     actuals AS (
+       SELECT f."id" AS "forecastId", f."productId", p."date", (p."date" - f."historyEnd")::int AS n, p."value", COALESCE(s."quantity", 0)::float8 AS actual
+       FROM "Forecast" f
+       JOIN "ForecastPoint" p ON p."forecastId" = f."id"
+       LEFT JOIN "SalesDaily" s ON s."productId" = f."productId" AND s."date" = p."date"
+       WHERE f."organizationId" = $1 ${category} AND p."date" BETWEEN $2::date AND (SELECT day FROM until)
      ),
      errors AS (
-       SELECT predicted."productId", predicted.model, predicted."date", COALESCE(s."quantity", 0)::float8 AS actual, COALESCE(s."quantity", 0) - predicted.forecast AS error
-       FROM predicted LEFT JOIN "SalesDaily" s ON s."productId" = predicted."productId" AND s."date" = predicted."date"
+       SELECT "productId", 'ensemble' AS model, "date", actual, actual - "value" AS error FROM actuals
+       UNION ALL
+       SELECT actuals."productId", m."model", actuals."date", actual, actual - m."predictions"[actuals.n] AS error
+       FROM actuals JOIN "ForecastModel" m ON m."forecastId" = actuals."forecastId"
+       WHERE m."predictions"[actuals.n] IS NOT NULL
      )
      SELECT "productId", model, to_char(date_trunc('week', "date"::timestamp), 'YYYY-MM-DD') AS "week",
             count(*)::int AS "points", sum(error)::float8 AS "sumError", sum(abs(error))::float8 AS "sumAbsError",

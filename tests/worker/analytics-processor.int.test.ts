@@ -169,10 +169,10 @@ describe("service and stockout-rate", () => {
 });
 
 describe("abc-xyz and abc-analysis", () => {
-  // Revenue 50, 25, 10, 10, 5 of 100 (price 1): cumulative 0.50 A, 0.75 A, 0.85 B, 0.95 B (on the
-  // cut-off, counted with the product), 1.00 C. Weekly sales over 4 weeks and σ/μ (population σ):
-  // a 12,12,13,13 → 0.04 X; b 10,0,15,0 → 1.04 Z; c 5,0,5,0 → exactly 1.0 Z; d 1,4,1,4 → 0.6 Y; e 0,0,5,0 → 1.73 Z.
-  const weekly = { a: [12, 12, 13, 13], b: [10, 0, 15, 0], c: [5, 0, 5, 0], d: [1, 4, 1, 4], e: [0, 0, 5, 0] };
+  // Revenue a 50, b 25, d 12, c 8, e 5 of 100 (price 1): cumulative 0.50 A, 0.75 A, 0.87 B, 0.95 B
+  // (on the cut-off, counted with the product), 1.00 C. Weekly sales over 4 weeks and σ/μ (population
+  // σ): a 12,12,13,13 → 0.04 X; b 10,0,15,0 → 1.04 Z; c 4,0,4,0 → exactly 1.0 Z; d 1,5,1,5 → 2/3 Y; e 0,0,5,0 → 1.73 Z.
+  const weekly = { a: [12, 12, 13, 13], b: [10, 0, 15, 0], c: [4, 0, 4, 0], d: [1, 5, 1, 5], e: [0, 0, 5, 0] };
   let category: string;
   const ids: Record<string, string> = {};
 
@@ -191,11 +191,11 @@ describe("abc-xyz and abc-analysis", () => {
     const { body } = await report("abc-xyz", { startDate: "2025-06-02", endDate: "2025-06-29", category });
     const byName = Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, body.items.find((item: any) => item.productId === id)]));
     expect(Object.fromEntries(Object.entries(byName).map(([name, item]) => [name, `${item.abc}${item.xyz}`]))).toEqual({ a: "AX", b: "AZ", c: "BZ", d: "BY", e: "CZ" });
-    expect(byName.c.cumulativeShare).toBeCloseTo(0.85, 12);
-    expect(byName.d.cumulativeShare).toBe(0.95);
+    expect(byName.d.cumulativeShare).toBeCloseTo(0.87, 12);
+    expect(byName.c.cumulativeShare).toBe(0.95);
     expect(byName.a).toMatchObject({ rank: 1, value: 50, share: 0.5, periodMean: 12.5, periodStd: 0.5, cv: 0.04 });
     expect(byName.c.cv).toBe(1);
-    expect(byName.d.cv).toBeCloseTo(0.6, 12);
+    expect(byName.d.cv).toBeCloseTo(2 / 3, 12);
     expect(body).toMatchObject({ periods: 4, periodDays: 7, cutoffs: { a: 0.8, b: 0.95 }, thresholds: { x: 0.5, y: 1 }, matrix: { AX: 1, AY: 0, AZ: 1, BX: 0, BY: 1, BZ: 1, CX: 0, CY: 0, CZ: 1 } });
     expect(body.classes).toEqual([
       { class: "A", products: 2, value: 75, valueShare: 0.75 },
