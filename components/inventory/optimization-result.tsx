@@ -145,7 +145,7 @@ export function OptimizationResultView({ result }: { result: JobResult<"optimiza
           }
         />
         <CardBody>
-          <dl className="grid grid-cols-2 gap-x-6 gap-y-4 sm:grid-cols-3 xl:grid-cols-6" data-testid="policy-summary">
+          <dl className="grid grid-cols-2 gap-x-6 gap-y-4 sm:grid-cols-3" data-testid="policy-summary">
             <Stat label="EOQ" value={formatUnits(policy.eoq)} hint={`${formatDecimal(policy.ordersPerYear)} orders a year`} />
             <Stat label="Safety stock" value={formatUnits(policy.safetyStock)} hint={`σ over lead time ${formatDecimal(policy.leadTimeDemandStd)}`} />
             <Stat label="Reorder point" value={formatUnits(policy.reorderPoint)} hint={`lead-time demand ${formatCount(policy.leadTimeDemand)}`} />

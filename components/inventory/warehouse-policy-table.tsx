@@ -18,7 +18,6 @@ export function WarehousePolicyTable({ warehouses, caption }: { warehouses: read
       <THead>
         <Th>Warehouse</Th>
         <Th>Replenished from</Th>
-        <Th align="right">Lead time</Th>
         <Th align="right">Demand</Th>
         <Th align="right">On hand</Th>
         <Th align="right">On order</Th>
@@ -36,9 +35,11 @@ export function WarehousePolicyTable({ warehouses, caption }: { warehouses: read
                 {warehouse.name} · {warehouse.kind === "CENTRAL" ? "central DC" : "regional"}
               </span>
             </Td>
-            <Td className="whitespace-nowrap">{warehouse.suppliedFrom ? <span className="font-mono">{warehouse.suppliedFrom}</span> : "Supplier"}</Td>
-            <Td numeric className="whitespace-nowrap">
-              {warehouse.leadTimeStdDays > 0 ? `${warehouse.leadTimeDays} ± ${warehouse.leadTimeStdDays} d` : `${warehouse.leadTimeDays} d`}
+            <Td className="whitespace-nowrap">
+              {warehouse.suppliedFrom ? <span className="font-mono">{warehouse.suppliedFrom}</span> : "Supplier"}
+              <span className="block text-xs text-slate-600 dark:text-slate-400">
+                lead time {warehouse.leadTimeStdDays > 0 ? `${warehouse.leadTimeDays} ± ${warehouse.leadTimeStdDays} days` : `${warehouse.leadTimeDays} days`}
+              </span>
             </Td>
             <Td numeric className="whitespace-nowrap">{formatPerDay(warehouse.policy.dailyDemand)}</Td>
             <Td numeric>{formatCount(warehouse.onHand)}</Td>
