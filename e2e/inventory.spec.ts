@@ -126,9 +126,14 @@ test("a planner optimises a product, reads its policy and allocation, then the r
   expect(await page.evaluate(noSidewaysScroll)).toBeLessThanOrEqual(0);
   await page.screenshot({ path: "/tmp/inventory-product-phone.png", fullPage: true, animations: "disabled" });
 
-  // "Run an optimisation" opens the inventory page with the product picked.
+  // "Run a forecast" and "Run an optimisation" open their launchers with the product picked.
   await page.setViewportSize({ width: 1440, height: 900 });
+  await page.getByRole("link", { name: "Run a forecast" }).click();
+  await expect(page.getByRole("heading", { name: "Demand forecasts" })).toBeVisible();
+  await expect(page.getByRole("combobox", { name: "Product" })).toHaveValue(/Ball Bearing 6204 \(BEA-\d+\)/);
+  await page.goBack();
   await page.getByRole("link", { name: "Run an optimisation" }).click();
+  await expect(page.getByRole("heading", { name: "Inventory", exact: true })).toBeVisible();
   await expect(page.getByRole("combobox", { name: "Product" })).toHaveValue(/Ball Bearing 6204 \(BEA-\d+\)/);
 });
 

@@ -11,39 +11,48 @@ export function RecommendationBadge({ recommendation }: { recommendation: SavedW
   return <Badge tone="neutral">No demand</Badge>;
 }
 
-/** Each warehouse's (s, Q) policy and recommendation, as an optimisation run saved them. */
+/**
+ * Each warehouse's (s, Q) policy and recommendation, as an optimisation run saved them: its source
+ * (supplier or central DC) with the lead time, demand, stock on hand and on order at the time.
+ */
 export function WarehousePolicyTable({ warehouses, caption }: { warehouses: readonly SavedWarehouse[]; caption: string }) {
   return (
     <Table caption={caption} data-testid="warehouse-policy-table">
       <THead>
         <Th>Warehouse</Th>
-        <Th>Replenished from</Th>
+        <Th>Source</Th>
         <Th align="right">Demand</Th>
-        <Th align="right">On hand</Th>
-        <Th align="right">On order</Th>
+        <Th align="right">Stock</Th>
         <Th align="right">EOQ</Th>
-        <Th align="right">Safety stock</Th>
-        <Th align="right">Reorder point</Th>
+        {/* Two-word headers wrap, so the table fits the run panel's width. */}
+        <Th align="right" className="whitespace-normal">
+          Safety stock
+        </Th>
+        <Th align="right" className="whitespace-normal">
+          Reorder point
+        </Th>
         <Th>Recommendation</Th>
       </THead>
       <TBody>
         {warehouses.map((warehouse) => (
           <Tr key={warehouse.warehouseId}>
-            <Td rowHeader className="font-medium whitespace-nowrap text-slate-900 dark:text-slate-100">
-              <span className="font-mono">{warehouse.code}</span>
-              <span className="block text-xs font-normal text-slate-600 dark:text-slate-400">
+            <Td rowHeader className="font-medium text-slate-900 dark:text-slate-100">
+              <span className="font-mono whitespace-nowrap">{warehouse.code}</span>
+              <span className="block min-w-32 text-xs font-normal text-slate-600 dark:text-slate-400">
                 {warehouse.name} · {warehouse.kind === "CENTRAL" ? "central DC" : "regional"}
               </span>
             </Td>
             <Td className="whitespace-nowrap">
               {warehouse.suppliedFrom ? <span className="font-mono">{warehouse.suppliedFrom}</span> : "Supplier"}
               <span className="block text-xs text-slate-600 dark:text-slate-400">
-                lead time {warehouse.leadTimeStdDays > 0 ? `${warehouse.leadTimeDays} ± ${warehouse.leadTimeStdDays} days` : `${warehouse.leadTimeDays} days`}
+                {warehouse.leadTimeStdDays > 0 ? `${warehouse.leadTimeDays} ± ${warehouse.leadTimeStdDays} days` : `${warehouse.leadTimeDays} days`}
               </span>
             </Td>
             <Td numeric className="whitespace-nowrap">{formatPerDay(warehouse.policy.dailyDemand)}</Td>
-            <Td numeric>{formatCount(warehouse.onHand)}</Td>
-            <Td numeric>{formatCount(warehouse.onOrder)}</Td>
+            <Td numeric className="whitespace-nowrap">
+              {formatCount(warehouse.onHand)}
+              <span className="block text-xs text-slate-600 dark:text-slate-400">{warehouse.onOrder > 0 ? `+ ${formatCount(warehouse.onOrder)} on order` : "none on order"}</span>
+            </Td>
             <Td numeric>{formatCount(warehouse.policy.eoq)}</Td>
             <Td numeric>{formatCount(warehouse.policy.safetyStock)}</Td>
             <Td numeric>{formatCount(warehouse.policy.reorderPoint)}</Td>
