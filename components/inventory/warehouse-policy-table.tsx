@@ -7,8 +7,15 @@ import { formatCount, formatPerDay } from "./units";
 /** A warehouse's recommendation in a few words: order now, order by a day, or nothing to order. */
 export function RecommendationBadge({ recommendation }: { recommendation: SavedWarehouse["recommendation"] }) {
   if (recommendation.orderNow) return <Badge tone="danger">Order {formatCount(recommendation.quantity)} now</Badge>;
-  if (recommendation.orderBy) return <Badge tone="neutral">{`Order ${formatCount(recommendation.quantity)} by ${formatDay(recommendation.orderBy)}`}</Badge>;
-  return <Badge tone="neutral">No demand</Badge>;
+  // Plain text that may wrap: most warehouses have a date, and a column of badges would not fit the panel.
+  if (recommendation.orderBy) {
+    return (
+      <span>
+        Order {formatCount(recommendation.quantity)} <span className="whitespace-nowrap">by {formatDay(recommendation.orderBy)}</span>
+      </span>
+    );
+  }
+  return <span className="text-slate-600 dark:text-slate-400">No demand</span>;
 }
 
 /**
@@ -31,7 +38,7 @@ export function WarehousePolicyTable({ warehouses, caption }: { warehouses: read
         <Th align="right" className="whitespace-normal">
           Reorder point
         </Th>
-        <Th>Recommendation</Th>
+        <Th className="whitespace-normal">Recommendation</Th>
       </THead>
       <TBody>
         {warehouses.map((warehouse) => (
