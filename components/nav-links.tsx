@@ -15,6 +15,8 @@ interface NavLink {
 const LINKS: readonly NavLink[] = [
   { href: "/forecasts", label: "Forecasts" },
   { href: "/inventory", label: "Inventory" },
+  { href: "/analytics", label: "Analytics" },
+  { href: "/exports", label: "Exports" },
   { href: "/my-runs", label: "My runs" },
   { href: "/queues", label: "Queues", adminOnly: true },
   { href: "/jobs", label: "Jobs", adminOnly: true },

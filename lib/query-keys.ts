@@ -16,9 +16,17 @@ export const queryKeys = {
     optimization: (id: string) => ["inventory", "optimization", id] as const,
     reorder: () => ["inventory", "reorder"] as const,
   },
+  exports: {
+    all: ["exports"] as const,
+    list: (limit: number) => ["exports", "list", limit] as const,
+  },
   forecasts: {
     all: ["forecasts"] as const,
     detail: (id: string) => ["forecasts", "detail", id] as const,
+  },
+  reports: {
+    all: ["reports"] as const,
+    detail: (id: string) => ["reports", "detail", id] as const,
   },
   jobs: {
     all: ["jobs"] as const,

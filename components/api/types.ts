@@ -2,6 +2,8 @@
  * The UI's view of the API's JSON. Types come from the server code where it already produces
  * JSON-shaped values, so a change on the server breaks the type check here instead of the page.
  */
+import type { getReport, listReports } from "@/lib/analytics/report-store";
+import type * as Reports from "@/lib/analytics/reports";
 import type { getForecast } from "@/lib/forecasts/forecast-queries";
 import type { QueueKey } from "@/lib/jobs/catalog";
 import type { JobEventPayload } from "@/lib/realtime/events";
@@ -73,3 +75,14 @@ export interface RunsPage {
 /** GET /api/v1/notifications (lib/inbox/inbox.ts). */
 export type { NotificationView, NotificationPage } from "@/lib/inbox/inbox";
 export type { AlertsView, FiringAlertView } from "@/lib/alerts/alert-store";
+
+export type { ExportFileView } from "@/lib/exports/export-store";
+export type AnalyticsReportDetail = NonNullable<Awaited<ReturnType<typeof getReport>>>;
+export type AnalyticsReportSummary = Awaited<ReturnType<typeof listReports>>[number];
+export type { AnalyticsType } from "@/lib/jobs/catalog";
+export type TurnoverReport = ReturnType<typeof Reports.inventoryTurnoverReport>;
+export type GmroiReport = ReturnType<typeof Reports.gmroiReport>;
+export type ServiceReport = ReturnType<typeof Reports.serviceReport>;
+export type DaysOfSupplyReport = ReturnType<typeof Reports.daysOfSupplyReport>;
+export type AbcReport = ReturnType<typeof Reports.abcReport>;
+export type ForecastAccuracyReport = ReturnType<typeof Reports.forecastAccuracyReport>;

@@ -10,6 +10,7 @@ import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card, CardBody, CardHeader } from "../ui/card";
 import { Skeleton } from "../ui/skeleton";
+import { ExportButtons } from "../exports/export-button";
 import { AccuracyTable } from "./accuracy-table";
 import { ForecastChart } from "./forecast-chart";
 
@@ -99,8 +100,9 @@ export function ForecastResult({ result }: { result: JobResult<"forecast"> }) {
             </>
           }
         />
-        <CardBody>
+        <CardBody className="space-y-4">
           <ForecastChart forecast={detail} sales={product.data.sales} />
+          <ExportButtons entity="forecasts" filters={{ forecastId: detail.id }} label="Export this forecast" />
         </CardBody>
       </Card>
       <Card aria-labelledby="accuracy-title">

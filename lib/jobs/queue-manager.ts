@@ -98,7 +98,9 @@ export class QueueManager {
   private readonly queues = new Map<QueueKey, Queue>();
   /** "Jobs in" counted since the last write, per queue; see `countAdded`. */
   private readonly added = new Map<QueueKey, number>();
-  private addedWrite: Promise<void> | undefined;
+  /** The write that will carry the counts gathered so far; it starts once the one before it is done. */
+  private nextAddedWrite: Promise<void> | undefined;
+  private lastAddedWrite: Promise<void> = Promise.resolve();
 
   constructor(options: QueueManagerOptions = {}) {
     this.connection = options.connection ?? sharedRedis("producer");
@@ -148,22 +150,29 @@ export class QueueManager {
   }
 
   /**
-   * Records "jobs in". Adds that finish in the same turn of the event loop (under load, the many
-   * replies one socket read brings) share one write, so a busy web process pays one pipeline per
-   * turn rather than one per job; each add still waits for the write that holds its count. The job
-   * is in either way: a lost sample must not turn that into an error the caller would retry.
+   * Records "jobs in". One write is in flight at a time: adds that finish while it is (under load,
+   * every add of the next millisecond or so) share the following one, so a busy web process pays
+   * one pipeline per round trip rather than one per job or per event-loop turn; each add still
+   * waits for the write that holds its count. The job is in either way: a lost sample must not turn
+   * that into an error the caller would retry.
    */
   private countAdded(key: QueueKey, count: number): Promise<void> {
     if (count <= 0) return Promise.resolve();
     this.added.set(key, (this.added.get(key) ?? 0) + count);
-    this.addedWrite ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-      this.addedWrite = undefined;
-      const counts = [...this.added];
-      this.added.clear();
-      const at = Date.now();
-      await Promise.all(counts.map(([queue, added]) => recordJobsAdded(this.connection, this.prefix, queue, added, at).catch(() => {})));
-    });
-    return this.addedWrite;
+    if (!this.nextAddedWrite) {
+      const turn = new Promise<void>((resolve) => setImmediate(resolve));
+      const write = Promise.all([this.lastAddedWrite, turn]).then(async () => {
+        // Counts from here on belong to the write after this one.
+        this.nextAddedWrite = undefined;
+        const counts = [...this.added];
+        this.added.clear();
+        const at = Date.now();
+        await Promise.all(counts.map(([queue, added]) => recordJobsAdded(this.connection, this.prefix, queue, added, at).catch(() => {})));
+      });
+      this.nextAddedWrite = write;
+      this.lastAddedWrite = write;
+    }
+    return this.nextAddedWrite;
   }
 
   /**
