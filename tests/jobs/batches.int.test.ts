@@ -11,7 +11,8 @@ import { enqueueBatch, getBatch, retryBatchFailures } from "@/lib/jobs/batches";
 import type { JobResult } from "@/lib/jobs/catalog";
 import { queueManager } from "@/lib/jobs/queue-manager";
 import { demoProducts, generateDailySales } from "@/lib/demo/sales-generator";
-import { processors } from "@/worker/processors";
+import { forecastProcessor } from "@/worker/processors/forecast.processor";
+import { optimizationProcessor } from "@/worker/processors/optimization.processor";
 import type { WorkerManager } from "@/worker/worker-manager";
 import { createTestOrganization, createTestProduct, createTestUser, type TestUser } from "../helpers/fixtures";
 import { startTestWorker, waitFor } from "../helpers/worker";
@@ -106,7 +107,7 @@ describe("a batch run by the worker", () => {
     expect(launched.status, launched.text).toBe(201);
     expect(launched.json).toMatchObject({ queue: "forecast", children: 3, href: `/api/v1/batches/${launched.json.batchId}` });
     batchId = launched.json.batchId;
-    worker ??= await startTestWorker(["forecast", "optimization"], processors);
+    worker ??= await startTestWorker(["forecast", "optimization"], { forecast: forecastProcessor, optimization: optimizationProcessor });
     const parent = await waitFor(async () => {
       const row = await db().jobRun.findUnique({ where: { id: batchId } });
       return row?.state === "COMPLETED" ? row : undefined;
