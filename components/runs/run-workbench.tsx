@@ -1,6 +1,8 @@
 "use client";
 
 import { useState } from "react";
+import { isBatchJob } from "@/lib/jobs/batch-contract";
+import { BatchProgress } from "../batches/batch-progress";
 import type { JobStatus } from "../api/types";
 import { Card, CardHeader } from "../ui/card";
 import { EmptyState } from "../ui/empty-state";
@@ -37,7 +39,10 @@ export function RunWorkbench<K extends ViewedQueue>({ queue, initialJobId }: { q
         </div>
       </Card>
       <div className="min-w-0 lg:col-span-2 lg:col-start-2 lg:row-span-2 lg:row-start-1">
-        {selected ? (
+        {selected?.initialStatus && isBatchJob(selected.initialStatus.name) ? (
+          // A batch among the recent runs: its children's progress, not one job's steps.
+          <BatchProgress key={selected.jobId} batchId={selected.jobId} title={`Batch of ${view.noun.many}`} />
+        ) : selected ? (
           // Keyed by job so switching runs starts from that run's own state.
           <RunPanel key={selected.jobId} queue={queue} jobId={selected.jobId} initialStatus={selected.initialStatus} />
         ) : (
