@@ -38,6 +38,8 @@ export const routeModules: readonly RouteModule[] = [
   { path: "/api/v1/queues/{queueKey}/settings", load: () => import("@/app/api/v1/queues/[queueKey]/settings/route") },
   { path: "/api/v1/queues/{queueKey}/stats", load: () => import("@/app/api/v1/queues/[queueKey]/stats/route") },
   { path: "/api/v1/runs", load: () => import("@/app/api/v1/runs/route") },
+  { path: "/api/v1/schedules", load: () => import("@/app/api/v1/schedules/route") },
+  { path: "/api/v1/schedules/{id}", load: () => import("@/app/api/v1/schedules/[id]/route") },
   { path: "/api/v1/sse", load: () => import("@/app/api/v1/sse/route") },
   { path: "/api/v1/workers/status", load: () => import("@/app/api/v1/workers/status/route") },
 ];
