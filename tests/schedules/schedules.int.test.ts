@@ -125,7 +125,7 @@ describe("schedules", () => {
     expect(await db().schedule.findUnique({ where: { id: schedule.id } })).toMatchObject({ lastRunJobId: run!.id });
     expect(await db().auditLog.count({ where: { action: "schedule.run", target: `forecast/${run!.id}` } })).toBe(1);
     const job = await queueManager().getJob("forecast", run!.id);
-    expect(job?.data).toMatchObject({ productId, horizon: 30, userId: undefined });
+    expect(job?.data).toMatchObject({ productId, horizon: 30, ownerId: planner.id, organizationId: planner.organizationId });
   });
 
   it("a tick run twice starts one job", async () => {
