@@ -15,6 +15,7 @@ interface NavLink {
 const LINKS: readonly NavLink[] = [
   { href: "/forecasts", label: "Forecasts" },
   { href: "/my-runs", label: "My runs" },
+  { href: "/schedules", label: "Schedules" },
   { href: "/queues", label: "Queues", adminOnly: true },
   { href: "/jobs", label: "Jobs", adminOnly: true },
   { href: "/failed", label: "Failed", adminOnly: true },

@@ -14,13 +14,6 @@ export type ScheduleTiming = { cron: string; everyMs?: undefined; timezone: stri
 export const MIN_EVERY_MS = 60_000;
 export const MAX_EVERY_MS = 366 * 24 * 3_600_000;
 
-/** The presets the UI offers; any other five-field pattern is accepted too. */
-export const CRON_PRESETS = [
-  { id: "nightly", label: "Nightly at 02:00", cron: "0 2 * * *" },
-  { id: "weekly", label: "Weekly, Monday 06:00", cron: "0 6 * * 1" },
-  { id: "monthly", label: "Monthly, 1st at 06:00", cron: "0 6 1 * *" },
-] as const;
-
 /**
  * Why `pattern` is not a cron pattern, or undefined when it is one. Five fields (minute to day of
  * week): the seconds field BullMQ also accepts would let a schedule tick every second.
