@@ -76,14 +76,12 @@ export function SchedulesView({ role }: { role: Role }) {
         ) : (
           <Table caption="Schedules">
             <THead>
-              <Tr hover={false}>
-                <Th>Name</Th>
-                <Th>When</Th>
-                <Th>Next run</Th>
-                <Th>Last run</Th>
-                <Th>Owner</Th>
-                <Th align="right">Actions</Th>
-              </Tr>
+              <Th>Name</Th>
+              <Th>When</Th>
+              <Th>Next run</Th>
+              <Th>Last run</Th>
+              <Th>Owner</Th>
+              <Th align="right">Actions</Th>
             </THead>
             <TBody>
               {(schedules.data?.schedules ?? []).map((schedule) => (
