@@ -74,17 +74,54 @@ export async function inTransaction<T>(db: PrismaClient, work: (client: pg.PoolC
  */
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3])$/;
 
-/** True for errors that mean PostgreSQL cannot be reached. */
+/** Kinds of a Prisma driver-adapter error that say the server is not there, not that a statement is wrong. */
+const UNAVAILABLE_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout"]);
+/** Prisma's own codes for the same: server unreachable (P1001), timed out (P1002), connection closed (P1017). */
+const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1017"]);
+/** Node socket errors: what pg gives for a refused or cut connection, but also any other client's. */
+const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"]);
+
+/**
+ * True for errors shaped like PostgreSQL being unreachable: Prisma's codes and adapter kinds, the
+ * server's SQLSTATEs and messages, pg's own connection messages, and socket errors. A socket error
+ * carries nothing that says which server refused it (pg's and an HTTP or SMTP client's
+ * `connect ECONNREFUSED` are the same Node error), so where the answer decides a job's fate ask
+ * {@link isDatabaseOutage}, which confirms with PostgreSQL itself.
+ */
 export function isDatabaseUnavailableError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const code = (error as { code?: string }).code;
-  return (
-    code === "ECONNREFUSED" ||
-    code === "ECONNRESET" ||
-    code === "P1001" ||
-    (typeof code === "string" && UNAVAILABLE_SQLSTATE.test(code)) ||
-    /ECONNREFUSED|Can't reach database|connection terminated|Connection terminated|timeout exceeded when trying to connect|DatabaseNotReachable|the database system is (shutting down|starting up|in recovery mode)|terminating connection due to administrator command/i.test(
-      error.message,
-    )
+  const { code, meta } = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: string; code?: string } } } };
+  const adapterCause = meta?.driverAdapterError?.cause;
+  if (adapterCause?.kind && UNAVAILABLE_ADAPTER_KINDS.has(adapterCause.kind)) return true;
+  if (adapterCause?.kind === "postgres" && typeof adapterCause.code === "string" && UNAVAILABLE_SQLSTATE.test(adapterCause.code)) return true;
+  if (typeof code === "string" && (UNAVAILABLE_PRISMA_CODES.has(code) || SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
+  return /Can't reach database|Connection terminated|timeout exceeded when trying to connect|the database system is (shutting down|starting up|in recovery mode)|terminating connection due to administrator command/i.test(
+    error.message,
   );
+}
+
+/** True when our own `select 1` comes back within `timeoutMs`. */
+export async function pingDatabase(db: PrismaClient, timeoutMs = 2_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const ping = sqlPool(db)
+    .query("SELECT 1")
+    .then(
+      () => true,
+      () => false,
+    );
+  try {
+    return await Promise.race([ping, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * True when `error` is PostgreSQL being away: shaped like it, and our own ping confirms it. A job
+ * whose external call was refused (SMTP down, a provider unreachable) meets a live database here,
+ * so its failure stands instead of waiting for an outage that is not happening.
+ */
+export async function isDatabaseOutage(db: PrismaClient, error: unknown, timeoutMs?: number): Promise<boolean> {
+  return isDatabaseUnavailableError(error) && !(await pingDatabase(db, timeoutMs));
 }

@@ -2,11 +2,13 @@ import { UnrecoverableError, Worker, type Processor as BullProcessor } from "bul
 import type { Logger } from "pino";
 import { activeTracing } from "../lib/observability/tracing-state";
 import type { RedisClient } from "../lib/redis";
-import { isDatabaseUnavailableError } from "../lib/db";
+import { isDatabaseOutage, type Db } from "../lib/db";
 
 export interface QueueWorkerOptions {
   connection: RedisClient;
   prefix: string;
+  /** Pinged to confirm that a failure shaped like a PostgreSQL outage is one. */
+  db: Db;
   /** Bound to the queue; errors and stalled jobs are logged here. */
   logger: Logger;
   concurrency: number;
@@ -28,8 +30,9 @@ export interface QueueWorkerOptions {
  * A BullMQ Worker as every queue of this process runs one. `process` must declare BullMQ's third
  * parameter (the signal) to get it: BullMQ passes it only to processors that accept it.
  *
- * An attempt that fails because PostgreSQL is unreachable does not spend one of the job's
- * attempts: the job goes back to waiting and the queue (in every worker process, BullMQ's
+ * An attempt that fails because PostgreSQL is unreachable (the error says so and a ping of our own
+ * confirms it: a refused connection to an SMTP server or a provider looks the same) does not spend
+ * one of the job's attempts: the job goes back to waiting and the queue (in every worker process, BullMQ's
  * limiter) pauses for `databaseRetryMs`. Otherwise an outage of a few seconds fails every job
  * taken meanwhile for good (3 attempts 2 s and 4 s apart), though nothing is wrong with them.
  */
@@ -39,9 +42,8 @@ export function createQueueWorker<Data>(queueName: string, process: BullProcesso
     try {
       return await process(job, token, signal);
     } catch (error) {
-      // A processor that marked its failure unrecoverable has judged it (its own SMTP or provider
-      // connection refused looks like an outage by message alone): that failure stands.
-      if (error instanceof UnrecoverableError || !isDatabaseUnavailableError(error)) throw error;
+      // A processor that marked its failure unrecoverable has judged it: that failure stands.
+      if (error instanceof UnrecoverableError || !(await isDatabaseOutage(options.db, error))) throw error;
       options.logger.warn({ jobId: job.id, err: error, retryMs }, "PostgreSQL is unreachable; the job waits again without spending an attempt");
       await worker.rateLimit(retryMs);
       throw Worker.RateLimitError();

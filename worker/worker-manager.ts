@@ -101,6 +101,7 @@ export class WorkerManager {
     const worker = createQueueWorker(queueDefinition(key).name, (job, _token, signal) => this.attempts.run(runtime, job, signal), {
       connection: this.connection,
       prefix: this.options.prefix,
+      db: this.options.db,
       logger: this.options.logger.child({ queue: key }),
       concurrency: settings.concurrency,
       rateLimit: settings.rateLimit,

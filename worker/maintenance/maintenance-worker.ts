@@ -18,6 +18,7 @@ import { env } from "../../lib/env";
 import { fingerprintLegacyFailures } from "../../lib/failures/failure-groups";
 import { QueueManager } from "../../lib/jobs/queue-manager";
 import { reconcileLedger } from "../../lib/jobs/reconcile-ledger";
+import { deleteExpiredExports } from "../../lib/exports/export-store";
 import { pruneHistory, type RetentionPolicy } from "../../lib/retention/prune-history";
 import { runScheduleTick } from "../../lib/schedules/run-schedule-tick";
 import { reconcileSchedulers, type SchedulerQueue } from "../../lib/schedules/schedulers";
@@ -106,6 +107,7 @@ export class MaintenanceWorker {
     this.worker = createQueueWorker<MaintenanceJobData>(MAINTENANCE_QUEUE, (job, token, signal) => this.process(job, token, signal), {
       connection: (this.workerConnection = options.createConnection()),
       prefix: options.prefix,
+      db: options.db,
       logger: options.logger.child({ queue: MAINTENANCE_QUEUE }),
       concurrency: 1,
       // A crashed worker's action is picked up again by another; it resumes, so let it stall more than once.
@@ -208,8 +210,10 @@ export class MaintenanceWorker {
     const retention = this.options.retention === false ? undefined : this.options.retention;
     const policy = retention?.policy ?? { notificationDays: env().NOTIFICATION_RETENTION_DAYS, timelineDays: env().TIMELINE_RETENTION_DAYS };
     const pruned = await pruneHistory(policy, { db: this.options.db });
-    if (pruned.notifications + pruned.timelineEvents > 0) this.options.logger.info({ ...pruned }, "pruned old notifications and timeline events");
-    return pruned;
+    // Export files expire with the export queue's retention; their rows stay, marked deleted.
+    const exportFiles = await deleteExpiredExports({ db: this.options.db });
+    if (pruned.notifications + pruned.timelineEvents + exportFiles > 0) this.options.logger.info({ ...pruned, exportFiles }, "pruned old notifications, timeline events and expired export files");
+    return { ...pruned, exportFiles };
   }
 
   private async reconcileLedger(): Promise<unknown> {
