@@ -18,6 +18,7 @@ const LINKS: readonly NavLink[] = [
   { href: "/analytics", label: "Analytics" },
   { href: "/exports", label: "Exports" },
   { href: "/my-runs", label: "My runs" },
+  { href: "/schedules", label: "Schedules" },
   { href: "/queues", label: "Queues", adminOnly: true },
   { href: "/jobs", label: "Jobs", adminOnly: true },
   { href: "/failed", label: "Failed", adminOnly: true },

@@ -6,10 +6,11 @@ import { isQueueKey } from "./jobs/catalog";
 /**
  * Records an admin action: who, what, on which target, how many jobs it touched. An action about
  * one run (target "<queue>/<job id>") is filed under the run's organisation, so the log can be
- * read per organisation; queue-wide actions belong to none.
+ * read per organisation; queue-wide actions belong to none. An action about something else an
+ * organisation owns (a schedule) names the organisation itself.
  */
 export async function recordAudit(
-  entry: { actorId: string; action: string; target: string; details?: Record<string, unknown>; jobCount?: number },
+  entry: { actorId: string; action: string; target: string; organizationId?: string; details?: Record<string, unknown>; jobCount?: number },
   { db = defaultDb() }: { db?: Db } = {},
 ) {
   return db.auditLog.create({
@@ -17,7 +18,7 @@ export async function recordAudit(
       actorId: entry.actorId,
       action: entry.action,
       target: entry.target,
-      organizationId: await runOrganization(entry.target, db),
+      organizationId: entry.organizationId ?? (await runOrganization(entry.target, db)),
       details: entry.details as Prisma.InputJsonValue | undefined,
       jobCount: entry.jobCount,
     },

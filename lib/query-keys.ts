@@ -53,6 +53,7 @@ export const queryKeys = {
     series: (queue: string, range: string) => ["metrics", queue, range] as const,
   },
   workers: () => ["workers"] as const,
+  schedules: { all: ["schedules"] as const },
   /** Queue alerts firing now (admin overview); polled on their own clock, like the health strip. */
   alerts: {
     all: ["alerts"] as const,

@@ -14,6 +14,15 @@ export interface BulkActionJobData {
   bulkActionId: string;
 }
 
+/** One tick of a schedule (lib/schedules): the job names only the schedule, read when the tick runs. */
+export const SCHEDULE_TICK_JOB = "schedule-tick";
+export interface ScheduleTickJobData {
+  scheduleId: string;
+}
+
+/** What the web process adds to the maintenance queue. */
+export type MaintenanceQueueData = BulkActionJobData | ScheduleTickJobData;
+
 /**
  * A bulk action resumes from its saved position, so BullMQ may run it again after a worker crash
  * (stalled) or an error (Redis or PostgreSQL away for a moment) without repeating work.
@@ -25,16 +34,16 @@ export const MAINTENANCE_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 30 * 24 * 3600 },
 };
 
-export function createMaintenanceQueue(connection: RedisClient, prefix: string): Queue<BulkActionJobData> {
-  const queue = new Queue<BulkActionJobData>(MAINTENANCE_QUEUE, { connection, prefix, defaultJobOptions: MAINTENANCE_JOB_OPTIONS });
+export function createMaintenanceQueue(connection: RedisClient, prefix: string): Queue<MaintenanceQueueData> {
+  const queue = new Queue<MaintenanceQueueData>(MAINTENANCE_QUEUE, { connection, prefix, defaultJobOptions: MAINTENANCE_JOB_OPTIONS });
   queue.on("error", () => {});
   return queue;
 }
 
-const globalQueue = globalThis as unknown as { __capliquifyMaintenanceQueue?: Queue<BulkActionJobData> };
+const globalQueue = globalThis as unknown as { __capliquifyMaintenanceQueue?: Queue<MaintenanceQueueData> };
 
 /** The web process's producer for the maintenance queue (lazy, on globalThis like the others). */
-export function maintenanceQueue(): Queue<BulkActionJobData> {
+export function maintenanceQueue(): Queue<MaintenanceQueueData> {
   globalQueue.__capliquifyMaintenanceQueue ??= createMaintenanceQueue(sharedRedis("producer"), env().REDIS_PREFIX);
   return globalQueue.__capliquifyMaintenanceQueue;
 }
@@ -66,6 +75,6 @@ export async function scheduleMaintenanceJob(connection: RedisClient, prefix: st
 }
 
 /** Hands a bulk action to the worker; the job id is the action's id, so enqueueing twice adds it once. */
-export async function enqueueBulkAction(bulkActionId: string, queue: Queue<BulkActionJobData> = maintenanceQueue()): Promise<void> {
+export async function enqueueBulkAction(bulkActionId: string, queue: Queue<MaintenanceQueueData> = maintenanceQueue()): Promise<void> {
   await queue.add(BULK_ACTION_JOB, { bulkActionId }, { jobId: bulkActionId });
 }

@@ -31,6 +31,12 @@ export interface BatchRequest {
   owner: Caller;
   /** An admin's batch for another organisation; a planner's batch is always their own organisation's. @defaultValue the owner's */
   organizationId?: string;
+  /**
+   * The batch's id, chosen by a caller that may ask twice for the same batch (a schedule's tick run
+   * again after a crash): when a batch of that id exists, it is the answer and nothing is added.
+   * @defaultValue a new UUID
+   */
+  batchId?: string;
 }
 
 export type BatchFailure =
@@ -88,7 +94,11 @@ export async function enqueueBatch(request: BatchRequest, deps: Deps = {}): Prom
   const scope = await resolveJobScope(definition, { ...first, organizationId }, parsed.data, request.owner, { db, references: new References(db) });
   if (!scope.ok) return scope.code === "forbidden" ? scope : { ...scope, issues: scope.issues.map((issue) => ({ ...issue, path: ["data", ...issue.path] })) };
 
-  const batchId = randomUUID();
+  const batchId = request.batchId ?? randomUUID();
+  if (request.batchId) {
+    const existing = await db.jobRun.count({ where: { batchId } });
+    if (existing > 0 || (await db.jobRun.findUnique({ where: { id: batchId }, select: { id: true } }))) return { ok: true, queue: definition.key, batchId, children: existing };
+  }
   const owner = { ownerId: request.owner.id, organizationId: scope.organizationId };
   const parentData: BatchJobData = { scope: request.scope, children: products.rows.length };
   const children = products.rows.map((product) => ({

@@ -51,6 +51,8 @@ export const routeModules: readonly RouteModule[] = [
   { path: "/api/v1/reports", load: () => import("@/app/api/v1/reports/route") },
   { path: "/api/v1/reports/{id}", load: () => import("@/app/api/v1/reports/[id]/route") },
   { path: "/api/v1/runs", load: () => import("@/app/api/v1/runs/route") },
+  { path: "/api/v1/schedules", load: () => import("@/app/api/v1/schedules/route") },
+  { path: "/api/v1/schedules/{id}", load: () => import("@/app/api/v1/schedules/[id]/route") },
   { path: "/api/v1/sse", load: () => import("@/app/api/v1/sse/route") },
   { path: "/api/v1/workers/status", load: () => import("@/app/api/v1/workers/status/route") },
 ];

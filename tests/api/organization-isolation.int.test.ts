@@ -51,6 +51,8 @@ import * as queues from "@/app/api/v1/queues/route";
 import * as reportById from "@/app/api/v1/reports/[id]/route";
 import * as reports from "@/app/api/v1/reports/route";
 import * as runs from "@/app/api/v1/runs/route";
+import * as scheduleById from "@/app/api/v1/schedules/[id]/route";
+import * as schedules from "@/app/api/v1/schedules/route";
 import * as sse from "@/app/api/v1/sse/route";
 import * as workers from "@/app/api/v1/workers/status/route";
 import { recordAudit } from "@/lib/audit";
@@ -58,6 +60,7 @@ import { db } from "@/lib/db";
 import { exportFilePath, saveExportFile } from "@/lib/exports/export-store";
 import { failureFingerprint } from "@/lib/jobs/failure-fingerprint";
 import { publishJobEvent, type JobEventPayload } from "@/lib/realtime/events";
+import { createSchedule } from "@/lib/schedules/schedules";
 import { createRedis, type RedisClient } from "@/lib/redis";
 import { openStream, type OpenStream } from "../realtime/sse-client";
 import { createTestOrganization, createTestProduct, createTestUser, type CallOptions, type TestUser } from "../helpers/fixtures";
@@ -99,6 +102,9 @@ interface OrgFixture {
   ownFailedJobId: string;
   ownFingerprint: string;
   notificationId: string;
+  /** A schedule of the organisation's, and ones the matrix may delete, one per way of calling. */
+  scheduleId: string;
+  deleteScheduleIds: Record<Via, string>;
   /** A finished export of the planner's, with its file on disk. */
   exportFileId: string;
 }
@@ -132,6 +138,9 @@ function markers(org: Org): string[] {
     x.ownFailedJobId,
     x.ownFingerprint,
     x.notificationId,
+    x.scheduleId,
+    x.deleteScheduleIds.cookie,
+    x.deleteScheduleIds["api-key"],
     x.exportFileId,
   ];
 }
@@ -173,6 +182,8 @@ interface Row {
   unknownIsMissing?: boolean;
   /** For launches: the id of the run a 201 answered with. @defaultValue the body's `jobId` */
   launchedId?: (json: any) => string;
+  /** For launches that create something other than a run: its owner and organisation. @defaultValue the run's */
+  launched?: (json: any) => Promise<{ ownerId: string | null; organizationId: string | null }>;
 }
 
 const get = (path: string, params?: Record<string, string>): CallOptions => ({ path, params });
@@ -373,6 +384,39 @@ const rows: Row[] = [
     access: "user",
     kind: "action",
     request: (org) => post(`/api/v1/batches/${f[org].batchId}/retry`, { id: f[org].batchId }),
+  },
+  // ── schedules: an organisation's, each tick a run of its creator's ──────────────────────────
+  { route: "schedules", method: "GET", handler: schedules.GET, access: "user", kind: "list", request: () => get("/api/v1/schedules"), marker: (org) => f[org].scheduleId },
+  {
+    route: "schedules",
+    method: "POST",
+    handler: schedules.POST,
+    access: "user",
+    kind: "launch",
+    ok: [201],
+    unknownIsMissing: true,
+    request: (org) => post("/api/v1/schedules", undefined, { name: "Nightly", queue: "forecast", data: { productId: f[org].product.id, horizon: 7 }, cron: "0 2 * * *" }),
+    launched: async (json) => {
+      const row = await db().schedule.findUniqueOrThrow({ where: { id: json.schedule.id } });
+      return { ownerId: row.createdById, organizationId: row.organizationId };
+    },
+  },
+  { route: "schedules/[id]", method: "GET", handler: scheduleById.GET, access: "user", kind: "item", request: (org) => get(`/api/v1/schedules/${f[org].scheduleId}`, { id: f[org].scheduleId }) },
+  {
+    route: "schedules/[id]",
+    method: "PATCH",
+    handler: scheduleById.PATCH,
+    access: "user",
+    kind: "action",
+    request: (org) => ({ method: "PATCH", path: `/api/v1/schedules/${f[org].scheduleId}`, params: { id: f[org].scheduleId }, body: { name: "Renamed" } }),
+  },
+  {
+    route: "schedules/[id]",
+    method: "DELETE",
+    handler: scheduleById.DELETE,
+    access: "user",
+    kind: "action",
+    request: (org, via = "cookie") => ({ method: "DELETE", path: `/api/v1/schedules/${f[org].deleteScheduleIds[via]}`, params: { id: f[org].deleteScheduleIds[via] } }),
   },
   // ── admin lists: every organisation, or one ────────────────────────────────────────────────
   {
@@ -672,6 +716,11 @@ beforeAll(async () => {
     const notification = await db().notification.create({
       data: { userId: planner.id, organizationId: organization.id, kind: "job.completed", title: "Data export completed", body: "isolation", jobId: exportJobId },
     });
+    const schedule = async () => {
+      const created = await createSchedule(planner.principal, { name: `iso-${org}`, queue: "forecast", jobName: "scheduled", data: { productId: product.id, horizon: 7 }, cron: "0 2 * * *", timezone: "UTC", paused: false });
+      if (!created.ok) throw new Error(`could not create the schedule: ${JSON.stringify(created)}`);
+      return created.schedule.id;
+    };
     f[org] = {
       organization,
       planner,
@@ -687,6 +736,8 @@ beforeAll(async () => {
       ownFailedJobId: await failedRun(planner, ownName, ownReason),
       ownFingerprint: failureFingerprint("import", ownName, ownReason),
       notificationId: notification.id,
+      scheduleId: await schedule(),
+      deleteScheduleIds: { cookie: await schedule(), "api-key": await schedule() },
       exportFileId: await exportFile(planner, org),
     };
     // An admin action about the organisation's run: the log files it under the run's organisation.
@@ -701,6 +752,11 @@ afterAll(async () => {
 // ── completeness ────────────────────────────────────────────────────────────────────────────
 
 const launchedJobId = (json: any): string => json.jobId;
+
+/** What a launch created: its run, or what the row says it created instead. */
+function launchedRow(row: Row, json: any): Promise<{ ownerId: string | null; organizationId: string | null }> {
+  return row.launched ? row.launched(json) : db().jobRun.findUniqueOrThrow({ where: { id: (row.launchedId ?? launchedJobId)(json) } });
+}
 
 const API_ROOT = fileURLToPath(new URL("../../app/api/v1", import.meta.url));
 const METHODS: Method[] = ["GET", "POST", "PATCH", "PUT", "DELETE"];
@@ -762,7 +818,7 @@ describe.each(rows.filter((row) => row.kind !== "stream"))("$method $route ($kin
     } else if (row.kind === "launch") {
       const own = await call(row.request(mine));
       expect(own.status, own.text).toBe(201);
-      expect(await db().jobRun.findUniqueOrThrow({ where: { id: (row.launchedId ?? launchedJobId)(own.json) } })).toMatchObject({ organizationId: f[mine].organization.id });
+      expect(await launchedRow(row, own.json)).toMatchObject({ organizationId: f[mine].organization.id });
       const foreign = await call(row.request(theirs));
       expect(foreign.status, foreign.text).toBe(422);
       expect(foreign.json.error.message).toContain(`no product with id "${f[theirs].product.id}"`);
@@ -843,7 +899,7 @@ describe("the admin and one organisation's rows", () => {
     for (const row of rows.filter((candidate) => candidate.kind === "launch")) {
       const response = await send(row, admins[1]!, row.request("B"));
       expect(response.status, response.text).toBe(201);
-      const run = await db().jobRun.findUniqueOrThrow({ where: { id: (row.launchedId ?? launchedJobId)(response.json) } });
+      const run = await launchedRow(row, response.json);
       expect(run).toMatchObject({ ownerId: admin.id, organizationId: f.B.organization.id });
     }
   });

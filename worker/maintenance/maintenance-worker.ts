@@ -3,7 +3,15 @@ import type { Logger } from "pino";
 import { ALERT_EVALUATION_JOB, scheduleAlertEvaluation, type AlertEvaluationJobData } from "../../lib/alerts/alert-schedule";
 import { evaluateAlerts } from "../../lib/alerts/evaluate-alerts";
 import { thresholdsFromEnv, type AlertThresholds } from "../../lib/alerts/rules";
-import { BULK_ACTION_JOB, MAINTENANCE_QUEUE, scheduleMaintenanceJob, type BulkActionJobData } from "../../lib/bulk-actions/maintenance-queue";
+import {
+  BULK_ACTION_JOB,
+  createMaintenanceQueue,
+  MAINTENANCE_QUEUE,
+  SCHEDULE_TICK_JOB,
+  scheduleMaintenanceJob,
+  type BulkActionJobData,
+  type ScheduleTickJobData,
+} from "../../lib/bulk-actions/maintenance-queue";
 import { failBulkAction, runBulkAction } from "../../lib/bulk-actions/run-bulk-action";
 import type { Db } from "../../lib/db";
 import { env } from "../../lib/env";
@@ -12,6 +20,8 @@ import { QueueManager } from "../../lib/jobs/queue-manager";
 import { reconcileLedger } from "../../lib/jobs/reconcile-ledger";
 import { deleteExpiredExports } from "../../lib/exports/export-store";
 import { pruneHistory, type RetentionPolicy } from "../../lib/retention/prune-history";
+import { runScheduleTick } from "../../lib/schedules/run-schedule-tick";
+import { reconcileSchedulers, type SchedulerQueue } from "../../lib/schedules/schedulers";
 import { closeQueueWorkers, createQueueWorker } from "../queue-worker";
 import type { RedisClient } from "../../lib/redis";
 
@@ -53,6 +63,12 @@ export interface MaintenanceWorkerOptions {
    * @defaultValue every LEDGER_RECONCILE_EVERY_SECONDS, grace LEDGER_RECONCILE_GRACE_SECONDS
    */
   reconcile?: { everyMs?: number; graceMs?: number; batchSize?: number } | false;
+  /**
+   * Scheduled runs (lib/schedules): at start, make the queue's schedulers match the Schedule table
+   * (Redis flushed, or schedules edited while no worker ran); false skips that. Ticks are served
+   * either way. @defaultValue true
+   */
+  reconcileSchedules?: boolean;
 }
 
 export const RETENTION_SCHEDULER_ID = "history-retention";
@@ -61,7 +77,7 @@ export const RECONCILE_SCHEDULER_ID = "ledger-reconcile";
 export const RECONCILE_LEDGER_JOB = "reconcile-ledger";
 const HOUR_MS = 3_600_000;
 
-type MaintenanceJobData = BulkActionJobData | AlertEvaluationJobData;
+type MaintenanceJobData = BulkActionJobData | AlertEvaluationJobData | ScheduleTickJobData;
 
 /**
  * Serves the maintenance queue in the worker process: bulk retries and removals of failed jobs,
@@ -76,12 +92,14 @@ export class MaintenanceWorker {
   private workerConnection: RedisClient | undefined;
   private readonly queues: QueueManager;
   private readonly queueConnection: RedisClient;
+  private readonly schedulerQueue: SchedulerQueue;
   private stopping = false;
   private backfill: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: MaintenanceWorkerOptions) {
     this.queueConnection = options.createConnection();
     this.queues = new QueueManager({ connection: this.queueConnection, prefix: options.prefix });
+    this.schedulerQueue = createMaintenanceQueue(this.queueConnection, options.prefix);
   }
 
   async start(): Promise<void> {
@@ -99,6 +117,10 @@ export class MaintenanceWorker {
     });
     this.worker.on("failed", (job, error) => {
       if (!job || error instanceof DelayedError || error.name === "DelayedError") return;
+      if (job.name === SCHEDULE_TICK_JOB) {
+        options.logger.warn({ err: error, scheduleId: (job.data as ScheduleTickJobData).scheduleId, tick: job.id, attempt: job.attemptsMade }, "scheduled run could not start");
+        return;
+      }
       if (job.name === ALERT_EVALUATION_JOB || job.name === PRUNE_HISTORY_JOB || job.name === RECONCILE_LEDGER_JOB) {
         options.logger.warn({ err: error, job: job.name }, "scheduled maintenance failed; the next scheduled run tries again");
         return;
@@ -121,6 +143,12 @@ export class MaintenanceWorker {
       const everyMs = options.reconcile?.everyMs ?? env().LEDGER_RECONCILE_EVERY_SECONDS * 1000;
       await scheduleMaintenanceJob(this.queueConnection, options.prefix, { id: RECONCILE_SCHEDULER_ID, name: RECONCILE_LEDGER_JOB, everyMs });
     }
+    if (options.reconcileSchedules !== false) {
+      const outcome = await reconcileSchedulers(options.db, this.schedulerQueue).catch((error: unknown) => {
+        options.logger.warn({ err: error }, "could not reconcile the schedules' job schedulers; the next worker start tries again");
+      });
+      if (outcome && outcome.upserted + outcome.removed > 0) options.logger.info({ ...outcome }, "reconciled the schedules' job schedulers with the Schedule table");
+    }
     if (options.backfillFingerprints !== false) this.backfill = this.fingerprintOldFailures();
     options.logger.info({ queue: MAINTENANCE_QUEUE }, "maintenance worker started");
   }
@@ -129,6 +157,16 @@ export class MaintenanceWorker {
     if (job.name === ALERT_EVALUATION_JOB) return this.evaluateAlerts();
     if (job.name === PRUNE_HISTORY_JOB) return this.pruneHistory();
     if (job.name === RECONCILE_LEDGER_JOB) return this.reconcileLedger();
+    if (job.name === SCHEDULE_TICK_JOB) {
+      const outcome = await runScheduleTick((job.data as ScheduleTickJobData).scheduleId, job.id!, {
+        db: this.options.db,
+        schedulerQueue: this.schedulerQueue,
+        queues: this.queues,
+        redis: this.queueConnection,
+      });
+      this.options.logger.info({ scheduleId: (job.data as ScheduleTickJobData).scheduleId, tick: job.id, ...outcome }, "schedule tick");
+      return outcome;
+    }
     if (job.name !== BULK_ACTION_JOB) throw new Error(`Unknown maintenance job "${job.name}"`);
     const { bulkActionId } = job.data as BulkActionJobData;
     const log = this.options.logger.child({ bulkActionId });
@@ -212,6 +250,7 @@ export class MaintenanceWorker {
       await closeQueueWorkers([this.worker], deadlineMs, () => this.options.logger.warn({ deadlineMs }, "shutdown deadline passed; the running bulk action stalls and another worker resumes it"));
     }
     await this.backfill;
+    await this.schedulerQueue.close();
     await this.queues.close();
     this.queueConnection.disconnect();
     this.workerConnection?.disconnect();
