@@ -138,6 +138,21 @@ describe("schedules", () => {
     expect(await runsOf(planner.id)).toHaveLength(1);
   });
 
+  it("a batch schedule's tick starts one flow over its scope, and the same tick run again finds that batch", async () => {
+    const response = await create(planner, nightly({ data: { horizon: 30 }, batch: { productIds: [productId] } }));
+    expect(response.status, response.text).toBe(201);
+    const deps = { schedulerQueue: maintenanceQueue(), redis };
+    const first = await runScheduleTick(response.json.schedule.id, "repeat:batch:1", deps);
+    const second = await runScheduleTick(response.json.schedule.id, "repeat:batch:1", deps);
+    expect(first).toMatchObject({ started: "batch", childCount: 1 });
+    expect(second).toEqual(first);
+    const batchId = (first as { batchId: string }).batchId;
+    const children = await db().jobRun.findMany({ where: { batchId } });
+    expect(children).toEqual([expect.objectContaining({ ownerId: planner.id, businessKey: productId, queue: "forecast" })]);
+    expect(await db().jobRun.findUnique({ where: { id: batchId } })).toMatchObject({ ownerId: planner.id, name: "batch" });
+    expect(await db().schedule.findUnique({ where: { id: response.json.schedule.id } })).toMatchObject({ lastRunJobId: batchId });
+  });
+
   it("pause removes the scheduler and keeps the row; resume brings it back", async () => {
     const schedule = (await create(planner, nightly())).json.schedule;
     const paused = await call(patchRoute, { method: "PATCH", path: `/api/v1/schedules/${schedule.id}`, params: { id: schedule.id }, body: { paused: true }, auth: { apiKey: planner.apiKey } });
@@ -196,7 +211,7 @@ describe("schedules", () => {
     [{ cron: undefined, everyMs: 1_000 }, "body.everyMs"],
     [{ data: { productId, horizon: 0 } }, "body.data.horizon"],
     [{ data: { productId: "no-such-product", horizon: 30 } }, "body.data.productId"],
-    [{ batch: { all: true } }, "body.batch"],
+    [{ queue: "export", data: { entity: "products", format: "csv" }, batch: { all: true } }, "body.batch"],
   ])("refuses %j with 422 naming %s", async (overrides, path) => {
     const response = await create(planner, nightly(overrides));
     expect(response.status).toBe(422);
