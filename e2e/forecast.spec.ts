@@ -44,15 +44,15 @@ test("a planner runs a forecast and sees live progress, the chart and the accura
     }).observe(document.body, { subtree: true, childList: true, characterData: true });
   });
 
-  const picker = page.getByRole("combobox", { name: "Product" });
+  const picker = page.getByRole("form", { name: "New forecast" }).getByRole("combobox", { name: "Product" });
   await picker.fill("bearing");
   const option = page.getByRole("option", { name: /Ball Bearing 6204 BEA-/ });
   await expect(option).toBeVisible();
   await option.click();
   await expect(picker).toHaveValue(/Ball Bearing 6204 \(BEA-\d+\)/);
 
-  await page.getByLabel("Horizon (days)").fill("30");
-  await page.getByRole("button", { name: "Run forecast" }).click();
+  await page.getByRole("form", { name: "New forecast" }).getByLabel("Horizon (days)").fill("30");
+  await page.getByRole("button", { name: "Run forecast", exact: true }).click();
 
   const progress = page.getByRole("progressbar", { name: "Forecast progress" });
   await expect(progress).toBeVisible();
@@ -119,8 +119,8 @@ test("a planner runs a forecast and sees live progress, the chart and the accura
 
 test("a bad horizon is explained next to the field", async ({ page }) => {
   await page.goto("/forecasts");
-  await page.getByLabel("Horizon (days)").fill("400");
-  await page.getByRole("button", { name: "Run forecast" }).click();
+  await page.getByRole("form", { name: "New forecast" }).getByLabel("Horizon (days)").fill("400");
+  await page.getByRole("button", { name: "Run forecast", exact: true }).click();
   await expect(page.getByText("Choose a product.")).toBeVisible();
   await expect(page.getByText("Enter a whole number of days from 1 to 365.")).toBeVisible();
   await page.screenshot({ path: "e2e/screenshots/forecasts-validation.png", animations: "disabled" });
@@ -226,7 +226,7 @@ test("a queued run can be cancelled from its panel, after confirming", async ({ 
 test("the forecasts page fits a phone screen", async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/forecasts");
-  await expect(page.getByRole("button", { name: "Run forecast" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Run forecast", exact: true })).toBeVisible();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await page.screenshot({ path: "e2e/screenshots/forecasts-mobile.png", fullPage: true, animations: "disabled" });
