@@ -90,3 +90,18 @@ test("a planner forecasts a category as a batch, watches it finish, and retries 
   await page.reload();
   await expect(page.getByRole("region", { name: "Batch of forecasts" }).locator('[data-count="completed"]')).toHaveText("4");
 });
+
+test("a planner optimises a whole category from the inventory page as one batch", async ({ page }) => {
+  await page.goto("/inventory");
+  await expect(page.getByRole("heading", { name: "Optimise many products" })).toBeVisible();
+  const launcher = page.getByRole("form", { name: "Batch of optimisations" });
+  await launcher.getByRole("radio", { name: "A category" }).check();
+  await launcher.getByRole("combobox", { name: "Category" }).fill("Bearings");
+  await launcher.getByRole("button", { name: "Run optimisation for the category" }).click();
+  const panel = page.getByRole("region", { name: "Batch of optimisations" });
+  await expect(page).toHaveURL(/\?batch=/);
+  await expect(panel.getByText(/^Finished: (\d+) of \1 products$/)).toBeVisible({ timeout: 90_000 });
+  await expect(panel.locator('[data-count="failed"]')).toHaveText("0");
+  await expect(panel.locator('[data-count="completed"]')).not.toHaveText("0");
+  await page.screenshot({ path: "e2e/screenshots/inventory-batch.png", fullPage: true, animations: "disabled" });
+});

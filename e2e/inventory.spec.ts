@@ -33,12 +33,12 @@ test("a planner optimises a product, reads its policy and allocation, then the r
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Inventory" })).toHaveAttribute("aria-current", "page");
 
   // Launch with two constraints of the planner's own; the holding rate stays the product's.
-  const picker = page.getByRole("combobox", { name: "Product" });
+  const picker = page.getByRole("form", { name: "New optimisation" }).getByRole("combobox", { name: "Product" });
   await picker.fill("bearing");
   await page.getByRole("option", { name: /Ball Bearing 6204 BEA-/ }).click();
   await page.getByLabel("Ordering cost ($ per order)").fill("40");
   await page.getByLabel("Cycle service level (%)").fill("97");
-  await page.getByRole("button", { name: "Run optimisation" }).click();
+  await page.getByRole("button", { name: "Run optimisation", exact: true }).click();
 
   const progress = page.getByRole("progressbar", { name: "Optimisation progress" });
   await expect(progress).toHaveAttribute("aria-valuenow", "100", { timeout: 60_000 });
@@ -130,11 +130,11 @@ test("a planner optimises a product, reads its policy and allocation, then the r
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.getByRole("link", { name: "Run a forecast" }).click();
   await expect(page.getByRole("heading", { name: "Demand forecasts" })).toBeVisible();
-  await expect(page.getByRole("combobox", { name: "Product" })).toHaveValue(/Ball Bearing 6204 \(BEA-\d+\)/);
+  await expect(page.getByRole("form", { name: "New forecast" }).getByRole("combobox", { name: "Product" })).toHaveValue(/Ball Bearing 6204 \(BEA-\d+\)/);
   await page.goBack();
   await page.getByRole("link", { name: "Run an optimisation" }).click();
   await expect(page.getByRole("heading", { name: "Inventory", exact: true })).toBeVisible();
-  await expect(page.getByRole("combobox", { name: "Product" })).toHaveValue(/Ball Bearing 6204 \(BEA-\d+\)/);
+  await expect(page.getByRole("form", { name: "New optimisation" }).getByRole("combobox", { name: "Product" })).toHaveValue(/Ball Bearing 6204 \(BEA-\d+\)/);
 });
 
 test("bad constraints are explained next to their fields", async ({ page }) => {
@@ -144,7 +144,7 @@ test("bad constraints are explained next to their fields", async ({ page }) => {
   await page.getByRole("radiogroup", { name: "Service level as" }).getByText("z", { exact: true }).click();
   await expect(page.getByRole("radio", { name: "z" })).toBeChecked();
   await page.getByLabel("Safety factor z").fill("9");
-  await page.getByRole("button", { name: "Run optimisation" }).click();
+  await page.getByRole("button", { name: "Run optimisation", exact: true }).click();
   await expect(page.getByText("Choose a product.")).toBeVisible();
   await expect(page.getByText("Enter an amount of 0 or more, e.g. 45.")).toBeVisible();
   await expect(page.getByText("Enter a yearly rate above 0 % and at most 1,000 %, e.g. 22.")).toBeVisible();
