@@ -34,11 +34,18 @@ function figure(value: string | number | boolean | null): string {
 export function BatchProgress({ batchId, title = "Batch" }: { batchId: string; title?: string }) {
   const queryClient = useQueryClient();
   const key = queryKeys.jobs.batch(batchId);
-  const batch = useQuery({ queryKey: key, queryFn: ({ signal }) => getJson<BatchView>(`/api/v1/batches/${encodeURIComponent(batchId)}?pageSize=1`, { signal }) });
+  const batch = useQuery({
+    queryKey: key,
+    queryFn: ({ signal }) => getJson<BatchView>(`/api/v1/batches/${encodeURIComponent(batchId)}?pageSize=1`, { signal }),
+    // Events drive updates; a slow poll while children run is the safety net for a missed one.
+    refetchInterval: (query) => (query.state.data && !query.state.data.done ? 5_000 : false),
+  });
   const queue = batch.data?.queue;
   useJobEvents((event) => {
-    // A burst of children finishing shares one request (no cancelRefetch).
-    if (queue && event.type === queue && event.event !== "job:progress") void queryClient.invalidateQueries({ queryKey: key }, { cancelRefetch: false });
+    // A child's end cancels a request already in flight: begun before the event, its answer would
+    // show the child still running, with no later event to correct it. A burst of ends still
+    // settles on one request, the last one's.
+    if (queue && event.type === queue && event.event !== "job:progress") void queryClient.invalidateQueries({ queryKey: key });
   });
   const retry = useMutation({
     mutationFn: () => postJson<{ retried: number; notRetried: { jobId: string; code: string }[] }>(`/api/v1/batches/${encodeURIComponent(batchId)}/retry`),
