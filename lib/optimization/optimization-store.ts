@@ -69,21 +69,43 @@ export async function loadRecentSales(db: Db, productId: string): Promise<number
 }
 
 /**
+ * How long a process reuses an organisation's stock of all products per warehouse (its latest
+ * day). Summing it reads every product's snapshot of that day, which made it most of a job's
+ * load time in a batch of thousands; snapshots are daily, so a minute-old total is current.
+ */
+const WAREHOUSE_STOCK_TTL_MS = 60_000;
+const warehouseStock = new Map<string, { totals: Promise<Map<string, number>>; expires: number }>();
+
+function stockOfAllProducts(db: Db, organizationId: string): Promise<Map<string, number>> {
+  const cached = warehouseStock.get(organizationId);
+  if (cached && cached.expires > Date.now()) return cached.totals;
+  const totals = sqlPool(db)
+    .query<{ warehouseId: string; total: number }>(
+      `SELECT "warehouseId", sum("onHand")::int AS total FROM "StockSnapshot"
+       WHERE "organizationId" = $1 AND "date" = (SELECT max("date") FROM "StockSnapshot" WHERE "organizationId" = $1)
+       GROUP BY "warehouseId"`,
+      [organizationId],
+    )
+    .then(({ rows }) => new Map(rows.map((row) => [row.warehouseId, row.total])));
+  // A failed read is not kept: the next job asks again.
+  totals.catch(() => warehouseStock.delete(organizationId));
+  if (warehouseStock.size > 1_000) warehouseStock.clear();
+  warehouseStock.set(organizationId, { totals, expires: Date.now() + WAREHOUSE_STOCK_TTL_MS });
+  return totals;
+}
+
+/**
  * The organisation's warehouses with this product's latest stock and open incoming orders, and
- * every product's stock on the organisation's latest snapshot day (against the capacity).
+ * every product's stock on the organisation's latest snapshot day (against the capacity); its lanes.
  */
 export async function loadNetwork(db: Db, organizationId: string, productId: string): Promise<{ warehouses: PlanWarehouse[]; lanes: { from: string; to: string; costPerUnit: number; transitDays: number }[] }> {
   const pool = sqlPool(db);
-  const [warehouses, lanes] = await Promise.all([
-    pool.query<PlanWarehouse>(
-      `WITH latest AS (SELECT max("date") AS day FROM "StockSnapshot" WHERE "organizationId" = $1),
-            stock AS (SELECT "warehouseId", sum("onHand")::int AS total FROM "StockSnapshot"
-                      WHERE "organizationId" = $1 AND "date" = (SELECT day FROM latest) GROUP BY "warehouseId")
-       SELECT w."id", w."code", w."name", w."kind"::text AS "kind", w."capacity", w."demandShare",
+  const [warehouses, lanes, stock] = await Promise.all([
+    pool.query<Omit<PlanWarehouse, "stockAllProducts">>(
+      `SELECT w."id", w."code", w."name", w."kind"::text AS "kind", w."capacity", w."demandShare",
               COALESCE((SELECT s."onHand" FROM "StockSnapshot" s WHERE s."productId" = $2 AND s."warehouseId" = w."id" ORDER BY s."date" DESC LIMIT 1), 0) AS "onHand",
-              COALESCE((SELECT sum(o."quantity") FROM "PurchaseOrder" o WHERE o."productId" = $2 AND o."warehouseId" = w."id" AND o."status" = 'OPEN'), 0)::int AS "onOrder",
-              COALESCE(stock.total, 0) AS "stockAllProducts"
-       FROM "Warehouse" w LEFT JOIN stock ON stock."warehouseId" = w."id"
+              COALESCE((SELECT sum(o."quantity") FROM "PurchaseOrder" o WHERE o."productId" = $2 AND o."warehouseId" = w."id" AND o."status" = 'OPEN'), 0)::int AS "onOrder"
+       FROM "Warehouse" w
        WHERE w."organizationId" = $1
        ORDER BY w."kind", w."code"`,
       [organizationId, productId],
@@ -93,8 +115,9 @@ export async function loadNetwork(db: Db, organizationId: string, productId: str
        FROM "TransportLane" WHERE "organizationId" = $1 ORDER BY "fromWarehouseId", "toWarehouseId"`,
       [organizationId],
     ),
+    stockOfAllProducts(db, organizationId),
   ]);
-  return { warehouses: warehouses.rows, lanes: lanes.rows };
+  return { warehouses: warehouses.rows.map((warehouse) => ({ ...warehouse, stockAllProducts: stock.get(warehouse.id) ?? 0 })), lanes: lanes.rows };
 }
 
 export interface NewOptimizationResult {
