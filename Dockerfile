@@ -42,7 +42,8 @@ RUN npm run build && rm -rf .next/cache
 FROM base AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
-    UPLOAD_DIR=/app/data/uploads
+    UPLOAD_DIR=/app/data/uploads \
+    EXPORT_DIR=/app/data/exports
 # Sources stay in the image: migrations, the Prisma config and the one-shot TypeScript commands
 # (db:seed, api-key:create, workers:restart run through tsx) need them. Owned by root, so the
 # app cannot rewrite its own code.

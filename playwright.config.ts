@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { AUTH_FILES, BASE_URL, E2E_PORT, serverEnv } from "./e2e/e2e-env";
+import { AUTH_FILES, BASE_URL, E2E_PORT, serverEnv, SUITE_WORKER_QUEUES } from "./e2e/e2e-env";
 
 /**
  * E2E suite in real Chromium against `next start` (after `next build`) and a real worker.
@@ -47,7 +47,7 @@ export default defineConfig({
       // The worker has no HTTP port, so readiness is its "worker started" log line (info level).
       name: "worker",
       command: "npx tsx e2e/global-setup.ts && npx tsx worker/main.ts",
-      env: { ...serverEnv(), LOG_LEVEL: "info" },
+      env: { ...serverEnv(), LOG_LEVEL: "info", WORKER_QUEUES: SUITE_WORKER_QUEUES },
       wait: { stdout: /"msg":"worker started"/ },
       stdout: "ignore",
       stderr: "pipe",

@@ -30,16 +30,15 @@ function benchDatabaseUrl(): string {
   return url.toString();
 }
 
-/** BENCH_REDIS_PREFIX: a key space of its own, for a bench beside another on the same Redis. */
-const BENCH_PREFIX = process.env.BENCH_REDIS_PREFIX ?? "{capliquify-bench}";
-
-const PARTS = ["enqueue", "forecast", "profile", "dashboard", "optimization"] as const;
+const PARTS = ["enqueue", "forecast", "profile", "dashboard", "exports", "analytics", "optimization", "web-profile"] as const;
 export type BenchPart = (typeof PARTS)[number];
+/** web-profile runs only when asked for: it restarts the server under the profiler once per target. */
+const DEFAULT_PARTS: BenchPart[] = ["enqueue", "forecast", "profile", "dashboard", "exports", "analytics", "optimization"];
 
-/** BENCH_PARTS=dashboard runs only the dashboard part, and so on; every part by default. */
+/** BENCH_PARTS=dashboard runs only the dashboard part, and so on; every part but web-profile by default. */
 function parts(): BenchPart[] {
   const raw = process.env.BENCH_PARTS;
-  if (!raw) return [...PARTS];
+  if (!raw) return [...DEFAULT_PARTS];
   return raw.split(",").map((item) => {
     const part = item.trim() as BenchPart;
     if (!PARTS.includes(part)) throw new Error(`BENCH_PARTS: "${item}" is not one of ${PARTS.join(", ")}`);
@@ -47,16 +46,22 @@ function parts(): BenchPart[] {
   });
 }
 
+const benchPrefix = process.env.BENCH_PREFIX ?? "{capliquify-bench}";
+if (!/^\{[^{}]+\}$/.test(benchPrefix)) throw new Error(`BENCH_PREFIX must be one hash tag, like {capliquify-bench}; got "${benchPrefix}"`);
+
 export const config = {
   parts: parts(),
   databaseUrl: benchDatabaseUrl(),
   redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
-  /** Hash-tagged like the app's own prefix; every key the bench creates starts with it. */
-  prefix: BENCH_PREFIX,
+  /**
+   * Hash-tagged like the app's own prefix; every key the bench creates starts with it
+   * (BENCH_PREFIX, for two benches side by side on one Redis: each deletes its own keys).
+   */
+  prefix: benchPrefix,
   /** The ceiling server's queue lives under its own prefix (still inside the bench's key space). */
-  ceilingPrefix: `${BENCH_PREFIX}:ceiling`,
+  ceilingPrefix: `${benchPrefix}:ceiling`,
   /** The Next ceiling's queue (bench/next-ceiling). */
-  nextCeilingPrefix: `${BENCH_PREFIX}:next-ceiling`,
+  nextCeilingPrefix: `${benchPrefix}:next-ceiling`,
   /** Where the bench builds the app (BENCH_NEXT_DIST_DIR: e.g. a build of an earlier commit, for a before/after table). */
   nextDistDir: process.env.BENCH_NEXT_DIST_DIR ?? ".next-bench",
   appPort: positive("BENCH_APP_PORT", 3400),
@@ -68,6 +73,12 @@ export const config = {
   warmup: positive("BENCH_WARMUP", 3),
   connections: positive("BENCH_CONNECTIONS", 50),
   /**
+   * Rounds of the Next ceiling and the app's targets, interleaved (ceiling, session, API key, floor,
+   * then again), so that load from elsewhere on the machine falls on each alike; ratios are taken
+   * within a round and the median round is reported.
+   */
+  rounds: Math.round(positive("BENCH_ROUNDS", 3)),
+  /**
    * Offered rate of the app's steady-load row: latency below saturation.
    * @defaultValue half the rate the app reached at saturation in the same run
    */
@@ -78,6 +89,8 @@ export const config = {
   /** Jobs each bulk row sends in all (after one warm-up request). */
   bulkJobs: Math.round(positive("BENCH_BULK_JOBS", 50_000)),
   products: Math.round(positive("BENCH_PRODUCTS", 1000)),
+  /** Products of the analytics part's organisation (× 5 warehouses × 730 days of stock). */
+  analyticsProducts: Math.round(positive("BENCH_ANALYTICS_PRODUCTS", 10_000)),
   historyDays: 730,
   horizon: 30,
   /** Jobs of the in-process phase profile (concurrency 1, so the timings are not contended). */
@@ -98,7 +111,7 @@ export const config = {
   allocation: { products: Math.round(positive("BENCH_ALLOCATION_PRODUCTS", 1_000)), sources: 10, destinations: 40 },
   nextAuthSecret: "bench-secret-at-least-16-characters",
   /** Targets printed next to the figures. */
-  targets: { enqueueRatio: 0.8, enqueueP99Ms: 50, bulkJobsPerSecond: 10_000, forecastsFor10k: 10_000, forecastSeconds: 120, dashboardMs: 300, policySeconds: 60, allocationSeconds: 10 },
+  targets: { exportPeakRssMb: 300, enqueueRatio: 0.8, enqueueP99Ms: 50, bulkJobsPerSecond: 10_000, forecastsFor10k: 10_000, forecastSeconds: 120, dashboardMs: 300, policySeconds: 60, allocationSeconds: 10 },
 } as const;
 
 // The bench process itself uses lib/ code (enqueueJob, WorkerManager); make its lazily parsed env

@@ -42,9 +42,10 @@ export async function buildApp(): Promise<number | null> {
   return performance.now() - started;
 }
 
-export async function startApp(): Promise<{ child: Child; baseUrl: string }> {
+/** @param nodeArgs - extra flags for node (`--cpu-prof`) */
+export async function startApp(nodeArgs: string[] = []): Promise<{ child: Child; baseUrl: string }> {
   await assertPortFree(config.appPort);
-  const child = startChild("next-start", process.execPath, [nextBin, "start", "-p", String(config.appPort), "-H", "127.0.0.1"], appEnv());
+  const child = startChild("next-start", process.execPath, [...nodeArgs, nextBin, "start", "-p", String(config.appPort), "-H", "127.0.0.1"], appEnv());
   const baseUrl = `http://127.0.0.1:${config.appPort}`;
   await waitForHttp(`${baseUrl}/api/v1/health`, child, 60_000);
   return { child, baseUrl };
@@ -64,9 +65,9 @@ function nextCeilingEnv(): NodeJS.ProcessEnv {
 }
 
 /** `next start` of the Next ceiling: a Next route handler that only parses the body and calls queue.add. */
-export async function startNextCeiling(): Promise<{ child: Child; baseUrl: string }> {
+export async function startNextCeiling(nodeArgs: string[] = []): Promise<{ child: Child; baseUrl: string }> {
   await assertPortFree(config.nextCeilingPort);
-  const child = startChild("next-ceiling", process.execPath, [nextBin, "start", nextCeilingDir, "-p", String(config.nextCeilingPort), "-H", "127.0.0.1"], nextCeilingEnv());
+  const child = startChild("next-ceiling", process.execPath, [...nodeArgs, nextBin, "start", nextCeilingDir, "-p", String(config.nextCeilingPort), "-H", "127.0.0.1"], nextCeilingEnv());
   const baseUrl = `http://127.0.0.1:${config.nextCeilingPort}`;
   await waitForHttp(`${baseUrl}/jobs`, child, 60_000);
   return { child, baseUrl };

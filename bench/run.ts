@@ -3,17 +3,23 @@
 // worker processes) and the admin dashboard's reads with a million jobs in Redis, measured on this
 // machine, printed as tables. Progress goes to
 // stderr, results to stdout (`npm run bench > bench.md`). Everything lives in the capliquify_bench
-// database and under the {capliquify-bench} Redis prefix (BENCH_REDIS_PREFIX); children log to $TMPDIR/capliquify-bench.
+// database and under the {capliquify-bench} Redis prefix (BENCH_PREFIX); children log to $TMPDIR/capliquify-bench.
 //
 // Settings (bench/config.ts): BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (50),
+// BENCH_ROUNDS (3: the Next ceiling and the app's targets interleaved, ratios within a round),
 // BENCH_APP_RATE (req/s offered in the steady-load row; default half the app's saturated rate),
 // BENCH_BULK_SIZE (1000 jobs per bulk request), BENCH_BULK_CONCURRENCY (2), BENCH_BULK_JOBS (50000),
 // BENCH_NEXT_CEILING_PORT (3402), BENCH_PRODUCTS (1000), BENCH_FORECAST_ROWS ("1x3,2x3,2x6": processes x concurrency),
 // BENCH_PROFILE_JOBS (100), BENCH_SKIP_BUILD=1 (reuse .next-bench), BENCH_APP_PORT (3400),
 // BENCH_CEILING_PORT (3401), BENCH_DATABASE_URL (default: DATABASE_URL's server, db capliquify_bench),
-// BENCH_PARTS (enqueue,forecast,profile,dashboard), BENCH_DASHBOARD_JOBS (1000000),
-// BENCH_DASHBOARD_FAILED (100000), BENCH_DASHBOARD_SAMPLES (50), BENCH_OPT_PRODUCTS (10000: the
-// optimisation part's policy run), BENCH_ALLOCATION_PRODUCTS (1000: its allocation LP).
+// BENCH_PREFIX ({capliquify-bench}: the Redis key space; give a second bench on the machine its own),
+// BENCH_PARTS (enqueue,forecast,profile,dashboard,exports,analytics,optimization), BENCH_DASHBOARD_JOBS (1000000),
+// BENCH_DASHBOARD_FAILED (100000), BENCH_DASHBOARD_SAMPLES (50). The exports part (CSV, JSON Lines,
+// XLSX of a million sales rows; a 100-page PDF) seeds its own organisation's rows. BENCH_PARTS=web-profile (never run by
+// default) profiles the enqueue targets under node --cpu-prof; build with NEXT_SERVER_MINIFY=0 (and
+// BENCH_NEXT_DIST_DIR=.next-bench-prof, to keep the measured build) for the app's function names.
+// BENCH_ANALYTICS_PRODUCTS (10000), BENCH_OPT_PRODUCTS (10000: the optimisation part's policy run),
+// BENCH_ALLOCATION_PRODUCTS (1000: its allocation LP).
 import { config } from "./config";
 import os from "node:os";
 import { Redis } from "ioredis";
@@ -23,15 +29,18 @@ import { createRedis } from "../lib/redis";
 import { checkRedis, ensureDatabase } from "../scripts/services.mjs";
 import { countAccumulated, measure, measureBulk, startCeiling, type Accumulated, type BulkResult, type LoadResult, type Target } from "./enqueue";
 import { plan, seedDashboardScale, sessionCookie, timeRequest, type DashboardSeed, type Timing } from "./dashboard";
+import { seedAnalyticsScale, timeReports } from "./analytics";
 import { runForecastRow, type ForecastRun, type Owner } from "./forecast";
 import { allocationProblem, runAllocation, runPolicy, seedOptimization, type AllocationRun, type PolicyRun } from "./optimization";
 import { measureHotPath, measureWorkerQueries, type HotPathRow } from "./hot-path";
 import { buildApp, startApp, startNextCeiling } from "./next-app";
 import { ChildDiedError, killAllChildrenNow, logDir, sleep, stopAllChildren, stopChild } from "./processes";
+import { measureExports } from "./exports";
 import { runProfile, type Profile } from "./profile";
+import { INCLUSIVE_FRAMES, profileWeb, type WebProfile, type WebProfileTarget } from "./web-profile";
 import { BENCH_ORGANIZATION, createBenchUser, type BenchUser, deleteBenchKeys, prepareDatabase, resetRunTables, seedProducts, type SeededProduct } from "./setup";
-import { machineInfo, uptimeLine } from "./system";
-import { fixed, percent, section, table, verdict } from "./table";
+import { machineInfo, uptimeLine, waitUntilIdle } from "./system";
+import { fixed, percent, quantile, section, table, verdict } from "./table";
 
 const step = (message: string) => console.error(`▸ ${message}`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -48,21 +57,65 @@ async function serviceVersions(): Promise<{ redis: string; postgres: string }> {
   return { redis: /redis_version:(\S+)/.exec(info)?.[1] ?? "?", postgres: row?.server_version ?? "?" };
 }
 
-interface EnqueueRows {
-  ceiling: LoadResult;
+/** One round of the interleaved targets: the Next ceiling and the app's, measured one after another. */
+interface Round {
   nextCeiling: LoadResult;
   app: LoadResult;
   appApiKey: LoadResult;
+  floor: LoadResult;
+}
+
+interface EnqueueRows {
+  ceiling: LoadResult;
+  rounds: Round[];
   steady: LoadResult;
   steadyRate: number;
-  floor: LoadResult;
   bulk: BulkResult[];
   accumulated: Accumulated;
 }
 
-function printEnqueue({ ceiling, nextCeiling, app, appApiKey, steady, steadyRate, floor, bulk, accumulated }: EnqueueRows): void {
-  console.log(section(`1. Enqueue throughput — ${config.connections} keep-alive connections, ${config.duration} s each after ${config.warmup} s warm-up`));
-  const results = [ceiling, nextCeiling, app, appApiKey, steady, floor];
+const rate = (result: LoadResult) => result.summary.requestsPerSecond;
+/** CPU ms per request of the server, PostgreSQL and Redis together: what one request costs the machine. */
+const ownCpu = (result: LoadResult) => (result.cpu.groups.server! + result.cpu.groups.postgres! + result.cpu.groups.redis!) / result.summary.responses;
+const median = (values: number[]) => quantile([...values].sort((a, b) => a - b), 0.5);
+
+/** The round whose session ratio is the median one: its rows stand for the run. */
+function medianRound(rounds: Round[]): Round {
+  const ordered = [...rounds].sort((a, b) => rate(a.app) / rate(a.nextCeiling) - rate(b.app) / rate(b.nextCeiling));
+  return ordered[Math.floor((ordered.length - 1) / 2)]!;
+}
+
+function printEnqueue({ ceiling, rounds, steady, steadyRate, bulk, accumulated }: EnqueueRows): void {
+  console.log(section(`1. Enqueue throughput — ${config.connections} keep-alive connections, ${config.duration} s each after ${config.warmup} s warm-up, ${rounds.length} interleaved round(s)`));
+  const p99Target = config.targets.enqueueP99Ms;
+  const ratios = (pick: (round: Round) => LoadResult) => rounds.map((round) => rate(pick(round)) / rate(round.nextCeiling));
+  const sessionRatios = ratios((round) => round.app);
+  const keyRatios = ratios((round) => round.appApiKey);
+  const middle = medianRound(rounds);
+  const cpuRatio = (result: LoadResult) => ownCpu(middle.nextCeiling) / ownCpu(result);
+  const bulkRow = (size: number, concurrency: number) => bulk.find((row) => row.size === size && row.concurrency === concurrency);
+  const bulkTarget = config.targets.bulkJobsPerSecond;
+
+  console.log("\nThe issue's figures, from this run (ratios: median of the rounds; each ratio within one round):\n");
+  const figures: [string, string, string, string][] = [
+    ["node:http ceiling (node:http + queue.add)", `${Math.round(rate(ceiling)).toLocaleString("en-US")} req/s`, "–", "–"],
+    ["Next ceiling (route handler: parse + queue.add)", `${Math.round(median(rounds.map((round) => rate(round.nextCeiling)))).toLocaleString("en-US")} req/s`, "–", "–"],
+    ["app, session cookie, / Next ceiling", `${percent(median(sessionRatios), 1)} (${Math.round(rate(middle.app))} req/s)`, `≥ ${percent(config.targets.enqueueRatio)}`, verdict(median(sessionRatios) >= config.targets.enqueueRatio)],
+    ["app, API key, / Next ceiling", `${percent(median(keyRatios), 1)} (${Math.round(rate(middle.appApiKey))} req/s)`, `≥ ${percent(config.targets.enqueueRatio)}`, verdict(median(keyRatios) >= config.targets.enqueueRatio)],
+    ["  the same by CPU: Next ceiling's / app session's (server + postgres + redis ms per request)", percent(cpuRatio(middle.app), 1), "(idle cores)", "–"],
+    ["  the same by CPU: Next ceiling's / app API key's", percent(cpuRatio(middle.appApiKey), 1), "(idle cores)", "–"],
+    [`app p99, open loop at ${Math.round(steadyRate)} req/s`, `${fixed(steady.summary.p99Ms, 1)} ms`, `< ${p99Target} ms`, verdict(steady.summary.p99Ms < p99Target)],
+    ...[[config.bulkSize, config.bulkConcurrency], [10_000, 1]].map(([size, concurrency]): [string, string, string, string] => {
+      const row = bulkRow(size!, concurrency!);
+      return [`bulk, ${size!.toLocaleString("en-US")} jobs × ${concurrency} in flight`, row ? `${Math.round(row.jobsPerSecond).toLocaleString("en-US")} jobs/s` : "not measured", `≥ ${bulkTarget.toLocaleString("en-US")} jobs/s`, row ? verdict(row.jobsPerSecond >= bulkTarget) : "–"];
+    }),
+  ];
+  console.log(table(["figure", "measured", "target", "verdict"], figures, ["l", "r", "l", "l"]));
+  console.log(`\nsession ratio per round: ${sessionRatios.map((ratio) => percent(ratio, 1)).join(", ")}; API key: ${keyRatios.map((ratio) => percent(ratio, 1)).join(", ")}`);
+  console.log("The CPU ratio is the throughput ratio the two would reach on cores of their own: it leaves out what other processes on the machine took.");
+
+  const results = [ceiling, ...rounds.flatMap((round) => [round.nextCeiling, round.app, round.appApiKey, round.floor]), steady];
+  console.log("\nEvery run:\n");
   console.log(
     table(
       ["target", "req/s", "p50 ms", "p99 ms", "2xx", "errors", "non-2xx", "load 1/5/15 after"],
@@ -79,26 +132,18 @@ function printEnqueue({ ceiling, nextCeiling, app, appApiKey, steady, steadyRate
       ["l", "r", "r", "r", "r", "r", "r", "l"],
     ),
   );
-  const ratio = app.summary.requestsPerSecond / nextCeiling.summary.requestsPerSecond;
-  const keyRatio = appApiKey.summary.requestsPerSecond / nextCeiling.summary.requestsPerSecond;
-  const p99Target = config.targets.enqueueP99Ms;
-  console.log();
-  console.log(`app (session) / Next ceiling: ${percent(ratio, 1)}   (target ≥ ${percent(config.targets.enqueueRatio)})  ${verdict(ratio >= config.targets.enqueueRatio)}`);
-  console.log(`app (API key) / Next ceiling: ${percent(keyRatio, 1)}  ${verdict(keyRatio >= config.targets.enqueueRatio)}`);
-  console.log(`Next ceiling / node:http ceiling: ${percent(nextCeiling.summary.requestsPerSecond / ceiling.summary.requestsPerSecond, 1)} — what Next itself costs`);
-  console.log(
-    `app p99, open loop at ${Math.round(steadyRate)} req/s (${config.appRate ? "BENCH_APP_RATE" : "50 % of the app's saturated rate"}): ${fixed(steady.summary.p99Ms, 1)} ms   (target < ${p99Target} ms)  ${verdict(steady.summary.p99Ms < p99Target)}` +
-      `   (closed loop at saturation, latency = ${config.connections} / throughput by Little's law, so it is not the latency figure)`,
-  );
-  console.log(`app floor / Next ceiling: ${percent(floor.summary.requestsPerSecond / nextCeiling.summary.requestsPerSecond, 1)} — what Next + the route wrapper alone leave, before any database or Redis work`);
-  for (const { label, summary } of results.filter((result) => result !== floor)) {
+  console.log(`\nNext ceiling / node:http ceiling: ${percent(rate(middle.nextCeiling) / rate(ceiling), 1)} — what Next itself costs`);
+  console.log(`app floor / Next ceiling: ${percent(rate(middle.floor) / rate(middle.nextCeiling), 1)} — what Next + the route wrapper alone leave, before any database or Redis work`);
+  console.log(`open loop at ${config.appRate ? "BENCH_APP_RATE" : "50 % of the app's saturated session rate (median round)"}; closed loop at saturation, latency = ${config.connections} / throughput by Little's law, so it is not the latency figure`);
+  const floors = new Set(rounds.map((round) => round.floor));
+  for (const { label, summary } of results.filter((result) => !floors.has(result))) {
     if (summary.non2xx > 0 || summary.errors > 0) console.log(`${label}: status codes ${JSON.stringify(summary.statusCodes)}, ${summary.errors} errors`);
   }
   if (bulk.length > 0) {
     console.log(`\nBulk enqueue (POST /api/v1/queues/forecast/jobs/bulk, session cookie): jobs/s end to end, from the first request sent to the last answer\n`);
     console.log(
       table(
-        ["jobs per request", "in flight", "requests", "jobs", "jobs/s", "p50 ms/request", "p99 ms/request", "server CPU µs/job", "postgres CPU µs/job", "redis CPU µs/job", `≥ ${config.targets.bulkJobsPerSecond.toLocaleString("en-US")} jobs/s`],
+        ["jobs per request", "in flight", "requests", "jobs", "jobs/s", "p50 ms/request", "p99 ms/request", "server CPU µs/job", "postgres CPU µs/job", "redis CPU µs/job", "machine busy", "load after", `≥ ${bulkTarget.toLocaleString("en-US")} jobs/s`],
         bulk.map((row) => [
           row.size,
           row.concurrency,
@@ -110,7 +155,9 @@ function printEnqueue({ ceiling, nextCeiling, app, appApiKey, steady, steadyRate
           fixed((row.cpu.groups.server! * 1000) / row.jobs, 0),
           fixed((row.cpu.groups.postgres! * 1000) / row.jobs, 0),
           fixed((row.cpu.groups.redis! * 1000) / row.jobs, 0),
-          verdict(row.jobsPerSecond >= config.targets.bulkJobsPerSecond),
+          percent(row.cpu.machineBusy),
+          row.load,
+          verdict(row.jobsPerSecond >= bulkTarget),
         ]),
       ),
     );
@@ -119,12 +166,14 @@ function printEnqueue({ ceiling, nextCeiling, app, appApiKey, steady, steadyRate
   // without being counted as answered.
   const check = (waiting: number, answered: number, runs: number) =>
     `${waiting} jobs for ${answered} answered 201 ${waiting >= answered && waiting <= answered + runs * config.connections ? "✓" : "✗"}`;
-  const appAnswered = app.responses2xx + appApiKey.responses2xx + steady.responses2xx + bulk.reduce((sum, row) => sum + row.jobs2xx, 0);
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  const nextCeilingAnswered = sum(rounds.map((round) => round.nextCeiling.responses2xx));
+  const appAnswered = sum(rounds.flatMap((round) => [round.app.responses2xx, round.appApiKey.responses2xx])) + steady.responses2xx + sum(bulk.map((row) => row.jobs2xx));
   console.log(
-    `\njobs in Redis afterwards: ceiling ${check(accumulated.ceilingWaiting, ceiling.responses2xx, 2)}; Next ceiling ${check(accumulated.nextCeilingWaiting, nextCeiling.responses2xx, 2)}; app ${check(accumulated.appWaiting, appAnswered, 6)}, ledger rows ${accumulated.ledger} ${accumulated.ledger === accumulated.appWaiting ? "✓" : "✗"}`,
+    `\njobs in Redis afterwards: ceiling ${check(accumulated.ceilingWaiting, ceiling.responses2xx, 2)}; Next ceiling ${check(accumulated.nextCeilingWaiting, nextCeilingAnswered, 2 * rounds.length)}; app ${check(accumulated.appWaiting, appAnswered, 4 * rounds.length + 2)}, ledger rows ${accumulated.ledger} ${accumulated.ledger === accumulated.appWaiting ? "✓" : "✗"}`,
   );
 
-  console.log("\nCPU per request over the measured window (ms of CPU time; machine busy = share of all cores):\n");
+  console.log("\nCPU per request over the measured window (ms of CPU time; postgres = the backends of the bench database only, redis = the shared server; machine busy = share of all cores):\n");
   console.log(
     table(
       ["target", "server", "postgres", "redis", "load generator", "other procs", "machine busy", "req/s if server had 1 idle core"],
@@ -260,6 +309,34 @@ function printProfile(profile: Profile, queries: HotPathRow[]): void {
   );
 }
 
+const ANALYTICS_TARGET_S = 10;
+
+async function partAnalytics(user: BenchUser, { db }: { db: Db }): Promise<void> {
+  step(`analytics: generating 2 years × ${config.analyticsProducts.toLocaleString("en-US")} products × 5 warehouses in PostgreSQL`);
+  const seed = await seedAnalyticsScale(db, config.analyticsProducts, step);
+  step(`analytics: data in ${seconds(seed.ms)}; timing each report`);
+  const timings = await timeReports(db, seed, user);
+  console.log(section(`5. Analytics reports — ${seed.startDate} to ${seed.endDate}, ${config.analyticsProducts.toLocaleString("en-US")} products × 5 warehouses`));
+  console.log(
+    `\nRows: ${seed.salesRows.toLocaleString("en-US")} daily sales, ${seed.snapshotRows.toLocaleString("en-US")} daily stock snapshots, ${seed.forecasts.toLocaleString("en-US")} forecasts with ${seed.forecastPoints.toLocaleString("en-US")} points (and one model's predictions each); generated in ${seconds(seed.ms)}. Each row is the analytics processor's run in this process (no queue), load 1/5/15 before: ${os.loadavg().map((value) => value.toFixed(2)).join(" / ")}.\n`,
+  );
+  console.log(
+    table(
+      ["report", "total s", "loading s", "aggregating s", "computing s", "saving s", "report JSON", `< ${ANALYTICS_TARGET_S} s`],
+      timings.map((row) => [
+        row.type,
+        fixed(row.ms / 1000, 2),
+        fixed((row.steps.loading ?? 0) / 1000, 2),
+        fixed((row.steps.aggregating ?? 0) / 1000, 2),
+        fixed((row.steps.computing ?? 0) / 1000, 2),
+        fixed((row.steps.saving ?? 0) / 1000, 2),
+        `${(row.bodyBytes / 1_000_000).toFixed(1)} MB`,
+        row.ms < ANALYTICS_TARGET_S * 1000 ? "yes" : "no",
+      ]),
+    ),
+  );
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   console.log("# capliquify bench\n");
@@ -271,9 +348,9 @@ async function main(): Promise<void> {
   console.log("- the machine is shared with other engineers' builds and tests: read the load columns before the numbers");
 
   step(`removing old bench keys (${await deleteBenchKeys()} deleted)`);
-  // Only the enqueue part serves HTTP; the optimisation part seeds its own organisation.
-  const needsBuild = config.parts.includes("enqueue");
-  const needsProducts = config.parts.some((part) => part !== "optimization");
+  // Only the enqueue parts serve HTTP; the exports, analytics and optimisation parts seed their own organisations.
+  const needsBuild = config.parts.some((part) => part === "enqueue" || part === "web-profile");
+  const needsProducts = config.parts.some((part) => ["enqueue", "forecast", "profile", "dashboard", "web-profile"].includes(part));
   step(`${needsBuild ? `building Next into ${config.nextDistDir} and, meanwhile, ` : ""}preparing ${needsProducts ? config.products : 0} products × ${config.historyDays} days`);
   const build = needsBuild ? buildApp() : Promise.resolve(null);
   build.catch(() => {}); // awaited below; keep an early failure from being "unhandled" meanwhile
@@ -290,20 +367,45 @@ async function main(): Promise<void> {
   const db = createDb(config.databaseUrl);
   const queues = new QueueManager({ connection: createRedis("producer", config.redisUrl), prefix: config.prefix });
   try {
-    if (needsProducts) {
-      const user = await createBenchUser(db);
-      const owner: Owner = { id: user.id, role: "PLANNER", organizationId: user.organizationId };
-      if (config.parts.includes("enqueue")) await partEnqueue(user, seeded.products, { db, queues });
-      if (config.parts.includes("forecast")) await partForecast(seeded.products, owner, { db, queues });
-      if (config.parts.includes("profile")) await partProfile(seeded.products, owner, { db, queues });
-      if (config.parts.includes("dashboard")) await partDashboard(seeded.products, { db, queues });
-    }
+    const user = await createBenchUser(db);
+    const owner: Owner = { id: user.id, role: "PLANNER", organizationId: user.organizationId };
+
+    if (config.parts.includes("enqueue")) await partEnqueue(user, seeded.products, { db, queues });
+    if (config.parts.includes("forecast")) await partForecast(seeded.products, owner, { db, queues });
+    if (config.parts.includes("profile")) await partProfile(seeded.products, owner, { db, queues });
+    if (config.parts.includes("dashboard")) await partDashboard(seeded.products, { db, queues });
+    if (config.parts.includes("exports")) await partExports();
+    if (config.parts.includes("web-profile")) await partWebProfile(user, seeded.products, { db, queues });
+    if (config.parts.includes("analytics")) await partAnalytics(user, { db });
     if (config.parts.includes("optimization")) await partOptimization(db);
   } finally {
     await queues.close().catch(() => {});
     await disconnectDb(db).catch(() => {});
   }
   console.log(`\n_${uptimeLine()} — bench took ${seconds(performance.now() - started)}_`);
+}
+
+async function partExports(): Promise<void> {
+  const { seeded, rows } = await measureExports(step);
+  console.log(section(`Exports — each in a process of its own (peak RSS sampled every 10 ms); ${seeded.toLocaleString("en-US")} sales rows seeded`));
+  console.log(
+    table(
+      ["export", "format", "rows", "MB", "pages", "seconds", "target", "peak RSS MB", "target", "load 1/5/15 after"],
+      rows.map((row) => [
+        row.label,
+        row.format,
+        row.rows,
+        fixed(row.bytes / 1_048_576, 1),
+        row.pages ?? "",
+        fixed(row.seconds, 1),
+        `< ${row.targetSeconds} s ${verdict(row.seconds < row.targetSeconds)}`,
+        fixed(row.peakRssMb, 0),
+        `< ${config.targets.exportPeakRssMb} ${verdict(row.peakRssMb < config.targets.exportPeakRssMb)}`,
+        row.load,
+      ]),
+      ["l", "l", "r", "r", "r", "r", "l", "r", "l", "l"],
+    ),
+  );
 }
 
 interface Deps {
@@ -316,6 +418,7 @@ async function partEnqueue(user: BenchUser, products: SeededProduct[], { db, que
   const app = await startApp();
   const nextCeilingApp = await startNextCeiling();
   const ceilingChild = await startCeiling();
+  await Promise.all([app.child.pid, nextCeilingApp.child.pid].map((pid) => waitUntilIdle(pid)));
   const body = JSON.stringify({ name: "bench", data: { productId: products[0]!.id, horizon: config.horizon, models: ["all"] } });
   const url = `${app.baseUrl}/api/v1/queues/forecast/jobs`;
   // A browser's session: the cookie plus the Origin a same-origin fetch sends.
@@ -326,19 +429,25 @@ async function partEnqueue(user: BenchUser, products: SeededProduct[], { db, que
     return measure({ label, ...target }, rate);
   };
   const ceiling = await run("ceiling (node:http + queue.add)", { url: `http://127.0.0.1:${config.ceilingPort}/jobs`, headers: {}, body, pgid: ceilingChild.pid });
-  const nextCeiling = await run("Next ceiling (route handler: parse + queue.add)", { url: `${nextCeilingApp.baseUrl}/jobs`, headers: {}, body, pgid: nextCeilingApp.child.pid });
-  const appResult = await run("app, session cookie (POST /api/v1/queues/forecast/jobs)", { url, headers: session, body, pgid: app.child.pid });
-  const appApiKey = await run("app, API key (same route)", { url, headers: apiKey, body, pgid: app.child.pid });
-  const steadyRate = config.appRate ?? appResult.summary.requestsPerSecond / 2;
+  const rounds: Round[] = [];
+  for (let index = 1; index <= config.rounds; index++) {
+    const tag = config.rounds > 1 ? ` [round ${index}]` : "";
+    rounds.push({
+      nextCeiling: await run(`Next ceiling (route handler: parse + queue.add)${tag}`, { url: `${nextCeilingApp.baseUrl}/jobs`, headers: {}, body, pgid: nextCeilingApp.child.pid }),
+      app: await run(`app, session cookie (POST /api/v1/queues/forecast/jobs)${tag}`, { url, headers: session, body, pgid: app.child.pid }),
+      appApiKey: await run(`app, API key (same route)${tag}`, { url, headers: apiKey, body, pgid: app.child.pid }),
+      floor: await run(`app floor (same route, key rejected: 401, no I/O)${tag}`, { url, headers: { authorization: "Bearer not-an-api-key" }, body, pgid: app.child.pid, expectStatus: 401 }),
+    });
+  }
+  const steadyRate = config.appRate ?? median(rounds.map((round) => rate(round.app))) / 2;
   const steady = await run(`app, session cookie, open loop at ${Math.round(steadyRate)} req/s`, { url, headers: session, body, pgid: app.child.pid }, steadyRate);
-  const floor = await run("app floor (same route, key rejected: 401, no I/O)", { url, headers: { authorization: "Bearer not-an-api-key" }, body, pgid: app.child.pid, expectStatus: 401 });
   const bulk: BulkResult[] = [];
   const bulkTarget = {
     label: "bulk",
     url: `${url}/bulk`,
     headers: session,
     pgid: app.child.pid,
-    body: (size: number) => JSON.stringify({ jobs: Array.from({ length: size }, (_, index) => ({ name: "bench-bulk", data: { productId: products[index % products.length]!.id, horizon: config.horizon, models: ["all"] } })) }),
+    body: (size: number) => bulkBody(products, size),
   };
   for (const [size, concurrency] of [[config.bulkSize, config.bulkConcurrency], [10_000, 1]] as const) {
     step(`enqueue: bulk, ${size} jobs per request, ${concurrency} in flight, ${config.bulkJobs} jobs   [${uptimeLine()}]`);
@@ -361,8 +470,65 @@ async function partEnqueue(user: BenchUser, products: SeededProduct[], { db, que
   const hotPath = await measureHotPath(user.apiKey, products[0]!.id);
   await deleteBenchKeys();
   await resetRunTables(db);
-  printEnqueue({ ceiling, nextCeiling, app: appResult, appApiKey, steady, steadyRate, floor, bulk, accumulated });
-  printHotPath(hotPath, appResult);
+  printEnqueue({ ceiling, rounds, steady, steadyRate, bulk, accumulated });
+  printHotPath(hotPath, medianRound(rounds).app);
+}
+
+/** A bulk launch of `size` forecasts, over the seeded products in turn. */
+function bulkBody(products: SeededProduct[], size: number): string {
+  return JSON.stringify({ jobs: Array.from({ length: size }, (_, index) => ({ name: "bench-bulk", data: { productId: products[index % products.length]!.id, horizon: config.horizon, models: ["all"] } })) });
+}
+
+/** The enqueue targets once more, each against a fresh server under `node --cpu-prof`. */
+async function partWebProfile(user: BenchUser, products: SeededProduct[], { db, queues }: Deps): Promise<void> {
+  const appUrl = `http://127.0.0.1:${config.appPort}`;
+  const body = JSON.stringify({ name: "bench", data: { productId: products[0]!.id, horizon: config.horizon, models: ["all"] } });
+  const url = `${appUrl}/api/v1/queues/forecast/jobs`;
+  const session = { cookie: await sessionCookie({ ...user, role: "PLANNER" }), origin: appUrl };
+  const targets: WebProfileTarget[] = [
+    { label: "Next ceiling", start: startNextCeiling, url: `http://127.0.0.1:${config.nextCeilingPort}/jobs`, headers: {}, body },
+    { label: "app floor (401)", start: startApp, url, headers: { authorization: "Bearer not-an-api-key" }, body },
+    { label: "app, API key", start: startApp, url, headers: { authorization: `Bearer ${user.apiKey}` }, body },
+    { label: "app, session cookie", start: startApp, url, headers: session, body },
+    {
+      label: `app, bulk ${config.bulkSize} jobs (per job)`,
+      start: startApp,
+      url: `${url}/bulk`,
+      headers: session,
+      body: bulkBody(products, config.bulkSize),
+      connections: config.bulkConcurrency,
+      jobsPerRequest: config.bulkSize,
+    },
+  ];
+  const profiles: WebProfile[] = [];
+  for (const target of targets) {
+    step(`web profile: ${target.label} under --cpu-prof   [${uptimeLine()}]`);
+    profiles.push(await profileWeb(target));
+  }
+  await queues.queue("forecast").obliterate({ force: true });
+  await deleteBenchKeys();
+  await resetRunTables(db);
+  printWebProfile(profiles);
+}
+
+function printWebProfile(profiles: WebProfile[]): void {
+  console.log(section(`5. Server CPU profile per request — node --cpu-prof, ${config.connections} connections, ${config.duration} s per target after ${config.warmup} s warm-up`));
+  const perRequest = (profile: WebProfile, ms: number) => fixed((ms * 1000) / profile.requests, 0);
+  console.log("\nSampled CPU of the server's main thread, µs per request (idle excluded; GC helper threads are not sampled):\n");
+  console.log(table(["target", "requests (jobs, bulk)", "µs/request (per job, bulk)"], profiles.map((profile) => [profile.label, profile.requests, perRequest(profile, profile.summary.busyMs)])));
+  console.log("\nInclusive time of the wrapper's steps and named functions, µs per request (a function and all it calls):\n");
+  console.log(
+    table(
+      ["function", ...profiles.map((profile) => profile.label)],
+      INCLUSIVE_FRAMES.map((name, index) => [name, ...profiles.map((profile) => perRequest(profile, profile.summary.inclusive[index]!.ms))]),
+    ),
+  );
+  for (const profile of profiles) {
+    console.log(`\n${profile.label}: self time by package or file, µs per request\n`);
+    console.log(table(["package / file", "µs/request"], profile.summary.selfByModule.slice(0, 12).map((row) => [row.frame, perRequest(profile, row.ms)]), ["l", "r"]));
+    console.log(`\n${profile.label}: top self-time frames, µs per request\n`);
+    console.log(table(["function", "where", "µs/request"], profile.summary.selfByFrame.slice(0, 20).map((row) => [row.frame, row.where, perRequest(profile, row.ms)]), ["l", "l", "r"]));
+  }
 }
 
 async function partForecast(products: SeededProduct[], owner: Owner, { db, queues }: Deps): Promise<void> {

@@ -42,6 +42,22 @@ function readProcStat(pid: number): ProcStat | undefined {
   }
 }
 
+/**
+ * Waits until process `pid` uses less than `share` of a core over half a second, or `maxMs` passes:
+ * `next start` keeps loading every route's module in the background after it answers its first
+ * request, which would otherwise land in the first measured window.
+ */
+export async function waitUntilIdle(pid: number, { share = 0.05, maxMs = 30_000 } = {}): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  let before = readProcStat(pid)?.cpuMs;
+  while (before !== undefined && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const after = readProcStat(pid)?.cpuMs;
+    if (after === undefined || after - before < 500 * share) return;
+    before = after;
+  }
+}
+
 function allPids(): number[] {
   try {
     return readdirSync("/proc").filter((name) => /^\d+$/.test(name)).map(Number);
@@ -62,6 +78,7 @@ export const byProcessGroups = (label: string, groups: () => number[]): CpuGroup
   match: (_pid, stat) => groups().includes(stat.pgrp),
 });
 export const byPid = (label: string, pid: number): CpuGroup => ({ label, match: (candidate) => candidate === pid });
+export const byPids = (label: string, pids: () => ReadonlySet<number>): CpuGroup => ({ label, match: (candidate) => pids().has(candidate) });
 
 export interface CpuSnapshot {
   at: number;

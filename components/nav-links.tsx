@@ -14,6 +14,9 @@ interface NavLink {
 /** One list of the app's sections; planners see only theirs. */
 const LINKS: readonly NavLink[] = [
   { href: "/forecasts", label: "Forecasts" },
+  { href: "/inventory", label: "Inventory" },
+  { href: "/analytics", label: "Analytics" },
+  { href: "/exports", label: "Exports" },
   { href: "/my-runs", label: "My runs" },
   { href: "/queues", label: "Queues", adminOnly: true },
   { href: "/jobs", label: "Jobs", adminOnly: true },

@@ -1,3 +1,6 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { QUEUE_KEYS } from "../lib/jobs/queue-keys";
 /**
  * Settings shared by the Playwright config, the preparation step and the tests. The suite owns a
  * database and a Redis key prefix of its own and wipes them on every run, so it refuses anything
@@ -22,6 +25,14 @@ export const DEMO = {
   acme: { email: "planner@acme.test", password: "acme-demo-123", name: "Quinn Planner" },
 } as const;
 
+/**
+ * The one queue the suite's worker leaves unserved, so specs can hold jobs that wait (the queue
+ * dashboard's counts, the "no worker" alert) or serve it with a worker of their own (cancelling
+ * a running job): whatever processors exist, the others' jobs run.
+ */
+export const UNSERVED_QUEUE = "sync";
+export const SUITE_WORKER_QUEUES = QUEUE_KEYS.filter((key) => key !== UNSERVED_QUEUE).join(",");
+
 /** Environment of the web and worker processes the suite starts. */
 export function serverEnv(): Record<string, string> {
   return {
@@ -36,6 +47,8 @@ export function serverEnv(): Record<string, string> {
     // sees one fire and resolve within a test's time.
     ALERT_EVALUATE_EVERY_SECONDS: "3",
     ALERT_NO_WORKER_MINUTES: "0",
+    // Web (downloads) and worker (writes) share it; outside the checkout, one per suite port.
+    EXPORT_DIR: process.env.E2E_EXPORT_DIR ?? join(tmpdir(), `capliquify-e2e-exports-${E2E_PORT}`),
   };
 }
 

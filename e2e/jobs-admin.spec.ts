@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { AUTH_FILES, BASE_URL, DEMO, serverEnv } from "./e2e-env";
+import { AUTH_FILES, BASE_URL, DEMO, serverEnv, UNSERVED_QUEUE } from "./e2e-env";
 
 test.use({ storageState: AUTH_FILES.admin });
 
@@ -11,16 +11,18 @@ async function addJob(request: APIRequestContext, queue: string, data: unknown, 
   return ((await response.json()) as { jobId: string }).jobId;
 }
 
-const DAY_MS = 86_400_000;
-const randomDay = (from: number, days: number) => new Date(from + Math.floor(Math.random() * days) * DAY_MS).toISOString().slice(0, 10);
+/** Jobs that stay where they are put: the suite's worker leaves this queue unserved. */
+const IDLE_QUEUE = UNSERVED_QUEUE;
+let syncs = 0;
+/** A sync of an integration of its own: the queue runs one sync per integration at a time (deduplicated). */
+const syncOf = (name: string, dataTypes = ["orders"]) => ({ integrationId: `e2e-${name}-${Date.now()}-${syncs++}`, dataTypes });
 
-/**
- * An analytics job over a period of its own: the queue deduplicates identical reports while one
- * waits (and nothing runs analytics in this suite), so repeated identical launches would return
- * the first job.
- */
-function report(type: string) {
-  return { type, params: { startDate: randomDay(Date.UTC(2000, 0, 1), 9_000), endDate: randomDay(Date.UTC(2026, 0, 1), 3_000) } };
+/** Empties the idle queue's backlog (the tests above leave jobs there), so a worker started by a test takes that test's job first. */
+async function clearIdleBacklog(request: APIRequestContext) {
+  for (const type of ["prioritized", "wait", "delayed"]) {
+    const response = await request.post(`/api/v1/queues/${IDLE_QUEUE}/clean`, { data: { type, grace: 0, limit: 100_000 }, headers: SAME_ORIGIN });
+    expect(response.status(), await response.text()).toBe(200);
+  }
 }
 
 async function jobState(request: APIRequestContext, queue: string, jobId: string): Promise<string> {
@@ -101,9 +103,8 @@ test("an admin searches by SKU and opens the job page, then the queue's job list
 });
 
 test("an admin pages through waiting jobs with the URL", async ({ page }) => {
-  // The analytics queue has no processor in this suite, so its jobs stay waiting.
-  for (let index = 0; index < 12; index++) await addJob(page.request, "analytics", report("abc-analysis"), { priority: 1 + (index % 10) });
-  await page.goto("/queues/analytics?state=waiting&pageSize=10");
+  for (let index = 0; index < 12; index++) await addJob(page.request, IDLE_QUEUE, syncOf("page"), { priority: 1 + (index % 10) });
+  await page.goto(`/queues/${IDLE_QUEUE}?state=waiting&pageSize=10`);
   await expect(page.getByTestId("tab-count-waiting")).not.toHaveText("…");
   const total = Number((await page.getByTestId("tab-count-waiting").innerText()).replace(/,/g, ""));
   expect(total).toBeGreaterThanOrEqual(12);
@@ -114,8 +115,8 @@ test("an admin pages through waiting jobs with the URL", async ({ page }) => {
 });
 
 test("an admin promotes a delayed job", async ({ page }) => {
-  const jobId = await addJob(page.request, "analytics", report("inventory-turnover"), { delay: 3_600_000 });
-  await page.goto(`/queues/analytics/jobs/${jobId}`);
+  const jobId = await addJob(page.request, IDLE_QUEUE, syncOf("promote"), { delay: 3_600_000 });
+  await page.goto(`/queues/${IDLE_QUEUE}/jobs/${jobId}`);
   await expect(page.getByTestId("job-state")).toHaveText("Delayed");
   await page.getByRole("button", { name: "Promote" }).click();
   await confirm(page, "Promote");
@@ -125,30 +126,30 @@ test("an admin promotes a delayed job", async ({ page }) => {
 });
 
 test("an admin duplicates a job with edited data; bad data is named by its path", async ({ page }) => {
-  const jobId = await addJob(page.request, "analytics", report("abc-analysis"));
-  await page.goto(`/queues/analytics/jobs/${jobId}`);
+  const jobId = await addJob(page.request, IDLE_QUEUE, syncOf("original"));
+  await page.goto(`/queues/${IDLE_QUEUE}/jobs/${jobId}`);
   await page.getByRole("button", { name: "Duplicate…" }).click();
   const dialog = page.getByRole("dialog", { name: "Duplicate job" });
   const editor = dialog.getByLabel("Job data (JSON)");
-  await editor.fill(JSON.stringify({ type: "weekly-gossip", params: { startDate: "2026-01-01", endDate: "2026-03-31" } }));
+  await editor.fill(JSON.stringify(syncOf("copy", ["weekly-gossip"])));
   await dialog.getByRole("button", { name: "Add the copy" }).click();
-  await expect(dialog.getByTestId("duplicate-data-errors")).toContainText("data.type");
+  await expect(dialog.getByTestId("duplicate-data-errors")).toContainText("data.dataTypes");
   await expect(editor).toHaveAttribute("aria-invalid", "true");
   await page.screenshot({ path: "e2e/screenshots/job-duplicate.png", animations: "disabled" });
 
-  await editor.fill(JSON.stringify({ type: "forecast-accuracy", params: { startDate: "2026-02-01", endDate: "2026-02-28" } }));
+  await editor.fill(JSON.stringify(syncOf("copy", ["inventory"])));
   await dialog.getByLabel("Priority (1 high – 10 low)").fill("2");
   await dialog.getByRole("button", { name: "Add the copy" }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId("job-timeline")).toContainText("Duplicated as");
   await page.getByTestId("duplicate-link").click();
   await expect(page).not.toHaveURL(new RegExp(jobId));
-  await expect(page.getByRole("region", { name: "Data", exact: true })).toContainText("forecast-accuracy");
+  await expect(page.getByRole("region", { name: "Data", exact: true })).toContainText('"inventory"');
   await expect(page.getByText(DEMO.admin.name, { exact: true }).first()).toBeVisible();
 });
 
 test("an admin cancels a running job from the job page and sees it cancelled within seconds", async ({ page }) => {
-  // The suite's worker serves forecasts only; this test runs an export worker of its own, in
+  // The suite's worker leaves one queue unserved; this test serves it with a worker of its own, in
   // this process, on the same Redis and database, so the cancellation crosses processes.
   Object.assign(process.env, serverEnv(), { LOG_LEVEL: "silent" });
   const [{ WorkerManager }, { createDb, disconnectDb }, { createRedis }, { default: pino }] = await Promise.all([
@@ -159,12 +160,12 @@ test("an admin cancels a running job from the job page and sees it cancelled wit
   ]);
   const db = createDb(serverEnv().DATABASE_URL);
   const manager = new WorkerManager({
-    queues: ["export"],
+    queues: [UNSERVED_QUEUE],
     processors: {
-      export: {
-        async run(_job, context) {
-          await context.progress(25, "Writing rows");
-          await context.log("export started");
+      [UNSERVED_QUEUE]: {
+        async run(_job: unknown, context: { progress(percent: number, message: string): Promise<void>; log(message: string): Promise<void>; signal: AbortSignal }) {
+          await context.progress(25, "Pulling orders");
+          await context.log("sync started");
           await new Promise((resolve) => context.signal.addEventListener("abort", resolve, { once: true }));
           throw new Error("stopped");
         },
@@ -177,15 +178,17 @@ test("an admin cancels a running job from the job page and sees it cancelled wit
     heartbeatIntervalMs: 1_000,
     shutdownTimeoutMs: 5_000,
   });
+  // Before the worker starts, or it would take the backlog's jobs first.
+  await clearIdleBacklog(page.request);
   await manager.start();
   try {
-    const jobId = await addJob(page.request, "export", { entity: "products", format: "csv" });
-    await expect.poll(() => jobState(page.request, "export", jobId), { timeout: 20_000 }).toBe("active");
+    const jobId = await addJob(page.request, UNSERVED_QUEUE, { integrationId: `e2e-cancel-${Date.now()}` });
+    await expect.poll(() => jobState(page.request, UNSERVED_QUEUE, jobId), { timeout: 20_000 }).toBe("active");
 
-    await page.goto(`/queues/export/jobs/${jobId}`);
+    await page.goto(`/queues/${UNSERVED_QUEUE}/jobs/${jobId}`);
     await expect(page.getByTestId("job-state")).toHaveText("Running");
     await expect(page.getByRole("progressbar", { name: "Job progress" })).toHaveAttribute("aria-valuenow", "25");
-    await expect(page.getByTestId("job-logs")).toContainText("export started");
+    await expect(page.getByTestId("job-logs")).toContainText("sync started");
     // A running job cannot be removed, only cancelled.
     await expect(page.getByRole("button", { name: "Remove" })).toHaveCount(0);
     await page.getByRole("button", { name: "Cancel job" }).click();
@@ -207,24 +210,26 @@ test("an admin cancels a running job from the job page and sees it cancelled wit
 });
 
 test("a planner gets 404 for another user's job page and 403 for admin pages", async ({ browser, page }) => {
-  const jobId = await addJob(page.request, "analytics", report("abc-analysis"));
+  const jobId = await addJob(page.request, IDLE_QUEUE, syncOf("admin-only"));
   const planner = await browser.newContext({ storageState: AUTH_FILES.planner });
   try {
     const plannerPage = await planner.newPage();
-    const job = await plannerPage.goto(`/queues/analytics/jobs/${jobId}`);
+    const job = await plannerPage.goto(`/queues/${IDLE_QUEUE}/jobs/${jobId}`);
     expect(job?.status()).toBe(404);
     await expect(plannerPage.getByRole("heading", { name: "Page not found" })).toBeVisible();
-    for (const path of ["/jobs", "/queues/analytics"]) {
+    for (const path of ["/jobs", `/queues/${IDLE_QUEUE}`]) {
       const response = await plannerPage.goto(path);
       expect(response?.status(), path).toBe(403);
     }
     const api = await plannerPage.request.get("/api/v1/runs?q=abc");
     expect(api.status()).toBe(403);
 
-    // Their own job opens, with only the actions an owner has.
-    const own = await addJob(plannerPage.request, "analytics", report("abc-analysis"));
-    await plannerPage.goto(`/queues/analytics/jobs/${own}`);
-    await expect(plannerPage.getByTestId("job-state")).toHaveText("Queued");
+    // Their own job opens, with only the actions an owner has (a forecast held for an hour: the
+    // unserved queue takes admins' jobs only; promoting it would be an admin's).
+    const { products } = await (await plannerPage.request.get("/api/v1/products?limit=1")).json();
+    const own = await addJob(plannerPage.request, "forecast", { productId: products[0].id, horizon: 7, models: ["ma"] }, { delay: 3_600_000 });
+    await plannerPage.goto(`/queues/forecast/jobs/${own}`);
+    await expect(plannerPage.getByTestId("job-state")).toHaveText("Delayed");
     await expect(plannerPage.getByRole("link", { name: "My runs" }).first()).toBeVisible();
     await expect(plannerPage.getByRole("button", { name: "Cancel job" })).toBeVisible();
     for (const adminOnly of ["Duplicate…", "Remove", "Promote"]) await expect(plannerPage.getByRole("button", { name: adminOnly })).toHaveCount(0);

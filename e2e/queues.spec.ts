@@ -1,5 +1,5 @@
 import { expect, test, type Locator } from "@playwright/test";
-import { AUTH_FILES, BASE_URL } from "./e2e-env";
+import { AUTH_FILES, BASE_URL, UNSERVED_QUEUE } from "./e2e-env";
 
 test.use({ storageState: AUTH_FILES.admin });
 
@@ -15,21 +15,22 @@ test("an admin sees queue counts change live, without a reload", async ({ page }
   await expect(page.getByTestId("health-strip")).toContainText(/Workers.*[1-9]\d* process/);
   await expect(page.getByTestId("queue-forecast")).toContainText(/[1-9]\d* workers?\b/);
 
-  const exportCard = page.getByTestId("queue-export");
-  await expect(exportCard.getByRole("heading", { name: "Data export" })).toBeVisible();
-  const before = await count(exportCard, "waiting");
+  const unservedCard = page.getByTestId(`queue-${UNSERVED_QUEUE}`);
+  await expect(unservedCard.getByRole("heading", { name: "Integration sync" })).toBeVisible();
+  const before = await count(unservedCard, "waiting");
 
-  // The export queue has no processor yet, so added jobs wait and the count stays up.
+  // The suite's worker leaves this queue unserved, so added jobs wait and the count stays up.
   for (let index = 0; index < 2; index++) {
-    const response = await page.request.post("/api/v1/queues/export/jobs", {
-      data: { name: "e2e", data: { entity: "products", format: "csv" } },
+    const response = await page.request.post(`/api/v1/queues/${UNSERVED_QUEUE}/jobs`, {
+      // A sync per integration at a time (deduplicated): one integration id each.
+      data: { name: "e2e", data: { integrationId: `e2e-erp-${Date.now()}-${index}` } },
       headers: { origin: BASE_URL },
     });
     expect(response.status(), await response.text()).toBe(201);
   }
 
-  await expect(exportCard.getByTestId("count-waiting")).toHaveText(String(before + 2));
-  await expect(exportCard.getByText("No worker")).toBeVisible();
+  await expect(unservedCard.getByTestId("count-waiting")).toHaveText(String(before + 2));
+  await expect(unservedCard.getByText("No worker")).toBeVisible();
   await page.screenshot({ path: "e2e/screenshots/queues.png", fullPage: true, animations: "disabled" });
   await page.emulateMedia({ colorScheme: "dark" });
   await page.screenshot({ path: "e2e/screenshots/queues-dark.png", fullPage: true, animations: "disabled" });
@@ -63,10 +64,13 @@ test("the overview shows rates, charts, workers, Redis and bull-board, and fits 
   await expect(forecast.getByTestId("rate-in-out")).toContainText("per min");
   await expect(forecast.getByTestId("drain-time")).toBeVisible();
   await expect(forecast.getByRole("link", { name: "Demand forecast" })).toHaveAttribute("href", "/queues/forecast");
-  // Waiting export jobs without a worker: an oldest-waiting age and "not draining".
-  const exportCard = page.getByTestId("queue-export");
-  await expect(exportCard.getByTestId("oldest-waiting")).not.toHaveText("—");
-  await expect(exportCard.getByTestId("drain-time")).toHaveText("not draining");
+  // Waiting jobs of the queue without a worker (one of this test's own: other specs empty it): an
+  // oldest-waiting age and "not draining".
+  const waiting = await page.request.post(`/api/v1/queues/${UNSERVED_QUEUE}/jobs`, { data: { name: "e2e", data: { integrationId: `e2e-oldest-${Date.now()}` } }, headers: { origin: BASE_URL } });
+  expect(waiting.status(), await waiting.text()).toBe(201);
+  const unservedCard = page.getByTestId(`queue-${UNSERVED_QUEUE}`);
+  await expect(unservedCard.getByTestId("oldest-waiting")).not.toHaveText("—");
+  await expect(unservedCard.getByTestId("drain-time")).toHaveText("not draining");
   await expect(page.getByTestId("workers-panel").getByText("Jobs waiting with no worker")).toBeVisible();
   await expect(page.getByTestId("workers-panel").getByTestId("worker-row").first()).toContainText("forecast (");
   await expect(page.getByTestId("redis-panel")).toContainText("Ops / s");

@@ -111,6 +111,8 @@ const envSchema = z.object({
   // Files
   /** Where the server keeps uploaded files; an import's filePath must name a file inside it. */
   UPLOAD_DIR: z.string().trim().min(1).default("./data/uploads"),
+  /** Where the export worker writes files; downloads are served from here to their owners only. */
+  EXPORT_DIR: z.string().trim().min(1).default("./data/exports"),
   // Realtime
   SSE_HEARTBEAT_INTERVAL: positiveInt.default(15_000),
   // Queue alerts (lib/alerts): thresholds of the rules and how often the cluster evaluates them

@@ -8,10 +8,25 @@ export const queryKeys = {
     all: ["products"] as const,
     search: (term: string) => ["products", "search", term] as const,
     detail: (id: string, days: number) => ["products", "detail", id, { days }] as const,
+    overview: (id: string) => ["products", "overview", id] as const,
+  },
+  /** Saved optimisation results and the reorder list built on them. */
+  inventory: {
+    all: ["inventory"] as const,
+    optimization: (id: string) => ["inventory", "optimization", id] as const,
+    reorder: () => ["inventory", "reorder"] as const,
+  },
+  exports: {
+    all: ["exports"] as const,
+    list: (limit: number) => ["exports", "list", limit] as const,
   },
   forecasts: {
     all: ["forecasts"] as const,
     detail: (id: string) => ["forecasts", "detail", id] as const,
+  },
+  reports: {
+    all: ["reports"] as const,
+    detail: (id: string) => ["reports", "detail", id] as const,
   },
   jobs: {
     all: ["jobs"] as const,

@@ -39,6 +39,10 @@ runMain(async () => {
       `Chromium was not found at ${chromium}. Install it (Debian/Ubuntu: \`sudo apt-get install -y chromium\`) or set CHROMIUM_PATH.`,
     );
   }
+  // The export tests read PDFs back with Poppler, as a user's viewer would.
+  if (spawnSync("pdftotext", ["-v"], { stdio: "ignore" }).error) {
+    throw new ServiceError("pdftotext was not found. Install Poppler (Debian/Ubuntu: `sudo apt-get install -y poppler-utils`).");
+  }
   mkdirSync(results, { recursive: true });
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 

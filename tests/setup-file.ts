@@ -1,3 +1,6 @@
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll } from "vitest";
 import { testPrefix, removePrefix } from "./helpers/redis";
 
@@ -5,6 +8,9 @@ import { testPrefix, removePrefix } from "./helpers/redis";
 // meet another's. Set before any module reads the environment.
 const prefix = testPrefix();
 process.env.REDIS_PREFIX = prefix;
+// And its own export directory, removed at the end, so no test writes into the checkout.
+const exportDir = path.join(tmpdir(), `capliquify-exports-${prefix.replace(/[^\w-]/g, "")}`);
+process.env.EXPORT_DIR = exportDir;
 
 afterAll(async () => {
   const globals = globalThis as Record<string, unknown> & {
@@ -19,4 +25,5 @@ afterAll(async () => {
   const { closeDb } = await import("@/lib/db");
   await Promise.all([closeSharedRedis(), closeDb()]);
   await removePrefix(prefix);
+  rmSync(exportDir, { recursive: true, force: true });
 });

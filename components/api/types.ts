@@ -2,12 +2,16 @@
  * The UI's view of the API's JSON. Types come from the server code where it already produces
  * JSON-shaped values, so a change on the server breaks the type check here instead of the page.
  */
+import type { getReport, listReports } from "@/lib/analytics/report-store";
+import type * as Reports from "@/lib/analytics/reports";
 import type { getForecast } from "@/lib/forecasts/forecast-queries";
 import type { QueueKey } from "@/lib/jobs/catalog";
 import type { JobEventPayload } from "@/lib/realtime/events";
 import type { JobStatus } from "@/lib/jobs/job-status";
 import type { QueueOverview } from "@/lib/jobs/queue-overview";
 import type { ProductSummary, getProductWithHistory } from "@/lib/products/product-queries";
+import type { getProductOverview } from "@/lib/products/product-overview";
+import type { getOptimization, listOptimizations, whatToOrder } from "@/lib/optimization/optimization-queries";
 import type { SystemHealth } from "@/lib/health";
 import type { JobDetails, TimelineEntry } from "@/lib/jobs/job-details";
 import type { QueueJobRow, QueueJobsPage, QueueJobState } from "@/lib/jobs/list-queue-jobs";
@@ -27,6 +31,13 @@ export type JobState = JobStatus["state"];
 
 export type ForecastDetail = NonNullable<Awaited<ReturnType<typeof getForecast>>>;
 export type ProductWithHistory = NonNullable<Awaited<ReturnType<typeof getProductWithHistory>>>;
+/** GET /api/v1/products/:id/overview, /api/v1/optimizations(/:id), /api/v1/inventory/reorder. */
+export type ProductOverview = NonNullable<Awaited<ReturnType<typeof getProductOverview>>>;
+export type OptimizationDetail = NonNullable<Awaited<ReturnType<typeof getOptimization>>>;
+export type OptimizationSummary = Awaited<ReturnType<typeof listOptimizations>>[number];
+export type ReorderList = Awaited<ReturnType<typeof whatToOrder>>;
+export type { ReorderLine } from "@/lib/inventory/reorder-list";
+export type { SavedWarehouse } from "@/lib/optimization/optimization-queries";
 
 /** Job data and results are the catalogue's own types (its zod schemas), never copies. */
 export type { JobPayload, JobPayloadInput, JobResult, ForecastModel, ProgressStep } from "@/lib/jobs/catalog";
@@ -64,3 +75,14 @@ export interface RunsPage {
 /** GET /api/v1/notifications (lib/inbox/inbox.ts). */
 export type { NotificationView, NotificationPage } from "@/lib/inbox/inbox";
 export type { AlertsView, FiringAlertView } from "@/lib/alerts/alert-store";
+
+export type { ExportFileView } from "@/lib/exports/export-store";
+export type AnalyticsReportDetail = NonNullable<Awaited<ReturnType<typeof getReport>>>;
+export type AnalyticsReportSummary = Awaited<ReturnType<typeof listReports>>[number];
+export type { AnalyticsType } from "@/lib/jobs/catalog";
+export type TurnoverReport = ReturnType<typeof Reports.inventoryTurnoverReport>;
+export type GmroiReport = ReturnType<typeof Reports.gmroiReport>;
+export type ServiceReport = ReturnType<typeof Reports.serviceReport>;
+export type DaysOfSupplyReport = ReturnType<typeof Reports.daysOfSupplyReport>;
+export type AbcReport = ReturnType<typeof Reports.abcReport>;
+export type ForecastAccuracyReport = ReturnType<typeof Reports.forecastAccuracyReport>;

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { queryKeys } from "@/lib/query-keys";
 import { errorMessage, getJson } from "../api/api-client";
 import type { ForecastDetail, JobResult, ProductWithHistory } from "../api/types";
@@ -9,6 +10,7 @@ import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card, CardBody, CardHeader } from "../ui/card";
 import { Skeleton } from "../ui/skeleton";
+import { ExportButtons } from "../exports/export-button";
 import { AccuracyTable } from "./accuracy-table";
 import { ForecastChart } from "./forecast-chart";
 
@@ -83,7 +85,14 @@ export function ForecastResult({ result }: { result: JobResult<"forecast"> }) {
       <Card aria-labelledby="forecast-chart-title">
         <CardHeader
           titleId="forecast-chart-title"
-          title={`Demand forecast — ${detail.product.name}`}
+          title={
+            <>
+              Demand forecast —{" "}
+              <Link href={`/products/${encodeURIComponent(detail.product.id)}`} className="text-indigo-700 hover:underline dark:text-indigo-400">
+                {detail.product.name}
+              </Link>
+            </>
+          }
           description={
             <>
               <span className="font-mono">{detail.product.sku}</span> · {detail.product.category} · last {product.data.sales.length} days of sales
@@ -91,8 +100,9 @@ export function ForecastResult({ result }: { result: JobResult<"forecast"> }) {
             </>
           }
         />
-        <CardBody>
+        <CardBody className="space-y-4">
           <ForecastChart forecast={detail} sales={product.data.sales} />
+          <ExportButtons entity="forecasts" filters={{ forecastId: detail.id }} label="Export this forecast" />
         </CardBody>
       </Card>
       <Card aria-labelledby="accuracy-title">

@@ -1,10 +1,19 @@
 import type { ComponentType } from "react";
 import type { z } from "zod";
 import { catalog } from "@/lib/jobs/catalog";
+import { AnalyticsForm } from "../analytics/analytics-form";
+import { AnalyticsResult } from "../analytics/analytics-result";
+import { REPORT_LABELS, reportLabelFromJobName } from "../analytics/report-types";
 import type { JobPayload, JobResult, QueueKey } from "../api/types";
+import { ExportForm } from "../exports/export-form";
+import { describeExportFilters, EXPORT_ENTITY_LABELS, EXPORT_FORMAT_LABELS } from "../exports/export-options";
+import { ExportResult } from "../exports/export-result";
 import { ForecastForm } from "../forecasts/forecast-form";
 import { ForecastResult } from "../forecasts/forecast-result";
 import { modelLabel, skuFromJobName } from "../forecasts/models";
+import { constraintFacts } from "../inventory/constraint-fields";
+import { OptimizationForm, optimizationSubject } from "../inventory/optimization-form";
+import { OptimizationResultView } from "../inventory/optimization-result";
 
 /**
  * What a queue brings to its page; the rest (progress, steps, retry, cancel, recent runs, the
@@ -38,6 +47,33 @@ export const queueViews = {
     emptyHint: "Pick a product and run a forecast, or open one of your recent runs.",
     subject: (job) => skuFromJobName(job.name),
     facts: (data) => [`${data.horizon}-day horizon`, data.models[0] === "all" ? "All models" : data.models.map(modelLabel).join(", ")],
+  },
+  export: {
+    Form: ExportForm,
+    Result: ExportResult,
+    noun: { one: "export", many: "exports" },
+    formDescription: "Download your organisation's data as CSV, Excel, JSON or a PDF report.",
+    emptyHint: "Choose the data and a format, or open one of your recent exports.",
+    subject: (job) => job.name.replace(/^export:/, ""),
+    facts: (data) => [`${EXPORT_ENTITY_LABELS[data.entity].label} as ${EXPORT_FORMAT_LABELS[data.format]}`, ...describeExportFilters(data.filters)],
+  },
+  optimization: {
+    Form: OptimizationForm,
+    Result: OptimizationResultView,
+    noun: { one: "optimisation", many: "optimisations" },
+    formDescription: "EOQ, safety stock and reorder point per warehouse, and the allocation of central stock.",
+    emptyHint: "Pick a product and run an optimisation, or open one of your recent runs.",
+    subject: optimizationSubject,
+    facts: (data) => constraintFacts(data.constraints),
+  },
+  analytics: {
+    Form: AnalyticsForm,
+    Result: AnalyticsResult,
+    noun: { one: "report", many: "reports" },
+    formDescription: "Compute an inventory report over a period.",
+    emptyHint: "Pick a report and a period and run it, or open one of your recent reports.",
+    subject: (job) => reportLabelFromJobName(job.name),
+    facts: (data) => [`${data.params.startDate} – ${data.params.endDate}`, REPORT_LABELS[data.type].label],
   },
 } satisfies Partial<{ [K in QueueKey]: QueueView<K> }>;
 

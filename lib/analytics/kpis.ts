@@ -103,23 +103,98 @@ export function abcClasses(values: readonly { id: string; value: number }[], cut
 
 export type XyzClass = "X" | "Y" | "Z";
 
+/** Demand over `periods` periods as two sums, so PostgreSQL can add them up and periods without demand still count. */
+export interface DemandMoments {
+  periods: number;
+  sum: number;
+  sumOfSquares: number;
+}
+
+export function demandMoments(demand: readonly number[]): DemandMoments {
+  return { periods: demand.length, sum: demand.reduce((total, value) => total + value, 0), sumOfSquares: demand.reduce((total, value) => total + value * value, 0) };
+}
+
+/** Mean, population standard deviation and σ/μ of period demand (cv null when the mean is 0). */
+export function coefficientOfVariation({ periods, sum, sumOfSquares }: DemandMoments): { mean: number; std: number; cv: number | null } {
+  if (!(periods >= 1)) throw new KpiInputError(`coefficientOfVariation needs at least one period of demand, got ${periods}`);
+  const mean = sum / periods;
+  // Σx²/n − μ² can dip a rounding error below 0 for constant demand.
+  const std = Math.sqrt(Math.max(0, sumOfSquares / periods - mean * mean));
+  return { mean, std, cv: mean === 0 ? null : std / mean };
+}
+
+/** XYZ class of a coefficient of variation: X below the first threshold, Y below the second, else Z (and Z without demand). */
+export function xyzClassOfCv(cv: number | null, thresholds: { x: number; y: number } = { x: 0.5, y: 1 }): XyzClass {
+  return cv === null ? "Z" : cv < thresholds.x ? "X" : cv < thresholds.y ? "Y" : "Z";
+}
+
 /**
  * XYZ class by the coefficient of variation σ/μ of period demand, σ the population standard
  * deviation: X below the first threshold, Y below the second, else Z (and Z when the mean is 0).
  */
 export function xyzClass(demand: readonly number[], thresholds: { x: number; y: number } = { x: 0.5, y: 1 }): { cv: number | null; class: XyzClass } {
   if (demand.length === 0) throw new KpiInputError("xyzClass needs at least one period of demand");
-  const mean = demand.reduce((sum, value) => sum + value, 0) / demand.length;
-  if (mean === 0) return { cv: null, class: "Z" };
-  const std = Math.sqrt(demand.reduce((sum, value) => sum + (value - mean) ** 2, 0) / demand.length);
-  const cv = std / mean;
-  return { cv, class: cv < thresholds.x ? "X" : cv < thresholds.y ? "Y" : "Z" };
+  const { cv } = coefficientOfVariation(demandMoments(demand));
+  return { cv, class: xyzClassOfCv(cv, thresholds) };
+}
+
+/** Forecast errors (actual − forecast) as sums that PostgreSQL adds up per model, product or week. */
+export interface ErrorSums {
+  points: number;
+  sumError: number;
+  sumAbsError: number;
+  /** Σ |error| ÷ actual over the points with actual > 0, and how many there were. */
+  sumAbsPercentError: number;
+  percentPoints: number;
+}
+
+export function errorSums(actual: readonly number[], forecast: readonly number[]): ErrorSums {
+  samePeriods(actual, forecast);
+  const sums: ErrorSums = { points: actual.length, sumError: 0, sumAbsError: 0, sumAbsPercentError: 0, percentPoints: 0 };
+  actual.forEach((value, index) => {
+    const error = value - forecast[index]!;
+    sums.sumError += error;
+    sums.sumAbsError += Math.abs(error);
+    if (value > 0) {
+      sums.sumAbsPercentError += Math.abs(error) / value;
+      sums.percentPoints += 1;
+    }
+  });
+  return sums;
+}
+
+export interface ForecastAccuracy {
+  points: number;
+  /** Mean absolute percentage error in percent, over the points with actual > 0; null without any. */
+  mape: number | null;
+  /** Mean of (actual − forecast); positive means the forecast was too low. */
+  bias: number;
+  /** Mean absolute deviation of the errors. */
+  mad: number;
+  /** Running sum of errors ÷ MAD; null when MAD is 0. */
+  trackingSignal: number | null;
+  /** The tracking signal beyond ±limit: the forecast is biased. */
+  outOfControl: boolean;
+}
+
+/** MAPE, bias, MAD and tracking signal (control limits ±limit, 4 by default) from error sums. */
+export function forecastAccuracy(sums: ErrorSums, limit = 4): ForecastAccuracy {
+  if (!(sums.points >= 1)) throw new KpiInputError(`forecast accuracy needs at least one point, got ${sums.points}`);
+  const mad = sums.sumAbsError / sums.points;
+  const trackingSignal = mad === 0 ? null : sums.sumError / mad;
+  return {
+    points: sums.points,
+    mape: sums.percentPoints === 0 ? null : (100 * sums.sumAbsPercentError) / sums.percentPoints,
+    bias: sums.sumError / sums.points,
+    mad,
+    trackingSignal,
+    outOfControl: trackingSignal !== null && Math.abs(trackingSignal) > limit,
+  };
 }
 
 /** Forecast bias: mean of (actual − forecast); positive means the forecast was too low. */
 export function forecastBias(actual: readonly number[], forecast: readonly number[]): number {
-  samePeriods(actual, forecast);
-  return actual.reduce((sum, value, index) => sum + (value - forecast[index]!), 0) / actual.length;
+  return forecastAccuracy(errorSums(actual, forecast)).bias;
 }
 
 /**
@@ -127,12 +202,8 @@ export function forecastBias(actual: readonly number[], forecast: readonly numbe
  * control limits ±limit (4 by default): outside them the forecast is biased.
  */
 export function trackingSignal(actual: readonly number[], forecast: readonly number[], limit = 4): { signal: number | null; mad: number; outOfControl: boolean } {
-  samePeriods(actual, forecast);
-  const errors = actual.map((value, index) => value - forecast[index]!);
-  const sum = errors.reduce((total, error) => total + error, 0);
-  const mad = errors.reduce((total, error) => total + Math.abs(error), 0) / errors.length;
-  const signal = mad === 0 ? null : sum / mad;
-  return { signal, mad, outOfControl: signal !== null && Math.abs(signal) > limit };
+  const accuracy = forecastAccuracy(errorSums(actual, forecast), limit);
+  return { signal: accuracy.trackingSignal, mad: accuracy.mad, outOfControl: accuracy.outOfControl };
 }
 
 function samePeriods(actual: readonly number[], forecast: readonly number[]): void {

@@ -108,7 +108,7 @@ export function enqueueError(failure: EnqueueFailure, { root, idempotencyKey }: 
     case "partly-added":
       return new ApiError(
         "service-unavailable",
-        `Redis took ${failure.jobIds.length} of the ${failure.total} jobs and then failed; the others were not added${idempotencyKey ? " (a retry with the same idempotency key answers with the ones added)" : ""}`,
+        `${failure.jobIds.length} of the ${failure.total} jobs were added before Redis or the database failed; the others were not added${idempotencyKey ? " (a retry with the same idempotency key answers with the ones added)" : ""}`,
       );
   }
 }

@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   "not-found": 404,
   conflict: 409,
+  gone: 410,
   "payload-too-large": 413,
   "unprocessable-entity": 422,
   "service-unavailable": 503,

@@ -18,13 +18,17 @@ export interface Principal {
 
 const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
 
-export function readCookie(header: string | null, name: string): string | undefined {
+/** The session cookie's value, the `__Secure-` one first; the header is read once for both names. */
+function sessionToken(header: string | null): string | undefined {
   if (!header) return undefined;
+  const found: (string | undefined)[] = [];
   for (const part of header.split(";")) {
     const separator = part.indexOf("=");
-    if (separator > 0 && part.slice(0, separator).trim() === name) return safeDecode(part.slice(separator + 1).trim());
+    if (separator <= 0) continue;
+    const at = SESSION_COOKIES.indexOf(part.slice(0, separator).trim());
+    if (at >= 0 && found[at] === undefined) found[at] = safeDecode(part.slice(separator + 1).trim());
   }
-  return undefined;
+  return found.find(Boolean);
 }
 
 /** A value that is not valid percent-encoding is kept as sent: it then fails as a bad token (401), not as a crash (500). */
@@ -53,7 +57,7 @@ export async function authenticate(request: Request, { db = defaultDb() }: { db?
 
 /** The session a browser's cookie header carries, checked against the account and sign-outs. */
 export async function sessionPrincipal(cookieHeader: string | null, { db = defaultDb() }: { db?: Db } = {}): Promise<Principal | "missing" | "invalid"> {
-  const token = SESSION_COOKIES.map((name) => readCookie(cookieHeader, name)).find(Boolean);
+  const token = sessionToken(cookieHeader);
   if (!token) return "missing";
   const claims = await decodeSession(token);
   if (!claims?.sub || (claims.role !== "ADMIN" && claims.role !== "PLANNER")) return "invalid";
@@ -72,19 +76,35 @@ export async function sessionPrincipal(cookieHeader: string | null, { db = defau
  * request by `sessionUser`.
  */
 const DECODED_TTL_MS = 10_000;
-const decodedSessions = new Map<string, { claims: Awaited<ReturnType<typeof decode>>; expires: number }>();
+type Claims = Awaited<ReturnType<typeof decode>>;
+const decodedSessions = new Map<string, { claims: Claims; expires: number }>();
+/**
+ * Decodes under way, by token: when the cached claims expire, every request of that browser in
+ * flight at the moment (a page's burst, or a script's 50 connections) waits for one decode rather
+ * than each running its own.
+ */
+const decoding = new Map<string, Promise<Claims>>();
 
-async function decodeSession(token: string): Promise<Awaited<ReturnType<typeof decode>>> {
+async function decodeSession(token: string): Promise<Claims> {
   const cached = decodedSessions.get(token);
   const now = Date.now();
   if (cached && cached.expires > now && (typeof cached.claims?.exp !== "number" || cached.claims.exp * 1000 > now)) return cached.claims;
-  const claims = await decode({ token, secret: env().NEXTAUTH_SECRET }).catch(() => null);
-  // Only tokens that decrypt are kept: garbage cookies must not fill the map.
-  if (claims) {
-    if (decodedSessions.size > 10_000) decodedSessions.clear();
-    decodedSessions.set(token, { claims, expires: now + DECODED_TTL_MS });
+  let pending = decoding.get(token);
+  if (!pending) {
+    pending = decode({ token, secret: env().NEXTAUTH_SECRET })
+      .catch(() => null)
+      .then((claims) => {
+        // Only tokens that decrypt are kept: garbage cookies must not fill the map.
+        if (claims) {
+          if (decodedSessions.size > 10_000) decodedSessions.clear();
+          decodedSessions.set(token, { claims, expires: Date.now() + DECODED_TTL_MS });
+        }
+        return claims;
+      })
+      .finally(() => decoding.delete(token));
+    decoding.set(token, pending);
   }
-  return claims;
+  return pending;
 }
 
 /** What a session cookie names: the account, this session, and the account's session version at sign-in. */

@@ -6,3 +6,4 @@ export * from "./normal";
 export * from "./plan";
 export * from "./policy";
 export * from "./recommendation";
+export * from "./reorder-list";

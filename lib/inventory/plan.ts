@@ -73,27 +73,55 @@ export interface ProductPlan {
   allocation: AllocationProblem;
 }
 
+type NetworkWarehouse = Pick<PlanWarehouse, "id" | "kind" | "demandShare">;
+type NetworkLane = PlanInput["lanes"][number];
+
+/** Each regional warehouse's cheapest lane from a central DC (undefined: it buys from the supplier). */
+function primaryLanes<L extends NetworkLane>(warehouses: readonly NetworkWarehouse[], lanes: readonly L[]): Map<string, L | undefined> {
+  const centralIds = new Set(warehouses.filter((warehouse) => warehouse.kind === "CENTRAL").map((warehouse) => warehouse.id));
+  return new Map(
+    warehouses
+      .filter((warehouse) => warehouse.kind === "REGIONAL")
+      .map((warehouse) => {
+        const inbound = lanes.filter((lane) => lane.to === warehouse.id && centralIds.has(lane.from));
+        const cheapest = inbound.reduce<L | undefined>((best, lane) => (!best || lane.costPerUnit < best.costPerUnit ? lane : best), undefined);
+        return [warehouse.id, cheapest] as const;
+      }),
+  );
+}
+
+/**
+ * Each warehouse's share of a product's demand: a regional warehouse's own demand share, a central
+ * DC's the sum of the shares of the regional warehouses it normally supplies (capped at 1).
+ */
+export function warehouseDemandShares(warehouses: readonly NetworkWarehouse[], lanes: readonly NetworkLane[]): Map<string, number> {
+  const primary = primaryLanes(warehouses, lanes);
+  const regional = warehouses.filter((warehouse) => warehouse.kind === "REGIONAL");
+  return new Map(
+    warehouses.map((warehouse) => [
+      warehouse.id,
+      Math.min(
+        1,
+        warehouse.kind === "REGIONAL"
+          ? warehouse.demandShare
+          : regional.filter((candidate) => primary.get(candidate.id)?.from === warehouse.id).reduce((sum, candidate) => sum + candidate.demandShare, 0),
+      ),
+    ]),
+  );
+}
+
 export function planProduct(input: PlanInput): ProductPlan {
   const costs = { orderingCost: input.orderingCost, unitCost: input.unitCost, holdingCostRate: input.holdingCostRate, serviceLevelZ: input.serviceLevelZ };
   const supplierLeadTime = { leadTimeDays: input.leadTimeDays, leadTimeStdDays: input.leadTimeStdDays };
   const policy = inventoryPolicy({ ...costs, ...supplierLeadTime, dailyDemand: input.demand.mean, dailyDemandStd: input.demand.std });
   const regional = input.warehouses.filter((warehouse) => warehouse.kind === "REGIONAL");
   const centralIds = new Set(input.warehouses.filter((warehouse) => warehouse.kind === "CENTRAL").map((warehouse) => warehouse.id));
-  const primary = new Map(
-    regional.map((warehouse) => {
-      const lanes = input.lanes.filter((lane) => lane.to === warehouse.id && centralIds.has(lane.from));
-      const cheapest = lanes.reduce<(typeof lanes)[number] | undefined>((best, lane) => (!best || lane.costPerUnit < best.costPerUnit ? lane : best), undefined);
-      return [warehouse.id, cheapest] as const;
-    }),
-  );
+  const primary = primaryLanes(input.warehouses, input.lanes);
+  const shares = warehouseDemandShares(input.warehouses, input.lanes);
 
   const warehouses = input.warehouses.map((warehouse): WarehousePlan => {
     const lane = primary.get(warehouse.id);
-    const share =
-      warehouse.kind === "REGIONAL"
-        ? warehouse.demandShare
-        : regional.filter((candidate) => primary.get(candidate.id)?.from === warehouse.id).reduce((sum, candidate) => sum + candidate.demandShare, 0);
-    const demand = warehouseShareOfDemand(input.demand, Math.min(1, share));
+    const demand = warehouseShareOfDemand(input.demand, shares.get(warehouse.id)!);
     const leadTime = lane ? { leadTimeDays: lane.transitDays, leadTimeStdDays: 0 } : supplierLeadTime;
     const own = inventoryPolicy({ ...costs, ...leadTime, dailyDemand: demand.mean, dailyDemandStd: demand.std });
     return {

@@ -331,32 +331,65 @@ const importResult = z.object({
 // ── export ──────────────────────────────────────────────────────────────────────────────────────
 
 export const EXPORT_ENTITIES = ["products", "sales", "forecasts", "inventory"] as const;
-export const EXPORT_FORMATS = ["csv", "json", "pdf", "xlsx"] as const;
+/** json is one array of row objects; jsonl (JSON Lines) one object per line. */
+export const EXPORT_FORMATS = ["csv", "json", "pdf", "xlsx", "jsonl"] as const;
 
-const exportPayload = z.object({
-  entity: z.enum(EXPORT_ENTITIES, { error: `entity must be one of ${EXPORT_ENTITIES.join(", ")}` }).describe("What to export"),
-  format: z.enum(EXPORT_FORMATS, { error: `format must be one of ${EXPORT_FORMATS.join(", ")}` }).describe("File format"),
-  filters: z
-    .object({
-      category: z.string().trim().min(1).max(MAX_ID_LENGTH).optional(),
-      productId: id("productId").optional(),
-      warehouseId: id("warehouseId").optional(),
-      startDate: isoDate.optional(),
-      endDate: isoDate.optional(),
-    })
-    .strict()
-    .default({})
-    .describe("Only rows matching every filter given"),
-  userId: compatibleUserId,
-});
+const exportFilters = z
+  .object({
+    category: z.string().trim().min(1).max(MAX_ID_LENGTH).optional(),
+    productId: id("productId").optional(),
+    warehouseId: id("warehouseId").optional(),
+    forecastId: id("forecastId").describe("forecasts: this forecast instead of each product's latest").optional(),
+    startDate: isoDate.optional(),
+    endDate: isoDate.optional(),
+  })
+  .strict();
+
+export type ExportFilterKey = keyof z.infer<typeof exportFilters>;
+
+/**
+ * The filters each entity can apply; any other is refused at enqueue (422 at its field), so an
+ * export never silently ignores what was asked. The export worker's queries (lib/exports) are
+ * typed against this list.
+ */
+export const EXPORT_ENTITY_FILTERS = {
+  products: ["category", "productId"],
+  sales: ["category", "productId", "startDate", "endDate"],
+  forecasts: ["category", "productId", "forecastId", "startDate", "endDate"],
+  inventory: ["category", "productId", "warehouseId", "startDate", "endDate"],
+} as const satisfies Record<(typeof EXPORT_ENTITIES)[number], readonly ExportFilterKey[]>;
+
+const exportPayload = z
+  .object({
+    entity: z.enum(EXPORT_ENTITIES, { error: `entity must be one of ${EXPORT_ENTITIES.join(", ")}` }).describe("What to export"),
+    format: z.enum(EXPORT_FORMATS, { error: `format must be one of ${EXPORT_FORMATS.join(", ")}` }).describe("File format"),
+    filters: exportFilters
+      .default({})
+      .describe(
+        "Only rows matching every filter given. products: category, productId; sales: category, productId, startDate, endDate (the sale's day); forecasts: the same (the forecast's days) and forecastId; inventory: category, productId, warehouseId and the dates (without dates, the latest day on record). forecasts are each product's latest forecast unless forecastId names one.",
+      ),
+    userId: compatibleUserId,
+  })
+  .superRefine((value, context) => {
+    const allowed: readonly ExportFilterKey[] = EXPORT_ENTITY_FILTERS[value.entity];
+    for (const key of Object.keys(value.filters) as ExportFilterKey[]) {
+      if (value.filters[key] !== undefined && !allowed.includes(key)) {
+        context.addIssue({ code: "custom", path: ["filters", key], message: `${key} does not apply to ${value.entity} exports (they take ${allowed.join(", ")})` });
+      }
+    }
+    const { startDate, endDate } = value.filters;
+    if (startDate && endDate && startDate > endDate) context.addIssue({ code: "custom", path: ["filters", "endDate"], message: "endDate must not be before startDate" });
+  });
 
 const exportResult = z.object({
   success: z.literal(true),
   exportId: z.string(),
-  filePath: z.string().describe("Where the server stored the file"),
-  downloadUrl: z.string().describe("Where its owner downloads it"),
-  rows: z.number().int(),
-  bytes: z.number().int(),
+  filePath: z.string().describe("Where the server stored the file, relative to its EXPORT_DIR"),
+  downloadUrl: z.string().describe("Where its owner downloads it (GET, with the owner's credentials)"),
+  rows: z.number().int().describe("Data rows written (the header not counted)"),
+  bytes: z.number().int().describe("The file's size"),
+  fileName: z.string().describe("The name the download is given"),
+  expiresAt: z.string().describe("When the file is deleted (the export queue's retention)"),
 });
 
 // ── notification ────────────────────────────────────────────────────────────────────────────────
@@ -380,22 +413,73 @@ const notificationResult = z.object({
 
 // ── analytics ───────────────────────────────────────────────────────────────────────────────────
 
-export const ANALYTICS_TYPES = ["inventory-turnover", "abc-analysis", "forecast-accuracy", "stockout-rate", "days-of-supply"] as const;
+/**
+ * The reports, each with what it computes. The first five are the documented types clients use;
+ * `abc-xyz`, `service` and `gmroi` came later, beside them: `abc-analysis` is the ABC half of
+ * `abc-xyz`, `stockout-rate` the stock-out half of `service`.
+ */
+export const ANALYTICS_REPORTS = {
+  "inventory-turnover":
+    "Turnover = COGS ÷ average inventory at cost, and days of inventory = period days ÷ turns, for the organisation, per category, per warehouse and per product. COGS = units sold × unit cost; average inventory = the mean over the period's snapshot days of Σ on hand × unit cost (`averageInventory: \"daily-snapshots\"`, the default), or the mean of the first and last snapshot day (`\"begin-end\"`). Sales are recorded per product, so a warehouse's COGS is its share of the product's demand (a regional warehouse's demand share; a central DC's, the shares of the regional warehouses it supplies); a warehouse filter applies that share to every figure.",
+  "abc-analysis":
+    "ABC classes (the ABC half of abc-xyz): products ranked by value over the period (`abcBasis`: revenue = units sold × unit price, the default, or cost = units × unit cost, the annual usage value), each product's class set by the cumulative share **including the product**: A while it is ≤ `abcCutoffs.a` (80 %), B while ≤ `abcCutoffs.b` (95 %), else C. With each class's count and share of value and the Pareto curve.",
+  "abc-xyz":
+    "ABC as in abc-analysis, plus XYZ by the coefficient of variation σ/μ of each product's units sold per period of `xyzPeriodDays` days (7; whole periods from startDate, periods without sales counted as 0; σ the population standard deviation): X below `xyzThresholds.x` (0.5), Y below `xyzThresholds.y` (1.0), else Z (Z also when nothing sold). With the 3 × 3 ABC-XYZ matrix of counts.",
+  "forecast-accuracy":
+    "Stored forecasts against the sales that then happened: every point of every saved forecast dated in the period, up to the last day with sales (a day without a sales row counts as 0 sold), for the ensemble and each model, per model and per product × model. MAPE = 100 × mean |actual − forecast| ÷ actual over days with actual > 0; bias = mean (actual − forecast) (positive: forecast too low); MAD = mean |actual − forecast|; tracking signal = Σ (actual − forecast) ÷ MAD, out of control beyond ±`trackingSignalLimit` (4). With MAPE per model per week.",
+  "stockout-rate":
+    "The stock-out half of service: stock-out rate by SKU (product × warehouse locations at zero on the period's last snapshot day ÷ locations with a snapshot that day), by demand (units unfilled ÷ units demanded), and days out of stock (location-days at zero), for the organisation, per warehouse, per product and per week. Only customer-facing (regional) warehouses count, unless `warehouseId` names one.",
+  "days-of-supply":
+    "Days of supply per product × warehouse: on hand on the period's last snapshot day ÷ the warehouse's average daily demand over the period (the product's units demanded = sold + unfilled, ÷ period days, × the warehouse's share of demand, as in inventory-turnover); per product all warehouses together; null without demand.",
+  service:
+    "Service level: fill rate by units (units shipped ÷ units demanded, demanded = sold + unfilled), by lines (a line is one product's demand on one day; complete when none of it went unfilled: complete lines ÷ lines), plus everything in stockout-rate, for the organisation, per product, per warehouse (unfilled, days out of stock) and per week (the trend).",
+  gmroi:
+    "Gross margin return on inventory investment = gross margin ÷ average inventory at cost, with gross margin = revenue − COGS (units sold × (unit price − unit cost)) and average inventory as in inventory-turnover, for the organisation, per category and per product.",
+} as const;
+
+export type AnalyticsType = keyof typeof ANALYTICS_REPORTS;
+export const ANALYTICS_TYPES = Object.keys(ANALYTICS_REPORTS) as [AnalyticsType, ...AnalyticsType[]];
+
+const share = (field: string) => z.number({ error: `${field} must be a number` }).gt(0, `${field} must be above 0`).max(1, `${field} must be at most 1`);
 
 const analyticsPayload = z.object({
-  type: z.enum(ANALYTICS_TYPES, { error: `type must be one of ${ANALYTICS_TYPES.join(", ")}` }).describe("The report"),
+  type: z
+    .enum(ANALYTICS_TYPES, { error: `type must be one of ${ANALYTICS_TYPES.join(", ")}` })
+    .describe(`The report. ${Object.entries(ANALYTICS_REPORTS).map(([type, text]) => `\`${type}\`: ${text}`).join(" ")}`),
   params: z
     .object({
       organizationId: organizationIdSchema.describe("Must be the caller's own organisation (an admin may name any); the caller's when left out").optional(),
       startDate: isoDate.describe("First day of the period"),
       endDate: isoDate.describe("Last day of the period (inclusive)"),
+      warehouseId: id("warehouseId").describe("Only this warehouse's stock, and its share of the sales").optional(),
+      category: z.string().trim().min(1).max(MAX_ID_LENGTH).describe("Only products of this category").optional(),
+      averageInventory: z
+        .enum(["daily-snapshots", "begin-end"])
+        .default("daily-snapshots")
+        .describe("Average inventory as the mean of the daily snapshots, or of the first and last snapshot day"),
+      abcBasis: z.enum(["revenue", "cost"]).default("revenue").describe("Rank products by revenue (units × price) or by usage value (units × unit cost)"),
+      abcCutoffs: z
+        .object({ a: share("abcCutoffs.a").default(0.8), b: share("abcCutoffs.b").default(0.95) })
+        .refine((value) => value.a <= value.b, { message: "abcCutoffs.a must not be above abcCutoffs.b", path: ["b"] })
+        .default({ a: 0.8, b: 0.95 })
+        .describe("Cumulative shares of value (including the product) up to which a product is A, then B"),
+      xyzThresholds: z
+        .object({
+          x: z.number().gt(0, "xyzThresholds.x must be above 0").max(10).default(0.5),
+          y: z.number().gt(0, "xyzThresholds.y must be above 0").max(10).default(1),
+        })
+        .refine((value) => value.x <= value.y, { message: "xyzThresholds.x must not be above xyzThresholds.y", path: ["y"] })
+        .default({ x: 0.5, y: 1 })
+        .describe("Coefficients of variation below which a product is X, then Y (published values differ: 0.5/1.0, or 0.1/0.25)"),
+      xyzPeriodDays: z.number().int().min(1).max(91).default(7).describe("Length in days of the demand periods whose variation sets XYZ"),
+      trackingSignalLimit: z.number().gt(0).max(10).default(4).describe("Control limit of the tracking signal (±); 3 is also in use"),
     })
     .refine((value) => value.startDate <= value.endDate, { message: "startDate must not be after endDate", path: ["endDate"] }),
 });
 
 const analyticsResult = z.object({
   success: z.literal(true),
-  reportId: z.string(),
+  reportId: z.string().describe("The saved report (GET /api/v1/reports/:id), keyed by the job (a re-run replaces it)"),
   type: z.enum(ANALYTICS_TYPES),
 });
 
@@ -544,7 +628,7 @@ export const catalog = {
     key: "analytics",
     name: "analytics-queue",
     label: "Analytics",
-    description: "Computes inventory turnover and other planning reports.",
+    description: "Inventory reports over a period: turnover, ABC/XYZ, service level and stock-outs, days of supply, GMROI and forecast accuracy.",
     payload: analyticsPayload,
     organizationPath: ["params", "organizationId"],
     result: analyticsResult,
@@ -555,11 +639,14 @@ export const catalog = {
     enqueueRoles: ["ADMIN", "PLANNER"],
     subject: { kind: "report", id: (payload) => payload.type },
     progressSteps: [
-      step("loading", 10, "Loading data"),
-      step("computing", 50, "Computing the report"),
+      step("loading", 10, "Loading products and warehouses"),
+      step("aggregating", 20, "Aggregating sales and stock"),
+      step("computing", 70, "Computing the report"),
       step("saving", 90, "Saving the report"),
       step("done", 100, "Complete"),
     ],
+    resultHref: (_jobId, result) => `/analytics/reports/${encodeURIComponent(result.reportId)}`,
+    resultLabel: "View report",
     summarize: (result) => ({ reportId: result.reportId, type: result.type }),
   }),
 } satisfies { [K in QueueKey]: QueueDefinition<z.ZodType, z.ZodType, K, string> };

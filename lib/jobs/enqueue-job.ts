@@ -16,7 +16,7 @@ import {
 } from "./idempotency";
 import { withOwner } from "./job-data";
 import { References, resolveJobScope, type Caller, type PayloadIssue, type ScopeFailure } from "./job-scope";
-import { createRuns, deleteRuns } from "./ledger";
+import { createRunsGrouped, deleteRuns } from "./ledger";
 import { queueManager as defaultQueueManager, userState, type QueueManager } from "./queue-manager";
 
 export type { PayloadIssue } from "./job-scope";
@@ -65,7 +65,7 @@ export type EnqueueFailure =
    * reconciliation decides once Redis answers); a retry with the same idempotency key returns them.
    */
   | { ok: false; code: "unconfirmed"; jobIds: string[] }
-  /** Redis took some of a bulk launch's jobs and then failed; the ledger keeps the rows of those. */
+  /** Some of a bulk launch's jobs were added, then Redis or the ledger failed; the ledger keeps the rows of those. */
   | { ok: false; code: "partly-added"; jobIds: string[]; total: number };
 
 export interface EnqueuedJob {
@@ -98,9 +98,15 @@ interface Deps {
    * @defaultValue 5000
    */
   confirmWithinMs?: number;
+  /**
+   * A launch of more jobs than this goes to PostgreSQL and Redis in chunks of this many: the next
+   * chunk's ledger rows are written while Redis adds this chunk's jobs, so the two work at once.
+   * @defaultValue 1000
+   */
+  chunkSize?: number;
 }
 
-type Resolved = Required<Pick<Deps, "db" | "queues" | "confirmWithinMs">>;
+type Resolved = Required<Pick<Deps, "db" | "queues" | "confirmWithinMs" | "chunkSize">>;
 
 /** How long a request waits for a simultaneous request with the same idempotency key to add its job. */
 const IDEMPOTENCY_WAIT_MS = 5_000;
@@ -159,7 +165,7 @@ export async function enqueueJobs(request: BulkEnqueueRequest, deps: Deps = {}):
 }
 
 function resolveDeps(deps: Deps): Resolved {
-  return { db: deps.db ?? defaultDb(), queues: deps.queues ?? defaultQueueManager(), confirmWithinMs: deps.confirmWithinMs ?? 5_000 };
+  return { db: deps.db ?? defaultDb(), queues: deps.queues ?? defaultQueueManager(), confirmWithinMs: deps.confirmWithinMs ?? 5_000, chunkSize: deps.chunkSize ?? 1_000 };
 }
 
 function roleRefusal(definition: QueueDefinition, owner: Caller): EnqueueFailure | undefined {
@@ -276,13 +282,83 @@ async function earlierJobs(queue: QueueKey, claim: Claim, jobs: readonly NewJob[
 }
 
 /**
- * The ledger rows first (one INSERT), then the jobs (one pipeline). A failed add removes only the
- * rows of jobs Redis is known not to hold; see `afterFailedAdd`.
+ * The ledger rows first, then the jobs, chunk by chunk (one chunk for most launches): a chunk's
+ * rows are written (one INSERT, shared with launches made at the same moment) before its jobs are
+ * added (one pipeline), and the next chunk's rows are written meanwhile. A failed add removes only
+ * the rows of jobs Redis is known not to hold (see `afterFailedAdd`); a failure after some chunks
+ * were added answers "partly-added" with those, and rows written ahead for a chunk that is then not
+ * added are removed again.
  */
 async function addJobs(jobs: NewJob[], deps: Resolved): Promise<Launched> {
-  const { db, queues } = deps;
-  const queue = jobs[0]!.queue;
-  await createRuns(
+  const { db } = deps;
+  const chunks: NewJob[][] = [];
+  for (let start = 0; start < jobs.length; start += deps.chunkSize) chunks.push(jobs.slice(start, start + deps.chunkSize));
+  /** The id each job of the chunks added so far ended with: its own, or the job BullMQ's deduplication kept. */
+  const addedIds: string[] = [];
+  const partlyAdded = (): Launched => ({ ok: false, code: "partly-added", jobIds: addedIds, total: jobs.length });
+  let rows = writeRows(chunks[0]!, db);
+  for (const [index, chunk] of chunks.entries()) {
+    try {
+      await rows;
+    } catch (error) {
+      // Nothing of this chunk is written; the chunks before it are in, rows and jobs.
+      if (index === 0) throw error;
+      logger().error({ err: error, queue: chunk[0]!.queue, added: addedIds.length, total: jobs.length }, "a bulk launch's ledger rows could not be written after some of its jobs were added");
+      return partlyAdded();
+    }
+    const next = chunks[index + 1];
+    rows = next ? writeRows(next, db) : Promise.resolve();
+    // Awaited at the next chunk, or settled below when this chunk fails.
+    rows.catch(() => {});
+    let ids: string[];
+    try {
+      ids = await addChunk(chunk, deps);
+    } catch (error) {
+      // No job of the next chunk will be added now: the rows written ahead for them go (a row
+      // left by a failed removal is one the reconciliation marks as lost).
+      const dropNextRows = async () => {
+        if (!next) return;
+        await rows.then(
+          () => deleteRuns(next.map((job) => job.jobId), { db }).catch((failure: unknown) => logger().error({ err: failure }, "could not remove the ledger rows of a bulk launch's chunk that was not added")),
+          () => {},
+        );
+      };
+      let outcome: Launched;
+      try {
+        outcome = await afterFailedAdd(chunk, error, deps);
+      } catch (failure) {
+        // Redis held none of this chunk: with nothing added before, the error is the launch's.
+        await dropNextRows();
+        if (index === 0) throw failure;
+        return partlyAdded();
+      }
+      if (!outcome.ok) {
+        await dropNextRows();
+        const held = "jobIds" in outcome ? outcome.jobIds : [];
+        if (outcome.code === "unconfirmed") return { ok: false, code: "unconfirmed", jobIds: [...addedIds, ...held] };
+        addedIds.push(...held);
+        return partlyAdded();
+      }
+      // Every job of the chunk arrived; only the answer was late. The launch goes on.
+      ids = chunk.map((job) => job.jobId);
+    }
+    addedIds.push(...ids);
+  }
+  const answeredBy = jobs.flatMap((job, index) => (addedIds[index] !== job.jobId ? [addedIds[index]!] : []));
+  const existingStates = answeredBy.length > 0 ? await currentStates(jobs[0]!.queue, answeredBy, deps) : new Map<string, RunState>();
+  return {
+    ok: true,
+    deduplicated: false,
+    jobs: jobs.map((job, index) => {
+      const jobId = addedIds[index]!;
+      if (jobId !== job.jobId) return { jobId, name: job.name, state: existingStates.get(jobId) ?? "waiting", deduplicated: true };
+      return { jobId, name: job.name, state: (job.delay ?? 0) > 0 ? "delayed" : "waiting", deduplicated: false };
+    }),
+  };
+}
+
+function writeRows(jobs: readonly NewJob[], db: Db): Promise<void> {
+  return createRunsGrouped(
     jobs.map((job) => ({
       id: job.jobId,
       queue: job.queue,
@@ -296,6 +372,16 @@ async function addJobs(jobs: NewJob[], deps: Resolved): Promise<Launched> {
     })),
     { db },
   );
+}
+
+/**
+ * Adds one chunk's jobs (their rows are written) and answers the id each ended with. Rows of jobs
+ * BullMQ did not add (an identical job waits or runs: the queue's deduplication) are removed; the
+ * launch has its answer either way, so rows that cannot be removed now are logged, not turned into
+ * a failed request. Throws when the add fails.
+ */
+async function addChunk(jobs: readonly NewJob[], { db, queues }: Resolved): Promise<string[]> {
+  const queue = jobs[0]!.queue;
   const toAdd = jobs.map((job) => {
     // Deduplication spans the whole queue, so the key is the organisation's: two organisations'
     // identical-looking jobs (the same integration id, say) are never each other's.
@@ -311,33 +397,16 @@ async function addJobs(jobs: NewJob[], deps: Resolved): Promise<Launched> {
       },
     };
   });
-  let added: { id?: string }[];
-  try {
-    // One job goes through Queue.add: an ioredis pipeline costs more to build than the add itself.
-    added = toAdd.length === 1 ? [await queues.addJob(queue, toAdd[0]!.name, toAdd[0]!.data, toAdd[0]!.options)] : await queues.addJobs(queue, toAdd);
-  } catch (error) {
-    return afterFailedAdd(jobs, error, deps);
-  }
-  // BullMQ kept an identical job that waits or runs and added nothing for these: their rows go.
-  // The launch has its answer either way: rows that cannot be removed now are logged, not turned
-  // into a failed request.
-  const deduplicated = jobs.filter((job, index) => added[index]!.id !== job.jobId);
+  // One job goes through Queue.add: an ioredis pipeline costs more to build than the add itself.
+  const added = toAdd.length === 1 ? [await queues.addJob(queue, toAdd[0]!.name, toAdd[0]!.data, toAdd[0]!.options)] : await queues.addJobs(queue, toAdd);
+  const ids = jobs.map((job, index) => added[index]!.id ?? job.jobId);
+  const deduplicated = jobs.filter((job, index) => ids[index] !== job.jobId).map((job) => job.jobId);
   if (deduplicated.length > 0) {
-    await deleteRuns(deduplicated.map((job) => job.jobId), { db }).catch((error: unknown) =>
-      logger().error({ err: error, jobIds: deduplicated.map((job) => job.jobId) }, "could not remove the ledger rows of deduplicated launches"),
+    await deleteRuns(deduplicated, { db }).catch((error: unknown) =>
+      logger().error({ err: error, jobIds: deduplicated }, "could not remove the ledger rows of deduplicated launches"),
     );
   }
-  const answeredBy = jobs.flatMap((job, index) => (added[index]!.id !== job.jobId ? [added[index]!.id!] : []));
-  const existingStates = answeredBy.length > 0 ? await currentStates(queue, answeredBy, deps) : new Map<string, RunState>();
-  return {
-    ok: true,
-    deduplicated: false,
-    jobs: jobs.map((job, index) => {
-      const jobId = added[index]!.id!;
-      if (jobId !== job.jobId) return { jobId, name: job.name, state: existingStates.get(jobId) ?? "waiting", deduplicated: true };
-      return { jobId, name: job.name, state: (job.delay ?? 0) > 0 ? "delayed" : "waiting", deduplicated: false };
-    }),
-  };
+  return ids;
 }
 
 /**

@@ -56,6 +56,84 @@ export async function createRuns(runs: readonly NewRun[], { db = defaultDb() }: 
   });
 }
 
+/** At most this many grouped INSERTs run at once per pool; launches arriving meanwhile wait and share the next. */
+const GROUP_IN_FLIGHT = 2;
+/** A group stops taking launches past this many rows (a bulk launch larger than this goes alone). */
+const GROUP_MAX_ROWS = 1_000;
+
+interface PendingRuns {
+  runs: readonly NewRun[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Launches that arrive while earlier INSERTs are still in flight share one (group commit). Under
+ * load a web process writes a ledger row for nearly every request, and each statement of its own
+ * cost a socket write and read in this process (the largest single item of an enqueue's CPU, see
+ * `npm run bench`'s web profile) and a statement and a commit in PostgreSQL. An idle process still
+ * writes each launch at once, so grouping adds no wait when there is nothing to share with. Each
+ * caller's promise settles when its own rows are written, so its job is added only after its row
+ * exists, as before.
+ */
+class RunGroups {
+  private readonly waiting: PendingRuns[] = [];
+  private inFlight = 0;
+
+  constructor(private readonly db: Db) {}
+
+  add(runs: readonly NewRun[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ runs, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < GROUP_IN_FLIGHT && this.waiting.length > 0) {
+      const group = [this.waiting.shift()!];
+      let rows = group[0]!.runs.length;
+      while (this.waiting.length > 0 && rows + this.waiting[0]!.runs.length <= GROUP_MAX_ROWS) {
+        rows += this.waiting[0]!.runs.length;
+        group.push(this.waiting.shift()!);
+      }
+      this.inFlight++;
+      void this.write(group).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private async write(group: PendingRuns[]): Promise<void> {
+    try {
+      await createRuns(group.length === 1 ? group[0]!.runs : group.flatMap((pending) => pending.runs), { db: this.db });
+      for (const pending of group) pending.resolve();
+    } catch (error) {
+      if (group.length === 1) return group[0]!.reject(error);
+      // One launch's bad row (an owner deleted a moment ago) must not fail the others it was
+      // grouped with: each is written alone and gets its own outcome.
+      await Promise.all(group.map((pending) => createRuns(pending.runs, { db: this.db }).then(pending.resolve, pending.reject)));
+    }
+  }
+}
+
+const globalGroups = globalThis as unknown as { __capliquifyRunGroups?: WeakMap<Db, RunGroups> };
+const runGroups = (globalGroups.__capliquifyRunGroups ??= new WeakMap<Db, RunGroups>());
+
+/**
+ * Writes the rows of one launch like `createRuns`, sharing the INSERT with launches made at the
+ * same time (see RunGroups). Resolves once these rows are written; rejects with this launch's
+ * own error.
+ */
+export function createRunsGrouped(runs: readonly NewRun[], { db = defaultDb() }: { db?: Db } = {}): Promise<void> {
+  if (runs.length === 0) return Promise.resolve();
+  if (runs.length > GROUP_MAX_ROWS) return createRuns(runs, { db });
+  let groups = runGroups.get(db);
+  if (!groups) runGroups.set(db, (groups = new RunGroups(db)));
+  return groups.add(runs);
+}
+
 /** Removes the rows of runs no queue holds (a bulk add Redis refused); one statement. */
 export async function deleteRuns(ids: readonly string[], { db = defaultDb() }: { db?: Db } = {}): Promise<void> {
   if (ids.length === 0) return;

@@ -3,6 +3,10 @@ import {
   abcClasses,
   averageOfEnds,
   averageOfSnapshots,
+  coefficientOfVariation,
+  demandMoments,
+  errorSums,
+  forecastAccuracy,
   fillRate,
   forecastBias,
   gmroi,
@@ -13,7 +17,9 @@ import {
   stockoutRateBySku,
   trackingSignal,
   xyzClass,
+  xyzClassOfCv,
 } from "@/lib/analytics/kpis";
+import { mape } from "@/lib/forecasting/metrics";
 
 describe("inventory turnover", () => {
   it("COGS 600,000 over an average inventory of 120,000: 5 turns, 73 days of inventory", () => {
@@ -101,5 +107,26 @@ describe("forecast accuracy", () => {
     // One more period 20 low: sum 60, MAD 12 → 5, out of control.
     expect(trackingSignal([...actual, 140], [...forecast, 120])).toEqual({ signal: 5, mad: 12, outOfControl: true });
     expect(trackingSignal([...actual, 140], [...forecast, 120], 6).outOfControl).toBe(false);
+  });
+});
+
+describe("moments and error sums (what PostgreSQL adds up)", () => {
+  it("σ/μ from Σx and Σx² over n periods equals σ/μ of the series, periods without demand included", () => {
+    // Weekly demand 10, 0, 15, 0 as the SQL sees it: two weeks with sales, four periods.
+    expect(coefficientOfVariation({ periods: 4, sum: 25, sumOfSquares: 325 }).cv).toBeCloseTo(xyzClass([10, 0, 15, 0]).cv!, 12);
+    // Constant demand: no rounding below zero, σ 0.
+    expect(coefficientOfVariation(demandMoments([0.1, 0.1, 0.1]))).toMatchObject({ std: 0, cv: 0 });
+    expect(xyzClassOfCv(null)).toBe("Z");
+    expect(() => coefficientOfVariation({ periods: 0, sum: 0, sumOfSquares: 0 })).toThrow(KpiInputError);
+  });
+
+  it("MAPE skips zero actuals as the forecast worker's does; bias and the tracking signal use every point", () => {
+    const actual = [10, 0, 30, 40];
+    const forecast = [12, 5, 33, 30];
+    const accuracy = forecastAccuracy(errorSums(actual, forecast));
+    expect(accuracy.mape).toBeCloseTo(mape(actual, forecast)!, 12);
+    // Errors −2, −5, −3, 10: sum 0, MAD 5.
+    expect(accuracy).toMatchObject({ points: 4, bias: 0, mad: 5, trackingSignal: 0, outOfControl: false });
+    expect(forecastAccuracy(errorSums([0, 0], [0, 0]))).toMatchObject({ mape: null, trackingSignal: null, outOfControl: false });
   });
 });

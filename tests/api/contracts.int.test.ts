@@ -93,7 +93,19 @@ function storedData(key: QueueKey, user: TestUser): unknown {
     import: { ...data, mode: "all-or-nothing", dryRun: false },
     export: data,
     notification: data,
-    analytics: { ...data, params: { ...(data.params as object), organizationId: user.organizationId } },
+    analytics: {
+      ...data,
+      params: {
+        ...(data.params as object),
+        organizationId: user.organizationId,
+        averageInventory: "daily-snapshots",
+        abcBasis: "revenue",
+        abcCutoffs: { a: 0.8, b: 0.95 },
+        xyzThresholds: { x: 0.5, y: 1 },
+        xyzPeriodDays: 7,
+        trackingSignalLimit: 4,
+      },
+    },
   };
   return defaults[key];
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as alerts from "@/app/api/v1/alerts/route";
@@ -13,13 +13,20 @@ import * as failedGroupJobs from "@/app/api/v1/failed-groups/[fingerprint]/jobs/
 import * as failedGroups from "@/app/api/v1/failed-groups/route";
 import * as forecastById from "@/app/api/v1/forecasts/[id]/route";
 import * as forecasts from "@/app/api/v1/forecasts/route";
+import * as exportDownload from "@/app/api/v1/exports/[id]/download/route";
+import * as exportById from "@/app/api/v1/exports/[id]/route";
+import * as exportsRoute from "@/app/api/v1/exports/route";
 import * as healthRedis from "@/app/api/v1/health/redis/route";
+import * as inventoryReorder from "@/app/api/v1/inventory/reorder/route";
 import * as health from "@/app/api/v1/health/route";
 import * as jobsList from "@/app/api/v1/jobs/route";
 import * as metrics from "@/app/api/v1/metrics/route";
 import * as notificationsRead from "@/app/api/v1/notifications/read/route";
 import * as notifications from "@/app/api/v1/notifications/route";
+import * as optimizationById from "@/app/api/v1/optimizations/[id]/route";
+import * as optimizations from "@/app/api/v1/optimizations/route";
 import * as organizations from "@/app/api/v1/organizations/route";
+import * as productOverview from "@/app/api/v1/products/[id]/overview/route";
 import * as productById from "@/app/api/v1/products/[id]/route";
 import * as products from "@/app/api/v1/products/route";
 import * as clean from "@/app/api/v1/queues/[queueKey]/clean/route";
@@ -37,16 +44,20 @@ import * as resume from "@/app/api/v1/queues/[queueKey]/resume/route";
 import * as settings from "@/app/api/v1/queues/[queueKey]/settings/route";
 import * as stats from "@/app/api/v1/queues/[queueKey]/stats/route";
 import * as queues from "@/app/api/v1/queues/route";
+import * as reportById from "@/app/api/v1/reports/[id]/route";
+import * as reports from "@/app/api/v1/reports/route";
 import * as runs from "@/app/api/v1/runs/route";
 import * as sse from "@/app/api/v1/sse/route";
 import * as workers from "@/app/api/v1/workers/status/route";
 import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
+import { exportFilePath, saveExportFile } from "@/lib/exports/export-store";
 import { failureFingerprint } from "@/lib/jobs/failure-fingerprint";
 import { publishJobEvent, type JobEventPayload } from "@/lib/realtime/events";
 import { createRedis, type RedisClient } from "@/lib/redis";
 import { openStream, type OpenStream } from "../realtime/sse-client";
 import { createTestOrganization, createTestProduct, createTestUser, type CallOptions, type TestUser } from "../helpers/fixtures";
+import { createTestOptimizationResult } from "../helpers/inventory-fixtures";
 import { invoke, SAME_ORIGIN } from "./support";
 
 /**
@@ -67,6 +78,10 @@ interface OrgFixture {
   planner: TestUser;
   product: { id: string; sku: string };
   forecastId: string;
+  /** A saved optimisation result of the product, whose warehouse should order now. */
+  optimizationId: string;
+  /** A saved analytics report. */
+  reportId: string;
   /** A waiting export run the planner enqueued through the API. */
   exportJobId: string;
   /** Waiting runs the matrix may cancel, one per way of calling (a cancelled job leaves its queue). */
@@ -78,6 +93,8 @@ interface OrgFixture {
   ownFailedJobId: string;
   ownFingerprint: string;
   notificationId: string;
+  /** A finished export of the planner's, with its file on disk. */
+  exportFileId: string;
 }
 
 const f = {} as Record<Org, OrgFixture>;
@@ -98,6 +115,8 @@ function markers(org: Org): string[] {
     x.product.id,
     x.product.sku,
     x.forecastId,
+    x.optimizationId,
+    x.reportId,
     x.exportJobId,
     x.cancelJobIds.cookie,
     x.cancelJobIds["api-key"],
@@ -106,6 +125,7 @@ function markers(org: Org): string[] {
     x.ownFailedJobId,
     x.ownFingerprint,
     x.notificationId,
+    x.exportFileId,
   ];
 }
 
@@ -182,6 +202,25 @@ const rows: Row[] = [
     request: (org) => get(`/api/v1/forecasts/${f[org].forecastId}`, { id: f[org].forecastId }),
   },
   {
+    route: "products/[id]/overview",
+    method: "GET",
+    handler: productOverview.GET,
+    access: "user",
+    kind: "item",
+    request: (org) => get(`/api/v1/products/${f[org].product.id}/overview?days=7`, { id: f[org].product.id }),
+  },
+  { route: "optimizations", method: "GET", handler: optimizations.GET, access: "user", kind: "list", request: () => get("/api/v1/optimizations?limit=100"), marker: (org) => f[org].optimizationId },
+  {
+    route: "optimizations/[id]",
+    method: "GET",
+    handler: optimizationById.GET,
+    access: "user",
+    kind: "item",
+    request: (org) => get(`/api/v1/optimizations/${f[org].optimizationId}`, { id: f[org].optimizationId }),
+  },
+  // Each organisation's product has no stock, so its warehouse is on the list to order now.
+  { route: "inventory/reorder", method: "GET", handler: inventoryReorder.GET, access: "user", kind: "list", request: () => get("/api/v1/inventory/reorder"), marker: (org) => f[org].optimizationId },
+  {
     route: "forecasts",
     method: "POST",
     handler: forecasts.POST,
@@ -190,6 +229,42 @@ const rows: Row[] = [
     ok: [201],
     unknownIsMissing: true,
     request: (org) => post("/api/v1/forecasts", undefined, { productId: f[org].product.id, horizon: 7 }),
+  },
+  { route: "exports", method: "GET", handler: exportsRoute.GET, access: "user", kind: "list", request: () => get("/api/v1/exports?limit=100"), marker: (org) => f[org].exportFileId },
+  {
+    route: "exports/[id]",
+    method: "GET",
+    handler: exportById.GET,
+    access: "user",
+    kind: "item",
+    request: (org) => get(`/api/v1/exports/${f[org].exportFileId}`, { id: f[org].exportFileId }),
+  },
+  {
+    route: "exports/[id]/download",
+    method: "GET",
+    handler: exportDownload.GET,
+    access: "user",
+    kind: "item",
+    request: (org) => get(`/api/v1/exports/${f[org].exportFileId}/download`, { id: f[org].exportFileId }),
+  },
+  {
+    route: "exports",
+    method: "POST",
+    handler: exportsRoute.POST,
+    access: "user",
+    kind: "launch",
+    ok: [201],
+    unknownIsMissing: true,
+    request: (org) => post("/api/v1/exports", undefined, { entity: "sales", format: "csv", filters: { productId: f[org].product.id } }),
+  },
+  { route: "reports", method: "GET", handler: reports.GET, access: "user", kind: "list", request: () => get("/api/v1/reports?limit=100"), marker: (org) => f[org].reportId },
+  {
+    route: "reports/[id]",
+    method: "GET",
+    handler: reportById.GET,
+    access: "user",
+    kind: "item",
+    request: (org) => get(`/api/v1/reports/${f[org].reportId}`, { id: f[org].reportId }),
   },
   {
     route: "organizations",
@@ -497,6 +572,29 @@ async function failedRun(planner: TestUser, name: string, reason: string): Promi
   return id;
 }
 
+/** A finished export of the planner's, its file written where the worker would have written it. */
+async function exportFile(planner: TestUser, org: Org): Promise<string> {
+  const jobId = randomUUID();
+  const storedPath = `${encodeURIComponent(planner.organizationId)}/${jobId}.csv`;
+  mkdirSync(dirname(exportFilePath(storedPath)), { recursive: true });
+  writeFileSync(exportFilePath(storedPath), `SKU\r\nISO-${org}\r\n`);
+  const saved = await saveExportFile({
+    jobId,
+    organizationId: planner.organizationId,
+    ownerId: planner.id,
+    entity: "products",
+    format: "csv",
+    filters: {},
+    fileName: `products-${org}.csv`,
+    storedPath,
+    contentType: "text/csv; charset=utf-8",
+    rows: 1,
+    bytes: 12,
+    expiresAt: new Date(Date.now() + 86_400_000),
+  });
+  return saved.id;
+}
+
 let redis: RedisClient;
 
 beforeAll(async () => {
@@ -521,6 +619,9 @@ beforeAll(async () => {
         historyEnd: new Date(Date.UTC(2026, 9, 30)),
       },
     });
+    const report = await db().analyticsReport.create({
+      data: { jobId: `isolation-${randomUUID()}`, organizationId: organization.id, type: "gmroi", startDate: new Date(Date.UTC(2026, 9, 1)), endDate: new Date(Date.UTC(2026, 9, 30)), params: {}, body: {} },
+    });
     const exportJobId = await enqueue(planner, `isolation-${org}`);
     const launched = await invoke(forecasts.POST, { method: "POST", body: { productId: product.id, horizon: 7 }, auth: { apiKey: planner.apiKey } });
     expect(launched.status, launched.text).toBe(201);
@@ -534,6 +635,8 @@ beforeAll(async () => {
       planner,
       product,
       forecastId: forecast.id,
+      optimizationId: (await createTestOptimizationResult(product)).id,
+      reportId: report.id,
       exportJobId,
       cancelJobIds: { cookie: await enqueue(planner, `isolation-cancel-${org}`), "api-key": await enqueue(planner, `isolation-cancel-${org}`) },
       forecastJobId: launched.json.jobId,
@@ -541,6 +644,7 @@ beforeAll(async () => {
       ownFailedJobId: await failedRun(planner, ownName, ownReason),
       ownFingerprint: failureFingerprint("import", ownName, ownReason),
       notificationId: notification.id,
+      exportFileId: await exportFile(planner, org),
     };
     // An admin action about the organisation's run: the log files it under the run's organisation.
     await recordAudit({ actorId: admin.id, action: "job.retry", target: `export/${exportJobId}`, jobCount: 1 });

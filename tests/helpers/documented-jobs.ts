@@ -53,7 +53,7 @@ export function documentedResult<K extends QueueKey>(key: K): JobResult<K> {
     },
     sync: { success: true, integrationId: "erp", orders: { read: 2, written: 2 }, unknownSkus: 0 },
     import: { success: true, report: { total: 1, valid: 1, invalid: 0, imported: 1, errors: [] } },
-    export: { success: true, exportId: "e-1", filePath: "exports/e-1.csv", downloadUrl: "/api/v1/exports/e-1/download", rows: 1, bytes: 10 },
+    export: { success: true, exportId: "e-1", filePath: "org-1/e-1.csv", downloadUrl: "/api/v1/exports/e-1/download", rows: 1, bytes: 10, fileName: "products-2026-12-02.csv", expiresAt: "2026-12-05T00:00:00.000Z" },
     notification: { success: true, notificationId: "n-1", type: "EMAIL", deliveredAt: "2026-12-02T00:00:00.000Z" },
     analytics: { success: true, reportId: "r-1", type: "inventory-turnover" },
   };

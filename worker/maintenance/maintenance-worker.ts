@@ -10,6 +10,7 @@ import { env } from "../../lib/env";
 import { fingerprintLegacyFailures } from "../../lib/failures/failure-groups";
 import { QueueManager } from "../../lib/jobs/queue-manager";
 import { reconcileLedger } from "../../lib/jobs/reconcile-ledger";
+import { deleteExpiredExports } from "../../lib/exports/export-store";
 import { pruneHistory, type RetentionPolicy } from "../../lib/retention/prune-history";
 import { closeQueueWorkers, createQueueWorker } from "../queue-worker";
 import type { RedisClient } from "../../lib/redis";
@@ -171,8 +172,10 @@ export class MaintenanceWorker {
     const retention = this.options.retention === false ? undefined : this.options.retention;
     const policy = retention?.policy ?? { notificationDays: env().NOTIFICATION_RETENTION_DAYS, timelineDays: env().TIMELINE_RETENTION_DAYS };
     const pruned = await pruneHistory(policy, { db: this.options.db });
-    if (pruned.notifications + pruned.timelineEvents > 0) this.options.logger.info({ ...pruned }, "pruned old notifications and timeline events");
-    return pruned;
+    // Export files expire with the export queue's retention; their rows stay, marked deleted.
+    const exportFiles = await deleteExpiredExports({ db: this.options.db });
+    if (pruned.notifications + pruned.timelineEvents + exportFiles > 0) this.options.logger.info({ ...pruned, exportFiles }, "pruned old notifications, timeline events and expired export files");
+    return { ...pruned, exportFiles };
   }
 
   private async reconcileLedger(): Promise<unknown> {

@@ -1,6 +1,8 @@
 import type { QueueKey } from "../../lib/jobs/catalog";
 import type { Processor } from "../processor";
 import type { TaskMap } from "../threads/pool";
+import { exportProcessor } from "./export.processor";
+import { analyticsProcessor } from "./analytics.processor";
 import { forecastProcessor } from "./forecast.processor";
 import { optimizationProcessor } from "./optimization.processor";
 
@@ -14,7 +16,7 @@ export const processors = {
   optimization: optimizationProcessor,
   sync: null,
   import: null,
-  export: null,
+  export: exportProcessor,
   notification: null,
-  analytics: null,
+  analytics: analyticsProcessor,
 } satisfies { [K in QueueKey]: Processor<K, TaskMap> | null };
