@@ -20,8 +20,8 @@ import { quantile } from "./table";
  *   progress events (the forecast part measures that machinery), so the figure is the domain work.
  * - Allocation: one allocation problem of 1,000 products × 50 warehouses (10 DCs, 40 regional,
  *   every DC linked to every regional warehouse), solved by `allocate` on the main thread: once
- *   with free capacity (a transportation problem per product) and once with capacity binding at
- *   a quarter of the warehouses (one coupled model).
+ *   with free capacity (transportation problems, independent per product) and once with capacity
+ *   binding at a quarter of the warehouses (one coupled model).
  */
 const ORGANIZATION = "bench-opt-org";
 

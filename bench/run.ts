@@ -688,7 +688,7 @@ async function partOptimization(db: Db): Promise<void> {
   const { products: allocationProducts, sources, destinations } = config.allocation;
   const allocations: AllocationRun[] = [];
   for (const tightCapacity of [false, true]) {
-    const label = tightCapacity ? "capacity binding at every 4th warehouse (one coupled MIP)" : "free capacity (one LP per product)";
+    const label = tightCapacity ? "capacity binding at every 4th warehouse (one coupled model)" : "free capacity (100 products to an LP)";
     step(`optimisation: allocation, ${label}   [${uptimeLine()}]`);
     allocations.push(await runAllocation(label, allocationProblem(allocationProducts, sources, destinations, { tightCapacity })));
   }

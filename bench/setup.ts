@@ -118,6 +118,8 @@ export interface BenchUser {
 }
 
 export async function createBenchUser(db: Db): Promise<BenchUser> {
+  // Its organisation exists without seeded products too (parts that seed their own, run alone).
+  await db.$executeRaw`insert into "Organization" (id, slug, name) values (${BENCH_ORGANIZATION}, ${BENCH_ORGANIZATION}, 'Bench manufacturing') on conflict (id) do nothing`;
   const user = await db.user.create({
     data: {
       email: `bench-${randomUUID().slice(0, 8)}@bench.local`,
