@@ -54,7 +54,10 @@ const nextConfig = {
   ],
   poweredByHeader: false,
   async headers() {
-    return [{ source: "/:path*", headers: SECURITY_HEADERS }];
+    // "/(.*)" rather than "/:path*": a source with a named parameter makes Next compile every
+    // header value holding a ":" (the CSP's "data:") through path-to-regexp on every request, about
+    // 35 µs each time; unnamed groups are dropped, so the values are sent as they are.
+    return [{ source: "/(.*)", headers: SECURITY_HEADERS }];
   },
   // forbidden() answers planners on admin pages with a real 403 and app/forbidden.tsx.
   // NEXT_SERVER_MINIFY=0 keeps function names in the server bundles, for a readable CPU profile

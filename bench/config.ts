@@ -30,10 +30,10 @@ function benchDatabaseUrl(): string {
   return url.toString();
 }
 
-const PARTS = ["enqueue", "forecast", "profile", "dashboard", "exports", "analytics", "web-profile"] as const;
+const PARTS = ["enqueue", "forecast", "profile", "dashboard", "exports", "analytics", "optimization", "web-profile"] as const;
 export type BenchPart = (typeof PARTS)[number];
 /** web-profile runs only when asked for: it restarts the server under the profiler once per target. */
-const DEFAULT_PARTS: BenchPart[] = ["enqueue", "forecast", "profile", "dashboard", "exports", "analytics"];
+const DEFAULT_PARTS: BenchPart[] = ["enqueue", "forecast", "profile", "dashboard", "exports", "analytics", "optimization"];
 
 /** BENCH_PARTS=dashboard runs only the dashboard part, and so on; every part but web-profile by default. */
 function parts(): BenchPart[] {
@@ -104,9 +104,14 @@ export const config = {
   dashboardFailed: Math.round(positive("BENCH_DASHBOARD_FAILED", 100_000)),
   /** Timed requests per endpoint (after 3 warm-up calls). */
   dashboardSamples: Math.round(positive("BENCH_DASHBOARD_SAMPLES", 50)),
+  /** Products of the optimisation part's policy run (5 warehouses each), and their days of sales. */
+  optimizationProducts: Math.round(positive("BENCH_OPT_PRODUCTS", 10_000)),
+  optimizationHistoryDays: 365,
+  /** The allocation problem: products × (DCs + regional warehouses). */
+  allocation: { products: Math.round(positive("BENCH_ALLOCATION_PRODUCTS", 1_000)), sources: 10, destinations: 40 },
   nextAuthSecret: "bench-secret-at-least-16-characters",
   /** Targets printed next to the figures. */
-  targets: { exportPeakRssMb: 300, enqueueRatio: 0.8, enqueueP99Ms: 50, bulkJobsPerSecond: 10_000, forecastsFor10k: 10_000, forecastSeconds: 120, dashboardMs: 300 },
+  targets: { exportPeakRssMb: 300, enqueueRatio: 0.8, enqueueP99Ms: 50, bulkJobsPerSecond: 10_000, forecastsFor10k: 10_000, forecastSeconds: 120, dashboardMs: 300, policySeconds: 60, allocationSeconds: 10 },
 } as const;
 
 // The bench process itself uses lib/ code (enqueueJob, WorkerManager); make its lazily parsed env

@@ -4,7 +4,8 @@ import type { Db } from "../lib/db";
 import type { QueueManager } from "../lib/jobs/queue-manager";
 import { config } from "./config";
 import { startChild, stopChild, type Child } from "./processes";
-import { byComm, byPid, byProcessGroups, cpuSnapshot, cpuUsage, loadAverage, type CpuGroup, type CpuUsage } from "./system";
+import pg from "pg";
+import { byComm, byPid, byPids, byProcessGroups, cpuSnapshot, cpuUsage, loadAverage, type CpuGroup, type CpuUsage } from "./system";
 import { quantile } from "./table";
 
 /**
@@ -69,10 +70,34 @@ async function preflight(target: Target): Promise<void> {
   }
 }
 
+/**
+ * PostgreSQL backends serving the bench database. Other engineers' databases live on the same
+ * server, so counting every `postgres` process put their work in our per-request figures; the
+ * shared WAL writer and checkpointer are left out as well, which undercounts a little.
+ */
+const benchBackends = new Set<number>();
+
+async function refreshBenchBackends(): Promise<void> {
+  const client = new pg.Client({ connectionString: config.databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
+    for (const row of rows) benchBackends.add(row.pid);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A CPU snapshot with the bench database's backends as they are now. */
+async function snapshot(groups: CpuGroup[]) {
+  await refreshBenchBackends();
+  return cpuSnapshot(groups);
+}
+
 function cpuGroups(target: Target): CpuGroup[] {
   return [
     byProcessGroups("server", () => [target.pgid]),
-    byComm("postgres", "postgres"),
+    byPids("postgres", () => benchBackends),
     byComm("redis", "redis-server"),
     byPid("load generator", process.pid),
   ];
@@ -165,9 +190,9 @@ export async function measure(target: Target, rate?: number): Promise<LoadResult
   const run = (duration: number) => (rate ? paced(target, rate, duration) : saturate(target, duration));
   const warmup = await run(config.warmup);
   const groups = cpuGroups(target);
-  const before = cpuSnapshot(groups);
+  const before = await snapshot(groups);
   const summary = await run(config.duration);
-  const cpu = cpuUsage(before, cpuSnapshot(groups), groups);
+  const cpu = cpuUsage(before, await snapshot(groups), groups);
   return { label: target.label, summary, cpu, load: loadAverage(), responses2xx: 1 + warmup.ok2xx + summary.ok2xx };
 }
 
@@ -213,7 +238,7 @@ export async function measureBulk(target: Omit<Target, "body"> & { body: (size: 
   await send(); // warm-up, and the preflight: a failing target stops the row here
   const requests = Math.max(concurrency, Math.round(totalJobs / size));
   const groups = cpuGroups({ ...target, body: "" });
-  const before = cpuSnapshot(groups);
+  const before = await snapshot(groups);
   const latencies: number[] = [];
   const statusCodes: Record<string, number> = {};
   let next = 0;
@@ -229,7 +254,7 @@ export async function measureBulk(target: Omit<Target, "body"> & { body: (size: 
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  const cpu = cpuUsage(before, cpuSnapshot(groups), groups);
+  const cpu = cpuUsage(before, await snapshot(groups), groups);
   latencies.sort((a, b) => a - b);
   return {
     label: target.label,

@@ -3,7 +3,7 @@
 // worker processes) and the admin dashboard's reads with a million jobs in Redis, measured on this
 // machine, printed as tables. Progress goes to
 // stderr, results to stdout (`npm run bench > bench.md`). Everything lives in the capliquify_bench
-// database and under the {capliquify-bench} Redis prefix; children log to $TMPDIR/capliquify-bench.
+// database and under the {capliquify-bench} Redis prefix (BENCH_PREFIX); children log to $TMPDIR/capliquify-bench.
 //
 // Settings (bench/config.ts): BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (50),
 // BENCH_ROUNDS (3: the Next ceiling and the app's targets interleaved, ratios within a round),
@@ -13,12 +13,13 @@
 // BENCH_PROFILE_JOBS (100), BENCH_SKIP_BUILD=1 (reuse .next-bench), BENCH_APP_PORT (3400),
 // BENCH_CEILING_PORT (3401), BENCH_DATABASE_URL (default: DATABASE_URL's server, db capliquify_bench),
 // BENCH_PREFIX ({capliquify-bench}: the Redis key space; give a second bench on the machine its own),
-// BENCH_PARTS (enqueue,forecast,profile,dashboard,exports,analytics), BENCH_DASHBOARD_JOBS (1000000),
+// BENCH_PARTS (enqueue,forecast,profile,dashboard,exports,analytics,optimization), BENCH_DASHBOARD_JOBS (1000000),
 // BENCH_DASHBOARD_FAILED (100000), BENCH_DASHBOARD_SAMPLES (50). The exports part (CSV, JSON Lines,
 // XLSX of a million sales rows; a 100-page PDF) seeds its own organisation's rows. BENCH_PARTS=web-profile (never run by
 // default) profiles the enqueue targets under node --cpu-prof; build with NEXT_SERVER_MINIFY=0 (and
 // BENCH_NEXT_DIST_DIR=.next-bench-prof, to keep the measured build) for the app's function names.
-// BENCH_ANALYTICS_PRODUCTS (10000).
+// BENCH_ANALYTICS_PRODUCTS (10000), BENCH_OPT_PRODUCTS (10000: the optimisation part's policy run),
+// BENCH_ALLOCATION_PRODUCTS (1000: its allocation LP).
 import { config } from "./config";
 import os from "node:os";
 import { Redis } from "ioredis";
@@ -30,6 +31,7 @@ import { countAccumulated, measure, measureBulk, startCeiling, type Accumulated,
 import { plan, seedDashboardScale, sessionCookie, timeRequest, type DashboardSeed, type Timing } from "./dashboard";
 import { seedAnalyticsScale, timeReports } from "./analytics";
 import { runForecastRow, type ForecastRun, type Owner } from "./forecast";
+import { allocationProblem, runAllocation, runPolicy, seedOptimization, type AllocationRun, type PolicyRun } from "./optimization";
 import { measureHotPath, measureWorkerQueries, type HotPathRow } from "./hot-path";
 import { buildApp, startApp, startNextCeiling } from "./next-app";
 import { ChildDiedError, killAllChildrenNow, logDir, sleep, stopAllChildren, stopChild } from "./processes";
@@ -171,7 +173,7 @@ function printEnqueue({ ceiling, rounds, steady, steadyRate, bulk, accumulated }
     `\njobs in Redis afterwards: ceiling ${check(accumulated.ceilingWaiting, ceiling.responses2xx, 2)}; Next ceiling ${check(accumulated.nextCeilingWaiting, nextCeilingAnswered, 2 * rounds.length)}; app ${check(accumulated.appWaiting, appAnswered, 4 * rounds.length + 2)}, ledger rows ${accumulated.ledger} ${accumulated.ledger === accumulated.appWaiting ? "✓" : "✗"}`,
   );
 
-  console.log("\nCPU per request over the measured window (ms of CPU time; machine busy = share of all cores):\n");
+  console.log("\nCPU per request over the measured window (ms of CPU time; postgres = the backends of the bench database only, redis = the shared server; machine busy = share of all cores):\n");
   console.log(
     table(
       ["target", "server", "postgres", "redis", "load generator", "other procs", "machine busy", "req/s if server had 1 idle core"],
@@ -346,12 +348,14 @@ async function main(): Promise<void> {
   console.log("- the machine is shared with other engineers' builds and tests: read the load columns before the numbers");
 
   step(`removing old bench keys (${await deleteBenchKeys()} deleted)`);
-  step(`building Next into ${config.nextDistDir} and, meanwhile, preparing ${config.products} products × ${config.historyDays} days`);
-  // The analytics part reads PostgreSQL only; alone, it needs no build of the app.
-  const build = config.parts.every((part) => part === "analytics") ? Promise.resolve(null) : buildApp();
+  // Only the enqueue parts serve HTTP; the exports, analytics and optimisation parts seed their own organisations.
+  const needsBuild = config.parts.some((part) => part === "enqueue" || part === "web-profile");
+  const needsProducts = config.parts.some((part) => ["enqueue", "forecast", "profile", "dashboard", "web-profile"].includes(part));
+  step(`${needsBuild ? `building Next into ${config.nextDistDir} and, meanwhile, ` : ""}preparing ${needsProducts ? config.products : 0} products × ${config.historyDays} days`);
+  const build = needsBuild ? buildApp() : Promise.resolve(null);
   build.catch(() => {}); // awaited below; keep an early failure from being "unhandled" meanwhile
   await prepareDatabase();
-  const seeded = await seedProducts(config.products, config.historyDays);
+  const seeded = needsProducts ? await seedProducts(config.products, config.historyDays) : { products: [], rows: 0, ms: 0 };
   step(`seeded ${seeded.rows.toLocaleString("en-US")} sales rows in ${seconds(seeded.ms)}`);
   const buildMs = await build;
   step(buildMs === null ? "build skipped (BENCH_SKIP_BUILD=1)" : `built in ${seconds(buildMs)}`);
@@ -373,6 +377,7 @@ async function main(): Promise<void> {
     if (config.parts.includes("exports")) await partExports();
     if (config.parts.includes("web-profile")) await partWebProfile(user, seeded.products, { db, queues });
     if (config.parts.includes("analytics")) await partAnalytics(user, { db });
+    if (config.parts.includes("optimization")) await partOptimization(db);
   } finally {
     await queues.close().catch(() => {});
     await disconnectDb(db).catch(() => {});
@@ -653,3 +658,76 @@ main()
     await cleanup();
     process.exit(1);
   });
+
+async function partOptimization(db: Db): Promise<void> {
+  const { optimizationProducts: products, optimizationHistoryDays: days } = config;
+  step(`optimisation: seeding ${products.toLocaleString("en-US")} products × 5 warehouses, ${days} days of sales each`);
+  const seeded = await seedOptimization(products, days);
+  step(`optimisation: the processor for each product   [${uptimeLine()}]`);
+  const policy = await runPolicy(db, seeded.productIds, seeded.ms, days);
+  const { products: allocationProducts, sources, destinations } = config.allocation;
+  const allocations: AllocationRun[] = [];
+  for (const tightCapacity of [false, true]) {
+    const label = tightCapacity ? "capacity binding at every 4th warehouse (one coupled MIP)" : "free capacity (one LP per product)";
+    step(`optimisation: allocation, ${label}   [${uptimeLine()}]`);
+    allocations.push(await runAllocation(label, allocationProblem(allocationProducts, sources, destinations, { tightCapacity })));
+  }
+  printOptimization(policy, allocations);
+}
+
+function printOptimization(policy: PolicyRun, allocations: AllocationRun[]): void {
+  console.log(section(`5. Inventory optimisation — policy for ${policy.products.toLocaleString("en-US")} products × ${policy.warehouses} warehouses; allocation of ${config.allocation.products} products × ${config.allocation.sources + config.allocation.destinations} warehouses`));
+  const stepTotal = Object.values(policy.steps).reduce((sum, ms) => sum + ms, 0);
+  console.log(
+    table(
+      ["policy run", "done", "failed", "concurrency", "wall s", "products/s", "p50 ms", "p95 ms", "target", "load after"],
+      [
+        [
+          "optimisation processor, every product",
+          `${policy.completed}/${policy.products}`,
+          policy.failed,
+          policy.concurrency,
+          fixed(policy.wallMs / 1000, 1),
+          fixed(policy.completed / (policy.wallMs / 1000), 0),
+          fixed(policy.p50Ms, 1),
+          fixed(policy.p95Ms, 1),
+          `< ${config.targets.policySeconds} s ${verdict(policy.failed === 0 && policy.wallMs < config.targets.policySeconds * 1000)}`,
+          policy.load,
+        ],
+      ],
+      ["l", "r", "r", "r", "r", "r", "r", "r", "l", "l"],
+    ),
+  );
+  console.log("\nWhere a product's time goes (the processor's steps, summed over all products and divided by them):\n");
+  console.log(
+    table(
+      ["step", "ms/product", "share"],
+      Object.entries(policy.steps).map(([id, ms]) => [id, fixed(ms / policy.completed, 2), percent(ms / stepTotal)]),
+      ["l", "r", "r"],
+    ),
+  );
+  if (policy.firstFailure) console.log(`\nfirst failure: ${policy.firstFailure}`);
+  console.log(
+    `\nMeasured: optimizationProcessor.run per product — product, ${policy.historyDays} days of sales and the network loaded from PostgreSQL, policies computed, the allocation solved in a task thread (HiGHS), the result saved — ${policy.concurrency} at a time (the queue's concurrency) in one process. Not measured: BullMQ, the ledger and progress events. Seeding took ${seconds(policy.seedMs)}.`,
+  );
+  console.log();
+  console.log(
+    table(
+      ["allocation", "products", "DCs × warehouses", "lanes", "solve s", "CPU s", "objective", "shipments", "units short", "target"],
+      allocations.map((run) => [
+        run.label,
+        run.products,
+        `${run.sources} × ${run.destinations}`,
+        run.lanes,
+        fixed(run.ms / 1000, 2),
+        fixed(run.cpuMs / 1000, 2),
+        fixed(run.objective, 0),
+        run.shipments,
+        run.short,
+        `< ${config.targets.allocationSeconds} s ${verdict(run.ms < config.targets.allocationSeconds * 1000)}`,
+      ]),
+      ["l", "r", "r", "r", "r", "r", "r", "r", "r", "l"],
+    ),
+  );
+  console.log("allocate() on the main thread, targets (fair share) included; the model text is built and solved by HiGHS (WebAssembly).");
+}

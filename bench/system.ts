@@ -78,6 +78,7 @@ export const byProcessGroups = (label: string, groups: () => number[]): CpuGroup
   match: (_pid, stat) => groups().includes(stat.pgrp),
 });
 export const byPid = (label: string, pid: number): CpuGroup => ({ label, match: (candidate) => candidate === pid });
+export const byPids = (label: string, pids: () => ReadonlySet<number>): CpuGroup => ({ label, match: (candidate) => pids().has(candidate) });
 
 export interface CpuSnapshot {
   at: number;

@@ -64,7 +64,10 @@ test("the overview shows rates, charts, workers, Redis and bull-board, and fits 
   await expect(forecast.getByTestId("rate-in-out")).toContainText("per min");
   await expect(forecast.getByTestId("drain-time")).toBeVisible();
   await expect(forecast.getByRole("link", { name: "Demand forecast" })).toHaveAttribute("href", "/queues/forecast");
-  // Waiting jobs of the queue without a worker: an oldest-waiting age and "not draining".
+  // Waiting jobs of the queue without a worker (one of this test's own: other specs empty it): an
+  // oldest-waiting age and "not draining".
+  const waiting = await page.request.post(`/api/v1/queues/${UNSERVED_QUEUE}/jobs`, { data: { name: "e2e", data: { integrationId: `e2e-oldest-${Date.now()}` } }, headers: { origin: BASE_URL } });
+  expect(waiting.status(), await waiting.text()).toBe(201);
   const unservedCard = page.getByTestId(`queue-${UNSERVED_QUEUE}`);
   await expect(unservedCard.getByTestId("oldest-waiting")).not.toHaveText("—");
   await expect(unservedCard.getByTestId("drain-time")).toHaveText("not draining");

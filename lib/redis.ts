@@ -15,6 +15,12 @@ export type RedisRole = "producer" | "worker" | "subscriber";
 export type RedisClient = Redis | Cluster;
 
 const retryStrategy = (times: number) => Math.min(times * 200, 5_000);
+/**
+ * A web producer answers 503 without asking Redis while its client waits to reconnect, so the wait
+ * is how long the API refuses after Redis is back: keep it short. A refused connect costs nothing.
+ */
+const producerRetryStrategy = (times: number) => Math.min(times * 100, 500);
+const retryStrategyFor = (role: RedisRole) => (role === "producer" ? producerRetryStrategy : retryStrategy);
 
 function roleOptions(role: RedisRole): RedisOptions {
   const options: RedisOptions =
@@ -27,10 +33,10 @@ function roleOptions(role: RedisRole): RedisOptions {
 function createCluster(role: RedisRole, config: RedisClusterConfig): Cluster {
   const options: ClusterOptions = {
     // No seed reachable: keep trying, as a single-node client does.
-    clusterRetryStrategy: retryStrategy,
+    clusterRetryStrategy: retryStrategyFor(role),
     // A node that restarts without a slot change (the common case without replicas) is
     // reconnected rather than dropped until the next MOVED.
-    clusterNodeRetryStrategy: retryStrategy,
+    clusterNodeRetryStrategy: retryStrategyFor(role),
     // The default 1 s is short for a loaded host; a slow refresh must not be mistaken for a dead cluster.
     slotsRefreshTimeout: 3_000,
     redisOptions: {
@@ -64,7 +70,9 @@ export function createRedis(role: RedisRole, url: string, extra?: RedisOptions):
 export function createRedis(role: RedisRole): RedisClient;
 export function createRedis(role: RedisRole, url?: string, extra: RedisOptions = {}): RedisClient {
   const cluster = url === undefined ? env().REDIS_CLUSTER_NODES : undefined;
-  const client = cluster ? createCluster(role, cluster) : new Redis(url ?? env().REDIS_URL, { lazyConnect: false, retryStrategy, ...roleOptions(role), ...extra });
+  const client = cluster
+    ? createCluster(role, cluster)
+    : new Redis(url ?? env().REDIS_URL, { lazyConnect: false, retryStrategy: retryStrategyFor(role), ...roleOptions(role), ...extra });
   // Without a listener ioredis prints every reconnect failure as an unhandled error event.
   client.on("error", () => {});
   return client;

@@ -5,9 +5,11 @@ import { useId, useState, type FormEvent } from "react";
 import { queryKeys } from "@/lib/query-keys";
 import { ApiRequestError, errorMessage, postJson } from "../api/api-client";
 import type { ForecastModel, JobPayloadInput, LaunchResponse, ProductSummary } from "../api/types";
+import { usePreselectedProduct } from "../products/use-preselected-product";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { HelpText, Label, TextInput } from "../ui/field";
+import { Skeleton } from "../ui/skeleton";
 import { FORECAST_MODELS } from "./models";
 import { ProductPicker } from "./product-picker";
 
@@ -36,9 +38,16 @@ function fieldErrorsFrom(error: unknown): FieldErrors {
 }
 
 export function ForecastForm({ onLaunched }: { onLaunched(jobId: string): void }) {
+  const preselected = usePreselectedProduct();
+  // The form starts from the product the link named, so it mounts once that is known.
+  if (preselected.pending) return <Skeleton className="h-64 w-full" />;
+  return <LaunchForm initialProduct={preselected.product} onLaunched={onLaunched} />;
+}
+
+function LaunchForm({ initialProduct, onLaunched }: { initialProduct: ProductSummary | null; onLaunched(jobId: string): void }) {
   const ids = { product: useId(), horizon: useId(), errors: useId() };
   const queryClient = useQueryClient();
-  const [product, setProduct] = useState<ProductSummary | null>(null);
+  const [product, setProduct] = useState<ProductSummary | null>(initialProduct);
   const [horizon, setHorizon] = useState(DEFAULT_HORIZON);
   const [models, setModels] = useState<ForecastModel[]>(FORECAST_MODELS.map((model) => model.key));
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});

@@ -36,6 +36,7 @@ export function AllocationTable({ detail }: { detail: Pick<OptimizationDetail, "
         </span>
         <span>
           Need: <strong className="text-slate-900 tabular-nums dark:text-white">{formatCount(need)} units</strong>
+          {need === 0 && destinations.length > 0 ? <span className="text-slate-600 dark:text-slate-400"> (no regional warehouse needs to order now, so nothing is shipped)</span> : null}
         </span>
       </div>
       {destinations.length === 0 ? (
@@ -98,7 +99,7 @@ export function AllocationTable({ detail }: { detail: Pick<OptimizationDetail, "
         </p>
         <p className="mt-1 text-slate-600 dark:text-slate-400">{FAIR_SHARE_RULE}</p>
         <p className="mt-1 text-slate-600 dark:text-slate-400">
-          The allocation minimises transport plus shortage cost (a unit short costs its price) within each warehouse&apos;s free capacity, in whole units.
+          The allocation minimises transport plus shortage cost (a unit short costs its price, or its cost where no price is set) within each warehouse&apos;s free capacity, in whole units.
         </p>
       </div>
     </div>

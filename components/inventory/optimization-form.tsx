@@ -1,12 +1,12 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useSearchParams } from "next/navigation";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { queryKeys } from "@/lib/query-keys";
-import { ApiRequestError, errorMessage, getJson, postJson } from "../api/api-client";
-import type { JobPayloadInput, LaunchResponse, ProductSummary, ProductWithHistory } from "../api/types";
+import { ApiRequestError, errorMessage, postJson } from "../api/api-client";
+import type { JobPayloadInput, LaunchResponse, ProductSummary } from "../api/types";
 import { ProductPicker } from "../forecasts/product-picker";
+import { usePreselectedProduct } from "../products/use-preselected-product";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { HelpText, Label } from "../ui/field";
@@ -28,23 +28,6 @@ function fieldErrorsFrom(error: unknown): FieldErrors {
     if (field) errors[field] ??= detail.message;
   }
   return errors;
-}
-
-/** `?product=<id>` (the product page's "Run an optimisation" link) picks that product; pending while it loads. */
-function usePreselectedProduct(): { pending: boolean; product: ProductSummary | null } {
-  const productId = useSearchParams().get("product");
-  const product = useQuery({
-    queryKey: queryKeys.products.detail(productId ?? "", 1),
-    queryFn: ({ signal }) => getJson<ProductWithHistory>(`/api/v1/products/${encodeURIComponent(productId!)}?days=1`, { signal }),
-    enabled: Boolean(productId),
-    staleTime: 5 * 60_000,
-  });
-  const data = product.data;
-  return {
-    // A product that cannot be loaded (another organisation's, deleted) leaves the picker empty.
-    pending: Boolean(productId) && product.isPending,
-    product: data ? { id: data.id, organizationId: data.organizationId, sku: data.sku, name: data.name, category: data.category, unitCost: data.unitCost } : null,
-  };
 }
 
 /**

@@ -70,14 +70,14 @@ function InputsList({ inputs }: { inputs: OptimizationDetail["inputs"] }) {
     keys.some((key) => fromJob.has(key)) ? <Badge tone="accent">set for this run</Badge> : <span className="text-xs text-slate-500">product&apos;s own</span>;
   const rows: [string, ReactNode, ReactNode][] = [
     ["Ordering cost", `${formatMoney(inputs.orderingCost)} per order`, origin("orderingCost")],
-    ["Holding-cost rate", `${formatDecimal(inputs.holdingCostRate * 100)} % of unit cost per year`, origin("holdingCostRate")],
+    ["Holding-cost rate", `${formatDecimal(inputs.holdingCostRate * 100)} % a year`, origin("holdingCostRate")],
     ["Service level", `${formatShare(inputs.serviceLevel)} (z = ${inputs.serviceLevelZ.toFixed(3)})`, origin("serviceLevel", "serviceLevelZ")],
     ["Supplier lead time", inputs.leadTimeStdDays > 0 ? `${formatDays(inputs.leadTimeDays)} ± ${formatDecimal(inputs.leadTimeStdDays)}` : formatDays(inputs.leadTimeDays), null],
     ["Unit cost", formatMoney(inputs.unitCost), null],
     ["Shortage cost", `${formatMoney(inputs.shortageCost)} per unit short`, null],
   ];
   return (
-    <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2" data-testid="optimization-inputs">
+    <dl className="grid grid-cols-1 gap-x-8 gap-y-1 text-sm xl:grid-cols-2" data-testid="optimization-inputs">
       {rows.map(([label, value, note]) => (
         <div key={label} className="flex flex-wrap items-baseline justify-between gap-x-3 border-b border-slate-100 py-1.5 dark:border-slate-800">
           <dt className="text-slate-600 dark:text-slate-400">{label}</dt>
@@ -145,7 +145,7 @@ export function OptimizationResultView({ result }: { result: JobResult<"optimiza
           }
         />
         <CardBody>
-          <dl className="grid grid-cols-2 gap-x-6 gap-y-4 sm:grid-cols-3 xl:grid-cols-6" data-testid="policy-summary">
+          <dl className="grid grid-cols-2 gap-x-6 gap-y-4 sm:grid-cols-3" data-testid="policy-summary">
             <Stat label="EOQ" value={formatUnits(policy.eoq)} hint={`${formatDecimal(policy.ordersPerYear)} orders a year`} />
             <Stat label="Safety stock" value={formatUnits(policy.safetyStock)} hint={`σ over lead time ${formatDecimal(policy.leadTimeDemandStd)}`} />
             <Stat label="Reorder point" value={formatUnits(policy.reorderPoint)} hint={`lead-time demand ${formatCount(policy.leadTimeDemand)}`} />
@@ -174,7 +174,7 @@ export function OptimizationResultView({ result }: { result: JobResult<"optimiza
         <CardHeader
           titleId="warehouses-title"
           title="Per warehouse"
-          description="Quantities in units. Regional warehouses serve their share of demand and are replenished from their cheapest central DC; DCs buy from the supplier."
+          description="Quantities in units, stock as the run saw it. Regional warehouses serve their share of demand and are replenished from their cheapest central DC; DCs buy from the supplier."
         />
         <WarehousePolicyTable warehouses={detail.warehouses} caption="Policy and recommendation per warehouse" />
       </Card>

@@ -77,7 +77,7 @@ export function ProductOverviewView({ productId }: { productId: string }) {
         }
         actions={
           <div className="flex flex-wrap gap-2">
-            <Link href="/forecasts" className={`${linkButton} bg-white text-slate-900 ring-slate-300 hover:bg-slate-50 dark:bg-slate-900 dark:text-slate-100 dark:ring-slate-700`}>
+            <Link href={`/forecasts?product=${encodeURIComponent(product.id)}`} className={`${linkButton} bg-white text-slate-900 ring-slate-300 hover:bg-slate-50 dark:bg-slate-900 dark:text-slate-100 dark:ring-slate-700`}>
               Run a forecast
             </Link>
             <Link href={`/inventory?product=${encodeURIComponent(product.id)}`} className={`${linkButton} bg-indigo-600 text-white ring-indigo-600 hover:bg-indigo-500`}>

@@ -199,14 +199,20 @@ async function account(load: Load, t: Tools, since: number, fault?: Fault): Prom
     `select "jobId", count(*)::int as n from "Forecast" where "jobId" = any($1) or "createdAt" >= $2::timestamp group by 1`,
     [forecastIds, sinceIso],
   );
+  const acceptedIds = new Set([...forecastIds, ...notificationIds]);
+  // Jobs of an earlier window whose forecast was saved in this one: finished just before it began
+  // (the one-second margin) or run again by BullMQ after a kill. Re-running replaces the job's own
+  // row (one per job id), so that alone is no duplicate: their effects are counted like this window's.
+  const resaved = forecastRows.map((row) => row.jobId).filter((id) => !acceptedIds.has(id));
+  const effectIds = [...forecastIds, ...resaved];
   const [ledger, notices, completedEvents] = await Promise.all([
     // Also the rows of forecasts saved in this window for jobs of an earlier one (a job that ran again).
     rows<{ id: string; queue: string; state: string; failedReason: string | null; createdAt: Date; finishedAt: Date | null }>(
       `select id, queue, state::text, "failedReason", "createdAt", "finishedAt" from "JobRun" where id = any($1) or "createdAt" >= $2::timestamp`,
-      [[...forecastIds, ...notificationIds, ...forecastRows.map((row) => row.jobId)], sinceIso],
+      [[...forecastIds, ...notificationIds, ...resaved], sinceIso],
     ),
-    rows<{ jobId: string; n: number }>(`select "jobId", count(*)::int as n from "Notification" where "jobId" = any($1) group by 1`, [forecastIds]),
-    rows<{ runId: string; n: number }>(`select "runId", count(*)::int as n from "JobRunEvent" where kind = 'completed' and "runId" = any($1) group by 1`, [forecastIds]),
+    rows<{ jobId: string; n: number }>(`select "jobId", count(*)::int as n from "Notification" where "jobId" = any($1) group by 1`, [effectIds]),
+    rows<{ runId: string; n: number }>(`select "runId", count(*)::int as n from "JobRunEvent" where kind = 'completed' and "runId" = any($1) group by 1`, [effectIds]),
   ]);
   const ledgerById = new Map(ledger.map((row) => [row.id, row]));
   const forecastsByJob = new Map(forecastRows.map((row) => [row.jobId, row.n]));
@@ -217,17 +223,24 @@ async function account(load: Load, t: Tools, since: number, fault?: Fault): Prom
   let completed = 0;
   const lost: string[] = [];
   const duplicated: string[] = [];
-  for (const id of forecastIds) {
+  const resavedIncomplete: string[] = [];
+  for (const id of effectIds) {
     const run = ledgerById.get(id);
     const state = forecastStates.get(id) ?? "missing";
     const saved = forecastsByJob.get(id) ?? 0;
-    if (run?.state === "COMPLETED" && state === "completed" && saved === 1) completed++;
-    else lost.push(`${id}: ledger ${run?.state ?? "no row"}${run?.failedReason ? ` (${run.failedReason})` : ""}, Redis ${state}, ${saved} forecast row(s)`);
+    const done = run?.state === "COMPLETED" && state === "completed" && saved === 1;
+    const described = `${id}: ledger ${run?.state ?? "no row"}${run?.failedReason ? ` (${run.failedReason})` : ""}, Redis ${state}, ${saved} forecast row(s)`;
+    if (!acceptedIds.has(id)) {
+      // Without a ledger row it is an orphan, reported below.
+      if (run && !done) resavedIncomplete.push(described);
+    } else if (done) completed++;
+    else lost.push(described);
     const twice = [saved > 1 && `${saved} forecast rows`, (noticesByJob.get(id) ?? 0) > 1 && `${noticesByJob.get(id)} notifications`, (eventsByRun.get(id) ?? 0) > 1 && `${eventsByRun.get(id)} "completed" timeline events`].filter(Boolean);
     if (twice.length > 0) duplicated.push(`${id}: ${twice.join(", ")}`);
   }
   if (lost.length > 0) findings.push(`${lost.length} accepted forecast job(s) did not complete exactly once: ${sample(lost)}`);
   if (duplicated.length > 0) findings.push(`${duplicated.length} job(s) with effects more than once: ${sample(duplicated)}`);
+  if (resavedIncomplete.length > 0) findings.push(`${resavedIncomplete.length} job(s) of an earlier window saved again here and not completed: ${sample(resavedIncomplete)}`);
 
   let held = 0;
   const notHeld: string[] = [];
@@ -241,7 +254,6 @@ async function account(load: Load, t: Tools, since: number, fault?: Fault): Prom
 
   // Ledger against Redis, for every job of the window on either side.
   const mismatches: string[] = [];
-  const acceptedIds = new Set([...forecastIds, ...notificationIds]);
   const windowJobs = new Map<string, RedisState>();
   for (const [queue, states] of [[t.forecasts, forecastStates], [t.notifications, notificationStates]] as const) {
     const ids = [...states.keys()].filter((id) => !acceptedIds.has(id));
@@ -259,12 +271,6 @@ async function account(load: Load, t: Tools, since: number, fault?: Fault): Prom
     else if (!LEDGER_FOR[state].includes(run.state)) mismatches.push(`${id}: Redis ${state}, ledger ${run.state}`);
   }
   for (const run of ledger) if (!windowJobs.has(run.id) && !FINAL_LEDGER.has(run.state)) mismatches.push(`${run.id}: ledger ${run.state}, not in Redis`);
-  const earlier = ledger.filter((run) => !acceptedIds.has(run.id) && run.createdAt.getTime() < since - 1_000 && forecastsByJob.has(run.id));
-  if (earlier.length > 0) {
-    findings.push(
-      `${earlier.length} forecast(s) saved again in this window for jobs of an earlier one (they ran again): ${sample(earlier.map((run) => `${run.id}: ledger ${run.state}, finished ${run.finishedAt?.toISOString() ?? "–"}`))}`,
-    );
-  }
   const orphanForecasts = forecastRows.filter((row) => !acceptedIds.has(row.jobId) && !ledgerById.has(row.jobId));
   if (orphanForecasts.length > 0) {
     // When the job was added, against the fault: in flight when the service went, or sent while it was away.
@@ -320,6 +326,16 @@ async function recoveryAfter(load: Load, t: Tools, upAt: number): Promise<{ apiM
   const jobs = await t.forecasts.getJobs(["completed"], 0, -1);
   const finished = jobs.map((job) => job?.finishedOn ?? 0).filter((at) => at >= upAt).sort((a, b) => a - b)[0];
   return { apiMs: firstAccepted ? firstAccepted.at - upAt : null, workersMs: finished ? finished - upAt : null };
+}
+
+/** Until the API accepts a launch sent after `since` (ms waited), or null at the deadline. */
+async function waitForAccepting(load: Load, since: number, timeoutMs: number): Promise<number | null> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (load.answers.some((answer) => answer.jobId && answer.startedAt >= since)) return Date.now() - started;
+    await sleep(50);
+  }
+  return null;
 }
 
 /** Both worker slots beating again (their heartbeats are in Redis). */
@@ -432,6 +448,8 @@ export async function redisRestart(stack: ChaosStack, fixture: Fixture, settings
     const outage = outageAnswers(load, downAt, upAt, "Redis", findings);
     const workersBack = await waitForWorkers(t, stack, 2, 30_000);
     if (workersBack === null) findings.push("the workers' heartbeats did not come back within 30 s of Redis");
+    // The load after recovery starts once the API accepts again; not accepting at all is the finding below.
+    await waitForAccepting(load, upAt, 30_000);
     await sleep(settings.loadAfterMs);
     unexpectedDeaths(stack, findings);
     return await finish(stack, "Redis restart", `Redis ${settings.redisStop === "kill" ? "SIGKILL" : "SIGTERM"}, down ${seconds(settings.redisDownMs)}`, load, t, since, settings, findings, async () => {
@@ -460,6 +478,7 @@ export async function postgresRestart(stack: ChaosStack, fixture: Fixture, setti
     stack.startPostgres();
     const upAt = Date.now();
     const outage = outageAnswers(load, downAt, upAt, "PostgreSQL", findings);
+    await waitForAccepting(load, upAt, 30_000);
     await sleep(settings.loadAfterMs);
     unexpectedDeaths(stack, findings);
     return await finish(stack, "PostgreSQL restart", `pg_ctl stop -m ${settings.postgresStop}, down ${seconds(settings.postgresDownMs)}`, load, t, since, settings, findings, async () => {

@@ -60,7 +60,7 @@ describe("transportation", () => {
     expect(result.fairShared).toEqual([]);
   });
 
-  it("products that no capacity couples are solved on their own, each to its optimum", () => {
+  it("products that no capacity couples are each solved to their own optimum", () => {
     const single = mgAuto();
     const twice: AllocationProblem = { ...single, products: [single.products[0]!, { ...single.products[0]!, id: "truck" }] };
     const result = allocate(twice, highs);
@@ -69,6 +69,16 @@ describe("transportation", () => {
       const shipped = Object.fromEntries(result.shipments.filter((shipment) => shipment.product === product).map((shipment) => [`${shipment.from}→${shipment.to}`, shipment.quantity]));
       expect(shipped).toEqual({ "LA→Denver": 1_000, "Detroit→Denver": 1_300, "Detroit→Miami": 200, "NewOrleans→Miami": 1_200 });
     }
+  });
+
+  it("a catalogue larger than one model's block is solved block by block, every product to its optimum", () => {
+    const single = mgAuto();
+    const many: AllocationProblem = { ...single, products: Array.from({ length: 250 }, (_, index) => ({ ...single.products[0]!, id: `car-${index}` })) };
+    const result = allocate(many, highs);
+    expect(result.objective).toBeCloseTo(250 * 313_200, 3);
+    expect(new Set(result.shipments.map((shipment) => shipment.product)).size).toBe(250);
+    expect(result.shipments).toHaveLength(250 * 4);
+    expect(result.destinations.every((row) => row.short === 0)).toBe(true);
   });
 
   it("the optimum is unique: forcing one car down either unused lane costs more", () => {
