@@ -79,11 +79,12 @@ export async function loadSnapshotDays(db: Db, scope: ReportScope): Promise<{ fi
  */
 const AGGREGATE_WORK_MEM = "128MB";
 
-async function aggregate<T extends object>(db: Db, sql: string, params: unknown[]): Promise<T[]> {
+async function aggregate<T extends object>(db: Db, sql: string, params: unknown[], { nestedLoops = true } = {}): Promise<T[]> {
   const client = await sqlPool(db).connect();
   try {
     await client.query("BEGIN READ ONLY");
     await client.query(`SET LOCAL work_mem = '${AGGREGATE_WORK_MEM}'`);
+    if (!nestedLoops) await client.query("SET LOCAL enable_nestloop = off");
     const { rows } = await client.query<T>(sql, params);
     await client.query("COMMIT");
     return rows;
@@ -282,6 +283,10 @@ export async function aggregateForecastErrors(db: Db, scope: ReportScope): Promi
      FROM errors
      GROUP BY GROUPING SETS (("productId", model), (model, date_trunc('week', "date"::timestamp)))`,
     params,
+    // Planned with nested loops, every point looks its day's sale up in the index one by one
+    // (7.3 million probes for 10,000 products over two years); hashing the period's sales once is
+    // about twice as fast.
+    { nestedLoops: false },
   );
   return {
     cells: rows.filter((row) => row.productId !== null).map(({ week: _week, ...cell }) => cell),
