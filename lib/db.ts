@@ -20,6 +20,10 @@ const pools = (globalPools.__capliquifyPools ??= new WeakMap<PrismaClient, pg.Po
 export function createDb(url = env().DATABASE_URL, options: Pick<Prisma.PrismaClientOptions, "log"> = {}): PrismaClient {
   const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 3_000 });
   pool.on("error", () => {});
+  // A connection PostgreSQL drops while it is checked out (a server stopped between a
+  // transaction's statements) emits "error" on its client with no listener of the pool's: an
+  // uncaught exception that killed a worker in a chaos run. The statement in flight fails anyway.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const client = new PrismaClient({ ...options, adapter: new PrismaPg(pool) });
   pools.set(client, pool);
   return client;
