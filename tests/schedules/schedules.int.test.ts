@@ -113,10 +113,9 @@ describe("schedules", () => {
       return runs.length > 0 && runs;
     });
     expect(run).toMatchObject({ ownerId: planner.id, organizationId: planner.organizationId, businessKey: productId });
-    const tick = await waitFor(async () => {
-      const job = await maintenanceQueue().getJob(tickId);
-      return job && (await job.getState()) === "completed" && job;
-    });
+    // The job is read again once completed: one read before its state would hold no return value.
+    await waitFor(async () => (await maintenanceQueue().getJobState(tickId)) === "completed");
+    const tick = (await maintenanceQueue().getJob(tickId))!;
     expect(tick.returnvalue).toMatchObject({ started: "job", jobId: run!.id, deduplicated: false });
     // The promoted tick was tomorrow's 02:00 (Berlin); the one it scheduled is the night after.
     const [next] = await pendingTick(schedule.id);
