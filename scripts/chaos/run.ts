@@ -10,10 +10,12 @@
 //   RATE (6 launches/s)  NOTIFICATION_SHARE (0.2)  REDIS_DOWN_MS (5000)  POSTGRES_DOWN_MS (5000)
 //   REDIS_STOP (kill | term)  POSTGRES_STOP (fast | immediate)  LOAD_BEFORE_MS (3000)  LOAD_AFTER_MS (5000)
 //   DRAIN_TIMEOUT_MS (180000)  LOCK_MS (5000) and STALLED_MS (5000): the workers' BullMQ lock and stalled check
+//   MAX_STALLED (WORKER_MAX_STALLED_COUNT's default): orphanings a job survives before it is failed
 //   CONCURRENCY (3 forecasts per worker)  APPENDFSYNC (always | everysec)
 //   WEB (next: build into .next-chaos and `next start`; routes: the route handlers under node:http)
 //   SKIP_BUILD (1: reuse .next-chaos)  REDIS_PORT (56379)  POSTGRES_PORT (55432)  WEB_PORT (3322)  KEEP_LOGS (1: keep the temp dir)
 import { table } from "../../bench/table";
+import { env } from "../../lib/env";
 import { postgresRestart, redisRestart, seed, startApp, workerKills, type ChaosSettings, type ScenarioResult } from "./scenarios";
 import { ChaosStack, cleanUpOnExit } from "./stack";
 
@@ -103,6 +105,7 @@ async function main(): Promise<void> {
     concurrency: number("CONCURRENCY", 3, 1),
     lockDurationMs: number("LOCK_MS", 5_000, 1_000),
     stalledIntervalMs: number("STALLED_MS", 5_000, 1_000),
+    maxStalledCount: number("MAX_STALLED", env().WORKER_MAX_STALLED_COUNT, 0),
     appendfsync: oneOf("APPENDFSYNC", ["always", "everysec"] as const),
     log: (message) => console.error(`▸ ${message}`),
   });

@@ -422,7 +422,16 @@ export async function workerKills(stack: ChaosStack, fixture: Fixture, settings:
       // A killed worker's jobs wait for its lock to expire and a stalled check; measured from the
       // kill to the last of the jobs active then to finish.
       const finishedOn = new Map<string, number>();
-      for (const job of await t.forecasts.getJobs(["completed", "failed"], 0, -1)) if (job?.id && job.finishedOn) finishedOn.set(job.id, job.finishedOn);
+      // How often the jobs were orphaned by a kill (BullMQ's stalled counter): a job orphaned more
+      // than WORKER_MAX_STALLED_COUNT times is failed as a suspected poison job, so this tells
+      // whether a lost job is that rule or a fault of ours.
+      const jobsByStalls = new Map<number, number>();
+      for (const job of await t.forecasts.getJobs(["completed", "failed"], 0, -1)) {
+        if (job?.id && job.finishedOn) finishedOn.set(job.id, job.finishedOn);
+        if (job && job.stalledCounter > 0) jobsByStalls.set(job.stalledCounter, (jobsByStalls.get(job.stalledCounter) ?? 0) + 1);
+      }
+      const stallCounts = [...jobsByStalls].sort(([a], [b]) => a - b);
+      if (stallCounts.length > 0) findings.push(`jobs orphaned by kills: ${stallCounts.map(([stalls, jobs]) => `${jobs} job(s) ${stalls}×`).join(", ")} (stall limit ${stack.options.maxStalledCount})`);
       const stranded = kills.map(({ at, activeBefore }) => Math.max(0, ...activeBefore.map((id) => (finishedOn.get(id) ?? at) - at)));
       return `worker back in ${seconds(median(restartMs))} (median); jobs active at a kill done ${seconds(median(stranded))} median / ${seconds(Math.max(0, ...stranded))} max after it`;
     });

@@ -28,6 +28,8 @@ export interface StackOptions {
   /** BullMQ lock duration and stalled-check interval of the workers (ms): how long a killed worker's jobs wait. */
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /** WORKER_MAX_STALLED_COUNT of the workers: orphanings a job survives before it is failed as a suspected poison job. */
+  maxStalledCount: number;
   /**
    * Redis's `appendfsync`: `always` fsyncs each write before the reply, so a job the API accepted
    * survives even a SIGKILL of Redis; `everysec` (Redis's default) may lose the last second.
@@ -232,6 +234,7 @@ export class ChaosStack {
         QUEUE_CONCURRENCY_FORECAST: String(this.options.concurrency),
         WORKER_LOCK_DURATION: String(this.options.lockDurationMs),
         WORKER_STALLED_INTERVAL: String(this.options.stalledIntervalMs),
+        WORKER_MAX_STALLED_COUNT: String(this.options.maxStalledCount),
         WORKER_HEALTH_CHECK_INTERVAL: "2000",
         WORKER_SHUTDOWN_TIMEOUT: "5000",
       }),

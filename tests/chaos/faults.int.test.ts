@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresRestart, redisRestart, seed, startApp, workerKills, type ChaosSettings, type Fixture, type ScenarioResult } from "@/scripts/chaos/scenarios";
 import { ChaosStack } from "@/scripts/chaos/stack";
+import { env } from "@/lib/env";
 
 // The short version of `npm run chaos`: the same harness and scenarios, on a private Redis (AOF)
 // and PostgreSQL cluster of their own, with 3 worker SIGKILLs, one Redis restart and one
@@ -37,6 +38,7 @@ beforeAll(async () => {
     // its job was taken as stalled, and a second stall failed it for good).
     lockDurationMs: 4_000,
     stalledIntervalMs: 2_000,
+    maxStalledCount: env().WORKER_MAX_STALLED_COUNT,
     appendfsync: "always",
     log: () => {},
   });
