@@ -3,10 +3,10 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { queryKeys } from "@/lib/query-keys";
-import { ApiRequestError, errorMessage, postJson } from "../api/api-client";
+import { postJson } from "../api/api-client";
+import { LaunchError } from "../jobs/launch-error";
 import type { JobPayloadInput, LaunchResponse, ProductSummary } from "../api/types";
 import { ProductPicker } from "../forecasts/product-picker";
-import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { HelpText, Label, Select, TextInput } from "../ui/field";
 import { entityTakes, EXPORT_ENTITY_LABELS, EXPORT_FORMAT_LABELS, type ExportEntity, type ExportFormat } from "./export-options";
@@ -49,8 +49,6 @@ export function ExportForm({ onLaunched }: { onLaunched(jobId: string): void }) 
     if (takesDates && to) filters.endDate = to;
     launch.mutate({ entity, format, filters });
   }
-
-  const serverDetails = launch.error instanceof ApiRequestError ? launch.error.details : [];
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-5" aria-label="New export">
@@ -110,20 +108,7 @@ export function ExportForm({ onLaunched }: { onLaunched(jobId: string): void }) 
         ) : null}
       </fieldset>
 
-      {launch.isError ? (
-        <Alert tone="error" title="The export could not be started">
-          <p>{errorMessage(launch.error)}</p>
-          {serverDetails.length > 1 ? (
-            <ul className="mt-1 list-disc pl-5">
-              {serverDetails.map((detail) => (
-                <li key={`${detail.path}:${detail.message}`}>
-                  <span className="font-mono text-xs">{detail.path}</span>: {detail.message}
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </Alert>
-      ) : null}
+      {launch.isError ? <LaunchError what="export" error={launch.error} /> : null}
 
       <Button type="submit" className="w-full" loading={launch.isPending}>
         {launch.isPending ? "Starting…" : "Export"}

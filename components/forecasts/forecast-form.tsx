@@ -3,10 +3,10 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { queryKeys } from "@/lib/query-keys";
-import { ApiRequestError, errorMessage, postJson } from "../api/api-client";
+import { ApiRequestError, postJson } from "../api/api-client";
+import { LaunchError } from "../jobs/launch-error";
 import type { ForecastModel, JobPayloadInput, LaunchResponse, ProductSummary } from "../api/types";
 import { usePreselectedProduct } from "../products/use-preselected-product";
-import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { HelpText, Label, TextInput } from "../ui/field";
 import { Skeleton } from "../ui/skeleton";
@@ -166,20 +166,7 @@ function LaunchForm({ initialProduct, onLaunched }: { initialProduct: ProductSum
         )}
       </fieldset>
 
-      {launch.isError ? (
-        <Alert tone="error" title="The forecast could not be started">
-          <p>{errorMessage(launch.error)}</p>
-          {launch.error instanceof ApiRequestError && launch.error.details.length > 1 ? (
-            <ul className="mt-1 list-disc pl-5">
-              {launch.error.details.map((detail) => (
-                <li key={`${detail.path}:${detail.message}`}>
-                  <span className="font-mono text-xs">{detail.path}</span>: {detail.message}
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </Alert>
-      ) : null}
+      {launch.isError ? <LaunchError what="forecast" error={launch.error} /> : null}
 
       <Button type="submit" className="w-full" loading={launch.isPending}>
         {launch.isPending ? "Starting…" : "Run forecast"}

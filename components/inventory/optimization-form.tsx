@@ -3,11 +3,11 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { queryKeys } from "@/lib/query-keys";
-import { ApiRequestError, errorMessage, postJson } from "../api/api-client";
+import { ApiRequestError, postJson } from "../api/api-client";
+import { LaunchError } from "../jobs/launch-error";
 import type { JobPayloadInput, LaunchResponse, ProductSummary } from "../api/types";
 import { ProductPicker } from "../forecasts/product-picker";
 import { usePreselectedProduct } from "../products/use-preselected-product";
-import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { HelpText, Label } from "../ui/field";
 import { Skeleton } from "../ui/skeleton";
@@ -102,11 +102,7 @@ function LaunchForm({ initialProduct, onLaunched }: { initialProduct: ProductSum
         }}
       />
 
-      {launch.isError ? (
-        <Alert tone="error" title="The optimisation could not be started">
-          {errorMessage(launch.error)}
-        </Alert>
-      ) : null}
+      {launch.isError ? <LaunchError what="optimisation" error={launch.error} /> : null}
 
       <Button type="submit" className="w-full" loading={launch.isPending}>
         {launch.isPending ? "Starting…" : "Run optimisation"}
