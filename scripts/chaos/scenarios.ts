@@ -431,9 +431,9 @@ export async function workerKills(stack: ChaosStack, fixture: Fixture, settings:
         if (job && job.stalledCounter > 0) jobsByStalls.set(job.stalledCounter, (jobsByStalls.get(job.stalledCounter) ?? 0) + 1);
       }
       const stallCounts = [...jobsByStalls].sort(([a], [b]) => a - b);
-      if (stallCounts.length > 0) findings.push(`jobs orphaned by kills: ${stallCounts.map(([stalls, jobs]) => `${jobs} job(s) ${stalls}×`).join(", ")} (stall limit ${stack.options.maxStalledCount})`);
+      const orphaned = stallCounts.length > 0 ? stallCounts.map(([stalls, jobs]) => `${jobs} job(s) ${stalls}×`).join(", ") : "none";
       const stranded = kills.map(({ at, activeBefore }) => Math.max(0, ...activeBefore.map((id) => (finishedOn.get(id) ?? at) - at)));
-      return `worker back in ${seconds(median(restartMs))} (median); jobs active at a kill done ${seconds(median(stranded))} median / ${seconds(Math.max(0, ...stranded))} max after it`;
+      return `worker back in ${seconds(median(restartMs))} (median); jobs active at a kill done ${seconds(median(stranded))} median / ${seconds(Math.max(0, ...stranded))} max after it; jobs orphaned by kills: ${orphaned} (stall limit ${stack.options.maxStalledCount})`;
     });
   } finally {
     await load.stop();
