@@ -73,6 +73,39 @@ export async function inTransaction<T>(db: PrismaClient, work: (client: pg.PoolC
 }
 
 /**
+ * Runs one statement on a checked-out client and, when `signal` aborts first, cancels it in
+ * PostgreSQL (pg_cancel_backend on the client's backend, from another pooled connection) and
+ * rejects with the signal's reason. Without this a job's timeout or cancel only stops Node from
+ * waiting: the statement would go on using a backend and its work_mem until it finished by itself.
+ */
+export async function queryUntilAborted<T extends pg.QueryResultRow>(
+  pool: pg.Pool,
+  client: pg.PoolClient,
+  sql: string,
+  params: unknown[],
+  signal: AbortSignal | undefined,
+): Promise<T[]> {
+  signal?.throwIfAborted();
+  if (!signal) return (await client.query<T>(sql, params)).rows;
+  const backendPid = (client as unknown as { processID: number | null }).processID;
+  let cancelled: Promise<unknown> | undefined;
+  const cancel = () => {
+    cancelled = pool.query("SELECT pg_cancel_backend($1)", [backendPid]).catch(() => {});
+  };
+  signal.addEventListener("abort", cancel, { once: true });
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } catch (error) {
+    // PostgreSQL answers a cancelled statement with 57014; the job wants to know why it stopped.
+    if (signal.aborted) throw signal.reason;
+    throw error;
+  } finally {
+    signal.removeEventListener("abort", cancel);
+    await cancelled;
+  }
+}
+
+/**
  * SQLSTATEs of a server that is not there for now: connection exceptions (class 08), and a server
  * shutting down, restarting or starting up (57P01–57P03), as a `pg_ctl stop`/`start` produces.
  */

@@ -1,5 +1,5 @@
 import type { Db } from "../db";
-import { sqlPool } from "../db";
+import { queryUntilAborted, sqlPool } from "../db";
 
 /**
  * The analytics worker's reads. Each aggregate is one pass over its table in PostgreSQL (sales
@@ -13,6 +13,12 @@ export interface ReportScope {
   endDate: string;
   warehouseId?: string;
   category?: string;
+}
+
+/** Where the aggregates read, and the job's signal: a report timed out or cancelled stops its statements in PostgreSQL too. */
+export interface ReportReader {
+  db: Db;
+  signal?: AbortSignal;
 }
 
 export interface ReportProduct {
@@ -79,13 +85,14 @@ export async function loadSnapshotDays(db: Db, scope: ReportScope): Promise<{ fi
  */
 const AGGREGATE_WORK_MEM = "128MB";
 
-async function aggregate<T extends object>(db: Db, sql: string, params: unknown[], { nestedLoops = true } = {}): Promise<T[]> {
-  const client = await sqlPool(db).connect();
+async function aggregate<T extends object>({ db, signal }: ReportReader, sql: string, params: unknown[], { nestedLoops = true } = {}): Promise<T[]> {
+  const pool = sqlPool(db);
+  const client = await pool.connect();
   try {
     await client.query("BEGIN READ ONLY");
     await client.query(`SET LOCAL work_mem = '${AGGREGATE_WORK_MEM}'`);
     if (!nestedLoops) await client.query("SET LOCAL enable_nestloop = off");
-    const { rows } = await client.query<T>(sql, params);
+    const rows = await queryUntilAborted<T & object>(pool, client, sql, params, signal);
     await client.query("COMMIT");
     return rows;
   } catch (error) {
@@ -117,13 +124,13 @@ export interface WeekTotal {
  * Units sold per product over the period and, with `byWeek`, per week over all products: each one
  * pass over the period's sales, the two run side by side.
  */
-export async function aggregateSales(db: Db, scope: ReportScope, { byWeek = false } = {}): Promise<{ products: ProductSales[]; weeks: WeekTotal[] }> {
+export async function aggregateSales(reader: ReportReader, scope: ReportScope, { byWeek = false } = {}): Promise<{ products: ProductSales[]; weeks: WeekTotal[] }> {
   const params = [scope.organizationId, scope.startDate, scope.endDate, ...(scope.category ? [scope.category] : [])];
   const from = `FROM "SalesDaily" s ${scope.category ? `JOIN "Product" p ON p."id" = s."productId" AND p."category" = $4` : ""}
      WHERE s."organizationId" = $1 AND s."date" BETWEEN $2::date AND $3::date`;
   const [products, weeks] = await Promise.all([
-    aggregate<ProductSales>(db, `SELECT s."productId", sum(s."quantity")::float8 AS "units", (count(*) FILTER (WHERE s."quantity" > 0))::int AS "saleDays" ${from} GROUP BY s."productId"`, params),
-    byWeek ? aggregate<WeekTotal>(db, `SELECT ${WEEK_OF_DAY} AS "week", sum(s."quantity")::float8 AS "units" ${from} GROUP BY ${WEEK} ORDER BY ${WEEK}`, params) : [],
+    aggregate<ProductSales>(reader, `SELECT s."productId", sum(s."quantity")::float8 AS "units", (count(*) FILTER (WHERE s."quantity" > 0))::int AS "saleDays" ${from} GROUP BY s."productId"`, params),
+    byWeek ? aggregate<WeekTotal>(reader, `SELECT ${WEEK_OF_DAY} AS "week", sum(s."quantity")::float8 AS "units" ${from} GROUP BY ${WEEK} ORDER BY ${WEEK}`, params) : [],
   ]);
   return { products, weeks };
 }
@@ -158,7 +165,7 @@ export interface StockWeek {
  * with `byWeek`, beside it, the days at zero and units unfilled per week over all products.
  */
 export async function aggregateStock(
-  db: Db,
+  reader: ReportReader,
   scope: ReportScope,
   days: { first: string; last: string },
   { zeroAt, byWeek = false }: { zeroAt: readonly string[]; byWeek?: boolean },
@@ -174,7 +181,7 @@ export async function aggregateStock(
   const last = `$${params.length + 2}::date`;
   const [cells, weeks] = await Promise.all([
     aggregate<StockCell>(
-      db,
+      reader,
       `SELECT s."productId", s."warehouseId",
               sum(s."onHand")::float8 AS "onHandSum",
               COALESCE(sum(s."onHand") FILTER (WHERE s."date" = ${first}), 0)::float8 AS "begin",
@@ -188,7 +195,7 @@ export async function aggregateStock(
     ),
     byWeek
       ? aggregate<StockWeek>(
-          db,
+          reader,
           `SELECT ${WEEK_OF_DAY} AS "week", (count(*) FILTER (WHERE ${located}))::int AS "locationDays",
                   (count(*) FILTER (WHERE s."onHand" = 0 AND ${located}))::int AS "zeroDays", sum(s."unfilled")::float8 AS "unfilled"
            ${from}
@@ -201,12 +208,12 @@ export async function aggregateStock(
 }
 
 /** Per product, the days on which some of its demand went unfilled, and how many of those had no sale. */
-export async function aggregateIncompleteLines(db: Db, scope: ReportScope): Promise<{ productId: string; incomplete: number; withoutSale: number }[]> {
+export async function aggregateIncompleteLines(reader: ReportReader, scope: ReportScope): Promise<{ productId: string; incomplete: number; withoutSale: number }[]> {
   const params: unknown[] = [scope.organizationId, scope.startDate, scope.endDate];
   const filters: string[] = [];
   if (scope.warehouseId) filters.push(`AND "warehouseId" = $${params.push(scope.warehouseId)}`);
   return aggregate<{ productId: string; incomplete: number; withoutSale: number }>(
-    db,
+    reader,
     `WITH short AS (
        SELECT "productId", "date" FROM "StockSnapshot"
        WHERE "organizationId" = $1 AND "date" BETWEEN $2::date AND $3::date AND "unfilled" > 0 ${filters.join(" ")}
@@ -223,9 +230,9 @@ export async function aggregateIncompleteLines(db: Db, scope: ReportScope): Prom
  * Units sold per product in whole periods of `periodDays` from startDate (the trailing part
  * period left out), as Σx and Σx² over the periods with sales: the moments of XYZ.
  */
-export async function aggregateDemandPeriods(db: Db, scope: ReportScope, periodDays: number, periods: number): Promise<{ productId: string; sum: number; sumOfSquares: number }[]> {
+export async function aggregateDemandPeriods(reader: ReportReader, scope: ReportScope, periodDays: number, periods: number): Promise<{ productId: string; sum: number; sumOfSquares: number }[]> {
   return aggregate<{ productId: string; sum: number; sumOfSquares: number }>(
-    db,
+    reader,
     `SELECT "productId", sum(q)::float8 AS "sum", sum(q * q)::float8 AS "sumOfSquares"
      FROM (
        SELECT s."productId", (s."date" - $2::date) / $4::int AS period, sum(s."quantity")::float8 AS q
@@ -253,11 +260,11 @@ export interface ErrorCell {
  * the organisation's last day of sales, for the ensemble (the stored points) and each model (its
  * predictions), summed per product × model and per model × week.
  */
-export async function aggregateForecastErrors(db: Db, scope: ReportScope): Promise<{ cells: ErrorCell[]; weeks: (Omit<ErrorCell, "productId"> & { week: string })[] }> {
+export async function aggregateForecastErrors(reader: ReportReader, scope: ReportScope): Promise<{ cells: ErrorCell[]; weeks: (Omit<ErrorCell, "productId"> & { week: string })[] }> {
   const params: unknown[] = [scope.organizationId, scope.startDate, scope.endDate];
   const category = scope.category ? `AND f."productId" IN (SELECT "id" FROM "Product" WHERE "organizationId" = $1 AND "category" = $${params.push(scope.category)})` : "";
   const rows = await aggregate<ErrorCell & { week: string | null }>(
-    db,
+    reader,
     `WITH until AS (SELECT LEAST($3::date, (SELECT max("date") FROM "SalesDaily" WHERE "organizationId" = $1 AND "date" <= $3::date)) AS day),
      -- Each point with the sales of its day, read once for the ensemble and every model. A
      -- forecast's points are the days after its history's end (lib/forecasting/daily-series.ts),

@@ -27,6 +27,7 @@ import {
   loadSnapshotDays,
   type ErrorCell,
   type ReportProduct,
+  type ReportReader,
   type ReportScope,
   type ReportWarehouse,
   type StockCell,
@@ -82,18 +83,18 @@ export async function loadReportBase(db: Db, type: AnalyticsType, scope: ReportS
 }
 
 /** The report's aggregates, each one pass in PostgreSQL, run side by side (the "aggregating" step). */
-export async function aggregateReport(db: Db, type: AnalyticsType, scope: ReportScope, params: ReportParams, base: Pick<ReportData, "context" | "snapshotDays">): Promise<ReportData> {
+export async function aggregateReport(reader: ReportReader, type: AnalyticsType, scope: ReportScope, params: ReportParams, base: Pick<ReportData, "context" | "snapshotDays">): Promise<ReportData> {
   const needs = NEEDS[type];
   const { first, last } = base.snapshotDays;
   const zeroAt = scope.warehouseId ? [scope.warehouseId] : base.context.warehouses.filter((warehouse) => warehouse.kind === "REGIONAL").map((warehouse) => warehouse.id);
   const periods = Math.floor(periodDays(scope.startDate, scope.endDate) / params.xyzPeriodDays);
   if (needs.periods && periods === 0) throw new KpiInputError(`the period is shorter than one XYZ period of ${params.xyzPeriodDays} days`);
   const [sales, stock, incompleteLines, demandPeriods, forecastErrors] = await Promise.all([
-    needs.sales ? aggregateSales(db, scope, needs.sales) : undefined,
-    needs.stock && first && last ? aggregateStock(db, scope, { first, last }, { zeroAt, byWeek: needs.stock.byWeek }) : needs.stock ? { cells: [], weeks: [] } : undefined,
-    needs.lines ? aggregateIncompleteLines(db, scope) : undefined,
-    needs.periods ? aggregateDemandPeriods(db, scope, params.xyzPeriodDays, periods) : undefined,
-    needs.errors ? aggregateForecastErrors(db, scope) : undefined,
+    needs.sales ? aggregateSales(reader, scope, needs.sales) : undefined,
+    needs.stock && first && last ? aggregateStock(reader, scope, { first, last }, { zeroAt, byWeek: needs.stock.byWeek }) : needs.stock ? { cells: [], weeks: [] } : undefined,
+    needs.lines ? aggregateIncompleteLines(reader, scope) : undefined,
+    needs.periods ? aggregateDemandPeriods(reader, scope, params.xyzPeriodDays, periods) : undefined,
+    needs.errors ? aggregateForecastErrors(reader, scope) : undefined,
   ]);
   return { ...base, sales, stock, incompleteLines, demandPeriods, forecastErrors };
 }

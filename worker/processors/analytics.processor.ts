@@ -23,7 +23,7 @@ export const analyticsProcessor: Processor<"analytics"> = {
     context.signal.throwIfAborted();
 
     await context.step("aggregating");
-    const data = await aggregateReport(context.db, type, scope, params, base).catch((error: unknown) => Promise.reject(inputError(error)));
+    const data = await aggregateReport({ db: context.db, signal: context.signal }, type, scope, params, base).catch((error: unknown) => Promise.reject(inputError(error)));
 
     await context.step("computing");
     let body: ReturnType<typeof buildReport>;
