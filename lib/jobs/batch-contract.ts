@@ -3,10 +3,10 @@ import { MAX_ID_LENGTH, queueDefinition, type QueueKey, type ResultSummary } fro
 
 /**
  * What web and worker share about batches (lib/jobs/batches.ts): the parent job's name, its data
- * and its result. The parent lives in its children's queue under this name, so a batch needs no
- * queue of its own and the worker serving the queue rolls it up (worker/batch-rollup.ts).
+ * and its result. The parent lives in its children's queue under a name of this prefix, so a batch
+ * needs no queue of its own and the worker serving the queue rolls it up (worker/batch-rollup.ts).
  */
-export const BATCH_JOB_NAME = "batch";
+const BATCH_JOB_PREFIX = "batch";
 
 /** The most products one batch may hold: a bulk launch's limit. */
 export const MAX_BATCH_CHILDREN = 10_000;
@@ -43,8 +43,17 @@ export const batchResultSchema = z.object({
 });
 export type BatchResult = z.infer<typeof batchResultSchema>;
 
+/**
+ * The parent's job name says what the batch covers ("batch:category Fasteners"), the way a child's
+ * names its product ("forecast:FAS-001"): every list that shows job names then tells batches apart.
+ */
+export function batchJobName(scope: BatchScope): string {
+  return `${BATCH_JOB_PREFIX}:${scopeLabel(scope)}`;
+}
+
+/** Also true of parents named plain "batch", as they were before names carried the scope. */
 export function isBatchJob(name: string): boolean {
-  return name === BATCH_JOB_NAME;
+  return name === BATCH_JOB_PREFIX || name.startsWith(`${BATCH_JOB_PREFIX}:`);
 }
 
 /** The queues whose runs can be batched. */

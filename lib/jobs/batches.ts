@@ -3,7 +3,7 @@ import type { Principal } from "../auth/principal";
 import type { Db } from "../db";
 import { db as defaultDb, sqlPool } from "../db";
 import { logger } from "../logger";
-import { BATCH_JOB_NAME, isBatchJob, scopeLabel, type BatchJobData, type BatchScope } from "./batch-contract";
+import { batchJobName, isBatchJob, scopeLabel, type BatchJobData, type BatchScope } from "./batch-contract";
 import { queueDefinition, type QueueDefinition, type QueueKey, type ResultSummary } from "./catalog";
 import { withOwner } from "./job-data";
 import { References, resolveJobScope, type Caller, type PayloadIssue } from "./job-scope";
@@ -120,14 +120,14 @@ export async function enqueueBatch(request: BatchRequest, deps: Deps = {}): Prom
     batchId: parent,
   });
   await createRuns(
-    [row(batchId, BATCH_JOB_NAME, parentData, scopeLabel(request.scope)), ...children.map((child) => row(child.jobId, child.name, child.payload, child.productId, batchId))],
+    [row(batchId, batchJobName(request.scope), parentData, scopeLabel(request.scope)), ...children.map((child) => row(child.jobId, child.name, child.payload, child.productId, batchId))],
     { db },
   );
   const ids = [batchId, ...children.map((child) => child.jobId)];
   try {
     await queues.addFlow(
       definition.key,
-      { name: BATCH_JOB_NAME, data: withOwner(parentData, owner), options: { jobId: batchId, priority: request.priority } },
+      { name: batchJobName(request.scope), data: withOwner(parentData, owner), options: { jobId: batchId, priority: request.priority } },
       children.map((child) => ({ name: child.name, data: withOwner(child.payload, owner), options: { jobId: child.jobId, priority: request.priority } })),
     );
   } catch (error) {

@@ -60,7 +60,7 @@ describe("enqueueBatch", () => {
     if (!result.ok) return;
     const parent = await db().jobRun.findUniqueOrThrow({ where: { id: result.batchId } });
     const children = await db().jobRun.findMany({ where: { batchId: result.batchId }, orderBy: { name: "asc" } });
-    expect(parent).toMatchObject({ queue: "forecast", name: "batch", ownerId: planner.id, organizationId, batchId: null, businessKey: `category ${category}` });
+    expect(parent).toMatchObject({ queue: "forecast", name: `batch:category ${category}`, ownerId: planner.id, organizationId, batchId: null, businessKey: `category ${category}` });
     expect(children.map((child) => child.businessKey).sort()).toEqual([...withHistory.map((product) => product.id), withoutHistory.id].sort());
     for (const child of children) expect(child).toMatchObject({ queue: "forecast", ownerId: planner.id, organizationId, state: "WAITING", data: { productId: child.businessKey, horizon: 14, models: ["all"] } });
     // One statement: PostgreSQL's now() is the statement's transaction time, shared by every row it wrote.
@@ -89,7 +89,7 @@ describe("enqueueBatch", () => {
     expect(await enqueueBatch({ queue: "forecast", scope: { category }, data: { horizon: 0 }, owner: caller(planner) })).toMatchObject({ ok: false, code: "invalid-payload", issues: [{ path: ["data", "horizon"] }] });
     expect(await enqueueBatch({ queue: "export", scope: { all: true }, owner: caller(planner) })).toMatchObject({ ok: false, code: "not-batchable" });
     // Nothing was written for the refused batches.
-    expect(await db().jobRun.count({ where: { ownerId: planner.id, name: "batch", data: { path: ["scope", "productIds"], array_contains: [foreign.id] } } })).toBe(0);
+    expect(await db().jobRun.count({ where: { ownerId: planner.id, name: { startsWith: "batch:" }, data: { path: ["scope", "productIds"], array_contains: [foreign.id] } } })).toBe(0);
   });
 
   it("lets an admin batch another organisation's named products for that organisation", async () => {

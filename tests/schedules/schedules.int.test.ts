@@ -148,7 +148,7 @@ describe("schedules", () => {
     const batchId = (first as { batchId: string }).batchId;
     const children = await db().jobRun.findMany({ where: { batchId } });
     expect(children).toEqual([expect.objectContaining({ ownerId: planner.id, businessKey: productId, queue: "forecast" })]);
-    expect(await db().jobRun.findUnique({ where: { id: batchId } })).toMatchObject({ ownerId: planner.id, name: "batch" });
+    expect(await db().jobRun.findUnique({ where: { id: batchId } })).toMatchObject({ ownerId: planner.id, name: "batch:1 product" });
     expect(await db().schedule.findUnique({ where: { id: response.json.schedule.id } })).toMatchObject({ lastRunJobId: batchId });
   });
 
