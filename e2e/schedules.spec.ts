@@ -50,3 +50,43 @@ test("a planner schedules a nightly forecast, sees its next run, pauses and dele
   const listed = await page.request.get("/api/v1/schedules");
   expect(((await listed.json()) as { schedules: { name: string }[] }).schedules.map((schedule) => schedule.name)).not.toContain(name);
 });
+
+test("a planner schedules a nightly forecast of a category as one batch, then widens it to every product", async ({ page }) => {
+  const products = await page.request.get("/api/v1/products?search=bearing&limit=1");
+  const [product] = ((await products.json()) as { products: { category: string }[] }).products;
+  const name = `Nightly category forecast ${Date.now()}`;
+
+  await page.goto("/schedules");
+  await page.getByTestId("new-schedule").click();
+  const dialog = page.getByRole("dialog", { name: "New schedule" });
+  await dialog.getByLabel("Name").fill(name);
+  await dialog.getByLabel("A category").check();
+  await dialog.getByLabel("Job data (JSON)").fill(JSON.stringify({ horizon: 14 }));
+  await dialog.getByRole("button", { name: "Nightly 02:00" }).click();
+  // The category is required once a category batch is chosen.
+  await dialog.getByRole("button", { name: "Create schedule" }).click();
+  await expect(dialog.getByText("Enter a category.")).toBeVisible();
+  await dialog.getByLabel("Category", { exact: true }).fill(product!.category);
+  await dialog.getByRole("button", { name: "Create schedule" }).click();
+  await expect(dialog).toBeHidden();
+
+  const row = page.getByTestId("schedule-row").filter({ hasText: name });
+  await expect(row).toContainText(`batch of category ${product!.category}`);
+  const saved = async () =>
+    ((await (await page.request.get("/api/v1/schedules")).json()) as { schedules: { name: string; batch: unknown; data: unknown }[] }).schedules.find((schedule) => schedule.name === name);
+  expect(await saved()).toMatchObject({ batch: { category: product!.category }, data: { horizon: 14 } });
+
+  await row.getByRole("button", { name: "Edit" }).click();
+  const editing = page.getByRole("dialog", { name: "Edit schedule" });
+  await expect(editing.getByLabel("A category")).toBeChecked();
+  await expect(editing.getByLabel("Category", { exact: true })).toHaveValue(product!.category);
+  await editing.getByLabel("Every product").check();
+  await editing.getByRole("button", { name: "Save" }).click();
+  await expect(editing).toBeHidden();
+  await expect(row).toContainText("batch of all products");
+  expect(await saved()).toMatchObject({ batch: { all: true } });
+
+  await row.getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("dialog", { name: /Delete/ }).getByRole("button", { name: "Delete schedule" }).click();
+  await expect(row).toHaveCount(0);
+});

@@ -2,16 +2,21 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { batchable } from "@/lib/jobs/batch-contract";
 import { queueDefinition, type QueueKey } from "@/lib/jobs/catalog";
 import { CRON_PRESETS } from "@/lib/schedules/cron-presets";
 import type { ScheduleView } from "@/lib/schedules/schedules";
 import { ApiRequestError, errorMessage, patchJson, postJson } from "../api/api-client";
+import { choiceOfScope, ProductScopePicker, scopeOfChoice, type ScopeChoice, type ScopeKind } from "../batches/product-scope-picker";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Dialog, DialogBody, DialogFooter } from "../ui/dialog";
 import { HelpText, inputClass, Label, Select, TextInput } from "../ui/field";
 
-type Field = "name" | "queue" | "data" | "cron" | "everyMs" | "timezone" | "other";
+type Field = "name" | "queue" | "batch" | "data" | "cron" | "everyMs" | "timezone" | "other";
+
+/** A schedule of a batchable queue runs one job, or a batch over a category or every product each tick. */
+const SCHEDULE_SCOPES: readonly ScopeKind[] = ["single", "category", "all", "product"];
 
 /** The API's per-path details on the fields they concern (`body.data.horizon` → the data field). */
 function fieldErrors(error: unknown): Partial<Record<Field, string[]>> {
@@ -19,7 +24,7 @@ function fieldErrors(error: unknown): Partial<Record<Field, string[]>> {
   const errors: Partial<Record<Field, string[]>> = {};
   for (const detail of error.details) {
     const path = detail.path.replace(/^body\./, "");
-    const field = (["name", "queue", "cron", "everyMs", "timezone"] as const).find((candidate) => path === candidate) ?? (path.startsWith("data") ? "data" : "other");
+    const field = (["name", "queue", "batch", "cron", "everyMs", "timezone"] as const).find((candidate) => path === candidate) ?? (path.startsWith("data") ? "data" : "other");
     (errors[field] ??= []).push(field === "data" || field === "other" ? `${path || "request"}: ${detail.message}` : detail.message);
   }
   return errors;
@@ -57,6 +62,11 @@ function ScheduleForm({ schedule, queues, defaultZone, onClose, onSaved }: Omit<
   const [everyMinutes, setEveryMinutes] = useState(schedule?.everyMs ? String(schedule.everyMs / 60_000) : "60");
   const [timezone, setTimezone] = useState(schedule?.timezone ?? defaultZone);
   const [errors, setErrors] = useState<Partial<Record<Field, string[]>>>({});
+  const [scope, setScope] = useState<ScopeChoice>(choiceOfScope(schedule?.batch ?? null));
+  const [scopeMissing, setScopeMissing] = useState<string | null>(null);
+  const batches = batchable(queue);
+  // A list of products set through the API stays as it is unless another scope is picked.
+  const savedProducts = schedule?.batch && "productIds" in schedule.batch ? schedule.batch.productIds.length : 0;
 
   const save = useMutation({
     mutationFn: (body: Record<string, unknown>) =>
@@ -74,9 +84,16 @@ function ScheduleForm({ schedule, queues, defaultZone, onClose, onSaved }: Omit<
       setErrors({ data: ["data: is not valid JSON"] });
       return;
     }
+    let batch: Record<string, unknown> = {};
+    if (batches && !(scope.kind === "product" && !scope.product && savedProducts > 0)) {
+      const chosen = scopeOfChoice(scope);
+      if ("missing" in chosen) return setScopeMissing(chosen.missing);
+      batch = { batch: chosen.scope };
+    }
+    setScopeMissing(null);
     setErrors({});
     const timing = mode === "cron" ? { cron } : { everyMs: Math.round(Number(everyMinutes) * 60_000) };
-    save.mutate({ name, ...(schedule ? {} : { queue }), data: parsed, ...timing, timezone });
+    save.mutate({ name, ...(schedule ? {} : { queue }), ...batch, data: parsed, ...timing, timezone });
   }
 
   const error = (field: Field) =>
@@ -106,6 +123,13 @@ function ScheduleForm({ schedule, queues, defaultZone, onClose, onSaved }: Omit<
           </Select>
           {error("queue")}
         </div>
+        {batches ? (
+          <div>
+            <ProductScopePicker kinds={SCHEDULE_SCOPES} choice={scope} onChange={setScope} missing={scopeMissing} />
+            {scope.kind === "product" && !scope.product && savedProducts > 0 ? <HelpText>Runs for the {savedProducts} products saved with the schedule.</HelpText> : null}
+            {error("batch")}
+          </div>
+        ) : null}
         <div>
           <Label htmlFor="schedule-data">Job data (JSON)</Label>
           <textarea
@@ -117,7 +141,11 @@ function ScheduleForm({ schedule, queues, defaultZone, onClose, onSaved }: Omit<
             aria-invalid={Boolean(errors.data)}
             aria-describedby="schedule-data-help"
           />
-          <HelpText id="schedule-data-help">As the queue&apos;s API takes it, e.g. {'{ "productId": "…", "horizon": 30 }'} for a forecast; see the API page.</HelpText>
+          <HelpText id="schedule-data-help">
+            {batches && scope.kind !== "single"
+              ? <>The fields every product&apos;s job shares, e.g. {'{ "horizon": 30 }'} for a forecast; the product comes from the batch.</>
+              : <>As the queue&apos;s API takes it, e.g. {'{ "productId": "…", "horizon": 30 }'} for a forecast; see the API page.</>}
+          </HelpText>
           {error("data")}
         </div>
         <fieldset>

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { scopeLabel } from "@/lib/jobs/batch-contract";
 import { QUEUE_KEYS, queueDefinition, type Role } from "@/lib/jobs/catalog";
 import { queryKeys } from "@/lib/query-keys";
 import { CRON_PRESETS } from "@/lib/schedules/cron-presets";
@@ -88,7 +89,10 @@ export function SchedulesView({ role }: { role: Role }) {
                 <Tr key={schedule.id} data-testid="schedule-row" data-schedule-id={schedule.id}>
                   <Td>
                     <div className="font-medium text-slate-900 dark:text-white">{schedule.name}</div>
-                    <div className="text-xs text-slate-600 dark:text-slate-400">{schedule.queueLabel}</div>
+                    <div className="text-xs text-slate-600 dark:text-slate-400">
+                      {schedule.queueLabel}
+                      {schedule.batch ? ` · batch of ${scopeLabel(schedule.batch)}` : null}
+                    </div>
                   </Td>
                   <Td>{describeTiming(schedule)}</Td>
                   <Td data-testid="next-run">
