@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { backoffDelay } from "../retry-with-backoff";
-import { ProviderAuthError, ProviderRequestError, ProviderUnavailableError } from "./connector";
+import { ProviderAuthError, ProviderRequestError, ProviderUnavailableError, type ConnectorStats } from "./connector";
 import type { RateLimiter } from "./rate-limiter";
 
 /**
@@ -26,14 +26,8 @@ export interface ProviderClientOptions {
   fetch?: typeof fetch;
 }
 
-export interface ProviderStats {
-  requests: number;
-  throttled: number;
-  retried: number;
-}
-
 export class ProviderClient {
-  readonly stats: ProviderStats = { requests: 0, throttled: 0, retried: 0 };
+  readonly stats: ConnectorStats = { requests: 0, throttled: 0, retried: 0 };
 
   constructor(private readonly options: ProviderClientOptions) {}
 

@@ -41,7 +41,7 @@ const itemsSchema = z.object({ inventory_items: z.array(z.object({ id: z.number(
 /** Our inventory cursor: the locations read at the pull's start and Shopify's page_info of the next levels page. */
 const inventoryCursorSchema = z.object({ locations: z.array(z.object({ id: z.number(), name: z.string() })), pageInfo: z.string() });
 
-export function shopifyConnector(config: ShopifyConfig, deps: { limiter: RateLimiter; fetch?: ProviderClientOptions["fetch"] }): Connector & { client: ProviderClient } {
+export function shopifyConnector(config: ShopifyConfig, deps: { limiter: RateLimiter; fetch?: ProviderClientOptions["fetch"] }): Connector {
   const root = `${config.baseUrl.replace(/\/+$/, "")}/admin/api/${SHOPIFY_API_VERSION}`;
   const limit = Math.min(config.pageSize ?? MAX_PAGE, MAX_PAGE);
   const client = new ProviderClient({
@@ -62,7 +62,7 @@ export function shopifyConnector(config: ShopifyConfig, deps: { limiter: RateLim
   };
 
   return {
-    client,
+    stats: client.stats,
     async checkConnection({ signal }) {
       const { data } = await get("shop.json", shopSchema, signal);
       return { accountName: data.shop.name };
