@@ -114,6 +114,8 @@ export const config = {
   /** The allocation problem: products × (DCs + regional warehouses). */
   allocation: { products: Math.round(positive("BENCH_ALLOCATION_PRODUCTS", 1_000)), sources: 10, destinations: 40 },
   nextAuthSecret: "bench-secret-at-least-16-characters",
+  /** 32 bytes of hex: seals integration credentials in the bench's production processes. */
+  integrationSecretKey: "be7c".repeat(16),
   /** Targets printed next to the figures. */
   targets: { exportPeakRssMb: 300, enqueueRatio: 0.8, enqueueP99Ms: 50, bulkJobsPerSecond: 10_000, forecastsFor10k: 10_000, forecastSeconds: 120, dashboardMs: 300, policySeconds: 60, allocationSeconds: 10 },
 } as const;

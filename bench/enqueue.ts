@@ -55,6 +55,7 @@ export async function startCeiling(): Promise<Child> {
     REDIS_URL: config.redisUrl,
     REDIS_PREFIX: config.ceilingPrefix,
     NEXTAUTH_SECRET: config.nextAuthSecret,
+    INTEGRATION_SECRET_KEY: config.integrationSecretKey,
   });
   await child.waitForLine(/ceiling listening/, 30_000);
   return child;

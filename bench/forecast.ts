@@ -48,6 +48,7 @@ function workerEnv(concurrency: number): NodeJS.ProcessEnv {
     REDIS_URL: config.redisUrl,
     REDIS_PREFIX: config.prefix,
     NEXTAUTH_SECRET: config.nextAuthSecret,
+    INTEGRATION_SECRET_KEY: config.integrationSecretKey,
     QUEUE_CONCURRENCY_FORECAST: String(concurrency),
     // info: "worker started" is how a child says it is ready; per-job lines are what production logs.
     LOG_LEVEL: "info",

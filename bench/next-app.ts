@@ -18,6 +18,7 @@ export function appEnv(): NodeJS.ProcessEnv {
     REDIS_URL: config.redisUrl,
     REDIS_PREFIX: config.prefix,
     NEXTAUTH_SECRET: config.nextAuthSecret,
+    INTEGRATION_SECRET_KEY: config.integrationSecretKey,
     NEXTAUTH_URL: `http://127.0.0.1:${config.appPort}`,
     NEXT_TELEMETRY_DISABLED: "1",
     LOG_LEVEL: "warn",
@@ -59,6 +60,7 @@ function nextCeilingEnv(): NodeJS.ProcessEnv {
     REDIS_PREFIX: config.nextCeilingPrefix,
     // Read by the app's env schema, which the catalogue's queue settings parse.
     NEXTAUTH_SECRET: config.nextAuthSecret,
+    INTEGRATION_SECRET_KEY: config.integrationSecretKey,
     NEXT_TELEMETRY_DISABLED: "1",
     LOG_LEVEL: "warn",
   };

@@ -13,6 +13,8 @@ export const E2E_REDIS_URL = process.env.E2E_REDIS_URL ?? "redis://127.0.0.1:637
 export const E2E_REDIS_PREFIX = process.env.E2E_REDIS_PREFIX ?? "{capliquify-e2e}";
 /** Signs test sessions only; never used outside this suite. */
 export const E2E_NEXTAUTH_SECRET = "capliquify-e2e-secret-not-for-production";
+/** 32 bytes of hex: seals the suite's integration credentials. */
+export const E2E_INTEGRATION_SECRET_KEY = "e2e0".repeat(16);
 
 // Overridable so that two checkouts (or two people) can run the suite side by side.
 const AUTH_DIR = process.env.E2E_AUTH_DIR ?? "e2e/.auth";
@@ -41,6 +43,7 @@ export function serverEnv(): Record<string, string> {
     REDIS_PREFIX: E2E_REDIS_PREFIX,
     NEXTAUTH_URL: BASE_URL,
     NEXTAUTH_SECRET: E2E_NEXTAUTH_SECRET,
+    INTEGRATION_SECRET_KEY: E2E_INTEGRATION_SECRET_KEY,
     NEXT_TELEMETRY_DISABLED: "1",
     LOG_LEVEL: "warn",
     // Queue alerts: checked every few seconds and "no worker" raised at once, so alerts.spec

@@ -66,6 +66,22 @@ const redisClusterNodes = z
     return { nodes: nodes.map((item) => item.node), tls: nodes[0]!.tls, username: first?.username, password: first?.password };
   });
 
+/** Only outside production (see parseEnv): sealed data under it is readable by anyone with the source. */
+const DEV_INTEGRATION_KEY = "ZGV2LW9ubHktaW50ZWdyYXRpb24ta2V5LTMyYnl0ZXM=";
+
+/** 32 bytes, as 64 hex digits or base64; anything else is refused rather than stretched or cut. */
+const integrationKey = z
+  .string()
+  .trim()
+  .transform((value, context) => {
+    const bytes = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, "hex") : /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) ? Buffer.from(value, "base64") : undefined;
+    if (bytes?.length !== 32) {
+      context.addIssue({ code: "custom", message: "must be 32 bytes as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)" });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
 const queueOverrides = Object.fromEntries(
   QUEUE_KEYS.flatMap((key) => [
     [`QUEUE_CONCURRENCY_${key.toUpperCase()}`, positiveInt.max(1000).optional()],
@@ -87,6 +103,11 @@ const envSchema = z.object({
   NEXTAUTH_URL: z.url().optional(),
   /** True only behind a reverse proxy that sets X-Forwarded-Host/-Proto/-For: only then do they name the public origin and the client's address; without one a client could forge them. */
   TRUST_PROXY: z.stringbool().default(false),
+  /**
+   * Key that seals integration credentials at rest (AES-256-GCM, lib/integrations/secrets.ts): 32
+   * bytes as 64 hex digits or base64. Required in production; a fixed development key otherwise.
+   */
+  INTEGRATION_SECRET_KEY: integrationKey.prefault(DEV_INTEGRATION_KEY),
   // Worker
   WORKER_QUEUES: z.string().optional(),
   WORKER_HEALTH_CHECK_INTERVAL: positiveInt.default(10_000),
@@ -160,6 +181,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const env = result.data as Env;
   if (env.NODE_ENV === "production" && source.NEXTAUTH_SECRET === undefined && source.ALLOW_DEV_SECRET !== "1") {
     throw new EnvError("Invalid environment variables:\n  NEXTAUTH_SECRET: required in production");
+  }
+  if (env.NODE_ENV === "production" && source.INTEGRATION_SECRET_KEY === undefined && source.ALLOW_DEV_SECRET !== "1") {
+    throw new EnvError("Invalid environment variables:\n  INTEGRATION_SECRET_KEY: required in production (32 bytes as hex or base64, e.g. `openssl rand -base64 32`)");
   }
   return env;
 }

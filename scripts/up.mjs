@@ -11,17 +11,17 @@ const services = await import("./services.mjs");
 const { root, runMain, checkRedis, ensureDatabase, migrate, run, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } = services;
 
 /**
- * `next start` runs in production mode, which refuses to sign sessions with a built-in secret. For
- * a local start we make one secret per checkout and keep it in .env.local (not committed), so
- * sessions survive restarts.
+ * `next start` runs in production mode, which refuses built-in secrets. For a local start we make
+ * one secret of each kind per checkout and keep it in .env.local (not committed), so sessions and
+ * sealed integration credentials survive restarts.
  */
-function localSecret() {
+function localSecret(name, what) {
   const file = join(root, ".env.local");
-  const existing = existsSync(file) ? readFileSync(file, "utf8").match(/^NEXTAUTH_SECRET=(.+)$/m)?.[1] : undefined;
+  const existing = existsSync(file) ? readFileSync(file, "utf8").match(new RegExp(`^${name}=(.+)$`, "m"))?.[1] : undefined;
   if (existing) return existing;
-  const secret = randomBytes(32).toString("base64url");
-  appendFileSync(file, `NEXTAUTH_SECRET=${secret}\n`);
-  console.log("  Created a session secret in .env.local");
+  const secret = randomBytes(32).toString("base64");
+  appendFileSync(file, `${name}=${secret}\n`);
+  console.log(`  Created ${what} in .env.local`);
   return secret;
 }
 
@@ -33,7 +33,8 @@ runMain(async () => {
     ...process.env,
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
-    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? localSecret(),
+    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? localSecret("NEXTAUTH_SECRET", "a session secret"),
+    INTEGRATION_SECRET_KEY: process.env.INTEGRATION_SECRET_KEY ?? localSecret("INTEGRATION_SECRET_KEY", "an integration credentials key"),
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
     NEXT_TELEMETRY_DISABLED: "1",
   };

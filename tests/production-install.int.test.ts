@@ -40,6 +40,7 @@ function productionEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
     REDIS_PREFIX: process.env.REDIS_PREFIX!,
     NEXTAUTH_SECRET: "production-install-test-secret",
+    INTEGRATION_SECRET_KEY: "0123456789abcdef".repeat(4),
     NEXTAUTH_URL: base(),
     NEXT_TELEMETRY_DISABLED: "1",
     LOG_LEVEL: "warn",
@@ -51,6 +52,7 @@ function productionEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 function buildEnv(): NodeJS.ProcessEnv {
   const env = productionEnv({ DATABASE_URL: "postgresql://nobody@127.0.0.1:9/unreachable", REDIS_URL: "redis://127.0.0.1:9" });
   delete env.NEXTAUTH_SECRET;
+  delete env.INTEGRATION_SECRET_KEY;
   delete env.NEXTAUTH_URL;
   return env;
 }

@@ -190,6 +190,7 @@ export class ChaosStack {
       REDIS_URL: this.redisUrl,
       REDIS_PREFIX: this.prefix,
       NEXTAUTH_SECRET,
+      INTEGRATION_SECRET_KEY: "c4a0".repeat(16),
       NEXTAUTH_URL: this.baseUrl,
       NEXT_TELEMETRY_DISABLED: "1",
       NEXT_DIST_DIR: NEXT_DIST_DIR,

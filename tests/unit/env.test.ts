@@ -95,6 +95,7 @@ describe("environment", () => {
 
   it("requires a real session secret in production", () => {
     expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/NEXTAUTH_SECRET: required in production/);
-    expect(parseEnv({ NODE_ENV: "production", NEXTAUTH_SECRET: "a-long-enough-production-secret" }).NODE_ENV).toBe("production");
+    expect(() => parseEnv({ NODE_ENV: "production", NEXTAUTH_SECRET: "a-long-enough-production-secret" })).toThrow(/INTEGRATION_SECRET_KEY: required in production/);
+    expect(parseEnv({ NODE_ENV: "production", NEXTAUTH_SECRET: "a-long-enough-production-secret", INTEGRATION_SECRET_KEY: "ab".repeat(32) }).NODE_ENV).toBe("production");
   });
 });
