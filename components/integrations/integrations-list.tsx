@@ -141,7 +141,7 @@ export function IntegrationsList({ onSyncLaunched }: { onSyncLaunched(jobId: str
                     <Badge tone={STATUS[integration.status].tone}>{STATUS[integration.status].label}</Badge>
                     {!integration.hasCredentials ? <div className={`${muted} mt-1`}>No token stored</div> : null}
                   </Td>
-                  <Td data-testid="last-sync">
+                  <Td data-testid="last-sync" className="whitespace-nowrap">
                     {integration.lastSyncAt ? (
                       <>
                         <When iso={integration.lastSyncAt} />
@@ -161,7 +161,7 @@ export function IntegrationsList({ onSyncLaunched }: { onSyncLaunched(jobId: str
                       <span className="text-slate-500">Never synced</span>
                     )}
                   </Td>
-                  <Td data-testid="next-sync">
+                  <Td data-testid="next-sync" className="whitespace-nowrap">
                     {disabled ? (
                       <span className="text-slate-500">Paused while disabled</span>
                     ) : integration.nextSyncAt ? (
