@@ -12,6 +12,7 @@ export type IntegrationStatus = "ACTIVE" | "NEEDS_ATTENTION" | "DISABLED";
 
 export interface IntegrationView {
   id: string;
+  organizationId: string;
   kind: IntegrationKind;
   name: string;
   baseUrl: string;
@@ -39,15 +40,15 @@ export interface IntegrationInput {
   baseUrl: string;
   credentials: IntegrationCredentials;
   settings: { syncIntervalMinutes: number | null };
+  /** An admin may add it to another organisation; the caller's when left out. */
+  organizationId?: string;
 }
 
 /** An edit sends only what changed; credentials only when the admin typed new ones. */
-export type IntegrationChanges = Partial<Omit<IntegrationInput, "kind"> & { status: "ACTIVE" | "DISABLED" }>;
+export type IntegrationChanges = Partial<Omit<IntegrationInput, "kind" | "organizationId"> & { status: "ACTIVE" | "DISABLED" }>;
 
-export interface ConnectionCheck {
-  ok: boolean;
-  message: string;
-}
+/** "Check connection": the shop's name when the stored token is accepted, the provider's refusal otherwise. */
+export type ConnectionCheck = { ok: true; accountName: string; status: IntegrationStatus } | { ok: false; message: string; status: IntegrationStatus };
 
 export const KIND_LABELS: Record<IntegrationKind, { label: string; baseUrlHint: string; tokenLabel: string }> = {
   SHOPIFY: { label: "Shopify", baseUrlHint: "The shop's address, e.g. https://example.myshopify.com", tokenLabel: "Admin API access token" },

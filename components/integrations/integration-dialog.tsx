@@ -5,6 +5,7 @@ import { useId, useState, type FormEvent } from "react";
 import { ApiRequestError, errorMessage } from "../api/api-client";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
+import { useOrganizations } from "../organizations/use-organizations";
 import { Dialog, DialogBody, DialogFooter } from "../ui/dialog";
 import { HelpText, Label, Select, TextInput } from "../ui/field";
 import { integrationsApi, KIND_LABELS, type IntegrationChanges, type IntegrationKind, type IntegrationView } from "./integration-api";
@@ -51,7 +52,9 @@ export function IntegrationDialog({ open, integration, onClose, onSaved }: { ope
 }
 
 function IntegrationForm({ integration, onClose, onSaved }: { integration?: IntegrationView; onClose(): void; onSaved(saved: IntegrationView): void }) {
-  const ids = { kind: useId(), name: useId(), baseUrl: useId(), token: useId(), interval: useId() };
+  const ids = { organization: useId(), kind: useId(), name: useId(), baseUrl: useId(), token: useId(), interval: useId() };
+  const organizations = useOrganizations();
+  const [organizationId, setOrganizationId] = useState("");
   const [kind, setKind] = useState<IntegrationKind>(integration?.kind ?? "SHOPIFY");
   const [name, setName] = useState(integration?.name ?? "");
   const [baseUrl, setBaseUrl] = useState(integration?.baseUrl ?? "");
@@ -64,7 +67,14 @@ function IntegrationForm({ integration, onClose, onSaved }: { integration?: Inte
     mutationFn: (changes: IntegrationChanges) =>
       integration
         ? integrationsApi.update(integration.id, changes)
-        : integrationsApi.create({ kind, name: changes.name!, baseUrl: changes.baseUrl!, credentials: changes.credentials!, settings: changes.settings! }),
+        : integrationsApi.create({
+            kind,
+            name: changes.name!,
+            baseUrl: changes.baseUrl!,
+            credentials: changes.credentials!,
+            settings: changes.settings!,
+            ...(organizationId ? { organizationId } : {}),
+          }),
     onSuccess: onSaved,
     onError: (error) => setErrors(fieldErrors(error)),
   });
@@ -76,7 +86,7 @@ function IntegrationForm({ integration, onClose, onSaved }: { integration?: Inte
     if (!baseUrl.trim()) found.baseUrl = ["Enter the provider's address."];
     if (!integration && !accessToken) found.accessToken = ["Enter the access token."];
     const minutes = intervalText.trim() === "" ? null : Number(intervalText);
-    if (minutes !== null && (!Number.isInteger(minutes) || minutes < 1)) found.syncIntervalMinutes = ["Enter whole minutes (1 or more), or leave empty for manual syncs only."];
+    if (minutes !== null && !Number.isInteger(minutes)) found.syncIntervalMinutes = ["Enter whole minutes, or leave empty for manual syncs only."];
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     save.mutate({
@@ -98,6 +108,20 @@ function IntegrationForm({ integration, onClose, onSaved }: { integration?: Inte
     <form onSubmit={submit} noValidate>
       <DialogBody>
         {errors.other ? <Alert tone="error">{errors.other.join("; ")}</Alert> : null}
+        {integration ? null : (
+          <div>
+            <Label htmlFor={ids.organization}>Organisation</Label>
+            <Select id={ids.organization} className="mt-1.5" value={organizationId} onChange={(event) => setOrganizationId(event.target.value)}>
+              <option value="">Your own</option>
+              {organizations.data?.organizations.map((organization) => (
+                <option key={organization.id} value={organization.id}>
+                  {organization.name}
+                </option>
+              ))}
+            </Select>
+            <HelpText>Its orders and stock are matched to this organisation&apos;s products and warehouses.</HelpText>
+          </div>
+        )}
         <div>
           <Label htmlFor={ids.kind}>Provider</Label>
           <Select id={ids.kind} className="mt-1.5" value={kind} onChange={(event) => setKind(event.target.value as IntegrationKind)} disabled={Boolean(integration)}>
@@ -158,7 +182,7 @@ function IntegrationForm({ integration, onClose, onSaved }: { integration?: Inte
             id={ids.interval}
             className="mt-1.5 w-40"
             type="number"
-            min={1}
+            min={5}
             step={1}
             value={intervalText}
             onChange={(event) => setIntervalText(event.target.value)}

@@ -7,6 +7,7 @@ import { errorMessage } from "../api/api-client";
 import { formatDateTime, formatRelative } from "../format";
 import { useJobEvents } from "../job-events-provider";
 import { ConfirmDialog } from "../jobs/confirm-dialog";
+import { useOrganizations } from "../organizations/use-organizations";
 import { QueryError } from "../query-error";
 import { Badge, type BadgeTone } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -51,6 +52,8 @@ function When({ iso }: { iso: string }) {
 export function IntegrationsList({ onSyncLaunched }: { onSyncLaunched(jobId: string): void }) {
   const queryClient = useQueryClient();
   const integrations = useIntegrations();
+  const organizations = useOrganizations();
+  const organizationNames = new Map(organizations.data?.organizations.map((organization) => [organization.id, organization.name]));
   const [editing, setEditing] = useState<IntegrationView | "new" | null>(null);
   const [deleting, setDeleting] = useState<IntegrationView | null>(null);
   const [webhooks, setWebhooks] = useState<IntegrationView | null>(null);
@@ -73,7 +76,7 @@ export function IntegrationsList({ onSyncLaunched }: { onSyncLaunched(jobId: str
   const check = useMutation({
     mutationFn: (integration: IntegrationView) => integrationsApi.test(integration.id),
     onSuccess: (result, integration) => setChecks((previous) => ({ ...previous, [integration.id]: result })),
-    onError: (error, integration) => setChecks((previous) => ({ ...previous, [integration.id]: { ok: false, message: errorMessage(error) } })),
+    onError: (error, integration) => setChecks((previous) => ({ ...previous, [integration.id]: { ok: false, message: errorMessage(error), status: integration.status } })),
     // A refused token marks the integration as needing attention.
     onSettled: refresh,
   });
@@ -93,7 +96,7 @@ export function IntegrationsList({ onSyncLaunched }: { onSyncLaunched(jobId: str
       <CardHeader
         titleId="integrations-title"
         title="Connected systems"
-        description="Shops and accounting systems your orders and stock come from."
+        description="Shops and accounting systems orders and stock come from, for every organisation."
         actions={
           <Button onClick={() => setEditing("new")} data-testid="add-integration">
             Add integration
@@ -134,7 +137,9 @@ export function IntegrationsList({ onSyncLaunched }: { onSyncLaunched(jobId: str
                   <Td>
                     <div className="font-medium text-slate-900 dark:text-white">{integration.name}</div>
                     <div className={muted}>
-                      {KIND_LABELS[integration.kind].label} · <span className="font-mono">{integration.baseUrl}</span>
+                      {KIND_LABELS[integration.kind].label} · {organizationNames.get(integration.organizationId) ?? integration.organizationId}
+                    </div>
+                    <div className={`${muted} font-mono break-all`}>{integration.baseUrl}
                     </div>
                   </Td>
                   <Td data-testid="integration-status">
@@ -199,7 +204,7 @@ export function IntegrationsList({ onSyncLaunched }: { onSyncLaunched(jobId: str
                     </div>
                     {checked ? (
                       <p className={`mt-1.5 text-xs ${checked.ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`} role="status" data-testid="connection-check">
-                        {checked.ok ? "Connected" : "Not connected"}: {checked.message}
+                        {checked.ok ? `Connected to ${checked.accountName}` : `Not connected: ${checked.message}`}
                       </p>
                     ) : null}
                   </Td>

@@ -48,7 +48,7 @@ export async function seedDemoIntegration(db: Db, { baseUrl }: { baseUrl: string
   const { id: organizationId } = demoOrganization(DEMO_SHOP.organization);
   const credentials = sealSecret(JSON.stringify({ accessToken: DEMO_SHOP.accessToken }));
   const existing = await db.integration.findUnique({ where: { id: DEMO_SHOP.integrationId }, select: { webhookSecret: true } });
-  const webhookSecret = existing && readable(existing.webhookSecret) ? existing.webhookSecret : sealSecret(randomBytes(32).toString("hex"));
+  const webhookSecret = existing && readable(existing.webhookSecret) ? existing.webhookSecret : sealSecret(randomBytes(32).toString("base64url"));
   await db.integration.upsert({
     where: { id: DEMO_SHOP.integrationId },
     update: { organizationId, baseUrl, credentials, webhookSecret },
