@@ -46,7 +46,16 @@ export interface PullOptions {
   signal: AbortSignal;
 }
 
+/** What the connector's requests cost so far. */
+export interface ConnectorStats {
+  requests: number;
+  /** Answered 429 (and retried after Retry-After). */
+  throttled: number;
+  retried: number;
+}
+
 export interface Connector {
+  readonly stats: ConnectorStats;
   checkConnection(options: PullOptions): Promise<ConnectionCheck>;
   /**
    * Orders changed at or after `since` (all orders when null), oldest change first. With a cursor

@@ -291,7 +291,11 @@ const syncPayload = z.object({
   force: z.boolean().default(false).describe("Re-pull everything instead of resuming from the saved cursor"),
 });
 
-const recordCounts = z.object({ read: z.number().int(), written: z.number().int() });
+const recordCounts = z.object({
+  read: z.number().int(),
+  written: z.number().int(),
+  pages: z.number().int().optional().describe("Pages read from the provider by this attempt"),
+});
 
 const syncResult = z.object({
   success: z.literal(true),
@@ -299,6 +303,11 @@ const syncResult = z.object({
   orders: recordCounts.optional().describe("Orders read from the provider and written"),
   inventory: recordCounts.optional().describe("Inventory levels read from the provider and written"),
   unknownSkus: z.number().int().describe("SKUs the provider sent that match no product of the organisation"),
+  unknownSkuList: z.array(z.string()).optional().describe("Those SKUs, sorted (the first 100); their lines and stock were not written"),
+  unmappedLocations: z.array(z.string()).optional().describe("Provider locations that feed no warehouse (see the integration's locationWarehouses setting); their stock was not written"),
+  resumed: z.boolean().optional().describe("True when a pull continued from the last page an earlier attempt committed"),
+  requests: z.number().int().optional().describe("Requests sent to the provider"),
+  throttled: z.number().int().optional().describe("Of those, answered 429 (and retried after Retry-After)"),
 });
 
 // ── import ──────────────────────────────────────────────────────────────────────────────────────

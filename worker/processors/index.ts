@@ -5,6 +5,7 @@ import { exportProcessor } from "./export.processor";
 import { analyticsProcessor } from "./analytics.processor";
 import { forecastProcessor } from "./forecast.processor";
 import { optimizationProcessor } from "./optimization.processor";
+import { syncProcessor } from "./sync.processor";
 
 /**
  * The processor of each queue. Every queue in the catalogue must appear here (the type check
@@ -14,7 +15,7 @@ import { optimizationProcessor } from "./optimization.processor";
 export const processors = {
   forecast: forecastProcessor,
   optimization: optimizationProcessor,
-  sync: null,
+  sync: syncProcessor,
   import: null,
   export: exportProcessor,
   notification: null,
