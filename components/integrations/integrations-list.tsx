@@ -15,7 +15,7 @@ import { Card, CardHeader } from "../ui/card";
 import { EmptyState } from "../ui/empty-state";
 import { Skeleton } from "../ui/skeleton";
 import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
-import { integrationsApi, KIND_LABELS, type ConnectionCheck, type IntegrationStatus, type IntegrationView } from "./integration-api";
+import { integrationsApi, KIND_LABELS, type ConnectionTest, type IntegrationStatus, type IntegrationView } from "./integration-api";
 import { IntegrationDialog } from "./integration-dialog";
 import { WebhookDialog } from "./webhook-dialog";
 
@@ -46,6 +46,23 @@ function When({ iso }: { iso: string }) {
 }
 
 /**
+ * How the last sync went. A sync stamps lastSyncAt when it starts and lastSuccessAt when it
+ * succeeds, and records lastError when it fails, so a start without either is still running.
+ */
+function SyncOutcome({ integration }: { integration: IntegrationView }) {
+  const { lastSyncAt, lastSuccessAt, lastError } = integration;
+  if (lastSyncAt && lastSuccessAt && lastSuccessAt >= lastSyncAt) return <>Succeeded</>;
+  if (!lastError) return <>In progress</>;
+  return lastSuccessAt ? (
+    <>
+      Failed; last success <When iso={lastSuccessAt} />
+    </>
+  ) : (
+    <>Failed; never succeeded</>
+  );
+}
+
+/**
  * The organisation's integrations: status, last and next sync, the last error, and per row Sync
  * now, Check connection, the webhook details, edit, disable/enable and delete.
  */
@@ -57,7 +74,7 @@ export function IntegrationsList({ onSyncLaunched }: { onSyncLaunched(jobId: str
   const [editing, setEditing] = useState<IntegrationView | "new" | null>(null);
   const [deleting, setDeleting] = useState<IntegrationView | null>(null);
   const [webhooks, setWebhooks] = useState<IntegrationView | null>(null);
-  const [checks, setChecks] = useState<Record<string, ConnectionCheck>>({});
+  const [checks, setChecks] = useState<Record<string, ConnectionTest>>({});
   const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.integrations.all });
 
   // A sync that ends (here, on a schedule or from a webhook) moves the last sync, the status and the error.
@@ -151,15 +168,7 @@ export function IntegrationsList({ onSyncLaunched }: { onSyncLaunched(jobId: str
                       <>
                         <When iso={integration.lastSyncAt} />
                         <div className={muted}>
-                          {integration.lastSuccessAt === integration.lastSyncAt ? (
-                            "Succeeded"
-                          ) : integration.lastSuccessAt ? (
-                            <>
-                              Last success <When iso={integration.lastSuccessAt} />
-                            </>
-                          ) : (
-                            "Never succeeded"
-                          )}
+                          <SyncOutcome integration={integration} />
                         </div>
                       </>
                     ) : (

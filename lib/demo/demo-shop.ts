@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "../db";
 import { openSecret, sealSecret, SealedSecretError } from "../integrations/secrets";
 import { DEMO_NETWORKS } from "./demo-network";
-import { demoOrganization } from "./demo-users";
+import { DEMO_USERS, demoOrganization } from "./demo-users";
 import { demoProducts } from "./sales-generator";
 
 /**
@@ -47,12 +47,14 @@ export function demoShopLocations(): string[] {
 export async function seedDemoIntegration(db: Db, { baseUrl }: { baseUrl: string }): Promise<{ id: string; baseUrl: string }> {
   const { id: organizationId } = demoOrganization(DEMO_SHOP.organization);
   const credentials = sealSecret(JSON.stringify({ accessToken: DEMO_SHOP.accessToken }));
+  // The platform's admin added it: the owner of the syncs its webhooks start.
+  const admin = await db.user.findUnique({ where: { email: DEMO_USERS.find((user) => user.role === "ADMIN")!.email }, select: { id: true } });
   const existing = await db.integration.findUnique({ where: { id: DEMO_SHOP.integrationId }, select: { webhookSecret: true } });
   const webhookSecret = existing && readable(existing.webhookSecret) ? existing.webhookSecret : sealSecret(randomBytes(32).toString("base64url"));
   await db.integration.upsert({
     where: { id: DEMO_SHOP.integrationId },
-    update: { organizationId, baseUrl, credentials, webhookSecret },
-    create: { id: DEMO_SHOP.integrationId, organizationId, kind: "SHOPIFY", name: DEMO_SHOP.name, baseUrl, credentials, webhookSecret, settings: { syncIntervalMinutes: null } },
+    update: { organizationId, baseUrl, credentials, webhookSecret, createdById: admin?.id ?? null },
+    create: { id: DEMO_SHOP.integrationId, organizationId, kind: "SHOPIFY", name: DEMO_SHOP.name, baseUrl, credentials, webhookSecret, createdById: admin?.id ?? null, settings: { syncIntervalMinutes: null } },
   });
   return { id: DEMO_SHOP.integrationId, baseUrl };
 }
