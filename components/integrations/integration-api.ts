@@ -25,13 +25,20 @@ export type SyncDataType = (typeof SYNC_DATA_TYPES)[number];
 
 export const DATA_TYPE_LABELS: Record<SyncDataType, string> = { orders: "Orders", inventory: "Inventory levels" };
 
+/** What started a sync, from the job name lib/integrations gives it. */
+const SYNC_TRIGGERS: Record<string, string> = { sync: "Sync now", "full-sync": "Full re-pull", "scheduled-sync": "Scheduled", "webhook-sync": "Webhook" };
+
+export function syncTrigger(jobName: string): string {
+  return SYNC_TRIGGERS[jobName] ?? jobName;
+}
+
 const path = (id: string) => `/api/v1/integrations/${encodeURIComponent(id)}`;
 
 export const integrationsApi = {
   list: ({ signal }: { signal?: AbortSignal } = {}) => getJson<{ integrations: IntegrationView[] }>("/api/v1/integrations", { signal }),
-  create: (input: IntegrationInput) => postJson<IntegrationView>("/api/v1/integrations", input),
-  update: (id: string, changes: IntegrationChanges) => patchJson<IntegrationView>(path(id), changes),
-  remove: (id: string) => deleteJson<unknown>(path(id)),
+  create: (input: IntegrationInput) => postJson<{ integration: IntegrationView }>("/api/v1/integrations", input),
+  update: (id: string, changes: IntegrationChanges) => patchJson<{ integration: IntegrationView }>(path(id), changes),
+  remove: (id: string) => deleteJson<{ deleted: true }>(path(id)),
   test: (id: string) => postJson<ConnectionTest>(`${path(id)}/test`),
   sync: (id: string, options: Omit<JobPayloadInput<"sync">, "integrationId"> = {}) => postJson<LaunchResponse>(`${path(id)}/sync`, options),
 };

@@ -36,7 +36,7 @@ function fieldErrors(error: unknown): Partial<Record<Field, string[]>> {
  * Adds an integration, or edits one. The access token is write-only: the field starts empty
  * (the API never returns it), and on an edit an empty field keeps the stored token.
  */
-export function IntegrationDialog({ open, integration, onClose, onSaved }: { open: boolean; integration?: IntegrationView; onClose(): void; onSaved(saved: IntegrationView): void }) {
+export function IntegrationDialog({ open, integration, onClose, onSaved }: { open: boolean; integration?: IntegrationView; onClose(): void; onSaved(): void }) {
   return (
     <Dialog
       open={open}
@@ -51,7 +51,7 @@ export function IntegrationDialog({ open, integration, onClose, onSaved }: { ope
   );
 }
 
-function IntegrationForm({ integration, onClose, onSaved }: { integration?: IntegrationView; onClose(): void; onSaved(saved: IntegrationView): void }) {
+function IntegrationForm({ integration, onClose, onSaved }: { integration?: IntegrationView; onClose(): void; onSaved(): void }) {
   const ids = { organization: useId(), kind: useId(), name: useId(), baseUrl: useId(), token: useId(), interval: useId() };
   const organizations = useOrganizations();
   const [organizationId, setOrganizationId] = useState("");
@@ -75,7 +75,7 @@ function IntegrationForm({ integration, onClose, onSaved }: { integration?: Inte
             settings: changes.settings!,
             ...(organizationId ? { organizationId } : {}),
           }),
-    onSuccess: onSaved,
+    onSuccess: () => onSaved(),
     onError: (error) => setErrors(fieldErrors(error)),
   });
 

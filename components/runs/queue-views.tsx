@@ -14,7 +14,7 @@ import { modelLabel, skuFromJobName } from "../forecasts/models";
 import { constraintFacts } from "../inventory/constraint-fields";
 import { OptimizationForm, optimizationSubject } from "../inventory/optimization-form";
 import { OptimizationResultView } from "../inventory/optimization-result";
-import { DATA_TYPE_LABELS } from "../integrations/integration-api";
+import { DATA_TYPE_LABELS, syncTrigger } from "../integrations/integration-api";
 import { SyncForm } from "../integrations/sync-form";
 import { SyncResult } from "../integrations/sync-result";
 
@@ -84,7 +84,7 @@ export const queueViews = {
     noun: { one: "sync", many: "syncs" },
     formDescription: "Pull orders and inventory levels from a connected system now.",
     emptyHint: "Press Sync now on an integration, or open one of your recent syncs.",
-    subject: (job) => job.name.replace(/^sync:/, ""),
+    subject: (job) => syncTrigger(job.name),
     facts: (data) => [data.dataTypes.map((type) => DATA_TYPE_LABELS[type]).join(" and "), data.force ? "Everything again" : "Changes since the last sync"],
   },
 } satisfies Partial<{ [K in QueueKey]: QueueView<K> }>;
