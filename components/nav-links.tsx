@@ -22,6 +22,7 @@ const LINKS: readonly NavLink[] = [
   { href: "/queues", label: "Queues", adminOnly: true },
   { href: "/jobs", label: "Jobs", adminOnly: true },
   { href: "/failed", label: "Failed", adminOnly: true },
+  { href: "/integrations", label: "Integrations", adminOnly: true },
   { href: "/audit", label: "Audit log", adminOnly: true },
   { href: "/api-docs", label: "API" },
 ];

@@ -85,6 +85,7 @@ export const queryKeys = {
     all: ["notifications"] as const,
     list: () => ["notifications", "list"] as const,
   },
+  integrations: { all: ["integrations"] as const },
   organizations: {
     all: ["organizations"] as const,
     list: () => ["organizations", "list"] as const,

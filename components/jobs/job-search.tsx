@@ -5,8 +5,8 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useState, type ReactNode } from "react";
 import { queryKeys } from "@/lib/query-keys";
+import { useOrganizations } from "../organizations/use-organizations";
 import { QUEUE_KEYS } from "@/lib/jobs/queue-keys";
-import type { OrganizationSummary } from "@/lib/organizations/organizations";
 import { ApiRequestError, errorMessage, getJson } from "../api/api-client";
 import type { RunSearchPage } from "../api/types";
 import { formatDateTime, formatRelative } from "../format";
@@ -54,11 +54,7 @@ export function JobSearch() {
   useEffect(() => setDraft(readFilters(new URLSearchParams(query))), [query]);
 
   const live = useJobEventsStatus() === "open";
-  const organizations = useQuery({
-    queryKey: queryKeys.organizations.list(),
-    queryFn: ({ signal }) => getJson<{ organizations: OrganizationSummary[] }>("/api/v1/organizations", { signal }),
-    staleTime: 5 * 60_000,
-  });
+  const organizations = useOrganizations();
   const organizationNames = new Map(organizations.data?.organizations.map((organization) => [organization.id, organization.name]));
   const results = useQuery({
     queryKey: queryKeys.jobs.search(query),

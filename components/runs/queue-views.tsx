@@ -14,6 +14,9 @@ import { modelLabel, skuFromJobName } from "../forecasts/models";
 import { constraintFacts } from "../inventory/constraint-fields";
 import { OptimizationForm, optimizationSubject } from "../inventory/optimization-form";
 import { OptimizationResultView } from "../inventory/optimization-result";
+import { DATA_TYPE_LABELS, syncTrigger } from "../integrations/integration-api";
+import { SyncForm } from "../integrations/sync-form";
+import { SyncResult } from "../integrations/sync-result";
 
 /**
  * What a queue brings to its page; the rest (progress, steps, retry, cancel, recent runs, the
@@ -74,6 +77,15 @@ export const queueViews = {
     emptyHint: "Pick a report and a period and run it, or open one of your recent reports.",
     subject: (job) => reportLabelFromJobName(job.name),
     facts: (data) => [`${data.params.startDate} – ${data.params.endDate}`, REPORT_LABELS[data.type].label],
+  },
+  sync: {
+    Form: SyncForm,
+    Result: SyncResult,
+    noun: { one: "sync", many: "syncs" },
+    formDescription: "Pull orders and inventory levels from a connected system now.",
+    emptyHint: "Press Sync now on an integration, or open one of your recent syncs.",
+    subject: (job) => syncTrigger(job.name),
+    facts: (data) => [data.dataTypes.map((type) => DATA_TYPE_LABELS[type]).join(" and "), data.force ? "Everything again" : "Changes since the last sync"],
   },
 } satisfies Partial<{ [K in QueueKey]: QueueView<K> }>;
 
