@@ -1,41 +1,42 @@
 "use client";
 
-import { useState } from "react";
-import { Button } from "../ui/button";
+import { useRef, useState } from "react";
+import { RunPanel } from "../runs/run-panel";
 import { Card, CardHeader } from "../ui/card";
-import type { UploadView } from "./import-api";
-import { UploadDropZone } from "./upload-drop-zone";
-import { UploadPreview } from "./upload-preview";
+import { ImportForm } from "./import-form";
+import { ImportHistory } from "./import-history";
+
+/** Keeps the viewed run in the URL (?job=) so a reload or a shared link shows the same run. */
+function rememberJob(jobId: string) {
+  const url = new URL(window.location.href);
+  url.searchParams.set("job", jobId);
+  window.history.replaceState(window.history.state, "", url);
+}
 
 /**
- * The Imports page: upload a file, check what was detected and its first rows, map its columns,
- * dry-run and import it on the shared run panel, and look back at the organisation's imports.
+ * The Imports page: the new import's steps at full width (a preview and a mapping need the room),
+ * the run on the shared run panel under them, then the organisation's imports.
  */
-export function ImportWorkbench() {
-  const [upload, setUpload] = useState<UploadView | null>(null);
-  const [sheet, setSheet] = useState<string | null>(null);
+export function ImportWorkbench({ initialJobId }: { initialJobId: string | null }) {
+  const [jobId, setJobId] = useState<string | null>(initialJobId);
+  const run = useRef<HTMLDivElement>(null);
 
-  function onUploaded(next: UploadView) {
-    setUpload(next);
-    setSheet(next.detected.sheets[0] ?? null);
+  function select(next: string) {
+    setJobId(next);
+    rememberJob(next);
+    run.current?.scrollIntoView({ behavior: "smooth", block: "start" });
   }
 
   return (
     <div className="space-y-6">
-      <Card aria-labelledby="import-file-title">
-        <CardHeader
-          titleId="import-file-title"
-          title="1 · File"
-          description={upload ? "What the file was found to be, and its first rows." : "CSV, TSV or Excel; nothing is imported until you say so."}
-          actions={
-            upload ? (
-              <Button variant="secondary" size="sm" onClick={() => setUpload(null)}>
-                Use another file
-              </Button>
-            ) : null
-          }
-        />
-        <div className="px-5 py-5">{upload ? <UploadPreview upload={upload} sheet={sheet} onSheetChange={setSheet} /> : <UploadDropZone onUploaded={onUploaded} />}</div>
+      <ImportForm onLaunched={select} />
+      <div ref={run} className="scroll-mt-6">
+        {/* Keyed by job so switching runs starts from that run's own state. */}
+        {jobId ? <RunPanel key={jobId} queue="import" jobId={jobId} /> : null}
+      </div>
+      <Card aria-labelledby="import-history-title">
+        <CardHeader titleId="import-history-title" title="Import history" description="Your organisation's imports and dry runs, newest first." />
+        <ImportHistory selectedJobId={jobId} />
       </Card>
     </div>
   );

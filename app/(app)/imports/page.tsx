@@ -4,14 +4,16 @@ import { PageHeader } from "@/components/page-header";
 
 export const metadata: Metadata = { title: "Imports" };
 
-export default function ImportsPage() {
+export default async function ImportsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { job } = await searchParams;
+  const jobId = typeof job === "string" && job.length > 0 && job.length <= 200 ? job : null;
   return (
     <>
       <PageHeader
         title="Imports"
         description="Bring products, sales history, stock levels, warehouses or lead times in from CSV or Excel. A dry run reports every problem by row and column before anything is written."
       />
-      <ImportWorkbench />
+      <ImportWorkbench initialJobId={jobId} />
     </>
   );
 }
