@@ -106,7 +106,8 @@ export function ImportReportView({ report, dryRun, mode, errorsUrl, reportUrl }:
                 ["Rows read", report.total],
                 ["Valid", report.valid],
                 ["Invalid", report.invalid],
-                [dryRun ? "Imported (dry run)" : "Imported", report.imported],
+                // A dry run writes nothing: its count is what an import would write.
+                [dryRun ? "Would be imported" : "Imported", report.imported],
               ] as const
             ).map(([label, value]) => (
               <div key={label} className="rounded-lg bg-slate-50 px-4 py-3 dark:bg-slate-800/50">
