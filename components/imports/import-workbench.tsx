@@ -2,16 +2,10 @@
 
 import { useRef, useState } from "react";
 import { RunPanel } from "../runs/run-panel";
+import { rememberJob } from "../runs/run-workbench";
 import { Card, CardHeader } from "../ui/card";
 import { ImportForm } from "./import-form";
 import { ImportHistory } from "./import-history";
-
-/** Keeps the viewed run in the URL (?job=) so a reload or a shared link shows the same run. */
-function rememberJob(jobId: string) {
-  const url = new URL(window.location.href);
-  url.searchParams.set("job", jobId);
-  window.history.replaceState(window.history.state, "", url);
-}
 
 /**
  * The Imports page: the new import's steps at full width (a preview and a mapping need the room),

@@ -72,7 +72,7 @@ export function UploadDropZone({ onUploaded }: { onUploaded(upload: UploadView):
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
         className={cx(
-          "flex flex-col items-center justify-center gap-3 rounded-lg border-2 border-dashed px-6 py-10 text-center transition-colors",
+          "flex flex-col items-center justify-center gap-3 rounded-lg border-2 border-dashed px-6 py-10 text-center transition-colors focus-within:border-indigo-500 dark:focus-within:border-indigo-400",
           dragging ? "border-indigo-500 bg-indigo-50 dark:border-indigo-400 dark:bg-indigo-950/40" : "border-slate-300 dark:border-slate-700",
         )}
       >

@@ -11,7 +11,7 @@ import { RECENT_RUNS, RecentRuns } from "./recent-runs";
 import { RunPanel } from "./run-panel";
 
 /** Keeps the viewed run in the URL (?job=) so a reload or a shared link shows the same run. */
-function rememberJob(jobId: string) {
+export function rememberJob(jobId: string) {
   const url = new URL(window.location.href);
   url.searchParams.set("job", jobId);
   window.history.replaceState(window.history.state, "", url);
