@@ -11,7 +11,8 @@ import { Button } from "../ui/button";
 import { HelpText, Label, Select } from "../ui/field";
 import { Skeleton } from "../ui/skeleton";
 import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
-import { importApi, type ColumnMapping, type ImportEntity, type ImportEntityType, type ImportMode, type SuggestedMapping, type UploadView } from "./import-api";
+import { importApi, type ColumnMapping, type ImportEntity, type ImportEntityType, type ImportMode, type SuggestedMapping, type UploadPreview, type UploadView } from "./import-api";
+import { useUploadPreview } from "./upload-preview";
 import { importJobName, IMPORT_MODE_LABELS } from "./import-options";
 
 const NOT_IMPORTED = "";
@@ -60,17 +61,33 @@ function SuggestedMappingEditor({ upload, sheet, entity, onLaunched }: { upload:
     queryFn: () => importApi.suggestMapping({ uploadId: upload.uploadId, entityType: entity.entityType, ...(sheet ? { sheet } : {}) }),
     staleTime: Infinity,
   });
+  // The sheet's own columns (a workbook's sheets differ), with a first value to recognise each by.
+  const preview = useUploadPreview(upload.uploadId, sheet);
   if (suggestion.isError) return <QueryError title="Could not match the file's columns" query={suggestion} />;
-  if (!suggestion.data) return <Skeleton className="h-48" />;
-  return <MappingForm upload={upload} sheet={sheet} entity={entity} suggestion={suggestion.data} onLaunched={onLaunched} />;
+  if (preview.isError) return <QueryError title="Could not read the file's columns" query={preview} />;
+  if (!suggestion.data || !preview.data) return <Skeleton className="h-48" />;
+  return <MappingForm upload={upload} sheet={sheet} entity={entity} preview={preview.data} suggestion={suggestion.data} onLaunched={onLaunched} />;
 }
 
-function MappingForm({ upload, sheet, entity, suggestion, onLaunched }: { upload: UploadView; sheet: string | null; entity: ImportEntity; suggestion: SuggestedMapping; onLaunched(jobId: string): void }) {
+function MappingForm({
+  upload,
+  sheet,
+  entity,
+  preview,
+  suggestion,
+  onLaunched,
+}: {
+  upload: UploadView;
+  sheet: string | null;
+  entity: ImportEntity;
+  preview: UploadPreview;
+  suggestion: SuggestedMapping;
+  onLaunched(jobId: string): void;
+}) {
   const modeId = useId();
   const queryClient = useQueryClient();
-  const preview = queryClient.getQueryData<{ headers: string[]; rows: { values: Record<string, string> }[] }>(queryKeys.imports.preview(upload.uploadId, sheet));
-  const columns = preview?.headers ?? upload.detected.headers;
-  const example = preview?.rows[0]?.values ?? {};
+  const columns = preview.headers;
+  const example = preview.rows[0]?.values ?? {};
   const [mapping, setMapping] = useState<ColumnMapping>(() => Object.fromEntries(columns.map((column) => [column, suggestion.mapping[column] ?? NOT_IMPORTED])));
   const [mode, setMode] = useState<ImportMode>("all-or-nothing");
   const { missing, doubled } = mappingProblems(entity, mapping);

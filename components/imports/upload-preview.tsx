@@ -29,15 +29,20 @@ function detectedFacts(upload: UploadView): [string, string][] {
   return facts;
 }
 
-/** The uploaded file's detected format and its first rows, on the chosen sheet of a workbook. */
-export function UploadPreview({ upload, sheet, onSheetChange }: { upload: UploadView; sheet: string | null; onSheetChange(sheet: string): void }) {
-  const sheetId = useId();
-  const preview = useQuery({
-    queryKey: queryKeys.imports.preview(upload.uploadId, sheet),
-    queryFn: ({ signal }) => importApi.preview(upload.uploadId, sheet, { signal }),
+/** The first rows of an upload's sheet: read once, shared by the preview and the mapping (its columns, their first values). */
+export function useUploadPreview(uploadId: string, sheet: string | null) {
+  return useQuery({
+    queryKey: queryKeys.imports.preview(uploadId, sheet),
+    queryFn: ({ signal }) => importApi.preview(uploadId, sheet, { signal }),
     // An upload's content never changes.
     staleTime: Infinity,
   });
+}
+
+/** The uploaded file's detected format and its first rows, on the chosen sheet of a workbook. */
+export function UploadPreview({ upload, sheet, onSheetChange }: { upload: UploadView; sheet: string | null; onSheetChange(sheet: string): void }) {
+  const sheetId = useId();
+  const preview = useUploadPreview(upload.uploadId, sheet);
   const sheets = upload.detected.sheets;
 
   return (
