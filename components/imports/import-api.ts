@@ -80,6 +80,8 @@ export interface ImportSummary {
 export interface ImportIssue {
   column: string | null;
   field: string | null;
+  /** The cell as written. */
+  value?: string;
   message: string;
 }
 
@@ -89,18 +91,25 @@ export interface ImportIssue {
  * before that detail existed still shows.
  */
 export type ImportErrorEntry = JobResult<"import">["report"]["errors"][number] & { sheet?: string | null; issues?: ImportIssue[] };
-export type ImportReport = Omit<JobResult<"import">["report"], "errors"> & { errors: ImportErrorEntry[] };
+export type ImportReport = Omit<JobResult<"import">["report"], "errors"> & {
+  errors: ImportErrorEntry[];
+  /** Of the valid rows: added, changed, and equal to what is stored (in a dry run: would be). */
+  created?: number;
+  updated?: number;
+  unchanged?: number;
+};
 export type ImportResult = Omit<JobResult<"import">, "report"> & {
   report: ImportReport;
   entityType?: ImportEntityType;
   dryRun?: boolean;
   mode?: ImportMode;
-  errorsUrl?: string;
+  /** null when there are no errors. */
+  errorsUrl?: string | null;
   reportUrl?: string;
 };
 
 /** GET /api/v1/imports/:jobId: the run as the history lists it, with its result once it has one. */
-export type ImportDetail = ImportSummary & { result?: ImportResult | null; report?: ImportReport | null; failedReason?: string | null; errorsUrl?: string };
+export type ImportDetail = ImportSummary & { result?: ImportResult | null; report?: ImportReport | null; failedReason?: string | null; errorsUrl?: string | null };
 
 export const errorsCsvUrl = (jobId: string) => `/api/v1/imports/${encodeURIComponent(jobId)}/errors.csv`;
 export const importReportHref = (jobId: string) => `/imports/${encodeURIComponent(jobId)}`;

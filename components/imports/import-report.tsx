@@ -31,7 +31,7 @@ function problemsOf(entry: ImportErrorEntry): Problem[] {
       sheet,
       column: issue.column,
       field: issue.field,
-      value: issue.column ? valueText(entry.data[issue.column]) : "",
+      value: issue.value ?? (issue.column ? valueText(entry.data[issue.column]) : ""),
       message: issue.message,
     }));
   }
@@ -73,7 +73,16 @@ function Outcome({ report, dryRun, mode }: { report: ImportReport; dryRun: boole
 }
 
 /** An import's report: totals, each problem by row and column, the offending cells highlighted, and the full list to download. */
-export function ImportReportView({ report, dryRun, mode, errorsUrl, reportUrl }: { report: ImportReport; dryRun: boolean; mode: ImportMode | undefined; errorsUrl?: string; reportUrl?: string }) {
+export function ImportReportView({ report, dryRun, mode, errorsUrl, reportUrl }: { report: ImportReport; dryRun: boolean; mode: ImportMode | undefined; errorsUrl?: string | null; reportUrl?: string }) {
+  const breakdown = report.created !== undefined && report.updated !== undefined && report.unchanged !== undefined ? { created: report.created, updated: report.updated, unchanged: report.unchanged } : null;
+  // A dry run writes nothing (its `imported` is 0); what it would write is its breakdown.
+  const wouldImport = breakdown ? breakdown.created + breakdown.updated + breakdown.unchanged : report.imported;
+  const figures: [string, number][] = [
+    ["Rows read", report.total],
+    ["Valid", report.valid],
+    ["Invalid", report.invalid],
+    dryRun ? ["Would be imported", wouldImport] : ["Imported", report.imported],
+  ];
   const shown = report.errors.slice(0, SHOWN_ROWS);
   const problems = shown.flatMap(problemsOf);
   const columns = columnsOf(shown);
@@ -101,21 +110,20 @@ export function ImportReportView({ report, dryRun, mode, errorsUrl, reportUrl }:
         <div className="space-y-4 px-5 py-5">
           <Outcome report={report} dryRun={dryRun} mode={mode} />
           <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4" data-testid="import-totals">
-            {(
-              [
-                ["Rows read", report.total],
-                ["Valid", report.valid],
-                ["Invalid", report.invalid],
-                // A dry run writes nothing: its count is what an import would write.
-                [dryRun ? "Would be imported" : "Imported", report.imported],
-              ] as const
-            ).map(([label, value]) => (
+            {figures.map(([label, value]) => (
               <div key={label} className="rounded-lg bg-slate-50 px-4 py-3 dark:bg-slate-800/50">
                 <dt className="text-xs font-medium text-slate-600 dark:text-slate-400">{label}</dt>
                 <dd className="mt-1 text-lg font-semibold text-slate-900 tabular-nums dark:text-white">{formatInteger(value)}</dd>
               </div>
             ))}
           </dl>
+          {breakdown ? (
+            <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="import-breakdown">
+              {dryRun
+                ? `An import would add ${formatInteger(breakdown.created)} new, change ${formatInteger(breakdown.updated)} and leave ${formatInteger(breakdown.unchanged)} already as stored.`
+                : `${formatInteger(breakdown.created)} new, ${formatInteger(breakdown.updated)} changed, ${formatInteger(breakdown.unchanged)} already as stored (not written again).`}
+            </p>
+          ) : null}
         </div>
       </Card>
 
