@@ -16,6 +16,7 @@ const LINKS: readonly NavLink[] = [
   { href: "/forecasts", label: "Forecasts" },
   { href: "/inventory", label: "Inventory" },
   { href: "/analytics", label: "Analytics" },
+  { href: "/imports", label: "Imports" },
   { href: "/exports", label: "Exports" },
   { href: "/my-runs", label: "My runs" },
   { href: "/schedules", label: "Schedules" },

@@ -20,6 +20,15 @@ export const queryKeys = {
     all: ["exports"] as const,
     list: (limit: number) => ["exports", "list", limit] as const,
   },
+  /** Uploads' previews and mappings, the organisation's import history and reports. */
+  imports: {
+    all: ["imports"] as const,
+    entities: () => ["imports", "entities"] as const,
+    preview: (uploadId: string, sheet: string | null) => ["imports", "preview", uploadId, { sheet }] as const,
+    mapping: (uploadId: string, entityType: string, sheet: string | null) => ["imports", "mapping", uploadId, entityType, { sheet }] as const,
+    history: () => ["imports", "history"] as const,
+    detail: (jobId: string) => ["imports", "detail", jobId] as const,
+  },
   forecasts: {
     all: ["forecasts"] as const,
     detail: (id: string) => ["forecasts", "detail", id] as const,

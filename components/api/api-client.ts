@@ -24,6 +24,16 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** The API's `{ error: { code, message, details } }` body, or the bare status when there is none. */
+function errorFromBody(status: number, statusText: string, body: unknown): ApiRequestError {
+  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
+  if (error && typeof error.message === "string") {
+    const details = Array.isArray(error.details) ? (error.details as ApiErrorDetail[]) : [];
+    return new ApiRequestError(status, typeof error.code === "string" ? error.code : "error", error.message, details);
+  }
+  return new ApiRequestError(status, "http-error", `The server answered ${status} ${statusText}`.trim());
+}
+
 async function parseError(response: Response): Promise<ApiRequestError> {
   let body: unknown = null;
   try {
@@ -31,12 +41,7 @@ async function parseError(response: Response): Promise<ApiRequestError> {
   } catch {
     // a proxy or a crashed server may answer with HTML; fall through to a generic message
   }
-  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
-  if (error && typeof error.message === "string") {
-    const details = Array.isArray(error.details) ? (error.details as ApiErrorDetail[]) : [];
-    return new ApiRequestError(response.status, typeof error.code === "string" ? error.code : "error", error.message, details);
-  }
-  return new ApiRequestError(response.status, "http-error", `The server answered ${response.status} ${response.statusText}`.trim());
+  return errorFromBody(response.status, response.statusText, body);
 }
 
 async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -64,6 +69,53 @@ export function postJson<T>(path: string, body?: unknown): Promise<T> {
 
 export function patchJson<T>(path: string, body: unknown): Promise<T> {
   return request<T>(path, { method: "PATCH", body: JSON.stringify(body) });
+}
+
+/** Bytes sent so far of an upload, and its total. */
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+function xhrError(xhr: XMLHttpRequest): ApiRequestError {
+  let body: unknown = null;
+  try {
+    body = JSON.parse(xhr.responseText);
+  } catch {
+    // a proxy may refuse a large body with HTML; fall through to the status
+  }
+  return errorFromBody(xhr.status, xhr.statusText, body);
+}
+
+/**
+ * POSTs one file as multipart (`field`, default "file") and reads the JSON answer. An XHR rather
+ * than fetch, because only XHR reports upload progress; aborting the signal stops the transfer.
+ */
+export function uploadFile<T>(path: string, file: File, { field = "file", onProgress, signal }: { field?: string; onProgress?(progress: UploadProgress): void; signal?: AbortSignal } = {}): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader("accept", "application/json");
+    xhr.upload.onprogress = (event) => onProgress?.({ loaded: event.loaded, total: event.lengthComputable ? event.total : file.size });
+    xhr.onload = () => {
+      if (xhr.status < 200 || xhr.status >= 300) return reject(xhrError(xhr));
+      try {
+        resolve(JSON.parse(xhr.responseText) as T);
+      } catch {
+        reject(new ApiRequestError(xhr.status, "http-error", "The server's answer was not JSON."));
+      }
+    };
+    xhr.onerror = () => reject(new ApiRequestError(0, "network-error", "Cannot reach the server. Check your connection and try again."));
+    xhr.onabort = () => reject(new DOMException("The upload was cancelled.", "AbortError"));
+    if (signal) {
+      if (signal.aborted) return reject(new DOMException("The upload was cancelled.", "AbortError"));
+      signal.addEventListener("abort", () => xhr.abort(), { once: true });
+    }
+    const form = new FormData();
+    form.append(field, file, file.name);
+    xhr.send(form);
+  });
 }
 
 /** Health answers 503 with a normal body when the system is down; that body is the data, not an error. */

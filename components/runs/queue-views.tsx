@@ -8,6 +8,9 @@ import type { JobPayload, JobResult, QueueKey } from "../api/types";
 import { ExportForm } from "../exports/export-form";
 import { describeExportFilters, EXPORT_ENTITY_LABELS, EXPORT_FORMAT_LABELS } from "../exports/export-options";
 import { ExportResult } from "../exports/export-result";
+import { ImportForm } from "../imports/import-form";
+import { describeImport, fileFromJobName } from "../imports/import-options";
+import { ImportResultView } from "../imports/import-report";
 import { ForecastForm } from "../forecasts/forecast-form";
 import { ForecastResult } from "../forecasts/forecast-result";
 import { modelLabel, skuFromJobName } from "../forecasts/models";
@@ -59,6 +62,15 @@ export const queueViews = {
     emptyHint: "Choose the data and a format, or open one of your recent exports.",
     subject: (job) => job.name.replace(/^export:/, ""),
     facts: (data) => [`${EXPORT_ENTITY_LABELS[data.entity].label} as ${EXPORT_FORMAT_LABELS[data.format]}`, ...describeExportFilters(data.filters)],
+  },
+  import: {
+    Form: ImportForm,
+    Result: ImportResultView,
+    noun: { one: "import", many: "imports" },
+    formDescription: "Upload a CSV or Excel file, map its columns, dry-run it, then import it.",
+    emptyHint: "Upload a file and run a dry run, or open one of the organisation's imports below.",
+    subject: (job) => fileFromJobName(job.name),
+    facts: describeImport,
   },
   optimization: {
     Form: OptimizationForm,

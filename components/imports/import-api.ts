@@ -1,0 +1,130 @@
+/**
+ * The imports' HTTP contract as the page reads it (uploads, preview, entities, mapping, history,
+ * report), and the calls that read and write it. Job data and results come from the catalogue.
+ */
+import { getJson, postJson, uploadFile, type UploadProgress } from "../api/api-client";
+import type { JobPayload, JobPayloadInput, JobResult, JobState, LaunchResponse } from "../api/types";
+
+export type ImportEntityType = JobPayload<"import">["entityType"];
+export type ImportMode = JobPayload<"import">["mode"];
+
+export interface DetectedFile {
+  format: "csv" | "tsv" | "xlsx";
+  encoding: string | null;
+  delimiter: string | null;
+  sheets: string[];
+  headers: string[];
+}
+
+/** POST /api/v1/uploads, GET /api/v1/uploads/:id */
+export interface UploadView {
+  uploadId: string;
+  filePath: string;
+  name: string;
+  size: number;
+  detected: DetectedFile;
+  expiresAt: string;
+}
+
+/** GET /api/v1/uploads/:id/preview: rows numbered as the spreadsheet shows them (header = row 1). */
+export interface UploadPreview {
+  sheet: string | null;
+  headers: string[];
+  rows: { row: number; values: Record<string, string> }[];
+}
+
+export interface ImportField {
+  field: string;
+  label: string;
+  required: boolean;
+  description: string;
+}
+
+/** GET /api/v1/imports/entities */
+export interface ImportEntity {
+  entityType: ImportEntityType;
+  label: string;
+  naturalKey: string[];
+  fields: ImportField[];
+}
+
+/** File column → field. */
+export type ColumnMapping = Record<string, string>;
+
+/** POST /api/v1/imports/mapping */
+export interface SuggestedMapping {
+  mapping: ColumnMapping;
+  source: "saved" | "matched";
+  unmatchedColumns: string[];
+  missingRequired: string[];
+}
+
+/** One row of GET /api/v1/imports (the caller's organisation). */
+export interface ImportSummary {
+  jobId: string;
+  entityType: ImportEntityType;
+  uploadId: string | null;
+  fileName: string | null;
+  mode: ImportMode;
+  dryRun: boolean;
+  state: JobState;
+  total: number | null;
+  valid: number | null;
+  invalid: number | null;
+  imported: number | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** Where in the file a row's problem is. */
+export interface ImportIssue {
+  column: string | null;
+  field: string | null;
+  /** The cell as written. */
+  value?: string;
+  message: string;
+}
+
+/**
+ * The documented import result, read with the detail the contract adds beside it (sheet and issues
+ * per error; where the full report and the error list are). Optional here so a result written
+ * before that detail existed still shows.
+ */
+export type ImportErrorEntry = JobResult<"import">["report"]["errors"][number] & { sheet?: string | null; issues?: ImportIssue[] };
+export type ImportReport = Omit<JobResult<"import">["report"], "errors"> & {
+  errors: ImportErrorEntry[];
+  /** Of the valid rows: added, changed, and equal to what is stored (in a dry run: would be). */
+  created?: number;
+  updated?: number;
+  unchanged?: number;
+};
+export type ImportResult = Omit<JobResult<"import">, "report"> & {
+  report: ImportReport;
+  entityType?: ImportEntityType;
+  dryRun?: boolean;
+  mode?: ImportMode;
+  /** null when there are no errors. */
+  errorsUrl?: string | null;
+  reportUrl?: string;
+};
+
+/** GET /api/v1/imports/:jobId: the run as the history lists it, with its result once it has one. */
+export type ImportDetail = ImportSummary & { result?: ImportResult | null; report?: ImportReport | null; failedReason?: string | null; errorsUrl?: string | null };
+
+export const errorsCsvUrl = (jobId: string) => `/api/v1/imports/${encodeURIComponent(jobId)}/errors.csv`;
+export const importReportHref = (jobId: string) => `/imports/${encodeURIComponent(jobId)}`;
+
+export const importApi = {
+  upload: (file: File, options: { onProgress?(progress: UploadProgress): void; signal?: AbortSignal }) => uploadFile<UploadView>("/api/v1/uploads", file, options),
+  preview: (uploadId: string, sheet: string | null, { signal }: { signal?: AbortSignal } = {}) => {
+    const query = new URLSearchParams({ rows: "20" });
+    if (sheet) query.set("sheet", sheet);
+    return getJson<UploadPreview>(`/api/v1/uploads/${encodeURIComponent(uploadId)}/preview?${query}`, { signal });
+  },
+  entities: ({ signal }: { signal?: AbortSignal } = {}) => getJson<{ entities: ImportEntity[] }>("/api/v1/imports/entities", { signal }),
+  suggestMapping: (body: { uploadId: string; entityType: ImportEntityType; sheet?: string }) => postJson<SuggestedMapping>("/api/v1/imports/mapping", body),
+  history: ({ signal }: { signal?: AbortSignal } = {}) => getJson<{ imports: ImportSummary[] }>("/api/v1/imports", { signal }),
+  detail: (jobId: string, { signal }: { signal?: AbortSignal } = {}) => getJson<ImportDetail>(`/api/v1/imports/${encodeURIComponent(jobId)}`, { signal }),
+  /** Through the generic queue endpoint, validated against the catalogue's import payload. */
+  launch: (name: string, data: JobPayloadInput<"import"> & { sheet?: string }) => postJson<LaunchResponse>("/api/v1/queues/import/jobs", { name, data }),
+};

@@ -1,0 +1,182 @@
+import Link from "next/link";
+import { formatInteger } from "../format";
+import { Alert } from "../ui/alert";
+import { Card, CardHeader } from "../ui/card";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
+import type { ImportErrorEntry, ImportMode, ImportReport, ImportResult } from "./import-api";
+import { SheetGrid } from "./sheet-grid";
+
+/** Rows shown on the page; the report keeps up to 1,000 inline and errors.csv has every one. */
+const SHOWN_ROWS = 100;
+
+const linkClass = "font-medium text-indigo-700 hover:underline dark:text-indigo-400";
+
+interface Problem {
+  row: number;
+  sheet: string | null;
+  column: string | null;
+  field: string | null;
+  value: string;
+  message: string;
+}
+
+const valueText = (value: unknown) => (value === null || value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value));
+
+/** One line per problem: per issue where the report names the column, else per message. */
+function problemsOf(entry: ImportErrorEntry): Problem[] {
+  const sheet = entry.sheet ?? null;
+  if (entry.issues && entry.issues.length > 0) {
+    return entry.issues.map((issue) => ({
+      row: entry.row,
+      sheet,
+      column: issue.column,
+      field: issue.field,
+      value: issue.value ?? (issue.column ? valueText(entry.data[issue.column]) : ""),
+      message: issue.message,
+    }));
+  }
+  return entry.errors.map((message) => ({ row: entry.row, sheet, column: null, field: null, value: "", message }));
+}
+
+/** The file's columns as the error rows carry them, in the file's order. */
+function columnsOf(errors: readonly ImportErrorEntry[]): string[] {
+  const columns = new Set<string>();
+  for (const entry of errors) for (const column of Object.keys(entry.data)) columns.add(column);
+  return [...columns];
+}
+
+/** What happened, in one sentence a planner can act on. */
+function Outcome({ report, dryRun, mode }: { report: ImportReport; dryRun: boolean; mode: ImportMode | undefined }) {
+  const rows = (count: number) => `${formatInteger(count)} row${count === 1 ? "" : "s"}`;
+  if (dryRun) {
+    return report.invalid === 0 ? (
+      <Alert tone="success" title={`All ${rows(report.total)} are valid`}>
+        Dry run: nothing was written. Import the file to load them.
+      </Alert>
+    ) : (
+      <Alert tone="warning" title={`${rows(report.invalid)} of ${formatInteger(report.total)} would be refused`}>
+        Dry run: nothing was written.{" "}
+        {mode === "valid-rows" ? `Importing now would load the ${rows(report.valid)} that are valid.` : "All or nothing: fix these rows (or import the valid rows only) before importing."}
+      </Alert>
+    );
+  }
+  if (report.invalid === 0) return <Alert tone="success" title={`Imported ${rows(report.imported)}`}>Every row was valid.</Alert>;
+  return report.imported === 0 ? (
+    <Alert tone="error" title="Nothing was imported">
+      {rows(report.invalid)} of {formatInteger(report.total)} are invalid{mode === "all-or-nothing" ? ", and the import is all or nothing: the database is as it was." : "."}
+    </Alert>
+  ) : (
+    <Alert tone="warning" title={`Imported ${rows(report.imported)}; ${rows(report.invalid)} left out`}>
+      The invalid rows are listed below.
+    </Alert>
+  );
+}
+
+/** An import's report: totals, each problem by row and column, the offending cells highlighted, and the full list to download. */
+export function ImportReportView({ report, dryRun, mode, errorsUrl, reportUrl }: { report: ImportReport; dryRun: boolean; mode: ImportMode | undefined; errorsUrl?: string | null; reportUrl?: string }) {
+  const breakdown = report.created !== undefined && report.updated !== undefined && report.unchanged !== undefined ? { created: report.created, updated: report.updated, unchanged: report.unchanged } : null;
+  // A dry run writes nothing (its `imported` is 0); what it would write is its breakdown.
+  const wouldImport = breakdown ? breakdown.created + breakdown.updated + breakdown.unchanged : report.imported;
+  const figures: [string, number][] = [
+    ["Rows read", report.total],
+    ["Valid", report.valid],
+    ["Invalid", report.invalid],
+    dryRun ? ["Would be imported", wouldImport] : ["Imported", report.imported],
+  ];
+  const shown = report.errors.slice(0, SHOWN_ROWS);
+  const problems = shown.flatMap(problemsOf);
+  const columns = columnsOf(shown);
+  const hasSheets = shown.some((entry) => entry.sheet);
+  const cellProblems = new Map<string, string>();
+  for (const problem of problems) {
+    if (!problem.column) continue;
+    const key = `${problem.row}\u0000${problem.column}`;
+    cellProblems.set(key, cellProblems.has(key) ? `${cellProblems.get(key)}; ${problem.message}` : problem.message);
+  }
+  const download = errorsUrl && report.invalid > 0 ? (
+    <a href={errorsUrl} download className={linkClass}>
+      Download every error (CSV)
+    </a>
+  ) : null;
+
+  return (
+    <div className="space-y-6">
+      <Card aria-labelledby="import-report-title">
+        <CardHeader
+          titleId="import-report-title"
+          title={dryRun ? "Dry run report" : "Import report"}
+          actions={reportUrl ? <Link href={reportUrl} className={`${linkClass} text-sm`}>Open the report page</Link> : null}
+        />
+        <div className="space-y-4 px-5 py-5">
+          <Outcome report={report} dryRun={dryRun} mode={mode} />
+          <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4" data-testid="import-totals">
+            {figures.map(([label, value]) => (
+              <div key={label} className="rounded-lg bg-slate-50 px-4 py-3 dark:bg-slate-800/50">
+                <dt className="text-xs font-medium text-slate-600 dark:text-slate-400">{label}</dt>
+                <dd className="mt-1 text-lg font-semibold text-slate-900 tabular-nums dark:text-white">{formatInteger(value)}</dd>
+              </div>
+            ))}
+          </dl>
+          {breakdown ? (
+            <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="import-breakdown">
+              {dryRun
+                ? `An import would add ${formatInteger(breakdown.created)} new, change ${formatInteger(breakdown.updated)} and leave ${formatInteger(breakdown.unchanged)} already as stored.`
+                : `${formatInteger(breakdown.created)} new, ${formatInteger(breakdown.updated)} changed, ${formatInteger(breakdown.unchanged)} already as stored (not written again).`}
+            </p>
+          ) : null}
+        </div>
+      </Card>
+
+      {report.errors.length > 0 ? (
+        <Card aria-labelledby="import-errors-title">
+          <CardHeader
+            titleId="import-errors-title"
+            as="h3"
+            title="Errors"
+            description={
+              report.invalid > shown.length
+                ? `The first ${formatInteger(shown.length)} of ${formatInteger(report.invalid)} invalid rows; the download has every one.`
+                : `${formatInteger(report.invalid)} invalid row${report.invalid === 1 ? "" : "s"}, numbered as the spreadsheet shows them (row 1 is the header).`
+            }
+            actions={download}
+          />
+          <Table caption="Errors by row and column">
+            <THead>
+              <Th align="right">Row</Th>
+              {hasSheets ? <Th>Sheet</Th> : null}
+              <Th>Column</Th>
+              <Th>Value</Th>
+              <Th>Problem</Th>
+            </THead>
+            <TBody>
+              {problems.map((problem, index) => (
+                <Tr key={`${problem.row}:${index}`}>
+                  <Td numeric className="font-medium text-slate-900 dark:text-slate-100">
+                    {problem.row}
+                  </Td>
+                  {hasSheets ? <Td>{problem.sheet ?? ""}</Td> : null}
+                  <Td className="font-mono text-xs">{problem.column ?? (problem.field ? `(${problem.field})` : "—")}</Td>
+                  <Td className="max-w-48 truncate font-mono text-xs">{problem.value}</Td>
+                  <Td className="text-red-800 dark:text-red-300">{problem.message}</Td>
+                </Tr>
+              ))}
+            </TBody>
+          </Table>
+          {columns.length > 0 ? (
+            <div className="border-t border-slate-200 dark:border-slate-800">
+              <p className="px-5 pt-4 pb-2 text-sm font-medium text-slate-900 dark:text-slate-100">The invalid rows, offending cells outlined</p>
+              <SheetGrid caption="Invalid rows with the offending cells marked" headers={columns} rows={shown.map((entry) => ({ row: entry.row, values: entry.data }))} problem={(row, column) => cellProblems.get(`${row}\u0000${column}`)} />
+            </div>
+          ) : null}
+        </Card>
+      ) : report.invalid > 0 && download ? (
+        <p className="text-sm">{download}</p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A completed import run on the shared run panel. */
+export function ImportResultView({ result }: { result: ImportResult }) {
+  return <ImportReportView report={result.report} dryRun={result.dryRun ?? false} mode={result.mode} errorsUrl={result.errorsUrl} reportUrl={result.reportUrl} />;
+}
