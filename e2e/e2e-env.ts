@@ -13,6 +13,12 @@ export const E2E_REDIS_URL = process.env.E2E_REDIS_URL ?? "redis://127.0.0.1:637
 export const E2E_REDIS_PREFIX = process.env.E2E_REDIS_PREFIX ?? "{capliquify-e2e}";
 /** Signs test sessions only; never used outside this suite. */
 export const E2E_NEXTAUTH_SECRET = "capliquify-e2e-secret-not-for-production";
+/** `next start` is production: push needs a configured pair. Made for this suite only. */
+const E2E_VAPID = {
+  VAPID_PUBLIC_KEY: "BEa99XPmkG7_Ov90g2BBRQN49_K86d1BtaMG27M444zdXJqckMV8U0w5fsjGcwVGaYhkI9Ax_WDSPwUyDzrOzJ0",
+  VAPID_PRIVATE_KEY: "LaivNzBRbUWa7klUYVwyVZ-pfPqYC9bVjbrNPxi6zVw",
+  VAPID_SUBJECT: "mailto:e2e@capliquify.invalid",
+};
 
 // Overridable so that two checkouts (or two people) can run the suite side by side.
 const AUTH_DIR = process.env.E2E_AUTH_DIR ?? "e2e/.auth";
@@ -41,6 +47,7 @@ export function serverEnv(): Record<string, string> {
     REDIS_PREFIX: E2E_REDIS_PREFIX,
     NEXTAUTH_URL: BASE_URL,
     NEXTAUTH_SECRET: E2E_NEXTAUTH_SECRET,
+    ...E2E_VAPID,
     NEXT_TELEMETRY_DISABLED: "1",
     LOG_LEVEL: "warn",
     // Queue alerts: checked every few seconds and "no worker" raised at once, so alerts.spec
