@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Db } from "../db";
 import { sqlPool } from "../db";
-import { writeNotifications } from "../inbox/inbox";
+import { writeNotifications } from "../notifications/in-app";
 import { QUEUE_KEYS, queueDefinition, type QueueKey } from "../jobs/catalog";
 import type { QueueManager } from "../jobs/queue-manager";
 import { oldestWaiting } from "../jobs/queue-overview";

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { encodeKeysetCursor, type KeysetCursor } from "../api/keyset-cursor";
 import type { Db } from "../db";
 import { db as defaultDb, sqlPool } from "../db";
@@ -6,46 +5,11 @@ import { isQueueKey, type QueueKey } from "../jobs/catalog";
 import { resultLink } from "../jobs/result-link";
 
 /**
- * The in-app inbox behind the header's bell: its one writer (finished jobs, queue alerts) and its
- * reader. Plain SQL: the worker writes a notification for every finished job, like the ledger.
+ * The reader of the in-app inbox behind the header's bell. Its one writer is the IN_APP channel
+ * (lib/notifications/in-app.ts). Plain SQL: the bell is read on every page.
  */
-export interface NewNotification {
-  userId: string;
-  /** e.g. "job.completed", "queue.alert" (lib/inbox/job-notifications.ts, lib/alerts/alert-links.ts). */
-  kind: string;
-  title: string;
-  body: string;
-  /** The job it is about. */
-  jobId?: string | null;
-  /** A page of the app, for notifications that are not about one job (queue alerts). */
-  link?: string | null;
-}
-
 /** Timestamps are stored as UTC without a zone, as Prisma does (see lib/jobs/ledger.ts). */
 const UTC_NOW = `(now() AT TIME ZONE 'UTC')`;
-
-/** Writes notifications in one statement, whatever their number; returns the new rows' ids in order. */
-export async function writeNotifications(notifications: readonly NewNotification[], { db = defaultDb() }: { db?: Db } = {}): Promise<string[]> {
-  if (notifications.length === 0) return [];
-  const ids = notifications.map(() => randomUUID());
-  await sqlPool(db).query(
-    // The recipient's organisation, read in the same statement: the row says whose news it was.
-    `INSERT INTO "Notification" ("id", "userId", "organizationId", "kind", "title", "body", "jobId", "link", "createdAt")
-     SELECT n.i, n.u, usr."organizationId", n.k, n.t, n.b, n.j, n.l, ${UTC_NOW}
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS n(i, u, k, t, b, j, l)
-       LEFT JOIN "User" usr ON usr."id" = n.u`,
-    [
-      ids,
-      notifications.map((notification) => notification.userId),
-      notifications.map((notification) => notification.kind),
-      notifications.map((notification) => notification.title),
-      notifications.map((notification) => notification.body),
-      notifications.map((notification) => notification.jobId ?? null),
-      notifications.map((notification) => notification.link ?? null),
-    ],
-  );
-  return ids;
-}
 
 export interface NotificationView {
   id: string;

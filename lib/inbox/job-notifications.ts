@@ -2,7 +2,7 @@ import type { Db } from "../db";
 import { sqlPool } from "../db";
 import { isQueueKey, queueDefinition, type QueueKey } from "../jobs/catalog";
 import { describeSubjects } from "../jobs/subjects";
-import { writeNotifications } from "./inbox";
+import { writeNotifications } from "../notifications/in-app";
 
 /** One notification per finished job of a user (completed, or failed for good), in the owner's inbox. */
 export type JobNotificationKind = "job.completed" | "job.failed";
