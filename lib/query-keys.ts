@@ -85,6 +85,8 @@ export const queryKeys = {
     all: ["notifications"] as const,
     list: () => ["notifications", "list"] as const,
   },
+  /** The caller's notification settings (which events reach which channels, the phone number). */
+  notificationPreferences: ["notification-preferences"] as const,
   organizations: {
     all: ["organizations"] as const,
     list: () => ["organizations", "list"] as const,
