@@ -72,7 +72,8 @@ export function assertLocal(url: string, what: "database" | "redis"): void {
   if (!LOCAL_HOSTS.has(parsed.hostname)) {
     throw new Error(`Refusing to run e2e tests against a non-local ${what} (${parsed.hostname}); they drop and rewrite its data.`);
   }
-  if (what === "database" && !/_e2e$/.test(parsed.pathname.slice(1))) {
-    throw new Error(`Refusing to use database "${parsed.pathname.slice(1)}" for e2e tests; its name must end in _e2e because it is dropped on every run.`);
+  // "_e2e" or "_e2e_<suffix>": one database per checkout running the suite side by side.
+  if (what === "database" && !/_e2e(_[a-z0-9]+)?$/.test(parsed.pathname.slice(1))) {
+    throw new Error(`Refusing to use database "${parsed.pathname.slice(1)}" for e2e tests; its name must end in _e2e (or _e2e_<suffix>) because it is dropped on every run.`);
   }
 }
