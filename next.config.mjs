@@ -4,7 +4,8 @@
  * (`self.__next_f.push`) and a nonce would need the proxy on every page and dynamic rendering of
  * all of them; bull-board's own scripts are files under /admin/queues/static. Styles: inline too
  * (React style attributes, recharts, bull-board's theme variables). Images: data: for bull-board's
- * inlined logo and favicon. `next dev` needs eval for React's debugging features.
+ * inlined logo and favicon. `next dev` needs eval for React's debugging features. Workers: only
+ * same-origin files (the push service worker).
  */
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -13,6 +14,8 @@ const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
   "connect-src 'self'",
+  // Only the push service worker, public/sw.js: said outright rather than left to the script-src fallback.
+  "worker-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",
   "form-action 'self'",
@@ -57,7 +60,11 @@ const nextConfig = {
     // "/(.*)" rather than "/:path*": a source with a named parameter makes Next compile every
     // header value holding a ":" (the CSP's "data:") through path-to-regexp on every request, about
     // 35 µs each time; unnamed groups are dropped, so the values are sent as they are.
-    return [{ source: "/(.*)", headers: SECURITY_HEADERS }];
+    return [
+      { source: "/(.*)", headers: SECURITY_HEADERS },
+      // A browser checks for a new service worker on navigation; a cached copy would keep an old one running.
+      { source: "/sw.js", headers: [{ key: "Cache-Control", value: "no-cache, no-store, must-revalidate" }] },
+    ];
   },
   // forbidden() answers planners on admin pages with a real 403 and app/forbidden.tsx.
   // NEXT_SERVER_MINIFY=0 keeps function names in the server bundles, for a readable CPU profile

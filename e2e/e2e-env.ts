@@ -15,6 +15,12 @@ export const E2E_REDIS_PREFIX = process.env.E2E_REDIS_PREFIX ?? "{capliquify-e2e
 export const E2E_NEXTAUTH_SECRET = "capliquify-e2e-secret-not-for-production";
 /** 32 bytes of hex: seals the suite's integration credentials. */
 export const E2E_INTEGRATION_SECRET_KEY = "e2e0".repeat(16);
+/** `next start` is production: push needs a configured pair. Made for this suite only. */
+const E2E_VAPID = {
+  VAPID_PUBLIC_KEY: "BEa99XPmkG7_Ov90g2BBRQN49_K86d1BtaMG27M444zdXJqckMV8U0w5fsjGcwVGaYhkI9Ax_WDSPwUyDzrOzJ0",
+  VAPID_PRIVATE_KEY: "LaivNzBRbUWa7klUYVwyVZ-pfPqYC9bVjbrNPxi6zVw",
+  VAPID_SUBJECT: "mailto:e2e@capliquify.invalid",
+};
 
 // Overridable so that two checkouts (or two people) can run the suite side by side.
 const AUTH_DIR = process.env.E2E_AUTH_DIR ?? "e2e/.auth";
@@ -44,6 +50,7 @@ export function serverEnv(): Record<string, string> {
     NEXTAUTH_URL: BASE_URL,
     NEXTAUTH_SECRET: E2E_NEXTAUTH_SECRET,
     INTEGRATION_SECRET_KEY: E2E_INTEGRATION_SECRET_KEY,
+    ...E2E_VAPID,
     NEXT_TELEMETRY_DISABLED: "1",
     LOG_LEVEL: "warn",
     // Queue alerts: checked every few seconds and "no worker" raised at once, so alerts.spec
@@ -68,7 +75,8 @@ export function assertLocal(url: string, what: "database" | "redis"): void {
   if (!LOCAL_HOSTS.has(parsed.hostname)) {
     throw new Error(`Refusing to run e2e tests against a non-local ${what} (${parsed.hostname}); they drop and rewrite its data.`);
   }
-  if (what === "database" && !/_e2e$/.test(parsed.pathname.slice(1))) {
-    throw new Error(`Refusing to use database "${parsed.pathname.slice(1)}" for e2e tests; its name must end in _e2e because it is dropped on every run.`);
+  // "_e2e" or "_e2e_<suffix>": one database per checkout running the suite side by side.
+  if (what === "database" && !/_e2e(_[a-z0-9]+)?$/.test(parsed.pathname.slice(1))) {
+    throw new Error(`Refusing to use database "${parsed.pathname.slice(1)}" for e2e tests; its name must end in _e2e (or _e2e_<suffix>) because it is dropped on every run.`);
   }
 }

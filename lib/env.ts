@@ -1,3 +1,4 @@
+import { createECDH } from "node:crypto";
 import { z } from "zod";
 import { QUEUE_KEYS, type QueueKey } from "./jobs/queue-keys";
 
@@ -81,6 +82,12 @@ const integrationKey = z
     }
     return bytes;
   });
+/** A base64url string (no padding) that decodes to exactly `length` bytes. */
+const base64urlBytes = (length: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => /^[A-Za-z0-9_-]+$/.test(value) && Buffer.from(value, "base64url").length === length, `must be ${what}`);
 
 const queueOverrides = Object.fromEntries(
   QUEUE_KEYS.flatMap((key) => [
@@ -160,6 +167,14 @@ const envSchema = z.object({
   // how old a row or job must be before it is judged (a younger one may be mid-flight)
   LEDGER_RECONCILE_EVERY_SECONDS: positiveInt.max(86_400).default(60),
   LEDGER_RECONCILE_GRACE_SECONDS: positiveInt.max(86_400).default(120),
+  // Web push (lib/push/vapid.ts): the VAPID key pair that signs every push, and the contact push
+  // services may write to about them. Unset outside production: a pair derived from NEXTAUTH_SECRET.
+  /** Uncompressed P-256 public key, base64url (what `web-push generate-vapid-keys` prints). */
+  VAPID_PUBLIC_KEY: base64urlBytes(65, "an uncompressed P-256 public key (65 bytes, base64url)").optional(),
+  /** The P-256 private key, base64url (32 bytes). */
+  VAPID_PRIVATE_KEY: base64urlBytes(32, "a P-256 private key (32 bytes, base64url)").optional(),
+  /** A mailto: or https: URL where the push services can reach the operator. */
+  VAPID_SUBJECT: z.url({ protocol: /^(mailto|https)$/, error: "must be a mailto: or https: URL" }).optional(),
   // Logging
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   LOG_FILE: z.string().optional(),
@@ -185,7 +200,24 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (env.NODE_ENV === "production" && source.INTEGRATION_SECRET_KEY === undefined && source.ALLOW_DEV_SECRET !== "1") {
     throw new EnvError("Invalid environment variables:\n  INTEGRATION_SECRET_KEY: required in production (32 bytes as hex or base64, e.g. `openssl rand -base64 32`)");
   }
+  // One key without the other would sign with a key the browsers were never given.
+  if ((source.VAPID_PUBLIC_KEY === undefined) !== (source.VAPID_PRIVATE_KEY === undefined)) {
+    throw new EnvError("Invalid environment variables:\n  VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY: set both or neither");
+  }
+  if (env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY && !isVapidPair(env.VAPID_PUBLIC_KEY, env.VAPID_PRIVATE_KEY)) {
+    throw new EnvError("Invalid environment variables:\n  VAPID_PUBLIC_KEY: is not the public key of VAPID_PRIVATE_KEY");
+  }
   return env;
+}
+
+function isVapidPair(publicKey: string, privateKey: string): boolean {
+  try {
+    const ecdh = createECDH("prime256v1");
+    ecdh.setPrivateKey(Buffer.from(privateKey, "base64url"));
+    return ecdh.getPublicKey().equals(Buffer.from(publicKey, "base64url"));
+  } catch {
+    return false;
+  }
 }
 
 export function env(): Env {

@@ -95,6 +95,8 @@ export const queryKeys = {
     list: () => ["notifications", "list"] as const,
   },
   integrations: { all: ["integrations"] as const },
+  /** The caller's notification settings (which events reach which channels, the phone number). */
+  notificationPreferences: ["notification-preferences"] as const,
   organizations: {
     all: ["organizations"] as const,
     list: () => ["organizations", "list"] as const,

@@ -1,7 +1,7 @@
 // `npm run up` — everything from a fresh clone: install, check services, migrate, seed, build,
 // then run the web app, one worker and the demo Shopify shop together until Ctrl-C.
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createECDH, randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureInstalled } from "./ensure-installed.mjs";
@@ -23,6 +23,29 @@ function localSecret(name, what) {
   appendFileSync(file, `${name}=${secret}\n`);
   console.log(`  Created ${what} in .env.local`);
   return secret;
+ * `next start` runs in production mode, which refuses to sign sessions with a built-in secret and
+ * sends no web push without a VAPID key pair. For a local start we make them once per checkout
+ * and keep them in .env.local (not committed), so sessions and browsers' push subscriptions
+ * survive restarts.
+ */
+function localSetting(name, make) {
+  const file = join(root, ".env.local");
+  const existing = existsSync(file) ? readFileSync(file, "utf8").match(new RegExp(`^${name}=(.+)$`, "m"))?.[1] : undefined;
+  if (existing) return existing;
+  const value = make();
+  appendFileSync(file, `${name}=${value}\n`);
+  console.log(`  Created ${name} in .env.local`);
+  return value;
+}
+
+function localVapidKeys() {
+  const ecdh = createECDH("prime256v1");
+  ecdh.generateKeys();
+  const privateKey = localSetting("VAPID_PRIVATE_KEY", () => ecdh.getPrivateKey().toString("base64url"));
+  // The public key follows from the private one, so a half-written .env.local cannot pair two keys.
+  const derived = createECDH("prime256v1");
+  derived.setPrivateKey(Buffer.from(privateKey, "base64url"));
+  return { VAPID_PRIVATE_KEY: privateKey, VAPID_PUBLIC_KEY: derived.getPublicKey().toString("base64url") };
 }
 
 /**
@@ -59,6 +82,9 @@ runMain(async () => {
     REDIS_URL: redisUrl,
     NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? localSecret("NEXTAUTH_SECRET", "a session secret"),
     INTEGRATION_SECRET_KEY: process.env.INTEGRATION_SECRET_KEY ?? localSecret("INTEGRATION_SECRET_KEY", "an integration credentials key"),
+    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? localSetting("NEXTAUTH_SECRET", () => randomBytes(32).toString("base64url")),
+    ...(process.env.VAPID_PRIVATE_KEY ? {} : localVapidKeys()),
+    VAPID_SUBJECT: process.env.VAPID_SUBJECT ?? "mailto:push@capliquify.invalid",
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
     NEXT_TELEMETRY_DISABLED: "1",
     DEMO_SHOP_PORT: process.env.DEMO_SHOP_PORT ?? "4100",

@@ -56,6 +56,7 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
     throw new ApiRequestError(0, "network-error", "Cannot reach the server. Check your connection and try again.");
   }
   if (!response.ok) throw await parseError(response);
+  if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }
 
@@ -116,6 +117,14 @@ export function uploadFile<T>(path: string, file: File, { field = "file", onProg
     form.append(field, file, file.name);
     xhr.send(form);
   });
+}
+
+export function putJson<T>(path: string, body: unknown): Promise<T> {
+  return request<T>(path, { method: "PUT", body: JSON.stringify(body) });
+}
+
+export function deleteJson<T>(path: string, body?: unknown): Promise<T> {
+  return request<T>(path, { method: "DELETE", body: body === undefined ? undefined : JSON.stringify(body) });
 }
 
 /** Health answers 503 with a normal body when the system is down; that body is the data, not an error. */

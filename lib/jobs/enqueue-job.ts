@@ -45,6 +45,12 @@ export interface BulkEnqueueRequest {
   /** As for one job: the same key within 24 h returns the jobs the first request added. */
   idempotencyKey?: string;
   owner: Caller;
+  /**
+   * "route": the calling route has decided itself that the owner may start these jobs, beyond the
+   * queue's `enqueueRoles` (a user's test notification to themselves; the payload rules still apply).
+   * @defaultValue "catalogue"
+   */
+  roleCheck?: "catalogue" | "route";
 }
 
 /** The most jobs one bulk launch may hold. */
@@ -138,7 +144,7 @@ export async function enqueueJob(request: EnqueueRequest, deps: Deps = {}): Prom
 export async function enqueueJobs(request: BulkEnqueueRequest, deps: Deps = {}): Promise<BulkEnqueueResult> {
   const resolved = resolveDeps(deps);
   const definition = queueDefinition(request.queue);
-  const refused = roleRefusal(definition, request.owner);
+  const refused = request.roleCheck === "route" ? undefined : roleRefusal(definition, request.owner);
   if (refused) return refused;
   const references = new References(resolved.db);
   const parsed = request.jobs.map((job) => definition.payload.safeParse(job.data));
