@@ -5,6 +5,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { queryKeys } from "@/lib/query-keys";
 import { InlineText } from "../api-docs/inline-text";
+import { ExportButtons } from "../exports/export-button";
 import { getJson } from "../api/api-client";
 import type { AbcReport, AnalyticsReportDetail, AnalyticsType, DaysOfSupplyReport, ForecastAccuracyReport, GmroiReport, ServiceReport, TurnoverReport } from "../api/types";
 import { formatDateTime, formatInteger, formatLongDay } from "../format";
@@ -97,6 +98,9 @@ export function ReportView({ report }: { report: AnalyticsReportDetail }) {
             </p>
           </CardBody>
         ) : null}
+        <CardBody>
+          <ExportButtons entity="reports" filters={{ reportId: report.id }} label="Export this report" />
+        </CardBody>
       </Card>
       <ReportBody type={type} body={report.body} />
     </div>

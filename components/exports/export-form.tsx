@@ -9,7 +9,7 @@ import type { JobPayloadInput, LaunchResponse, ProductSummary } from "../api/typ
 import { ProductPicker } from "../forecasts/product-picker";
 import { Button } from "../ui/button";
 import { HelpText, Label, Select, TextInput } from "../ui/field";
-import { entityTakes, EXPORT_ENTITY_LABELS, EXPORT_FORMAT_LABELS, type ExportEntity, type ExportFormat } from "./export-options";
+import { entityTakes, EXPORT_ENTITY_LABELS, EXPORT_FORMAT_LABELS, FORM_ENTITIES, type ExportEntity, type ExportFormat } from "./export-options";
 
 type Filters = JobPayloadInput<"export">["filters"];
 
@@ -43,8 +43,8 @@ export function ExportForm({ onLaunched }: { onLaunched(jobId: string): void }) 
     }
     setDateError(null);
     const filters: Filters = {};
-    if (category.trim()) filters.category = category.trim();
-    if (product) filters.productId = product.id;
+    if (entityTakes(entity, "category") && category.trim()) filters.category = category.trim();
+    if (entityTakes(entity, "productId") && product) filters.productId = product.id;
     if (takesDates && from) filters.startDate = from;
     if (takesDates && to) filters.endDate = to;
     launch.mutate({ entity, format, filters });
@@ -55,7 +55,7 @@ export function ExportForm({ onLaunched }: { onLaunched(jobId: string): void }) 
       <div>
         <Label htmlFor={ids.entity}>Data</Label>
         <Select id={ids.entity} className="mt-1.5 w-full" value={entity} onChange={(event) => setEntity(event.target.value as ExportEntity)} aria-describedby={`${ids.entity}-help`}>
-          {(Object.keys(EXPORT_ENTITY_LABELS) as ExportEntity[]).map((key) => (
+          {FORM_ENTITIES.map((key) => (
             <option key={key} value={key}>
               {EXPORT_ENTITY_LABELS[key].label}
             </option>
@@ -77,16 +77,20 @@ export function ExportForm({ onLaunched }: { onLaunched(jobId: string): void }) 
 
       <fieldset className="space-y-4">
         <legend className="text-sm font-medium text-slate-900 dark:text-slate-100">Filters (optional)</legend>
-        <div>
-          <Label htmlFor={ids.category}>Category</Label>
-          <TextInput id={ids.category} className="mt-1.5 w-full" value={category} onChange={(event) => setCategory(event.target.value)} placeholder="Every category" maxLength={200} />
-        </div>
-        <div>
-          <Label htmlFor={ids.product}>Product</Label>
-          <div className="mt-1.5">
-            <ProductPicker id={ids.product} value={product} onChange={setProduct} />
+        {entityTakes(entity, "category") ? (
+          <div>
+            <Label htmlFor={ids.category}>Category</Label>
+            <TextInput id={ids.category} className="mt-1.5 w-full" value={category} onChange={(event) => setCategory(event.target.value)} placeholder="Every category" maxLength={200} />
           </div>
-        </div>
+        ) : null}
+        {entityTakes(entity, "productId") ? (
+          <div>
+            <Label htmlFor={ids.product}>Product</Label>
+            <div className="mt-1.5">
+              <ProductPicker id={ids.product} value={product} onChange={setProduct} />
+            </div>
+          </div>
+        ) : null}
         {entityTakes(entity, "startDate") ? (
           <div className="grid grid-cols-2 gap-3">
             <div>

@@ -10,7 +10,13 @@ export const EXPORT_ENTITY_LABELS: Record<ExportEntity, { label: string; hint: s
   sales: { label: "Daily sales", hint: "One row per product and day." },
   forecasts: { label: "Forecasts", hint: "Each product's latest forecast, one row per forecast day, with its interval." },
   inventory: { label: "Stock on hand", hint: "Per product and warehouse; without dates, the latest day on record." },
+  optimizations: { label: "What to order", hint: "The reorder list: each product's latest policy per warehouse against today's stock, lines due within 7 days." },
+  reports: { label: "Analytics report", hint: "A saved report's table; export it from the report's page." },
+  runs: { label: "My runs", hint: "The jobs you started, newest first; the dates are the day a run was created." },
 };
+
+/** What the export page's form can launch: a report is exported from its own page, where it is picked. */
+export const FORM_ENTITIES = (Object.keys(EXPORT_ENTITY_LABELS) as ExportEntity[]).filter((entity) => entity !== "reports");
 
 export const EXPORT_FORMAT_LABELS: Record<ExportFormat, string> = {
   csv: "CSV",
@@ -31,6 +37,12 @@ export function describeExportFilters(filters: JobPayload<"export">["filters"]):
   if (filters.productId) facts.push("one product");
   if (filters.warehouseId) facts.push("one warehouse");
   if (filters.forecastId) facts.push("one forecast");
+  if (filters.optimizationId) facts.push("one optimisation result");
+  if (filters.orderNow !== undefined) facts.push(filters.orderNow ? "to order now" : "not yet due");
+  if (filters.days !== undefined) facts.push(`due within ${filters.days} days`);
+  if (filters.reportId) facts.push("one report");
+  if (filters.queue) facts.push(`queue ${filters.queue}`);
+  if (filters.state) facts.push(filters.state);
   if (filters.startDate || filters.endDate) facts.push(`${filters.startDate ?? "…"} – ${filters.endDate ?? "…"}`);
   return facts;
 }

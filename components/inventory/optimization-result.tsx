@@ -6,6 +6,7 @@ import { useEffect, type ReactNode } from "react";
 import { queryKeys } from "@/lib/query-keys";
 import { errorMessage, getJson } from "../api/api-client";
 import type { JobResult, OptimizationDetail } from "../api/types";
+import { ExportButtons } from "../exports/export-button";
 import { formatDateTime, formatDay, formatDecimal } from "../format";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
@@ -176,6 +177,10 @@ export function OptimizationResultView({ result }: { result: JobResult<"optimiza
           title="Per warehouse"
           description="Quantities in units, stock as the run saw it. Regional warehouses serve their share of demand and are replenished from their cheapest central DC; DCs buy from the supplier."
         />
+        <div className="px-5 pb-3">
+          {/* Today's recommendation from this result's policies, for every warehouse with demand (a year's horizon). */}
+          <ExportButtons entity="optimizations" filters={{ optimizationId: detail.id, days: 365 }} label="Export per warehouse" />
+        </div>
         <WarehousePolicyTable warehouses={detail.warehouses} caption="Policy and recommendation per warehouse" />
       </Card>
 

@@ -6,6 +6,7 @@ import type { ReactNode } from "react";
 import { queryKeys } from "@/lib/query-keys";
 import { ApiRequestError, errorMessage, getJson } from "../api/api-client";
 import type { ProductOverview } from "../api/types";
+import { ExportButtons } from "../exports/export-button";
 import { formatDateTime, formatDay, formatDecimal, formatLongDay } from "../format";
 import { ForecastChart } from "../forecasts/forecast-chart";
 import { DemandSource } from "../inventory/optimization-result";
@@ -135,6 +136,11 @@ export function ProductOverviewView({ productId }: { productId: string }) {
             ) : (
               <EmptyState title="No sales yet">Sales appear here once they are imported or synced.</EmptyState>
             )}
+            {product.sales.length > 0 ? (
+              <div className="mt-4">
+                <ExportButtons entity="sales" filters={{ productId: product.id, startDate: product.sales[0]!.date, endDate: product.sales.at(-1)!.date }} label="Export these sales" />
+              </div>
+            ) : null}
           </CardBody>
         </Card>
 

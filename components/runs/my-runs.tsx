@@ -9,6 +9,7 @@ import { applyEvent, useJobEvents, useJobEventsStatus } from "../job-events-prov
 import { QueryError } from "../query-error";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
+import { ExportButtons } from "../exports/export-button";
 import { Card } from "../ui/card";
 import { EmptyState } from "../ui/empty-state";
 import { useUrlFilters } from "../ui/filter-bar";
@@ -113,6 +114,9 @@ export function MyRuns() {
           <p className="mt-0.5 text-sm text-slate-600 dark:text-slate-400">Newest first. Progress and states update live.</p>
         </div>
         <RunFilters value={filters} onChange={setFilters} />
+      </div>
+      <div className="border-b border-slate-200 px-5 py-3 dark:border-slate-800">
+        <ExportButtons entity="runs" filters={{ queue: filters.queue || undefined, state: filters.state || undefined }} label="Export these runs" />
       </div>
 
       {runs.isPending ? (

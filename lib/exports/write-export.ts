@@ -1,7 +1,7 @@
 import { rename, rm, stat } from "node:fs/promises";
 import type pg from "pg";
 import Cursor from "pg-cursor";
-import { exportEntities, type ExportEntityKey, type ExportFilters, type ExportRow } from "./export-entities";
+import { exportEntities, type ExportContext, type ExportEntityKey, type ExportFilters, type ExportRow } from "./export-entities";
 import { exportFormats, type ExportFormat } from "./writers";
 import type { ChartData, ExportWriter } from "./writers/types";
 
@@ -14,6 +14,8 @@ export interface WriteExportOptions {
   format: ExportFormat;
   filters: ExportFilters;
   organizationId: string;
+  /** Who launched it: a runs export holds their runs. @defaultValue null (no one's runs) */
+  ownerId?: string | null;
   organizationName: string;
   /** The final file; it appears only when complete (written beside it, then renamed). */
   path: string;
@@ -34,23 +36,27 @@ export interface WrittenExport {
  * failed export leaves no file behind.
  */
 export async function writeExport(options: WriteExportOptions): Promise<WrittenExport> {
-  const entity = exportEntities[options.entity];
-  const countQuery = entity.count(options.organizationId, options.filters);
+  const entity: (typeof exportEntities)[ExportEntityKey] = exportEntities[options.entity];
+  const context: ExportContext = { organizationId: options.organizationId, ownerId: options.ownerId ?? null, generatedAt: options.generatedAt };
+  const layout = entity.layout ? await entity.layout(options.pool, context, options.filters) : { title: entity.title, columns: entity.columns };
+  const countQuery = entity.count(context, options.filters);
   const { rows: countRows } = await options.pool.query<{ count: number }>(countQuery.text, countQuery.values);
   const total = countRows[0]?.count ?? 0;
 
   const partial = `${options.path}.partial`;
   const writer = await exportFormats[options.format].writer(partial, {
-    title: entity.title,
+    title: layout.title,
     organization: options.organizationName,
     filters: entity.describeFilters(options.filters),
     generatedAt: options.generatedAt,
-    columns: entity.columns,
+    columns: layout.columns,
   });
   const client = await options.pool.connect();
+  // Rows read drive progress (against the count); rows written are what the file holds, fewer where `transform` leaves some out.
   let done = 0;
+  let written = 0;
   try {
-    const query = entity.query(options.organizationId, options.filters);
+    const query = entity.query(context, options.filters);
     const cursor = client.query(new Cursor<ExportRow>(query.text, query.values));
     try {
       const groups = entity.chart && writer.startGroup ? new GroupedWriter(writer, options.pool, entity.chart) : null;
@@ -59,7 +65,12 @@ export async function writeExport(options: WriteExportOptions): Promise<WrittenE
         options.signal.throwIfAborted();
         const batch = await cursor.read(CURSOR_BATCH);
         if (batch.length === 0) break;
-        for (const row of batch) await (groups ? groups.write(row) : writer.write(row));
+        for (const read of batch) {
+          const row = entity.transform ? entity.transform(read, context, options.filters) : read;
+          if (row === null) continue;
+          await (groups ? groups.write(row) : writer.write(row));
+          written += 1;
+        }
         done += batch.length;
         if (options.onProgress && (done - reportedAt >= 10_000 || done === total)) {
           reportedAt = done;
@@ -79,7 +90,7 @@ export async function writeExport(options: WriteExportOptions): Promise<WrittenE
   } finally {
     client.release();
   }
-  return { rows: done, bytes: (await stat(options.path)).size };
+  return { rows: written, bytes: (await stat(options.path)).size };
 }
 
 /**

@@ -52,33 +52,37 @@ const perDay = (value: number) => `${value.toLocaleString("en-US", { maximumFrac
  * then SKU and warehouse code so the order is stable. A warehouse without demand is never on the
  * list.
  */
-export function reorderList(candidates: readonly ReorderCandidate[], { today, horizonDays = REORDER_HORIZON_DAYS }: { today: Date; horizonDays?: number }): ReorderLine[] {
+export function reorderList(candidates: readonly ReorderCandidate[], options: { today: Date; horizonDays?: number }): ReorderLine[] {
+  return candidates.flatMap((candidate) => reorderLine(candidate, options) ?? []).sort(byUrgency);
+}
+
+/**
+ * One candidate's line on the list, or null when it is not on it (no demand, or its order-by date
+ * is after the horizon): what an export of the list streams row by row.
+ */
+export function reorderLine(candidate: ReorderCandidate, { today, horizonDays = REORDER_HORIZON_DAYS }: { today: Date; horizonDays?: number }): ReorderLine | null {
   const lastDay = isoDay(new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) + horizonDays * DAY_MS));
-  const lines: ReorderLine[] = [];
-  for (const candidate of candidates) {
-    const recommendation = reorderRecommendation({
-      reorderPoint: candidate.policy.reorderPoint,
-      orderQuantity: candidate.policy.eoq,
-      dailyDemand: candidate.policy.dailyDemand,
-      onHand: candidate.onHand,
-      onOrder: candidate.onOrder,
-      today,
-    });
-    // No demand (no order-by date, no cover): nothing is used up there.
-    if (recommendation.orderBy === null || recommendation.daysOfCover === null || recommendation.stockoutDate === null) continue;
-    if (!recommendation.orderNow && recommendation.orderBy > lastDay) continue;
-    lines.push({
-      ...candidate,
-      urgency: recommendation.orderNow ? "order-now" : "this-week",
-      quantity: recommendation.quantity,
-      orderBy: recommendation.orderBy,
-      inventoryPosition: recommendation.inventoryPosition,
-      daysOfCover: recommendation.daysOfCover,
-      stockoutDate: recommendation.stockoutDate,
-      reason: reasonFor(candidate, recommendation, today),
-    });
-  }
-  return lines.sort(byUrgency);
+  const recommendation = reorderRecommendation({
+    reorderPoint: candidate.policy.reorderPoint,
+    orderQuantity: candidate.policy.eoq,
+    dailyDemand: candidate.policy.dailyDemand,
+    onHand: candidate.onHand,
+    onOrder: candidate.onOrder,
+    today,
+  });
+  // No demand (no order-by date, no cover): nothing is used up there.
+  if (recommendation.orderBy === null || recommendation.daysOfCover === null || recommendation.stockoutDate === null) return null;
+  if (!recommendation.orderNow && recommendation.orderBy > lastDay) return null;
+  return {
+    ...candidate,
+    urgency: recommendation.orderNow ? "order-now" : "this-week",
+    quantity: recommendation.quantity,
+    orderBy: recommendation.orderBy,
+    inventoryPosition: recommendation.inventoryPosition,
+    daysOfCover: recommendation.daysOfCover,
+    stockoutDate: recommendation.stockoutDate,
+    reason: reasonFor(candidate, recommendation, today),
+  };
 }
 
 function reasonFor(candidate: ReorderCandidate, recommendation: ReorderRecommendation, today: Date): string {

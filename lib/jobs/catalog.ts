@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { QUEUE_KEYS, type QueueKey } from "./queue-keys";
+import { RUN_STATE_FILTERS } from "./run-states";
 
 export { QUEUE_KEYS, isQueueKey, type QueueKey } from "./queue-keys";
 
@@ -40,6 +41,21 @@ export type ForecastModel = (typeof FORECAST_MODELS)[number];
 /** What a run is about; the ledger stores the subject's id as the run's business key. */
 export const SUBJECT_KINDS = ["product", "upload", "integration", "user", "report"] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
+
+/**
+ * Business rows a payload may name beside its subject (a filter's product, a report to export).
+ * Each one named is checked at enqueue like the subject: it must exist and be the organisation's
+ * (lib/jobs/job-scope.ts), so a run never quietly reads nothing or another organisation's rows.
+ */
+export const REFERENCE_KINDS = ["product", "warehouse", "forecast", "report", "optimization"] as const;
+export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
+
+export interface BusinessReference {
+  kind: ReferenceKind;
+  id: string | undefined;
+  /** Where the payload holds it, named in the 422 when it is refused. */
+  path: readonly [string, ...string[]];
+}
 
 export interface ProgressStep<Id extends string = string> {
   id: Id;
@@ -83,6 +99,8 @@ export interface QueueDefinition<
     /** The payload field holding the id, named when the subject is refused (another organisation's product). */
     field?: Extract<keyof z.infer<P>, string>;
   };
+  /** The business rows the payload names besides its subject; each must exist in the run's organisation. */
+  references?(payload: z.infer<P>): readonly BusinessReference[];
   /** The steps a processor reports, in order; the UI lists them and the processor names them by id. */
   progressSteps: readonly ProgressStep<S>[];
   /** Where a completed run's outcome is shown, when that is a page of its own (else the job page). */
@@ -354,7 +372,7 @@ const importResult = z.object({
 
 // ── export ──────────────────────────────────────────────────────────────────────────────────────
 
-export const EXPORT_ENTITIES = ["products", "sales", "forecasts", "inventory"] as const;
+export const EXPORT_ENTITIES = ["products", "sales", "forecasts", "inventory", "optimizations", "reports", "runs"] as const;
 /** json is one array of row objects; jsonl (JSON Lines) one object per line. */
 export const EXPORT_FORMATS = ["csv", "json", "pdf", "xlsx", "jsonl"] as const;
 
@@ -366,6 +384,18 @@ const exportFilters = z
     forecastId: id("forecastId").describe("forecasts: this forecast instead of each product's latest").optional(),
     startDate: isoDate.optional(),
     endDate: isoDate.optional(),
+    optimizationId: id("optimizationId").describe("optimizations: this saved result's warehouses instead of each product's latest").optional(),
+    orderNow: z.boolean({ error: "orderNow must be true or false" }).describe("optimizations: only the lines to order now (true) or only those not yet (false)").optional(),
+    days: z
+      .number({ error: "days must be a number of days" })
+      .int("days must be a whole number")
+      .min(0, "days must not be negative")
+      .max(365, "days must be at most 365")
+      .describe("optimizations: lines whose order-by day falls within this many days of today (the reorder list's horizon; 7 when left out)")
+      .optional(),
+    reportId: id("reportId").describe("reports: the saved analytics report whose rows to export (required)").optional(),
+    queue: z.enum(QUEUE_KEYS, { error: `queue must be one of ${QUEUE_KEYS.join(", ")}` }).describe("runs: only this queue's").optional(),
+    state: z.enum(RUN_STATE_FILTERS, { error: `state must be one of ${RUN_STATE_FILTERS.join(", ")}` }).describe("runs: only runs in this state").optional(),
   })
   .strict();
 
@@ -381,6 +411,9 @@ export const EXPORT_ENTITY_FILTERS = {
   sales: ["category", "productId", "startDate", "endDate"],
   forecasts: ["category", "productId", "forecastId", "startDate", "endDate"],
   inventory: ["category", "productId", "warehouseId", "startDate", "endDate"],
+  optimizations: ["category", "productId", "warehouseId", "optimizationId", "orderNow", "days"],
+  reports: ["reportId"],
+  runs: ["queue", "state", "startDate", "endDate"],
 } as const satisfies Record<(typeof EXPORT_ENTITIES)[number], readonly ExportFilterKey[]>;
 
 const exportPayload = z
@@ -390,7 +423,7 @@ const exportPayload = z
     filters: exportFilters
       .default({})
       .describe(
-        "Only rows matching every filter given. products: category, productId; sales: category, productId, startDate, endDate (the sale's day); forecasts: the same (the forecast's days) and forecastId; inventory: category, productId, warehouseId and the dates (without dates, the latest day on record). forecasts are each product's latest forecast unless forecastId names one.",
+        "Only rows matching every filter given. products: category, productId; sales: category, productId, startDate, endDate (the sale's day); forecasts: the same (the forecast's days) and forecastId; inventory: category, productId, warehouseId and the dates (without dates, the latest day on record). forecasts are each product's latest forecast unless forecastId names one. optimizations (the reorder list: each product's latest policy per warehouse against today's stock): category, productId, warehouseId, optimizationId, orderNow, days. reports: reportId (required), the saved report's main table. runs (the caller's own, as on My runs): queue, state and the dates (the day a run was created).",
       ),
     userId: compatibleUserId,
   })
@@ -400,6 +433,9 @@ const exportPayload = z
       if (value.filters[key] !== undefined && !allowed.includes(key)) {
         context.addIssue({ code: "custom", path: ["filters", key], message: `${key} does not apply to ${value.entity} exports (they take ${allowed.join(", ")})` });
       }
+    }
+    if (value.entity === "reports" && value.filters.reportId === undefined) {
+      context.addIssue({ code: "custom", path: ["filters", "reportId"], message: "reportId is required: a reports export is one saved report's rows" });
     }
     const { startDate, endDate } = value.filters;
     if (startDate && endDate && startDate > endDate) context.addIssue({ code: "custom", path: ["filters", "endDate"], message: "endDate must not be before startDate" });
@@ -637,7 +673,7 @@ export const catalog = {
     key: "export",
     name: "export-queue",
     label: "Data export",
-    description: "Exports products, sales, forecasts or inventory as CSV, JSON, Excel or PDF.",
+    description: "Exports products, sales, forecasts, inventory, the reorder list, an analytics report or the caller's runs as CSV, JSON, Excel or PDF.",
     payload: exportPayload,
     payloadUser: "caller",
     result: exportResult,
@@ -647,6 +683,13 @@ export const catalog = {
     keepFailedMs: 7 * DAY,
     enqueueRoles: ["ADMIN", "PLANNER"],
     subject: { kind: "report", id: (payload) => payload.entity },
+    references: ({ filters }) => [
+      { kind: "product", id: filters.productId, path: ["filters", "productId"] },
+      { kind: "warehouse", id: filters.warehouseId, path: ["filters", "warehouseId"] },
+      { kind: "forecast", id: filters.forecastId, path: ["filters", "forecastId"] },
+      { kind: "optimization", id: filters.optimizationId, path: ["filters", "optimizationId"] },
+      { kind: "report", id: filters.reportId, path: ["filters", "reportId"] },
+    ],
     progressSteps: [
       step("querying", 10, "Reading the data"),
       step("writing", 30, "Writing the file"),
@@ -688,6 +731,7 @@ export const catalog = {
     keepFailedMs: 7 * DAY,
     enqueueRoles: ["ADMIN", "PLANNER"],
     subject: { kind: "report", id: (payload) => payload.type },
+    references: ({ params }) => [{ kind: "warehouse", id: params.warehouseId, path: ["params", "warehouseId"] }],
     progressSteps: [
       step("loading", 10, "Loading products and warehouses"),
       step("aggregating", 20, "Aggregating sales and stock"),

@@ -1,6 +1,7 @@
 import type { Db } from "../db";
 import { excerpt } from "../api/errors";
-import { organizationIdSchema, type QueueDefinition, type Role, type SubjectKind } from "./catalog";
+import { organizationIdSchema, type QueueDefinition, type ReferenceKind, type Role, type SubjectKind } from "./catalog";
+import { findReferenceOrganizations, referenceLabel } from "./references";
 import { findSubjectOrganizations, hasSubjectTable, subjectKindLabel } from "./subjects";
 
 /** What an enqueue request refers to that the payload schema alone cannot judge. */
@@ -43,6 +44,7 @@ export class References {
   private readonly subjects = new Map<string, Promise<Owned>>();
   private readonly users = new Map<string, Promise<Owned>>();
   private readonly organizations = new Map<string, Promise<boolean>>();
+  private readonly businessRows = new Map<string, Promise<Owned>>();
 
   constructor(readonly db: Db) {}
 
@@ -61,6 +63,11 @@ export class References {
     });
   }
 
+  /** A business row the payload names beside its subject (the catalogue's `references`), or null when it does not exist. */
+  reference(kind: ReferenceKind, id: string): Promise<Owned> {
+    return this.cached(this.businessRows, `${kind}\n${id}`, async () => (await findReferenceOrganizations(kind, [id], this.db)).get(id) ?? null);
+  }
+
   user(id: string): Promise<Owned> {
     return this.cached(this.users, id, async () => (await findSubjectOrganizations("user", [id], this.db)).get(id) ?? null);
   }
@@ -75,6 +82,7 @@ export class References {
     const subjectIds = new Set<string>();
     const userIds = new Set<string>();
     const organizationIds = new Set<string>();
+    const referenceIds = new Map<ReferenceKind, Set<string>>();
     const organizationPath = definition.organizationPath ?? DEFAULT_ORGANIZATION_PATH;
     for (const { raw, payload } of jobs) {
       const subjectId = checksSubject(definition) ? subject!.id(payload) : undefined;
@@ -83,6 +91,9 @@ export class References {
       if (typeof userId === "string" && definition.payloadUser) userIds.add(userId);
       const organizationId = organizationIdSchema.safeParse(valueAt(raw, organizationPath));
       if (organizationId.success) organizationIds.add(organizationId.data);
+      for (const reference of definition.references?.(payload) ?? []) {
+        if (reference.id !== undefined) referenceIds.set(reference.kind, (referenceIds.get(reference.kind) ?? new Set()).add(reference.id));
+      }
     }
     const [subjects, users, organizations] = await Promise.all([
       subject && subjectIds.size > 0 ? findSubjectOrganizations(subject.kind, [...subjectIds], this.db) : new Map<string, { organizationId: string }>(),
@@ -95,6 +106,12 @@ export class References {
     for (const id of userIds) this.users.set(id, Promise.resolve(users.get(id) ?? null));
     const existing = new Set(organizations.map((row) => row.id));
     for (const id of organizationIds) this.organizations.set(id, Promise.resolve(existing.has(id)));
+    await Promise.all(
+      [...referenceIds].map(async ([kind, ids]) => {
+        const found = await findReferenceOrganizations(kind, [...ids], this.db);
+        for (const id of ids) this.businessRows.set(`${kind}\n${id}`, Promise.resolve(found.get(id) ?? null));
+      }),
+    );
   }
 
   private cached<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
@@ -124,6 +141,9 @@ export async function resolveJobScope(
   const named = await namedOrganization(valueAt(raw, organizationPath), organizationPath, caller, references);
   if (!named.ok) return named;
   let organizationId = named.organizationId ?? caller.organizationId;
+  // Whether a row already set the organisation (the data naming it, the subject, a reference): a
+  // later row of another organisation then contradicts it instead of choosing it.
+  let settled = named.organizationId !== undefined;
 
   // A planner may name their own organisation's subjects only: another's is refused as unknown,
   // confirming nothing about it. An admin operates every organisation, so the run (its results,
@@ -143,7 +163,28 @@ export async function resolveJobScope(
       }
       organizationId = row.organizationId;
     }
+    settled = true;
   }
+
+  // Business rows the data names besides the subject follow the same rules: another
+  // organisation's is unknown to a planner; for an admin it chooses the organisation, unless one
+  // is already set.
+  const namedReferences = (definition.references?.(payload) ?? []).filter((reference) => reference.id !== undefined);
+  const rows = await Promise.all(namedReferences.map((reference) => references.reference(reference.kind, reference.id!)));
+  const issues: PayloadIssue[] = [];
+  namedReferences.forEach((reference, index) => {
+    const row = rows[index];
+    const id = excerpt(reference.id!);
+    const path = [...reference.path];
+    if (!row || (row.organizationId !== organizationId && caller.role !== "ADMIN")) {
+      issues.push({ path, message: `no ${referenceLabel(reference.kind)} with id "${id}"` });
+    } else if (row.organizationId !== organizationId) {
+      if (settled) issues.push({ path, message: `${referenceLabel(reference.kind)} "${id}" belongs to another organisation than the rest of the data` });
+      else organizationId = row.organizationId;
+    }
+    if (row) settled = true;
+  });
+  if (issues.length > 0) return { ok: false, code: "invalid-payload", issues };
 
   const userId = (payload as { userId?: unknown }).userId;
   if (typeof userId === "string" && definition.payloadUser) {

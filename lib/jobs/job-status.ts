@@ -2,12 +2,15 @@ import { encodeKeysetCursor, type KeysetCursor } from "../api/keyset-cursor";
 import type { Principal } from "../auth/principal";
 import type { Db } from "../db";
 import { db as defaultDb } from "../db";
-import type { JobRun, JobState } from "../generated/prisma/client";
+import type { JobRun } from "../generated/prisma/client";
 import type { QueueKey } from "./catalog";
 import { jobPayload } from "./job-data";
 import { findRun, type RunFilter } from "./ledger";
 import { queueManager as defaultQueueManager, readProgress, type JobStateName, type QueueManager } from "./queue-manager";
 import { estimateEta, needsEta, runDurationStats, type RunEta } from "./run-eta";
+import { LEDGER_STATES, type RunStateFilter } from "./run-states";
+
+export { RUN_STATE_FILTERS, type RunStateFilter } from "./run-states";
 import { describeSubjects, type Subject } from "./subjects";
 
 export interface JobStatus {
@@ -108,20 +111,6 @@ export function ledgerStatus(run: JobRun): JobStatus {
     source: "ledger",
   };
 }
-
-/** A job state as lists filter by it; "waiting" covers the ledger's WAITING and PRIORITIZED. */
-export const RUN_STATE_FILTERS = ["waiting", "active", "delayed", "completed", "failed", "cancelled", "lost"] as const;
-export type RunStateFilter = (typeof RUN_STATE_FILTERS)[number];
-
-const LEDGER_STATES: Record<RunStateFilter, JobState[]> = {
-  waiting: ["WAITING", "PRIORITIZED"],
-  active: ["ACTIVE"],
-  delayed: ["DELAYED"],
-  completed: ["COMPLETED"],
-  failed: ["FAILED"],
-  cancelled: ["CANCELLED"],
-  lost: ["LOST"],
-};
 
 export interface RecentRunFilter extends Omit<RunFilter, "take"> {
   /** Only runs working for this organisation. */

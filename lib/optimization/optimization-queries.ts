@@ -110,17 +110,29 @@ export async function listOptimizations(
   }));
 }
 
+/** Which candidates to read: one organisation's (every one's when left out), narrowed by the filters given. */
+export interface CandidateFilters {
+  organizationId?: string;
+  category?: string;
+  productId?: string;
+  warehouseId?: string;
+  /** This saved result's warehouses instead of each product's latest result. */
+  optimizationId?: string;
+}
+
 /**
- * Every warehouse of each product's latest saved result, with that warehouse's stock today:
- * on hand from its latest snapshot and the sum of its open purchase orders and transfers (the
- * same figures an optimisation run reads). Warehouses deleted since the run are left out.
+ * Every warehouse of each product's latest saved result (or of the one named), with that
+ * warehouse's stock today: on hand from its latest snapshot and the sum of its open purchase
+ * orders and transfers (the same figures an optimisation run reads). Warehouses deleted since the
+ * run are left out. Ordered by SKU and warehouse code. The reorder list reads it whole; an export
+ * streams it through a cursor, a row (`toReorderCandidate`) at a time.
  */
-export async function loadReorderCandidates({ organizationId }: { organizationId?: string }, { db = defaultDb() }: { db?: Db } = {}): Promise<ReorderCandidate[]> {
-  const { rows } = await sqlPool(db).query(
-    `WITH latest AS (
+export function reorderCandidatesQuery(filters: CandidateFilters): { text: string; values: unknown[] } {
+  return {
+    text: `WITH latest AS (
        SELECT DISTINCT ON (r."productId") r."id", r."productId", r."warehouses", r."createdAt"
        FROM "OptimizationResult" r
-       WHERE ($1::text IS NULL OR r."organizationId" = $1)
+       WHERE ($1::text IS NULL OR r."organizationId" = $1) AND ($3::text IS NULL OR r."productId" = $3) AND ($5::text IS NULL OR r."id" = $5)
        ORDER BY r."productId", r."createdAt" DESC, r."id" DESC
      ),
      planned AS (
@@ -136,19 +148,31 @@ export async function loadReorderCandidates({ organizationId }: { organizationId
             COALESCE((SELECT sum(o."quantity") FROM "PurchaseOrder" o WHERE o."productId" = p."id" AND o."warehouseId" = w."id" AND o."status" = 'OPEN'), 0)::int AS "onOrder"
      FROM planned pl
      JOIN "Product" p ON p."id" = pl."productId"
-     JOIN "Warehouse" w ON w."id" = pl.detail->>'warehouseId'`,
-    [organizationId ?? null],
-  );
-  return rows.map((row) => ({
-    product: { id: row.productId, sku: row.sku, name: row.name, category: row.category },
-    warehouse: { id: row.warehouseId, code: row.code, name: row.warehouseName, kind: row.kind },
-    suppliedFrom: row.suppliedFrom,
-    resultId: row.resultId,
+     JOIN "Warehouse" w ON w."id" = pl.detail->>'warehouseId'
+     WHERE ($2::text IS NULL OR p."category" = $2) AND ($4::text IS NULL OR w."id" = $4)
+     ORDER BY p."sku", w."code"`,
+    values: [filters.organizationId ?? null, filters.category ?? null, filters.productId ?? null, filters.warehouseId ?? null, filters.optimizationId ?? null],
+  };
+}
+
+/** A row of `reorderCandidatesQuery` as the reorder list takes it. */
+export function toReorderCandidate(row: Record<string, unknown>): ReorderCandidate {
+  return {
+    product: { id: row.productId as string, sku: row.sku as string, name: row.name as string, category: row.category as string },
+    warehouse: { id: row.warehouseId as string, code: row.code as string, name: row.warehouseName as string, kind: row.kind as ReorderCandidate["warehouse"]["kind"] },
+    suppliedFrom: row.suppliedFrom as string | null,
+    resultId: row.resultId as string,
     optimizedAt: (row.createdAt as Date).toISOString(),
-    policy: { reorderPoint: row.reorderPoint, eoq: row.eoq, dailyDemand: row.dailyDemand },
-    onHand: row.onHand,
-    onOrder: row.onOrder,
-  }));
+    policy: { reorderPoint: row.reorderPoint as number, eoq: row.eoq as number, dailyDemand: row.dailyDemand as number },
+    onHand: row.onHand as number,
+    onOrder: row.onOrder as number,
+  };
+}
+
+export async function loadReorderCandidates(filters: CandidateFilters, { db = defaultDb() }: { db?: Db } = {}): Promise<ReorderCandidate[]> {
+  const query = reorderCandidatesQuery(filters);
+  const { rows } = await sqlPool(db).query(query.text, query.values);
+  return rows.map(toReorderCandidate);
 }
 
 /**

@@ -272,10 +272,9 @@ describe("forecast-accuracy", () => {
 });
 
 describe("the run", () => {
-  it("fails at once with the reason for a warehouse the organisation does not have", async () => {
-    const { run } = await report("service", { ...YEAR, warehouseId: "no-such-warehouse" });
-    expect(run).toMatchObject({ state: "FAILED", attempts: 1 });
-    expect(run.failedReason).toContain("no warehouse no-such-warehouse");
+  it("refuses a warehouse the organisation does not have at enqueue, at its field (the catalogue's references)", async () => {
+    const launched = await enqueueJob({ queue: "analytics", name: "analytics:service", data: { type: "service", params: { ...YEAR, warehouseId: "no-such-warehouse" } }, owner });
+    expect(launched).toMatchObject({ ok: false, code: "invalid-payload", issues: [{ path: ["params", "warehouseId"], message: 'no warehouse with id "no-such-warehouse"' }] });
   });
 
   it("refuses another organisation named in params", async () => {

@@ -4,6 +4,7 @@ import path from "node:path";
 import { sqlPool } from "../../lib/db";
 import { env } from "../../lib/env";
 import { saveExportFile, organizationExportDir } from "../../lib/exports/export-store";
+import { ExportSourceError } from "../../lib/exports/export-entities";
 import { writeExport } from "../../lib/exports/write-export";
 import { exportFormats } from "../../lib/exports/writers";
 import { queueSettings } from "../../lib/jobs/settings";
@@ -36,11 +37,15 @@ export const exportProcessor: Processor<"export"> = {
       format,
       filters,
       organizationId,
+      ownerId,
       organizationName: organization.name,
       path: path.join(directory, storedName),
       generatedAt,
       signal: context.signal,
-      onProgress: (done, total) => context.progress(30 + Math.floor((65 * done) / Math.max(total, 1)), `Wrote ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} rows`),
+      onProgress: (done, total) => context.progress(30 + Math.floor((65 * done) / Math.max(total, 1)), `Read ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} rows`),
+    }).catch((error: unknown) => {
+      // What the export names was deleted after it was enqueued: another attempt finds it no more.
+      throw error instanceof ExportSourceError ? new UnrecoverableError(error.message) : error;
     });
 
     const storedPath = path.relative(path.resolve(env().EXPORT_DIR), path.join(directory, storedName));

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { BatchWorkbench } from "@/components/batches/batch-workbench";
+import { ExportButtons } from "@/components/exports/export-button";
 import { ReorderTable } from "@/components/inventory/reorder-table";
 import { PageHeader } from "@/components/page-header";
 import { RunWorkbench } from "@/components/runs/run-workbench";
@@ -33,6 +34,9 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
           title="What to order this week"
           description="Each product's latest policy against today's stock on hand and open orders: order now when the inventory position is at or below the reorder point, or by the day it gets there within 7 days."
         />
+        <div className="px-5 pb-3">
+          <ExportButtons entity="optimizations" filters={{}} label="Export this list" />
+        </div>
         <ReorderTable />
       </Card>
     </>

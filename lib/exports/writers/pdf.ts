@@ -53,7 +53,9 @@ export const pdfWriter: WriterFactory = async (path, heading) => {
     file.stream.once("finish", resolve);
     file.stream.once("error", reject);
   });
-  const layout = layoutColumns(heading.columns);
+  // A printed page is read, not re-sorted: the detail columns stay in the other formats.
+  const columns = heading.columns.filter((column) => column.pdf !== false);
+  const layout = layoutColumns(columns);
   const bottom = PAGE.height - PAGE.margin - FOOTER_HEIGHT;
   let page = 0;
   let y = 0;
@@ -71,7 +73,7 @@ export const pdfWriter: WriterFactory = async (path, heading) => {
   const tableHeader = () => {
     doc.rect(PAGE.margin, y, PAGE.width - 2 * PAGE.margin, HEADER_HEIGHT).fill(COLORS.header);
     doc.font("Helvetica-Bold").fontSize(8.5).fillColor(COLORS.text);
-    heading.columns.forEach((column, index) => {
+    columns.forEach((column, index) => {
       const cell = layout[index];
       doc.text(column.header, cell.x + 3, y + 5, { width: cell.width - 6, height: HEADER_HEIGHT - 4, align: cell.align, ellipsis: true, lineBreak: false });
     });
@@ -101,7 +103,7 @@ export const pdfWriter: WriterFactory = async (path, heading) => {
       }
       await ensureRoom(ROW_HEIGHT, true);
       doc.font("Helvetica").fontSize(8.5).fillColor(COLORS.text);
-      heading.columns.forEach((column, index) => {
+      columns.forEach((column, index) => {
         const cell = layout[index];
         doc.text(formatCell(column, row[column.key]), cell.x + 3, y + 3, { width: cell.width - 6, height: ROW_HEIGHT - 2, align: cell.align, ellipsis: true, lineBreak: false });
       });
