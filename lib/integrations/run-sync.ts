@@ -1,7 +1,7 @@
 import type { Db } from "../db";
 import { inTransaction, sqlPool } from "../db";
 import type pg from "pg";
-import type { Connector, ExternalInventoryLevel, ExternalOrder, Page } from "./connector";
+import { ProviderRequestError, type Connector, type ExternalInventoryLevel, type ExternalOrder, type Page } from "./connector";
 import { readSettings, warehouseForLocation, type IntegrationSettings, type WarehouseRef } from "./settings";
 import { advanceCursor, lockIntegration, readCursor, startPull, upsertOrderLines, upsertStock, type CursorRow, type OrderLineRow, type StockRow, type SyncDataType } from "./sync-store";
 
@@ -58,8 +58,10 @@ export async function runSync(input: SyncInput, deps: SyncDeps): Promise<SyncOut
   const outcome: SyncOutcome = { unknownSkus: [], unknownSkuCount: 0, unmappedLocations: [], resumed: false };
   const products = new ProductIndex(deps.db, input.organizationId);
   for (const dataType of input.dataTypes) {
-    if (dataType === "orders") outcome.orders = await pullOrders(input, deps, products, unknown, outcome);
-    else outcome.inventory = await pullInventory(input, deps, settings, products, unknown, outcome);
+    const resumed: Resumed = { value: false };
+    if (dataType === "orders") outcome.orders = await restartIfCursorRefused(resumed, (fresh) => pullOrders(input, deps, products, unknown, resumed, fresh));
+    else outcome.inventory = await restartIfCursorRefused(resumed, (fresh) => pullInventory(input, deps, settings, products, unknown, outcome, resumed, fresh));
+    outcome.resumed ||= resumed.value;
   }
   const sorted = [...unknown].sort();
   outcome.unknownSkuCount = sorted.length;
@@ -67,15 +69,35 @@ export async function runSync(input: SyncInput, deps: SyncDeps): Promise<SyncOut
   return outcome;
 }
 
-async function pullOrders(input: SyncInput, deps: SyncDeps, products: ProductIndex, unknown: Set<string>, outcome: SyncOutcome): Promise<SyncCounts> {
+/** Whether a pull continued a saved one; set by the pull before its first page. */
+interface Resumed {
+  value: boolean;
+}
+
+/**
+ * A saved cursor the provider refuses (400: a page_info that expired, or one an older connector
+ * wrote) would fail every sync after it; the pull starts again from the watermark instead
+ * (pages seen twice cost nothing: records are upserted).
+ */
+async function restartIfCursorRefused(resumed: Resumed, pull: (fresh: boolean) => Promise<SyncCounts>): Promise<SyncCounts> {
+  try {
+    return await pull(false);
+  } catch (error) {
+    if (!resumed.value || !(error instanceof ProviderRequestError) || error.status !== 400) throw error;
+    resumed.value = false;
+    return pull(true);
+  }
+}
+
+async function pullOrders(input: SyncInput, deps: SyncDeps, products: ProductIndex, unknown: Set<string>, resumed: Resumed, fresh: boolean): Promise<SyncCounts> {
   const pool = sqlPool(deps.db);
   let cursor = await readCursor(pool, input.integrationId, "orders");
-  if (input.force || cursor.pageCursor === null) {
+  if (input.force || fresh || cursor.pageCursor === null) {
     const since = input.force || cursor.watermark === null ? null : new Date(cursor.watermark.getTime() - ORDERS_OVERLAP_MS);
     await startPull(pool, input.integrationId, "orders", { since, highWater: input.force ? null : cursor.watermark, day: null });
     cursor = { ...cursor, pageCursor: null, pullSince: since, pullHighWater: input.force ? null : cursor.watermark, pages: 0, records: 0 };
   } else {
-    outcome.resumed = true;
+    resumed.value = true;
   }
   let highWater = cursor.pullHighWater;
   return pullPages(input, deps, "orders", cursor, {
@@ -139,15 +161,15 @@ async function orderLines(orders: readonly ExternalOrder[], products: ProductInd
   return [...rows.values()];
 }
 
-async function pullInventory(input: SyncInput, deps: SyncDeps, settings: IntegrationSettings, products: ProductIndex, unknown: Set<string>, outcome: SyncOutcome): Promise<SyncCounts> {
+async function pullInventory(input: SyncInput, deps: SyncDeps, settings: IntegrationSettings, products: ProductIndex, unknown: Set<string>, outcome: SyncOutcome, resumed: Resumed, fresh: boolean): Promise<SyncCounts> {
   const pool = sqlPool(deps.db);
   const today = (deps.now?.() ?? new Date()).toISOString().slice(0, 10);
   let cursor = await readCursor(pool, input.integrationId, "inventory");
-  if (input.force || cursor.pageCursor === null || cursor.pullDay !== today) {
+  if (input.force || fresh || cursor.pageCursor === null || cursor.pullDay !== today) {
     await startPull(pool, input.integrationId, "inventory", { since: null, highWater: null, day: today });
     cursor = { ...cursor, pageCursor: null, pages: 0, records: 0 };
   } else {
-    outcome.resumed = true;
+    resumed.value = true;
   }
   const warehouses = await deps.db.warehouse.findMany({ where: { organizationId: input.organizationId }, select: { id: true, code: true, name: true } });
   const fedBy = new Map<string, string>();
