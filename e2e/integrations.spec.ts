@@ -88,8 +88,8 @@ test("an admin adds a Shopify integration, syncs it, and sees the orders in the 
 
     await row.getByRole("button", { name: "Webhooks" }).click();
     const webhooks = page.getByRole("dialog", { name: "Webhooks of E2E web shop" });
-    await expect(webhooks.getByLabel("Webhook URL")).toHaveValue(/\/api\/v1\/integrations\/[^/]+\/webhooks$/);
-    await expect(webhooks.getByLabel("Signing secret")).toHaveAttribute("type", "password");
+    await expect(webhooks.getByLabel("Webhook URL", { exact: true })).toHaveValue(/\/api\/v1\/integrations\/[^/]+\/webhooks$/);
+    await expect(webhooks.getByLabel("Signing secret", { exact: true })).toHaveAttribute("type", "password");
     await webhooks.getByRole("button", { name: "Close" }).click();
 
     await row.getByRole("button", { name: "Sync now" }).click();

@@ -149,3 +149,25 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return "Something went wrong";
 }
+
+/**
+ * A failed request's per-path details, grouped by the form field they concern. `fieldOf` names
+ * the field of a body path (`name`, `data.horizon`), or null where the form has none; those, and an
+ * error without details, land under "other" with their path, so no message is dropped. Fields in
+ * `withPath` keep the path in their messages (a JSON field whose inner path matters).
+ */
+export function fieldErrors<F extends string>(
+  error: unknown,
+  fieldOf: (path: string) => F | null,
+  { withPath = [] }: { withPath?: readonly F[] } = {},
+): Partial<Record<F | "other", string[]>> {
+  if (!(error instanceof ApiRequestError) || error.details.length === 0) return { other: [errorMessage(error)] } as Partial<Record<F | "other", string[]>>;
+  const errors: Partial<Record<F | "other", string[]>> = {};
+  for (const detail of error.details) {
+    const path = detail.path.replace(/^body\./, "");
+    const field = fieldOf(path);
+    const key: F | "other" = field ?? "other";
+    (errors[key] ??= []).push(field === null || withPath.includes(field) ? `${path || "request"}: ${detail.message}` : detail.message);
+  }
+  return errors;
+}

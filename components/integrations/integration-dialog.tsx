@@ -2,7 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { ApiRequestError, errorMessage } from "../api/api-client";
+import { fieldErrors } from "../api/api-client";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { useOrganizations } from "../organizations/use-organizations";
@@ -12,25 +12,14 @@ import { integrationsApi, KIND_LABELS, type IntegrationChanges, type Integration
 
 type Field = "name" | "baseUrl" | "accessToken" | "syncIntervalMinutes" | "other";
 
-const FIELD_OF_PATH: Record<string, Field> = {
+/** The form field of an API error's path (`credentials.accessToken` → the token field). */
+const FIELD_OF_PATH: Record<string, Exclude<Field, "other">> = {
   name: "name",
   baseUrl: "baseUrl",
   "credentials.accessToken": "accessToken",
   credentials: "accessToken",
   "settings.syncIntervalMinutes": "syncIntervalMinutes",
 };
-
-/** The API's per-path details on the fields they concern (`body.credentials.accessToken` → the token field). */
-function fieldErrors(error: unknown): Partial<Record<Field, string[]>> {
-  if (!(error instanceof ApiRequestError) || error.details.length === 0) return { other: [errorMessage(error)] };
-  const errors: Partial<Record<Field, string[]>> = {};
-  for (const detail of error.details) {
-    const path = detail.path.replace(/^body\./, "");
-    const field = FIELD_OF_PATH[path] ?? "other";
-    (errors[field] ??= []).push(field === "other" ? `${path || "request"}: ${detail.message}` : detail.message);
-  }
-  return errors;
-}
 
 /**
  * Adds an integration, or edits one. The access token is write-only: the field starts empty
@@ -76,7 +65,7 @@ function IntegrationForm({ integration, onClose, onSaved }: { integration?: Inte
             ...(organizationId ? { organizationId } : {}),
           }),
     onSuccess: () => onSaved(),
-    onError: (error) => setErrors(fieldErrors(error)),
+    onError: (error) => setErrors(fieldErrors(error, (path) => FIELD_OF_PATH[path] ?? null)),
   });
 
   function submit(event: FormEvent) {

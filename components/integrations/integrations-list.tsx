@@ -151,7 +151,7 @@ export function IntegrationsList({ onSyncLaunched }: { onSyncLaunched(jobId: str
               const disabled = integration.status === "DISABLED";
               return (
                 <Tr key={integration.id} data-testid="integration-row" data-integration-id={integration.id}>
-                  <Td>
+                  <Td className="min-w-60">
                     <div className="font-medium text-slate-900 dark:text-white">{integration.name}</div>
                     <div className={muted}>
                       {KIND_LABELS[integration.kind].label} · {organizationNames.get(integration.organizationId) ?? integration.organizationId}

@@ -6,7 +6,7 @@ import { batchable } from "@/lib/jobs/batch-contract";
 import { queueDefinition, type QueueKey } from "@/lib/jobs/catalog";
 import { CRON_PRESETS } from "@/lib/schedules/cron-presets";
 import type { ScheduleView } from "@/lib/schedules/schedules";
-import { ApiRequestError, errorMessage, patchJson, postJson } from "../api/api-client";
+import { fieldErrors, patchJson, postJson } from "../api/api-client";
 import { choiceOfScope, ProductScopePicker, scopeOfChoice, type ScopeChoice, type ScopeKind } from "../batches/product-scope-picker";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
@@ -18,17 +18,11 @@ type Field = "name" | "queue" | "batch" | "data" | "cron" | "everyMs" | "timezon
 /** A schedule of a batchable queue runs one job, or a batch over a category or every product each tick. */
 const SCHEDULE_SCOPES: readonly ScopeKind[] = ["single", "category", "all", "product"];
 
-/** The API's per-path details on the fields they concern (`body.data.horizon` → the data field). */
-function fieldErrors(error: unknown): Partial<Record<Field, string[]>> {
-  if (!(error instanceof ApiRequestError) || error.details.length === 0) return { other: [errorMessage(error)] };
-  const errors: Partial<Record<Field, string[]>> = {};
-  for (const detail of error.details) {
-    const path = detail.path.replace(/^body\./, "");
-    const field = (["name", "queue", "batch", "cron", "everyMs", "timezone"] as const).find((candidate) => path === candidate) ?? (path.startsWith("data") ? "data" : "other");
-    (errors[field] ??= []).push(field === "data" || field === "other" ? `${path || "request"}: ${detail.message}` : detail.message);
-  }
-  return errors;
-}
+const TOP_FIELDS = ["name", "queue", "batch", "cron", "everyMs", "timezone"] as const;
+
+/** The field of an API error's path: `data.horizon` → the job data field. */
+const fieldOfPath = (path: string): Exclude<Field, "other"> | null =>
+  TOP_FIELDS.find((candidate) => path === candidate) ?? (path.startsWith("data") ? "data" : path.startsWith("batch.") ? "batch" : null);
 
 /** Creates a schedule, or edits one: what it runs (queue and job data) and when (cron in a zone, or an interval). */
 export function ScheduleDialog({
@@ -72,7 +66,7 @@ function ScheduleForm({ schedule, queues, defaultZone, onClose, onSaved }: Omit<
     mutationFn: (body: Record<string, unknown>) =>
       schedule ? patchJson(`/api/v1/schedules/${encodeURIComponent(schedule.id)}`, body) : postJson("/api/v1/schedules", body),
     onSuccess: onSaved,
-    onError: (error) => setErrors(fieldErrors(error)),
+    onError: (error) => setErrors(fieldErrors(error, fieldOfPath, { withPath: ["data"] })),
   });
 
   function submit(event: FormEvent) {
