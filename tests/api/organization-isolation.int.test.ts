@@ -60,11 +60,14 @@ import * as scheduleById from "@/app/api/v1/schedules/[id]/route";
 import * as schedules from "@/app/api/v1/schedules/route";
 import * as sse from "@/app/api/v1/sse/route";
 import * as workers from "@/app/api/v1/workers/status/route";
+import * as uploadsRoute from "@/app/api/v1/uploads/route";
+import * as uploadById from "@/app/api/v1/uploads/[id]/route";
+import * as uploadPreview from "@/app/api/v1/uploads/[id]/preview/route";
+import { receiveUpload } from "@/lib/uploads/receive-upload";
 import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { exportFilePath, saveExportFile } from "@/lib/exports/export-store";
 import { importErrorsPath, saveImportReport } from "@/lib/imports/import-store";
-import { organizationUploadDir } from "@/lib/uploads/uploaded-file";
 import { failureFingerprint } from "@/lib/jobs/failure-fingerprint";
 import { publishJobEvent, type JobEventPayload } from "@/lib/realtime/events";
 import { createSchedule } from "@/lib/schedules/schedules";
@@ -116,8 +119,8 @@ interface OrgFixture {
   exportFileId: string;
   /** A finished import of the planner's with its report and error file. */
   importJobId: string;
-  /** A file in the organisation's upload directory (its server path, as the upload endpoint returns it). */
-  uploadPath: string;
+  /** A CSV the planner uploaded. */
+  uploadId: string;
 }
 
 const f = {} as Record<Org, OrgFixture>;
@@ -154,6 +157,7 @@ function markers(org: Org): string[] {
     x.deleteScheduleIds["api-key"],
     x.exportFileId,
     x.importJobId,
+    x.uploadId,
   ];
 }
 
@@ -303,7 +307,33 @@ const rows: Row[] = [
     handler: importMapping.POST,
     access: "user",
     kind: "item",
-    request: (org) => post("/api/v1/imports/mapping", undefined, { filePath: f[org].uploadPath, entityType: "sales" }),
+    request: (org) => post("/api/v1/imports/mapping", undefined, { uploadId: f[org].uploadId, entityType: "sales" }),
+  },
+  {
+    route: "uploads/[id]",
+    method: "GET",
+    handler: uploadById.GET,
+    access: "user",
+    kind: "item",
+    request: (org) => get(`/api/v1/uploads/${f[org].uploadId}`, { id: f[org].uploadId }),
+  },
+  {
+    route: "uploads/[id]/preview",
+    method: "GET",
+    handler: uploadPreview.GET,
+    access: "user",
+    kind: "item",
+    request: (org) => get(`/api/v1/uploads/${f[org].uploadId}/preview`, { id: f[org].uploadId }),
+  },
+  {
+    route: "uploads",
+    method: "POST",
+    handler: uploadsRoute.POST,
+    access: "user",
+    kind: "platform",
+    ok: [201],
+    why: "stores the caller's file in the caller's organisation; the request names no one else's rows",
+    request: () => ({ method: "POST", path: "/api/v1/uploads", rawBody: multipartCsv("SKU\r\nISO-UPLOAD\r\n"), headers: { "content-type": `multipart/form-data; boundary=${UPLOAD_BOUNDARY}` } }),
   },
   { route: "reports", method: "GET", handler: reports.GET, access: "user", kind: "list", request: () => get("/api/v1/reports?limit=100"), marker: (org) => f[org].reportId },
   {
@@ -635,7 +665,7 @@ function send(row: Row, caller: Caller, options: CallOptions) {
   return invoke(row.handler, {
     ...options,
     auth: caller.via === "cookie" ? { cookie: user.cookie } : { apiKey: user.apiKey },
-    headers: caller.via === "cookie" ? SAME_ORIGIN : {},
+    headers: { ...options.headers, ...(caller.via === "cookie" ? SAME_ORIGIN : {}) },
   });
 }
 
@@ -687,6 +717,19 @@ async function failedRun(planner: TestUser, name: string, reason: string): Promi
   return id;
 }
 
+const UPLOAD_BOUNDARY = "isolation-boundary";
+const multipartCsv = (csv: string) => `--${UPLOAD_BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="iso.csv"\r\n\r\n${csv}\r\n--${UPLOAD_BOUNDARY}--\r\n`;
+
+/** A CSV the planner uploaded through the service the upload route calls. */
+async function uploadFile(planner: TestUser, org: Org): Promise<string> {
+  const request = new Request("http://localhost:3000/api/v1/uploads", {
+    method: "POST",
+    headers: { "content-type": `multipart/form-data; boundary=${UPLOAD_BOUNDARY}` },
+    body: multipartCsv(`SKU,Name\r\nISO-${org},Upload of ${org}\r\n`),
+  });
+  return (await receiveUpload(request, { id: planner.id, organizationId: planner.organizationId })).uploadId;
+}
+
 /** A finished export of the planner's, its file written where the worker would have written it. */
 /** A finished import run of the planner's with its report and its error file, written as the import worker does. */
 async function importReport(planner: TestUser): Promise<string> {
@@ -699,14 +742,6 @@ async function importReport(planner: TestUser): Promise<string> {
   const outcome = { total: 1, valid: 0, invalid: 1, imported: 0, created: 0, updated: 0, unchanged: 0, written: false, errors: [] };
   await saveImportReport({ jobId, organizationId, ownerId: planner.id, entityType: "sales", uploadId: null, fileName: "sales.csv", sheet: null, mode: "all-or-nothing", dryRun: false, mapping: {}, outcome, errorCount: 1, errorsPath: `${encodeURIComponent(organizationId)}/import-errors/${jobId}.csv` });
   return jobId;
-}
-
-/** A file in the organisation's upload directory, as the upload endpoint stores one; its absolute path. */
-function upload(planner: TestUser, org: Org): string {
-  const dir = organizationUploadDir(planner.organizationId);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `isolation-${org}.csv`), "Item code,Date,Qty\n0017,2026-01-01,5\n");
-  return join(dir, `isolation-${org}.csv`);
 }
 
 async function exportFile(planner: TestUser, org: Org): Promise<string> {
@@ -792,7 +827,7 @@ beforeAll(async () => {
       deleteScheduleIds: { cookie: await schedule(), "api-key": await schedule() },
       exportFileId: await exportFile(planner, org),
       importJobId: await importReport(planner),
-      uploadPath: upload(planner, org),
+      uploadId: await uploadFile(planner, org),
     };
     // An admin action about the organisation's run: the log files it under the run's organisation.
     await recordAudit({ actorId: admin.id, action: "job.retry", target: `export/${exportJobId}`, jobCount: 1 });
