@@ -171,6 +171,28 @@ describe("import worker", () => {
     expect((await db().salesDaily.findFirstOrThrow({ where: { organizationId, date: new Date("2026-01-01T00:00:00Z") } })).quantity).toBe(0);
   });
 
+  it("imports an upload named by its id, under the client's file name", async () => {
+    const stored = upload("by-id.csv", "Item code,Day,Units\n00123,2026-06-01,4\n");
+    const row = await db().upload.create({
+      data: {
+        organizationId,
+        ownerId: planner.id,
+        name: "June sales.csv",
+        size: 40n,
+        path: `${encodeURIComponent(organizationId)}/${stored}`,
+        format: "csv",
+        encoding: "utf-8",
+        delimiter: ",",
+        sheets: [],
+        headers: ["Item code", "Day", "Units"],
+        expiresAt: new Date(Date.now() + 86_400_000),
+      },
+    });
+    const { jobId, result } = await runImport({ uploadId: row.id, entityType: "sales" });
+    expect(result.report).toMatchObject({ imported: 1, created: 1 });
+    expect(await db().importReport.findUniqueOrThrow({ where: { jobId } })).toMatchObject({ uploadId: row.id, fileName: "June sales.csv" });
+  });
+
   it("a cancel mid-file stops the import and leaves no row", { timeout: 120_000 }, async () => {
     const before = await salesCount();
     const rows = Array.from({ length: 300_000 }, (_, n) => `00123,${new Date(Date.UTC(2030, 0, 1 + n)).toISOString().slice(0, 10)},${n}`);
