@@ -14,7 +14,7 @@
 // BENCH_PROFILE_JOBS (100), BENCH_SKIP_BUILD=1 (reuse .next-bench), BENCH_APP_PORT (3400),
 // BENCH_CEILING_PORT (3401), BENCH_DATABASE_URL (default: DATABASE_URL's server, db capliquify_bench),
 // BENCH_PREFIX ({capliquify-bench}: the Redis key space; give a second bench on the machine its own),
-// BENCH_PARTS (enqueue,forecast,profile,dashboard,exports,analytics,optimization,batch,sync), BENCH_DASHBOARD_JOBS (1000000),
+// BENCH_PARTS (enqueue,forecast,profile,dashboard,exports,imports,analytics,optimization,batch,sync), BENCH_DASHBOARD_JOBS (1000000),
 // BENCH_DASHBOARD_FAILED (100000), BENCH_DASHBOARD_SAMPLES (50). The exports part (CSV, JSON Lines,
 // XLSX of a million sales rows; a 100-page PDF) seeds its own organisation's rows. BENCH_PARTS=web-profile (never run by
 // default) profiles the enqueue targets under node --cpu-prof; build with NEXT_SERVER_MINIFY=0 (and
@@ -40,6 +40,7 @@ import { buildApp, startApp, startNextCeiling } from "./next-app";
 import { ChildDiedError, killAllChildrenNow, logDir, sleep, stopAllChildren, stopChild } from "./processes";
 import { measureExports } from "./exports";
 import { measureSync } from "./sync";
+import { measureImports } from "./imports";
 import { runProfile, type Profile } from "./profile";
 import { INCLUSIVE_FRAMES, profileWeb, type WebProfile, type WebProfileTarget } from "./web-profile";
 import { BENCH_ORGANIZATION, createBenchUser, type BenchUser, deleteBenchKeys, prepareDatabase, resetRunTables, seedProducts, type SeededProduct } from "./setup";
@@ -382,6 +383,7 @@ async function main(): Promise<void> {
     if (config.parts.includes("profile")) await partProfile(products, owner, { db, queues });
     if (config.parts.includes("dashboard")) await partDashboard(products, { db, queues });
     if (config.parts.includes("exports")) await partExports();
+    if (config.parts.includes("imports")) await partImports();
     if (config.parts.includes("web-profile")) await partWebProfile(user, products, { db, queues });
     if (config.parts.includes("analytics")) await partAnalytics(user, { db });
     if (config.parts.includes("optimization")) await partOptimization(db);
@@ -426,6 +428,28 @@ async function partExports(): Promise<void> {
         row.load,
       ]),
       ["l", "l", "r", "r", "r", "r", "l", "r", "l", "l"],
+    ),
+  );
+}
+
+async function partImports(): Promise<void> {
+  const { megabytes, rows } = await measureImports(step);
+  console.log(section(`Imports — a ${fixed(megabytes, 1)} MB sales CSV; the import in a process of its own (peak RSS sampled every 10 ms)`));
+  const copySeconds = rows[1]!.seconds;
+  console.log(
+    table(
+      ["run", "rows", "seconds", "target", "× raw COPY", "peak RSS MB", "target", "load 1/5/15 after"],
+      rows.map((row, index) => [
+        row.label,
+        row.rows,
+        fixed(row.seconds, 1),
+        index === 0 ? `< ${config.targets.importSeconds} s ${verdict(row.seconds < config.targets.importSeconds)}` : "",
+        fixed(row.seconds / copySeconds, 1),
+        row.peakRssMb === null ? "" : fixed(row.peakRssMb, 0),
+        row.peakRssMb === null ? "" : `< ${config.targets.importPeakRssMb} ${verdict(row.peakRssMb < config.targets.importPeakRssMb)}`,
+        row.load,
+      ]),
+      ["l", "r", "r", "l", "r", "r", "l", "l"],
     ),
   );
 }

@@ -24,6 +24,15 @@ export interface ImportField {
   references?: "product" | "warehouse";
 }
 
+interface FieldOptions {
+  required?: boolean;
+  description: string;
+  synonyms?: readonly string[];
+  references?: "product" | "warehouse";
+  /** The value of an optional field left empty or unmapped, where the stored row needs one (a stock count's day). */
+  fallback?: () => string;
+}
+
 export interface ImportEntity {
   entityType: ImportEntityType;
   label: string;
@@ -40,9 +49,10 @@ function field(
   label: string,
   schema: z.ZodType,
   stageType: StageType,
-  { required = true, description, synonyms = [], references }: { required?: boolean; description: string; synonyms?: readonly string[]; references?: "product" | "warehouse" },
+  { required = true, description, synonyms = [], references, fallback }: FieldOptions,
 ): ImportField {
-  return { field: name, label, required, description, synonyms, schema: required ? schema : optionalCell(schema), stageType, ...(references ? { references } : {}) };
+  const optional = fallback ? optionalCell(schema).transform((value) => value ?? fallback()) : optionalCell(schema);
+  return { field: name, label, required, description, synonyms, schema: required ? schema : optional, stageType, ...(references ? { references } : {}) };
 }
 
 const skuField = (description: string) =>
@@ -93,7 +103,12 @@ export const importEntities: { [K in ImportEntityType]: ImportEntity & { entityT
         synonyms: ["warehouse code", "location", "location code", "site", "store", "depot"],
         references: "warehouse",
       }),
-      field("date", "Date", dateCell(), "date", { description: "The day the stock was counted (end of day), as yyyy-mm-dd or dd/mm/yyyy", synonyms: ["snapshot date", "count date", "stock date", "as of", "as of date", "day"] }),
+      field("date", "Date", dateCell(), "date", {
+        required: false,
+        description: "The day the stock was counted (end of day), as yyyy-mm-dd or dd/mm/yyyy; the day of the import (UTC) when the file has no date",
+        synonyms: ["snapshot date", "count date", "stock date", "as of", "as of date", "day"],
+        fallback: () => new Date().toISOString().slice(0, 10),
+      }),
       field("onHand", "On hand", integerCell({ min: 0 }), "integer", {
         description: "Units on hand at the end of the day (a whole number, 0 or more)",
         synonyms: ["qty on hand", "quantity on hand", "qoh", "stock", "stock level", "stock on hand", "soh", "inventory", "quantity", "qty", "units"],

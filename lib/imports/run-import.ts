@@ -1,11 +1,13 @@
 import type pg from "pg";
+import type { IMPORT_MODES } from "../jobs/catalog";
 import { copyInto } from "./copy-rows";
 import type { ImportEntity } from "./entities";
 import type { ColumnMapping } from "./mapping";
 import { createStageTable, mergeStaged, STAGE_TABLE, stageColumns } from "./merge";
-import { isBlankRow, RowValidator, type KnownReferences, type RowError, type SourceRow } from "./validate-rows";
+import type { SourceRow } from "./source";
+import { isBlankRow, RowValidator, type KnownReferences, type RowError } from "./validate-rows";
 
-export type ImportMode = "all-or-nothing" | "valid-rows";
+export type ImportMode = (typeof IMPORT_MODES)[number];
 
 /** The report keeps this many errors inline; the full list goes to `onError`. */
 export const INLINE_ERRORS = 1_000;
@@ -23,9 +25,11 @@ export interface RunImportOptions {
   /** Validate and report what the import would do, writing nothing. @defaultValue false */
   dryRun?: boolean;
   rows: AsyncIterable<SourceRow>;
+  /** Numbers are written with a decimal comma (see RowValidator). @defaultValue false */
+  decimalComma?: boolean;
   signal?: AbortSignal;
-  /** Called every few thousand rows read, and once at the end of the file. */
-  onProgress?(rowsRead: number): Promise<void>;
+  /** Called every few thousand rows read, and once at the end of the file (`finished`), before the merge. */
+  onProgress?(rowsRead: number, finished: boolean): Promise<void>;
   /** Every invalid row, in file order (the report keeps only the first INLINE_ERRORS). */
   onError?(error: RowError): Promise<void> | void;
 }
@@ -73,7 +77,7 @@ async function loadReferences(pool: pg.Pool, entity: ImportEntity, organizationI
 export async function runImport(options: RunImportOptions): Promise<ImportOutcome> {
   const { pool, organizationId, entity, mapping, mode = "all-or-nothing", dryRun = false, signal } = options;
   signal?.throwIfAborted();
-  const validator = new RowValidator(entity, mapping, await loadReferences(pool, entity, organizationId));
+  const validator = new RowValidator(entity, mapping, await loadReferences(pool, entity, organizationId), { decimalComma: options.decimalComma });
   const fields = entity.fields.map((spec) => spec.field);
   const outcome: ImportOutcome = { total: 0, valid: 0, invalid: 0, imported: 0, created: 0, updated: 0, unchanged: 0, written: false, errors: [] };
 
@@ -97,12 +101,12 @@ export async function runImport(options: RunImportOptions): Promise<ImportOutcom
       }
       if (outcome.total % PROGRESS_EVERY === 0) {
         signal?.throwIfAborted();
-        await options.onProgress?.(outcome.total);
+        await options.onProgress?.(outcome.total, false);
       }
     }
     await stage.end();
     signal?.throwIfAborted();
-    await options.onProgress?.(outcome.total);
+    await options.onProgress?.(outcome.total, true);
 
     const merges = outcome.valid > 0 && (mode === "valid-rows" || outcome.invalid === 0);
     if (merges) {

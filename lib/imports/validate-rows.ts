@@ -1,13 +1,7 @@
 import type { ImportEntity, ParsedRow } from "./entities";
 import { rowSchema } from "./entities";
 import type { ColumnMapping } from "./mapping";
-
-/** One row of a file as its reader gives it (lib/imports/source.ts): `row` numbered as the spreadsheet shows it, header = 1. */
-export interface SourceRow {
-  row: number;
-  sheet: string | null;
-  values: Record<string, string>;
-}
+import type { SourceRow } from "./source";
 
 /** One thing wrong with a row: the file's column (header), the field it maps to, the cell as written and why. */
 export interface RowIssue {
@@ -39,6 +33,9 @@ export interface KnownReferences {
   warehouse?: ReadonlySet<string>;
 }
 
+/** A number written with a decimal comma and dots (or nothing) between thousands: "2,50", "1.234,5", "12". */
+const COMMA_DECIMAL = /^[+-]?(\d+|\d{1,3}(\.\d{3})+)(,\d+)?$/;
+
 const REFERENCE_WORDS = { product: ["product", "SKU"], warehouse: ["warehouse", "code"] } as const;
 
 /** True for a row with nothing in it: spreadsheets keep formatted empty rows, and a file's trailing blank lines are no data. */
@@ -57,24 +54,39 @@ export class RowValidator {
   private readonly columnOf: Map<string, string>;
   private readonly firstRowByKey = new Map<string, number>();
 
+  private readonly numericFields: Set<string>;
+
+  /**
+   * @param options.decimalComma - Numbers are written with a decimal comma ("2,50"), as spreadsheets
+   *   in most of Europe save them, where the CSV delimiter is then ";".
+   *   @defaultValue false: a dot for decimals, commas between thousands
+   */
   constructor(
     private readonly entity: ImportEntity,
     mapping: ColumnMapping,
     private readonly known: KnownReferences = {},
+    private readonly options: { decimalComma?: boolean } = {},
   ) {
     this.schema = rowSchema(entity);
     this.columnOf = new Map(Object.entries(mapping).map(([column, field]) => [field, column]));
+    this.numericFields = new Set(entity.fields.filter((spec) => ["integer", "numeric", "double precision"].includes(spec.stageType)).map((spec) => spec.field));
   }
 
   check(source: SourceRow): CheckedRow {
     const cells: Record<string, string> = {};
-    for (const [field, column] of this.columnOf) cells[field] = source.values[column] ?? "";
     const issues: RowIssue[] = [];
-    const parsed = this.schema.safeParse(cells);
+    const input: Record<string, string> = {};
+    for (const [field, column] of this.columnOf) {
+      const value = source.values[column] ?? "";
+      cells[field] = value;
+      input[field] = this.options.decimalComma && this.numericFields.has(field) ? this.fromDecimalComma(field, value, issues) : value;
+    }
+    const parsed = this.schema.safeParse(input);
     if (!parsed.success) {
+      const reported = new Set(issues.map((issue) => issue.field));
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? this.entity.fields[0]!.field);
-        issues.push(this.issue(field, cells[field] ?? "", issue.message));
+        if (!reported.has(field)) issues.push(this.issue(field, cells[field] ?? "", issue.message));
       }
     } else {
       for (const spec of this.entity.fields) {
@@ -101,6 +113,15 @@ export class RowValidator {
       ok: false,
       error: { row: source.row, sheet: source.sheet, data: source.values, errors: issues.map((issue) => `${issue.column}: ${issue.message}`), issues },
     };
+  }
+
+  /** "1.234,5" as the schemas read numbers ("1234.5"); a cell that is no such number is reported here, in the comma's terms. */
+  private fromDecimalComma(field: string, value: string, issues: RowIssue[]): string {
+    const trimmed = value.trim();
+    if (trimmed === "") return value;
+    if (COMMA_DECIMAL.test(trimmed)) return trimmed.replace(/\./g, "").replace(",", ".");
+    issues.push(this.issue(field, value, `"${trimmed}" is not a number (expected digits with a comma for decimals, e.g. 1234,5 or 1.234,5)`));
+    return "0";
   }
 
   private issue(field: string, value: string, message: string): RowIssue {

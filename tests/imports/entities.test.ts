@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { dateCell, integerCell, numberCell } from "@/lib/imports/cells";
 import { importEntities, importEntity } from "@/lib/imports/entities";
 import { mappingProblems, matchHeaders, normalizeHeader, suggestMapping } from "@/lib/imports/mapping";
-import { RowValidator, type SourceRow } from "@/lib/imports/validate-rows";
+import type { SourceRow } from "@/lib/imports/source";
+import { RowValidator } from "@/lib/imports/validate-rows";
 
 const messages = (result: { success: boolean; error?: { issues: { message: string }[] } }) => result.error?.issues.map((issue) => issue.message) ?? [];
 
@@ -138,5 +139,18 @@ describe("row validation", () => {
       values: { code: "DC-1", name: "Main", region: "North", capacity: 1000, kind: undefined, demandShare: undefined },
     });
     expect(validator.check(row(3, { Code: "DC-2", Name: "Main", Region: "North", Capacity: "1", Type: "central" }))).toMatchObject({ ok: true, values: { kind: "CENTRAL" } });
+  });
+});
+
+describe("decimal commas", () => {
+  it("reads 2,50 and 1.234,5 when the file writes decimals with a comma, and says so when a cell is not such a number", () => {
+    const validator = new RowValidator(importEntity("lead-times"), { SKU: "sku", Supplier: "supplier", LT: "leadTimeDays", Cost: "orderingCost", Rate: "holdingCostRate" }, {}, { decimalComma: true });
+    const row = (n: number, values: Record<string, string>): SourceRow => ({ row: n, sheet: null, values });
+    expect(validator.check(row(2, { SKU: "0017", Supplier: "Acme", LT: "14,5", Cost: "1.234,50", Rate: "0,25" }))).toMatchObject({
+      ok: true,
+      values: { leadTimeDays: 14.5, orderingCost: 1234.5, holdingCostRate: 0.25 },
+    });
+    const bad = validator.check(row(3, { SKU: "0018", Supplier: "Acme", LT: "14", Cost: "50", Rate: "0.25" }));
+    expect(bad.ok ? [] : bad.error.errors).toEqual(['Rate: "0.25" is not a number (expected digits with a comma for decimals, e.g. 1234,5 or 1.234,5)']);
   });
 });

@@ -3,7 +3,8 @@ import { db, sqlPool } from "@/lib/db";
 import { importEntity, type ImportEntityType } from "@/lib/imports/entities";
 import { matchHeaders } from "@/lib/imports/mapping";
 import { runImport, type RunImportOptions } from "@/lib/imports/run-import";
-import type { RowError, SourceRow } from "@/lib/imports/validate-rows";
+import type { SourceRow } from "@/lib/imports/source";
+import type { RowError } from "@/lib/imports/validate-rows";
 import { createTestOrganization } from "../helpers/fixtures";
 
 /** Rows as a reader gives them: header = row 1, so the first data row is row 2. */

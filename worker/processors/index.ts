@@ -4,6 +4,7 @@ import type { TaskMap } from "../threads/pool";
 import { exportProcessor } from "./export.processor";
 import { analyticsProcessor } from "./analytics.processor";
 import { forecastProcessor } from "./forecast.processor";
+import { importProcessor } from "./import.processor";
 import { optimizationProcessor } from "./optimization.processor";
 import { syncProcessor } from "./sync.processor";
 
@@ -16,7 +17,7 @@ export const processors = {
   forecast: forecastProcessor,
   optimization: optimizationProcessor,
   sync: syncProcessor,
-  import: null,
+  import: importProcessor,
   export: exportProcessor,
   notification: null,
   analytics: analyticsProcessor,
