@@ -139,6 +139,13 @@ const envSchema = z.object({
   // how old a row or job must be before it is judged (a younger one may be mid-flight)
   LEDGER_RECONCILE_EVERY_SECONDS: positiveInt.max(86_400).default(60),
   LEDGER_RECONCILE_GRACE_SECONDS: positiveInt.max(86_400).default(120),
+  // Notifications (lib/notifications)
+  /** Where emails go (smtp:// or smtps://, credentials in the URL). Unset: the EMAIL channel fails its jobs, saying so. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
+  /** The From of every email. */
+  MAIL_FROM: z.string().trim().min(3).default("CapLiquify <no-reply@localhost>"),
+  /** The app's public origin for links in emails, SMS and push. @defaultValue NEXTAUTH_URL, else http://localhost:3000 */
+  APP_URL: z.url().optional(),
   // Logging
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   LOG_FILE: z.string().optional(),
