@@ -25,6 +25,7 @@ export const routeModules: readonly RouteModule[] = [
   { path: "/api/v1/me/notification-preferences", load: () => import("@/app/api/v1/me/notification-preferences/route") },
   { path: "/api/v1/metrics", load: () => import("@/app/api/v1/metrics/route") },
   { path: "/api/v1/notifications", load: () => import("@/app/api/v1/notifications/route") },
+  { path: "/api/v1/notifications/opt-out", load: () => import("@/app/api/v1/notifications/opt-out/route") },
   { path: "/api/v1/notifications/read", load: () => import("@/app/api/v1/notifications/read/route") },
   { path: "/api/v1/openapi.json", load: () => import("@/app/api/v1/openapi.json/route") },
   { path: "/api/v1/optimizations", load: () => import("@/app/api/v1/optimizations/route") },

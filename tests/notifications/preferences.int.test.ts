@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as route from "@/app/api/v1/me/notification-preferences/route";
+import * as optOut from "@/app/api/v1/notifications/opt-out/route";
+import { optOutToken } from "@/lib/notifications/opt-out";
 import { db } from "@/lib/db";
 import { normalizePhoneNumber } from "@/lib/notifications/phone";
 import { call, createTestUser, type TestUser } from "../helpers/fixtures";
@@ -68,5 +70,31 @@ describe("normalizePhoneNumber", () => {
     expect(normalizePhoneNumber("+0123456").ok).toBe(false);
     expect(normalizePhoneNumber("+1234567890123456").ok).toBe(false);
     expect(normalizePhoneNumber("+49151abc").ok).toBe(false);
+  });
+});
+
+describe("the opt-out link", () => {
+  const path = (token: string) => `/api/v1/notifications/opt-out?token=${encodeURIComponent(token)}`;
+
+  it("asks on GET (changing nothing), turns the event's email off on POST without signing in, and refuses a forged token", async () => {
+    const user = await createTestUser("PLANNER");
+    const token = optOutToken({ userId: user.id, event: "report-ready", channel: "EMAIL" });
+    const page = await call(optOut.GET, { path: path(token) });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("<form method=\"post\">");
+    expect((await get(user)).json.preferences["report-ready"].EMAIL).toBe(true);
+
+    const done = await call(optOut.POST, { method: "POST", path: path(token), rawBody: "List-Unsubscribe=One-Click", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    expect(done.status).toBe(200);
+    expect(done.text).toContain("Turned off");
+    expect((await get(user)).json.preferences["report-ready"]).toEqual({ IN_APP: true, EMAIL: false, SMS: false, PUSH: false });
+    expect((await get(user)).json.preferences["job-failed"].EMAIL).toBe(true);
+
+    const [payload] = token.split(".");
+    const forged = `${Buffer.from(`${planner.id}\nreport-ready\nEMAIL`).toString("base64url")}.${token.split(".")[1]}`;
+    expect(payload).not.toBe(forged.split(".")[0]);
+    expect((await call(optOut.POST, { method: "POST", path: path(forged) })).status).toBe(404);
+    expect((await call(optOut.POST, { method: "POST", path: path("nonsense") })).status).toBe(404);
+    expect((await get(planner)).json.preferences["report-ready"].EMAIL).toBe(true);
   });
 });
