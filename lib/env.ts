@@ -177,6 +177,13 @@ const envSchema = z.object({
   VAPID_PRIVATE_KEY: base64urlBytes(32, "a P-256 private key (32 bytes, base64url)").optional(),
   /** A mailto: or https: URL where the push services can reach the operator. */
   VAPID_SUBJECT: z.url({ protocol: /^(mailto|https)$/, error: "must be a mailto: or https: URL" }).optional(),
+  // Notifications (lib/notifications)
+  /** Where emails go (smtp:// or smtps://, credentials in the URL). Unset: the EMAIL channel fails its jobs, saying so. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
+  /** The From of every email. */
+  MAIL_FROM: z.string().trim().min(3).default("CapLiquify <no-reply@localhost>"),
+  /** The app's public origin for links in emails, SMS and push. @defaultValue NEXTAUTH_URL, else http://localhost:3000 */
+  APP_URL: z.url().optional(),
   // Logging
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   LOG_FILE: z.string().optional(),
