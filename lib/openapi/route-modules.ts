@@ -22,6 +22,7 @@ export const routeModules: readonly RouteModule[] = [
   { path: "/api/v1/health/redis", load: () => import("@/app/api/v1/health/redis/route") },
   { path: "/api/v1/inventory/reorder", load: () => import("@/app/api/v1/inventory/reorder/route") },
   { path: "/api/v1/jobs", load: () => import("@/app/api/v1/jobs/route") },
+  { path: "/api/v1/me/notification-preferences", load: () => import("@/app/api/v1/me/notification-preferences/route") },
   { path: "/api/v1/me/notifications/test", load: () => import("@/app/api/v1/me/notifications/test/route") },
   { path: "/api/v1/me/push-subscriptions", load: () => import("@/app/api/v1/me/push-subscriptions/route") },
   { path: "/api/v1/metrics", load: () => import("@/app/api/v1/metrics/route") },
