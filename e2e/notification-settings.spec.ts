@@ -46,3 +46,18 @@ test("a planner turns on email for failures, keeps it after a reload, and a test
   await expect(panel.getByTestId("notification-item").filter({ hasText: "Test message" }).first()).toBeVisible();
   await page.screenshot({ path: "e2e/screenshots/notification-settings-bell.png", animations: "disabled" });
 });
+
+test("the settings page registers the push service worker, served as a script that is never cached", async ({ page }) => {
+  await page.goto("/settings/notifications");
+  await expect(page.getByRole("heading", { name: "Push notifications on this device" })).toBeVisible();
+  // Registered by the page (127.0.0.1 is a secure context), and running: the CSP let it in.
+  const scriptURL = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL);
+  expect(scriptURL).toBe(`${BASE_URL}/sw.js`);
+  const response = await page.request.get("/sw.js");
+  expect(response.status()).toBe(200);
+  expect(response.headers()["content-type"]).toMatch(/javascript/);
+  expect(response.headers()["cache-control"]).toBe("no-cache, no-store, must-revalidate");
+  expect(response.headers()["content-security-policy"]).toContain("worker-src 'self'");
+  // Headless Chromium has the Push API, so the card offers to turn push on (it cannot subscribe offline).
+  await expect(page.getByRole("button", { name: "Turn on for this device" })).toBeVisible();
+});

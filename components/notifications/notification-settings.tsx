@@ -30,13 +30,18 @@ const PREFERENCES_URL = "/api/v1/me/notification-preferences";
 
 export function NotificationSettings() {
   const query = useQuery({ queryKey: queryKeys.notificationPreferences, queryFn: ({ signal }) => getJson<Preferences>(PREFERENCES_URL, { signal }) });
-  if (query.isPending) return <Skeleton className="h-64" />;
-  if (query.isError) return <QueryError title="Your notification settings could not be loaded" query={query} />;
   return (
     <div className="space-y-6">
-      <PreferencesForm saved={query.data} />
+      {query.isPending ? (
+        <Skeleton className="h-64" />
+      ) : query.isError ? (
+        <QueryError title="Your notification settings could not be loaded" query={query} />
+      ) : (
+        <PreferencesForm saved={query.data} />
+      )}
+      {/* This device's push subscription does not depend on the saved settings. */}
       <PushCard />
-      <TestMessageCard saved={query.data} />
+      {query.isSuccess ? <TestMessageCard saved={query.data} /> : null}
     </div>
   );
 }

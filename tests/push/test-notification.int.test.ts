@@ -34,6 +34,16 @@ describe("POST /api/v1/me/notifications/test", () => {
     expect(direct.status).toBe(403);
   });
 
+  it("sends at most one test a minute per user (a text message costs money)", async () => {
+    const user = await createTestUser("PLANNER");
+    expect((await send(user, { channels: ["IN_APP"] })).status).toBe(201);
+    const again = await send(user, { channels: ["IN_APP"] });
+    expect(again.status).toBe(409);
+    expect(again.json.error.message).toMatch(/less than a minute ago; try again in \d+ s/);
+    // Another user is not held up by it.
+    expect((await send(await createTestUser("PLANNER"), { channels: ["IN_APP"] })).status).toBe(201);
+  });
+
   it.each([
     ["no channel", { channels: [] }, "body.channels"],
     ["an unknown channel", { channels: ["FAX"] }, "body.channels.0"],
