@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
+import { parse } from "csv-parse/sync";
 import { AUTH_FILES } from "./e2e-env";
 
 test.use({ storageState: AUTH_FILES.planner });
@@ -56,4 +57,48 @@ test("a filter an export cannot take never starts a run: the form only offers wh
   await form.getByLabel("To").fill("2026-10-01");
   await form.getByRole("button", { name: "Export" }).click();
   await expect(form.getByText("The end date must not be before the start date.")).toBeVisible();
+});
+
+test("a planner exports an analytics report from its page and their runs from My runs, and opens both files", async ({ page }) => {
+  await page.goto("/analytics");
+  await expect(page.getByRole("banner").getByText("Live", { exact: true })).toBeVisible();
+  await page.getByLabel("Report", { exact: true }).selectOption({ label: "ABC analysis" });
+  await page.getByRole("button", { name: "Run report" }).click();
+  await expect(page.getByRole("progressbar", { name: "Report progress" })).toHaveAttribute("aria-valuenow", "100", { timeout: 60_000 });
+  await page.getByTestId("analytics-report").getByRole("link", { name: "Link to this report" }).click();
+  await expect(page).toHaveURL(/\/analytics\/reports\/[^/]+$/);
+  const table = page.getByTestId("product-table");
+  await expect(table.locator("tbody tr").first()).toBeVisible();
+  const shownRows = await table.locator("tbody tr").count();
+  const firstSku = (await table.locator("tbody tr").first().locator(".font-mono").first().innerText()).trim();
+
+  // The report as a PDF: its table, its period, the rows the page shows.
+  const reportExport = page.getByRole("group", { name: "Export this report" });
+  await reportExport.getByRole("button", { name: "PDF report" }).click();
+  const reportLink = reportExport.getByRole("link", { name: /^Download reports-\d{4}-\d{2}-\d{2}\.pdf$/ });
+  await expect(reportLink).toBeVisible({ timeout: 60_000 });
+  const [pdf] = await Promise.all([page.waitForEvent("download"), reportLink.click()]);
+  const pdfPath = join(tmpdir(), `e2e-export-report-${Date.now()}.pdf`);
+  await pdf.saveAs(pdfPath);
+  expect(readFileSync(pdfPath).subarray(0, 5).toString()).toBe("%PDF-");
+  const text = execFileSync("pdftotext", ["-layout", pdfPath, "-"], { encoding: "utf8" });
+  expect(text).toMatch(/ABC analysis, \d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2}/);
+  expect(text).toMatch(/Rank\s+SKU\s+Product\s+Category/);
+  expect(text).toMatch(new RegExp(`1\\s+${firstSku}\\s`));
+  expect(text.match(/^\s*\d+\s+[A-Z]+-\S+\s/gm)?.length).toBe(shownRows);
+
+  // My runs, narrowed to analytics: the CSV holds those runs, this report's among them.
+  await page.goto("/my-runs?queue=analytics");
+  await expect(page.getByTestId("run-row").first()).toBeVisible();
+  const runsExport = page.getByRole("group", { name: "Export these runs" });
+  await runsExport.getByRole("button", { name: "CSV" }).click();
+  const runsLink = runsExport.getByRole("link", { name: /^Download runs-\d{4}-\d{2}-\d{2}\.csv$/ });
+  await expect(runsLink).toBeVisible({ timeout: 60_000 });
+  const [csv] = await Promise.all([page.waitForEvent("download"), runsLink.click()]);
+  const csvPath = join(tmpdir(), `e2e-export-runs-${Date.now()}.csv`);
+  await csv.saveAs(csvPath);
+  const rows = parse(readFileSync(csvPath), { bom: true, columns: true }) as Record<string, string>[];
+  expect(rows.length).toBeGreaterThan(0);
+  expect(new Set(rows.map((row) => row.Queue))).toEqual(new Set(["analytics"]));
+  expect(rows[0]).toMatchObject({ Job: "analytics:abc-analysis", State: "completed", About: "abc-analysis" });
 });
