@@ -14,14 +14,14 @@
 // BENCH_PROFILE_JOBS (100), BENCH_SKIP_BUILD=1 (reuse .next-bench), BENCH_APP_PORT (3400),
 // BENCH_CEILING_PORT (3401), BENCH_DATABASE_URL (default: DATABASE_URL's server, db capliquify_bench),
 // BENCH_PREFIX ({capliquify-bench}: the Redis key space; give a second bench on the machine its own),
-// BENCH_PARTS (enqueue,forecast,profile,dashboard,exports,analytics,optimization,batch), BENCH_DASHBOARD_JOBS (1000000),
+// BENCH_PARTS (enqueue,forecast,profile,dashboard,exports,analytics,optimization,batch,sync), BENCH_DASHBOARD_JOBS (1000000),
 // BENCH_DASHBOARD_FAILED (100000), BENCH_DASHBOARD_SAMPLES (50). The exports part (CSV, JSON Lines,
 // XLSX of a million sales rows; a 100-page PDF) seeds its own organisation's rows. BENCH_PARTS=web-profile (never run by
 // default) profiles the enqueue targets under node --cpu-prof; build with NEXT_SERVER_MINIFY=0 (and
 // BENCH_NEXT_DIST_DIR=.next-bench-prof, to keep the measured build) for the app's function names.
 // BENCH_ANALYTICS_PRODUCTS (10000), BENCH_OPT_PRODUCTS (10000: the optimisation part's policy run),
 // BENCH_ALLOCATION_PRODUCTS (1000: its allocation LP), BENCH_BATCH_PRODUCTS (10000: the batch part's
-// "forecast every product"), BENCH_BATCH_ROWS ("2x3").
+// "forecast every product"), BENCH_BATCH_ROWS ("2x3"), BENCH_SYNC_ORDERS (100000: the sync part's fake shop).
 import { config } from "./config";
 import os from "node:os";
 import { Redis } from "ioredis";
@@ -39,6 +39,7 @@ import { measureHotPath, measureWorkerQueries, type HotPathRow } from "./hot-pat
 import { buildApp, startApp, startNextCeiling } from "./next-app";
 import { ChildDiedError, killAllChildrenNow, logDir, sleep, stopAllChildren, stopChild } from "./processes";
 import { measureExports } from "./exports";
+import { measureSync } from "./sync";
 import { runProfile, type Profile } from "./profile";
 import { INCLUSIVE_FRAMES, profileWeb, type WebProfile, type WebProfileTarget } from "./web-profile";
 import { BENCH_ORGANIZATION, createBenchUser, type BenchUser, deleteBenchKeys, prepareDatabase, resetRunTables, seedProducts, type SeededProduct } from "./setup";
@@ -385,11 +386,25 @@ async function main(): Promise<void> {
     if (config.parts.includes("analytics")) await partAnalytics(user, { db });
     if (config.parts.includes("optimization")) await partOptimization(db);
     if (config.parts.includes("batch")) await partBatch(seeded.products, owner, { db, queues });
+    if (config.parts.includes("sync")) await partSync();
   } finally {
     await queues.close().catch(() => {});
     await disconnectDb(db).catch(() => {});
   }
   console.log(`\n_${uptimeLine()} — bench took ${seconds(performance.now() - started)}_`);
+}
+
+async function partSync(): Promise<void> {
+  const row = await measureSync(step, config.syncOrders);
+  console.log(section("Integration sync — every order of a fake Shopify under its rate limit (bucket 40, leaking 2/s; 0.5 % of requests answered 503)"));
+  console.log(
+    table(
+      ["orders", "lines", "pages", "requests", "429s", "503s", "seconds", "orders/s", "budget used", "target", "sales add up", "load 1/5/15 after"],
+      [[row.orders, row.lines, row.pages, row.requests, row.throttled, row.unavailable, fixed(row.seconds, 1), fixed(row.recordsPerSecond, 0), percent(row.budgetShare, 1), `≥ ${percent(config.targets.syncBudgetShare)} ${verdict(row.budgetShare >= config.targets.syncBudgetShare)}`, row.salesMatch ? "yes" : "NO", row.load]],
+      ["r", "r", "r", "r", "r", "r", "r", "r", "r", "l", "l", "l"],
+    ),
+  );
+  console.log("\nBudget used: requests the shop answered 200 ÷ what its bucket allowed from the first request to the last (40 + 2/s × seconds).");
 }
 
 async function partExports(): Promise<void> {

@@ -1,8 +1,9 @@
 import type { Db } from "../db";
 import { inTransaction, sqlPool } from "../db";
-import type { ExternalInventoryLevel, ExternalOrder, Connector } from "./connector";
+import type pg from "pg";
+import { ProviderRequestError, type Connector, type ExternalInventoryLevel, type ExternalOrder, type Page } from "./connector";
 import { readSettings, warehouseForLocation, type IntegrationSettings, type WarehouseRef } from "./settings";
-import { advanceCursor, lockIntegration, readCursor, startPull, upsertOrderLines, upsertStock, type OrderLineRow, type StockRow, type SyncDataType } from "./sync-store";
+import { advanceCursor, lockIntegration, readCursor, startPull, upsertOrderLines, upsertStock, type CursorRow, type OrderLineRow, type StockRow, type SyncDataType } from "./sync-store";
 
 /**
  * One sync of an integration: for each data type, a pull page by page from where the saved cursor
@@ -57,8 +58,10 @@ export async function runSync(input: SyncInput, deps: SyncDeps): Promise<SyncOut
   const outcome: SyncOutcome = { unknownSkus: [], unknownSkuCount: 0, unmappedLocations: [], resumed: false };
   const products = new ProductIndex(deps.db, input.organizationId);
   for (const dataType of input.dataTypes) {
-    if (dataType === "orders") outcome.orders = await pullOrders(input, deps, products, unknown, outcome);
-    else outcome.inventory = await pullInventory(input, deps, settings, products, unknown, outcome);
+    const resumed: Resumed = { value: false };
+    if (dataType === "orders") outcome.orders = await restartIfCursorRefused(resumed, (fresh) => pullOrders(input, deps, products, unknown, resumed, fresh));
+    else outcome.inventory = await restartIfCursorRefused(resumed, (fresh) => pullInventory(input, deps, settings, products, unknown, outcome, resumed, fresh));
+    outcome.resumed ||= resumed.value;
   }
   const sorted = [...unknown].sort();
   outcome.unknownSkuCount = sorted.length;
@@ -66,39 +69,77 @@ export async function runSync(input: SyncInput, deps: SyncDeps): Promise<SyncOut
   return outcome;
 }
 
-async function pullOrders(input: SyncInput, deps: SyncDeps, products: ProductIndex, unknown: Set<string>, outcome: SyncOutcome): Promise<SyncCounts> {
+/** Whether a pull continued a saved one; set by the pull before its first page. */
+interface Resumed {
+  value: boolean;
+}
+
+/**
+ * A saved cursor the provider refuses (400: a page_info that expired, or one an older connector
+ * wrote) would fail every sync after it; the pull starts again from the watermark instead
+ * (pages seen twice cost nothing: records are upserted).
+ */
+async function restartIfCursorRefused(resumed: Resumed, pull: (fresh: boolean) => Promise<SyncCounts>): Promise<SyncCounts> {
+  try {
+    return await pull(false);
+  } catch (error) {
+    if (!resumed.value || !(error instanceof ProviderRequestError) || error.status !== 400) throw error;
+    resumed.value = false;
+    return pull(true);
+  }
+}
+
+async function pullOrders(input: SyncInput, deps: SyncDeps, products: ProductIndex, unknown: Set<string>, resumed: Resumed, fresh: boolean): Promise<SyncCounts> {
   const pool = sqlPool(deps.db);
   let cursor = await readCursor(pool, input.integrationId, "orders");
-  if (input.force || cursor.pageCursor === null) {
+  if (input.force || fresh || cursor.pageCursor === null) {
     const since = input.force || cursor.watermark === null ? null : new Date(cursor.watermark.getTime() - ORDERS_OVERLAP_MS);
     await startPull(pool, input.integrationId, "orders", { since, highWater: input.force ? null : cursor.watermark, day: null });
     cursor = { ...cursor, pageCursor: null, pullSince: since, pullHighWater: input.force ? null : cursor.watermark, pages: 0, records: 0 };
   } else {
-    outcome.resumed = true;
+    resumed.value = true;
   }
+  let highWater = cursor.pullHighWater;
+  return pullPages(input, deps, "orders", cursor, {
+    fetch: (pageCursor) => deps.connector.listOrders({ since: cursor.pullSince, cursor: pageCursor, signal: deps.signal }),
+    prepare: async (records) => {
+      for (const order of records) if (highWater === null || order.updatedAt > highWater) highWater = order.updatedAt;
+      const lines = await orderLines(records, products, unknown);
+      return { highWater, write: (client) => upsertOrderLines(client, input.integrationId, input.organizationId, lines) };
+    },
+  });
+}
+
+/**
+ * The page loop both data types share: fetch a page, write its records and the next page's cursor
+ * in one transaction (under the integration's lock), report, until the provider has no next page.
+ */
+async function pullPages<T>(
+  input: SyncInput,
+  deps: SyncDeps,
+  dataType: SyncDataType,
+  cursor: Pick<CursorRow, "pageCursor" | "pages" | "records">,
+  page: {
+    fetch(pageCursor: string | null): Promise<Page<T>>;
+    prepare(records: T[]): Promise<{ highWater: Date | null; write(client: pg.PoolClient): Promise<number> }>;
+  },
+): Promise<SyncCounts> {
   const counts: SyncCounts = { read: 0, written: 0, pages: 0 };
   let pageCursor = cursor.pageCursor;
-  let highWater = cursor.pullHighWater;
-  let pagesSoFar = cursor.pages;
-  let recordsSoFar = cursor.records;
   do {
     deps.signal.throwIfAborted();
-    const page = await deps.connector.listOrders({ since: cursor.pullSince, cursor: pageCursor, signal: deps.signal });
-    const lines = await orderLines(page.records, products, unknown);
-    for (const order of page.records) if (highWater === null || order.updatedAt > highWater) highWater = order.updatedAt;
-    const written = await inTransaction(deps.db, async (client) => {
+    const fetched = await page.fetch(pageCursor);
+    const prepared = await page.prepare(fetched.records);
+    counts.written += await inTransaction(deps.db, async (client) => {
       await lockIntegration(client, input.integrationId);
-      const count = await upsertOrderLines(client, input.integrationId, input.organizationId, lines);
-      await advanceCursor(client, input.integrationId, "orders", { nextCursor: page.nextCursor, highWater, records: page.records.length });
-      return count;
+      const written = await prepared.write(client);
+      await advanceCursor(client, input.integrationId, dataType, { nextCursor: fetched.nextCursor, highWater: prepared.highWater, records: fetched.records.length });
+      return written;
     });
-    counts.read += page.records.length;
-    counts.written += written;
+    counts.read += fetched.records.length;
     counts.pages++;
-    pagesSoFar++;
-    recordsSoFar += page.records.length;
-    pageCursor = page.nextCursor;
-    await deps.onPage?.("orders", { pages: pagesSoFar, records: recordsSoFar });
+    pageCursor = fetched.nextCursor;
+    await deps.onPage?.(dataType, { pages: cursor.pages + counts.pages, records: cursor.records + counts.read });
   } while (pageCursor !== null);
   return counts;
 }
@@ -120,41 +161,26 @@ async function orderLines(orders: readonly ExternalOrder[], products: ProductInd
   return [...rows.values()];
 }
 
-async function pullInventory(input: SyncInput, deps: SyncDeps, settings: IntegrationSettings, products: ProductIndex, unknown: Set<string>, outcome: SyncOutcome): Promise<SyncCounts> {
+async function pullInventory(input: SyncInput, deps: SyncDeps, settings: IntegrationSettings, products: ProductIndex, unknown: Set<string>, outcome: SyncOutcome, resumed: Resumed, fresh: boolean): Promise<SyncCounts> {
   const pool = sqlPool(deps.db);
   const today = (deps.now?.() ?? new Date()).toISOString().slice(0, 10);
   let cursor = await readCursor(pool, input.integrationId, "inventory");
-  if (input.force || cursor.pageCursor === null || cursor.pullDay !== today) {
+  if (input.force || fresh || cursor.pageCursor === null || cursor.pullDay !== today) {
     await startPull(pool, input.integrationId, "inventory", { since: null, highWater: null, day: today });
     cursor = { ...cursor, pageCursor: null, pages: 0, records: 0 };
   } else {
-    outcome.resumed = true;
+    resumed.value = true;
   }
   const warehouses = await deps.db.warehouse.findMany({ where: { organizationId: input.organizationId }, select: { id: true, code: true, name: true } });
   const fedBy = new Map<string, string>();
   const unmapped = new Set<string>();
-  const counts: SyncCounts = { read: 0, written: 0, pages: 0 };
-  let pageCursor = cursor.pageCursor;
-  let pagesSoFar = cursor.pages;
-  let recordsSoFar = cursor.records;
-  do {
-    deps.signal.throwIfAborted();
-    const page = await deps.connector.listInventoryLevels({ cursor: pageCursor, signal: deps.signal });
-    const rows = await stockRows(page.records, settings, warehouses, fedBy, unmapped, products, unknown);
-    const written = await inTransaction(deps.db, async (client) => {
-      await lockIntegration(client, input.integrationId);
-      const count = await upsertStock(client, input.organizationId, today, rows);
-      await advanceCursor(client, input.integrationId, "inventory", { nextCursor: page.nextCursor, highWater: null, records: page.records.length });
-      return count;
-    });
-    counts.read += page.records.length;
-    counts.written += written;
-    counts.pages++;
-    pagesSoFar++;
-    recordsSoFar += page.records.length;
-    pageCursor = page.nextCursor;
-    await deps.onPage?.("inventory", { pages: pagesSoFar, records: recordsSoFar });
-  } while (pageCursor !== null);
+  const counts = await pullPages(input, deps, "inventory", cursor, {
+    fetch: (pageCursor) => deps.connector.listInventoryLevels({ cursor: pageCursor, signal: deps.signal }),
+    prepare: async (records) => {
+      const rows = await stockRows(records, settings, warehouses, fedBy, unmapped, products, unknown);
+      return { highWater: null, write: (client) => upsertStock(client, input.organizationId, today, rows) };
+    },
+  });
   outcome.unmappedLocations = [...unmapped].sort();
   return counts;
 }

@@ -7,7 +7,9 @@ import * as syncRoute from "@/app/api/v1/integrations/[id]/sync/route";
 import * as testRoute from "@/app/api/v1/integrations/[id]/test/route";
 import * as webhooks from "@/app/api/v1/integrations/[id]/webhooks/route";
 import { db } from "@/lib/db";
+import { maintenanceQueue } from "@/lib/bulk-actions/maintenance-queue";
 import { queueManager } from "@/lib/jobs/queue-manager";
+import { runScheduleTick } from "@/lib/schedules/run-schedule-tick";
 import { FakeShopify, signWebhook } from "@/scripts/fakes/shopify";
 import { syncProcessor } from "@/worker/processors/sync.processor";
 import type { WorkerManager } from "@/worker/worker-manager";
@@ -117,6 +119,12 @@ describe("integrations API", () => {
     expect(schedule.data).toMatchObject({ integrationId: integration.id, force: false });
 
     const patch = (body: unknown) => send(one.PATCH, { method: "PATCH", path: `/api/v1/integrations/${integration.id}`, params: { id: integration.id }, body, auth: { apiKey: admin.apiKey } });
+    // A tick of the schedule (what the maintenance worker runs) starts a sync of the integration for its organisation.
+    const tick = await runScheduleTick(schedule.id, `repeat:schedule:${schedule.id}:1`, { schedulerQueue: maintenanceQueue() });
+    expect(tick).toMatchObject({ started: "job" });
+    const run = await db().jobRun.findUniqueOrThrow({ where: { id: (tick as { jobId: string }).jobId } });
+    expect(run).toMatchObject({ queue: "sync", organizationId: admin.organizationId, ownerId: admin.id });
+
     expect((await patch({ status: "DISABLED" })).json.integration).toMatchObject({ status: "DISABLED", nextSyncAt: null });
     expect((await db().schedule.findUniqueOrThrow({ where: { id: schedule.id } })).paused).toBe(true);
     expect((await patch({ status: "ACTIVE", settings: { syncIntervalMinutes: null } })).json.integration).toMatchObject({ status: "ACTIVE", nextSyncAt: null, settings: { syncIntervalMinutes: null } });
@@ -162,6 +170,10 @@ describe("integrations API", () => {
     for (let replay = 0; replay < 3; replay++) expect((await deliver(body, headers("d-1"))).json).toEqual({ received: true, duplicate: true });
     for (let index = 2; index < 6; index++) expect((await deliver(body, headers(`d-${index}`))).json).toMatchObject({ duplicate: false, jobId, deduplicated: true });
     expect((await queueManager().queue("sync").getJobs(["delayed", "waiting", "active", "completed"])).filter((candidate) => candidate.data.integrationId === integration.id)).toHaveLength(1);
+
+    // After the debounce the one sync runs and pulls the orders.
+    await waitFor(async () => (await (await queueManager().getJob("sync", jobId))?.getState()) === "completed", 30_000);
+    expect((await queueManager().getJob("sync", jobId))!.returnvalue).toMatchObject({ success: true, orders: { read: 1 } });
   });
 
   it("never puts the credentials in an answer, the ledger, the audit log or a log line", async () => {

@@ -117,6 +117,21 @@ describe("integration sync against the fake Shopify", () => {
     expect(await db().integrationOrderLine.count({ where: { integrationId: row.id } })).toBe(95);
   });
 
+  it("starts the pull again when the shop refuses the saved cursor (an expired page_info)", async () => {
+    const { organization, admin, fake } = await setUp();
+    for (let index = 0; index < 30; index++) fake.addOrder({ createdAt: new Date(Date.now() - 5 * DAY + index * 60_000), lines: [{ sku: SKUS[index % 3]!, quantity: 2 }] });
+    const integration = await createShopifyIntegration(admin, fake);
+    for (const dataType of ["orders", "inventory"]) {
+      await db().integrationCursor.create({ data: { integrationId: integration.id, dataType, pageCursor: "expired-page-info", pages: 3, records: 30, pullDay: new Date() } });
+    }
+    fake.setInventory("SYNC-A", "Main warehouse", 4);
+    const done = await runJob(admin, integration.id);
+    expect(done.state).toBe("completed");
+    expect(done.result).toMatchObject({ resumed: false, orders: { read: 30 }, inventory: { read: 1, written: 1 } });
+    expect(fake.requests.filter((request) => request.status === 400)).toHaveLength(1);
+    expect(await salesBySkuDay(organization.id)).toEqual(expectedSales(fake.allOrders, SKUS));
+  });
+
   it("writes stock on hand per warehouse, locations matched by name or by the settings' map", async () => {
     const { organization, admin, fake } = await setUp();
     fake.setInventory("SYNC-A", "Main warehouse", 120);

@@ -93,8 +93,14 @@ export function shopifyConnector(config: ShopifyConfig, deps: { limiter: RateLim
     async listInventoryLevels({ cursor, signal }): Promise<Page<ExternalInventoryLevel>> {
       let state: z.infer<typeof inventoryCursorSchema> | undefined;
       if (cursor) {
-        const parsed = inventoryCursorSchema.safeParse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
-        if (!parsed.success) throw new ProviderRequestError("The saved inventory cursor is not readable");
+        let parsed: ReturnType<typeof inventoryCursorSchema.safeParse> | undefined;
+        try {
+          parsed = inventoryCursorSchema.safeParse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+        } catch {
+          parsed = undefined;
+        }
+        // As Shopify answers a page_info it cannot read: 400, after which the pull starts again.
+        if (!parsed?.success) throw new ProviderRequestError("The saved inventory cursor is not readable", 400);
         state = parsed.data;
       }
       const locations = state?.locations ?? (await get("locations.json", locationsSchema, signal)).data.locations.filter((location) => location.active !== false).map(({ id, name }) => ({ id, name }));
