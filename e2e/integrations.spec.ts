@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { AUTH_FILES, BASE_URL, E2E_DATABASE_URL, serverEnv, UNSERVED_QUEUE } from "./e2e-env";
+import { AUTH_FILES, BASE_URL, UNSERVED_QUEUE } from "./e2e-env";
+import { createTestWorker } from "./test-worker";
 
 test.use({ storageState: AUTH_FILES.admin });
 
@@ -15,31 +16,13 @@ const SKU = "SHOP-E2E-0001";
  */
 test("an admin adds a Shopify integration, syncs it, and sees the orders in the product's sales and its forecast", async ({ page }) => {
   test.setTimeout(240_000);
-  Object.assign(process.env, serverEnv(), { LOG_LEVEL: "silent" });
-  const [{ FakeShopify, seedDemoShop }, { processors }, { WorkerManager }, { createDb, disconnectDb }, { createRedis }, { default: pino }] = await Promise.all([
-    import("../scripts/fakes/shopify"),
-    import("../worker/processors"),
-    import("../worker/worker-manager"),
-    import("../lib/db"),
-    import("../lib/redis"),
-    import("pino"),
-  ]);
   expect(UNSERVED_QUEUE).toBe("sync");
-
-  // A product of Northwind's with no sales at all: whatever history it has afterwards came from the shop.
-  const db = createDb(E2E_DATABASE_URL);
+  const worker = await createTestWorker(["sync"], async () => (await import("../worker/processors")).processors);
+  const { db } = worker;
+  const { FakeShopify, seedDemoShop } = await import("../scripts/fakes/shopify");
   const fake = new FakeShopify({ accessToken: TOKEN, seed: 11 });
-  const manager = new WorkerManager({
-    queues: ["sync"],
-    processors,
-    db,
-    createConnection: () => createRedis("worker", serverEnv().REDIS_URL),
-    prefix: serverEnv().REDIS_PREFIX,
-    logger: pino({ level: "silent" }),
-    heartbeatIntervalMs: 1_000,
-    shutdownTimeoutMs: 5_000,
-  });
   try {
+    // A product of Northwind's with no sales at all: whatever history it has afterwards came from the shop.
     await db.salesDaily.deleteMany({ where: { product: { organizationId: "org-northwind", sku: SKU } } });
     const product = await db.product.upsert({
       where: { organizationId_sku: { organizationId: "org-northwind", sku: SKU } },
@@ -56,7 +39,7 @@ test("an admin adds a Shopify integration, syncs it, and sees the orders in the 
       const cleaned = await page.request.post("/api/v1/queues/sync/clean", { data: { type, grace: 0, limit: 100_000 }, headers: SAME_ORIGIN });
       expect(cleaned.status(), await cleaned.text()).toBe(200);
     }
-    await manager.start();
+    await worker.start();
 
     await page.goto(`/products/${product.id}`);
     await expect(page.getByText("No sales yet")).toBeVisible();
@@ -128,8 +111,7 @@ test("an admin adds a Shopify integration, syncs it, and sees the orders in the 
     await page.getByRole("dialog").getByRole("button", { name: "Delete integration" }).click();
     await expect(row).toHaveCount(0);
   } finally {
-    await manager.stop(5_000);
+    await worker.stop();
     await fake.stop();
-    await disconnectDb(db);
   }
 });

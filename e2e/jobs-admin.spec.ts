@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { AUTH_FILES, BASE_URL, DEMO, serverEnv, UNSERVED_QUEUE } from "./e2e-env";
+import { AUTH_FILES, BASE_URL, DEMO, UNSERVED_QUEUE } from "./e2e-env";
+import { createTestWorker } from "./test-worker";
 
 test.use({ storageState: AUTH_FILES.admin });
 
@@ -151,36 +152,19 @@ test("an admin duplicates a job with edited data; bad data is named by its path"
 test("an admin cancels a running job from the job page and sees it cancelled within seconds", async ({ page }) => {
   // The suite's worker leaves one queue unserved; this test serves it with a worker of its own, in
   // this process, on the same Redis and database, so the cancellation crosses processes.
-  Object.assign(process.env, serverEnv(), { LOG_LEVEL: "silent" });
-  const [{ WorkerManager }, { createDb, disconnectDb }, { createRedis }, { default: pino }] = await Promise.all([
-    import("../worker/worker-manager"),
-    import("../lib/db"),
-    import("../lib/redis"),
-    import("pino"),
-  ]);
-  const db = createDb(serverEnv().DATABASE_URL);
-  const manager = new WorkerManager({
-    queues: [UNSERVED_QUEUE],
-    processors: {
-      [UNSERVED_QUEUE]: {
-        async run(_job: unknown, context: { progress(percent: number, message: string): Promise<void>; log(message: string): Promise<void>; signal: AbortSignal }) {
-          await context.progress(25, "Pulling orders");
-          await context.log("sync started");
-          await new Promise((resolve) => context.signal.addEventListener("abort", resolve, { once: true }));
-          throw new Error("stopped");
-        },
+  const worker = await createTestWorker([UNSERVED_QUEUE], () => ({
+    [UNSERVED_QUEUE]: {
+      async run(_job: unknown, context: { progress(percent: number, message: string): Promise<void>; log(message: string): Promise<void>; signal: AbortSignal }) {
+        await context.progress(25, "Pulling orders");
+        await context.log("sync started");
+        await new Promise((resolve) => context.signal.addEventListener("abort", resolve, { once: true }));
+        throw new Error("stopped");
       },
     },
-    db,
-    createConnection: () => createRedis("worker", serverEnv().REDIS_URL),
-    prefix: serverEnv().REDIS_PREFIX,
-    logger: pino({ level: "silent" }),
-    heartbeatIntervalMs: 1_000,
-    shutdownTimeoutMs: 5_000,
-  });
+  }));
   // Before the worker starts, or it would take the backlog's jobs first.
   await clearIdleBacklog(page.request);
-  await manager.start();
+  await worker.start();
   try {
     const jobId = await addJob(page.request, UNSERVED_QUEUE, { integrationId: `e2e-cancel-${Date.now()}` });
     await expect.poll(() => jobState(page.request, UNSERVED_QUEUE, jobId), { timeout: 20_000 }).toBe("active");
@@ -204,8 +188,7 @@ test("an admin cancels a running job from the job page and sees it cancelled wit
     await expect(page.getByRole("button", { name: /Cancel/ })).toHaveCount(0);
     await page.screenshot({ path: "e2e/screenshots/job-cancelled.png", fullPage: true, animations: "disabled" });
   } finally {
-    await manager.stop(5_000);
-    await disconnectDb(db);
+    await worker.stop();
   }
 });
 

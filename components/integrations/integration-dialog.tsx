@@ -7,7 +7,7 @@ import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { useOrganizations } from "../organizations/use-organizations";
 import { Dialog, DialogBody, DialogFooter } from "../ui/dialog";
-import { HelpText, Label, Select, TextInput } from "../ui/field";
+import { FieldErrors, HelpText, Label, Select, TextInput } from "../ui/field";
 import { integrationsApi, KIND_LABELS, type IntegrationChanges, type IntegrationKind, type IntegrationView } from "./integration-api";
 
 type Field = "name" | "baseUrl" | "accessToken" | "syncIntervalMinutes" | "other";
@@ -86,12 +86,7 @@ function IntegrationForm({ integration, onClose, onSaved }: { integration?: Inte
     });
   }
 
-  const error = (field: Field) =>
-    errors[field]?.map((message) => (
-      <HelpText key={message} tone="error">
-        {message}
-      </HelpText>
-    ));
+  const error = (field: Field) => <FieldErrors messages={errors[field]} />;
 
   return (
     <form onSubmit={submit} noValidate>

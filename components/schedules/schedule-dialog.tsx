@@ -11,7 +11,7 @@ import { choiceOfScope, ProductScopePicker, scopeOfChoice, type ScopeChoice, typ
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Dialog, DialogBody, DialogFooter } from "../ui/dialog";
-import { HelpText, inputClass, Label, Select, TextInput } from "../ui/field";
+import { FieldErrors, HelpText, inputClass, Label, Select, TextInput } from "../ui/field";
 
 type Field = "name" | "queue" | "batch" | "data" | "cron" | "everyMs" | "timezone" | "other";
 
@@ -90,17 +90,12 @@ function ScheduleForm({ schedule, queues, defaultZone, onClose, onSaved }: Omit<
     save.mutate({ name, ...(schedule ? {} : { queue }), ...batch, data: parsed, ...timing, timezone });
   }
 
-  const error = (field: Field) =>
-    errors[field]?.map((message) => (
-      <HelpText key={message} tone="error">
-        {message}
-      </HelpText>
-    ));
+  const error = (field: Field) => <FieldErrors messages={errors[field]} />;
 
   return (
     <form onSubmit={submit} noValidate>
       <DialogBody className="space-y-4">
-        {error("other") ? <Alert tone="error">{errors.other!.join("; ")}</Alert> : null}
+        {errors.other ? <Alert tone="error">{errors.other.join("; ")}</Alert> : null}
         <div>
           <Label htmlFor="schedule-name">Name</Label>
           <TextInput id="schedule-name" value={name} onChange={(event) => setName(event.target.value)} aria-invalid={Boolean(errors.name)} placeholder="Nightly forecast" />

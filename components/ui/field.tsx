@@ -20,6 +20,15 @@ export function HelpText({ id, children, tone = "muted" }: { id?: string; childr
   );
 }
 
+/** A field's error messages, one line each, under the field. */
+export function FieldErrors({ messages }: { messages?: readonly string[] }) {
+  return messages?.map((message) => (
+    <HelpText key={message} tone="error">
+      {message}
+    </HelpText>
+  ));
+}
+
 export function TextInput({ className, ...props }: InputHTMLAttributes<HTMLInputElement>) {
   return <input className={cx(inputClass, className)} {...props} />;
 }
