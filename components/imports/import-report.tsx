@@ -3,47 +3,14 @@ import { formatInteger } from "../format";
 import { Alert } from "../ui/alert";
 import { Card, CardHeader } from "../ui/card";
 import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
-import type { ImportErrorEntry, ImportMode, ImportReport, ImportResult } from "./import-api";
+import type { ImportMode, ImportReport, ImportResult } from "./import-api";
+import { cellProblemsOf, columnsOf, problemsOf } from "./report-problems";
 import { SheetGrid } from "./sheet-grid";
 
 /** Rows shown on the page; the report keeps up to 1,000 inline and errors.csv has every one. */
 const SHOWN_ROWS = 100;
 
 const linkClass = "font-medium text-indigo-700 hover:underline dark:text-indigo-400";
-
-interface Problem {
-  row: number;
-  sheet: string | null;
-  column: string | null;
-  field: string | null;
-  value: string;
-  message: string;
-}
-
-const valueText = (value: unknown) => (value === null || value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value));
-
-/** One line per problem: per issue where the report names the column, else per message. */
-function problemsOf(entry: ImportErrorEntry): Problem[] {
-  const sheet = entry.sheet ?? null;
-  if (entry.issues && entry.issues.length > 0) {
-    return entry.issues.map((issue) => ({
-      row: entry.row,
-      sheet,
-      column: issue.column,
-      field: issue.field,
-      value: issue.value ?? (issue.column ? valueText(entry.data[issue.column]) : ""),
-      message: issue.message,
-    }));
-  }
-  return entry.errors.map((message) => ({ row: entry.row, sheet, column: null, field: null, value: "", message }));
-}
-
-/** The file's columns as the error rows carry them, in the file's order. */
-function columnsOf(errors: readonly ImportErrorEntry[]): string[] {
-  const columns = new Set<string>();
-  for (const entry of errors) for (const column of Object.keys(entry.data)) columns.add(column);
-  return [...columns];
-}
 
 /** What happened, in one sentence a planner can act on. */
 function Outcome({ report, dryRun, mode }: { report: ImportReport; dryRun: boolean; mode: ImportMode | undefined }) {
@@ -87,12 +54,7 @@ export function ImportReportView({ report, dryRun, mode, errorsUrl, reportUrl }:
   const problems = shown.flatMap(problemsOf);
   const columns = columnsOf(shown);
   const hasSheets = shown.some((entry) => entry.sheet);
-  const cellProblems = new Map<string, string>();
-  for (const problem of problems) {
-    if (!problem.column) continue;
-    const key = `${problem.row}\u0000${problem.column}`;
-    cellProblems.set(key, cellProblems.has(key) ? `${cellProblems.get(key)}; ${problem.message}` : problem.message);
-  }
+  const cellProblem = cellProblemsOf(problems);
   const download = errorsUrl && report.invalid > 0 ? (
     <a href={errorsUrl} download className={linkClass}>
       Download every error (CSV)
@@ -165,7 +127,7 @@ export function ImportReportView({ report, dryRun, mode, errorsUrl, reportUrl }:
           {columns.length > 0 ? (
             <div className="border-t border-slate-200 dark:border-slate-800">
               <p className="px-5 pt-4 pb-2 text-sm font-medium text-slate-900 dark:text-slate-100">The invalid rows, offending cells outlined</p>
-              <SheetGrid caption="Invalid rows with the offending cells marked" headers={columns} rows={shown.map((entry) => ({ row: entry.row, values: entry.data }))} problem={(row, column) => cellProblems.get(`${row}\u0000${column}`)} />
+              <SheetGrid caption="Invalid rows with the offending cells marked" headers={columns} rows={shown.map((entry) => ({ row: entry.row, values: entry.data }))} problem={cellProblem} />
             </div>
           ) : null}
         </Card>
