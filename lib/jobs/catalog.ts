@@ -304,6 +304,7 @@ const syncResult = z.object({
 // ── import ──────────────────────────────────────────────────────────────────────────────────────
 
 export const IMPORT_ENTITY_TYPES = ["products", "sales", "inventory", "warehouses", "lead-times"] as const;
+export const IMPORT_MODES = ["all-or-nothing", "valid-rows"] as const;
 
 const importPayload = z
   .object({
@@ -321,10 +322,11 @@ const importPayload = z
       .describe("File column → field; headers are matched automatically where it is left out")
       .optional(),
     mode: z
-      .enum(["all-or-nothing", "valid-rows"])
+      .enum(IMPORT_MODES)
       .default("all-or-nothing")
       .describe("all-or-nothing imports nothing when a row is invalid; valid-rows imports the valid ones"),
     dryRun: z.boolean().default(false).describe("Validate and report without writing"),
+    sheet: z.string().trim().min(1).max(MAX_ID_LENGTH).describe("The workbook's sheet to import (XLSX); the first when left out").optional(),
     userId: compatibleUserId,
   })
   .refine((value) => value.filePath !== undefined || value.uploadId !== undefined, {
@@ -333,14 +335,33 @@ const importPayload = z
   });
 
 const importResult = z.object({
-  success: z.boolean(),
+  success: z.boolean().describe("Every row was valid (and, unless a dry run, written)"),
   report: z.object({
-    total: z.number().int(),
+    total: z.number().int().describe("Data rows read (blank rows are not counted)"),
     valid: z.number().int(),
     invalid: z.number().int(),
-    imported: z.number().int(),
-    errors: z.array(z.object({ row: z.number().int(), data: z.record(z.string(), z.unknown()), errors: z.array(z.string()) })),
+    imported: z.number().int().describe("Valid rows now in the database as the file has them (created + updated + unchanged); 0 when nothing was written"),
+    errors: z
+      .array(
+        z.object({
+          row: z.number().int().describe("The row as the spreadsheet numbers it (header = row 1)"),
+          data: z.record(z.string(), z.unknown()).describe("The row's cells by column, as written"),
+          errors: z.array(z.string()).describe('One sentence per issue, "column: message"'),
+          sheet: z.string().nullable().describe("The workbook's sheet; null for CSV/TSV"),
+          issues: z.array(z.object({ column: z.string().describe("The file's header"), field: z.string(), value: z.string(), message: z.string() })),
+        }),
+      )
+      .describe("The first 1,000 invalid rows; errorsUrl has them all"),
+    created: z.number().int().describe("Rows added (in a dry run: that would be)"),
+    updated: z.number().int().describe("Stored rows changed (in a dry run: that would be)"),
+    unchanged: z.number().int().describe("Valid rows equal to what is stored, not written again: a re-import of the same file has only these"),
+    errorCount: z.number().int().describe("Issues in the full error list (one per bad cell)"),
   }),
+  entityType: z.enum(IMPORT_ENTITY_TYPES),
+  dryRun: z.boolean(),
+  mode: z.enum(IMPORT_MODES),
+  errorsUrl: z.string().nullable().describe("Every error as CSV (row, sheet, column, field, value, message); null when there are none"),
+  reportUrl: z.string().describe("The saved report (GET /api/v1/imports/:jobId)"),
 });
 
 // ── export ──────────────────────────────────────────────────────────────────────────────────────
@@ -622,6 +643,8 @@ export const catalog = {
       step("report", 95, "Writing the report"),
       step("done", 100, "Complete"),
     ],
+    resultHref: (jobId) => `/imports/${encodeURIComponent(jobId)}`,
+    resultLabel: "View import report",
     summarize: (result) => ({ total: result.report.total, imported: result.report.imported, invalid: result.report.invalid }),
   }),
   export: defineQueue({

@@ -21,6 +21,11 @@ import * as exportDownload from "@/app/api/v1/exports/[id]/download/route";
 import * as exportById from "@/app/api/v1/exports/[id]/route";
 import * as exportsRoute from "@/app/api/v1/exports/route";
 import * as healthRedis from "@/app/api/v1/health/redis/route";
+import * as importErrors from "@/app/api/v1/imports/[jobId]/errors.csv/route";
+import * as importById from "@/app/api/v1/imports/[jobId]/route";
+import * as importEntitiesRoute from "@/app/api/v1/imports/entities/route";
+import * as importMapping from "@/app/api/v1/imports/mapping/route";
+import * as importsRoute from "@/app/api/v1/imports/route";
 import * as inventoryReorder from "@/app/api/v1/inventory/reorder/route";
 import * as health from "@/app/api/v1/health/route";
 import * as jobsList from "@/app/api/v1/jobs/route";
@@ -58,6 +63,8 @@ import * as workers from "@/app/api/v1/workers/status/route";
 import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { exportFilePath, saveExportFile } from "@/lib/exports/export-store";
+import { importErrorsPath, saveImportReport } from "@/lib/imports/import-store";
+import { organizationUploadDir } from "@/lib/uploads/uploaded-file";
 import { failureFingerprint } from "@/lib/jobs/failure-fingerprint";
 import { publishJobEvent, type JobEventPayload } from "@/lib/realtime/events";
 import { createSchedule } from "@/lib/schedules/schedules";
@@ -107,6 +114,10 @@ interface OrgFixture {
   deleteScheduleIds: Record<Via, string>;
   /** A finished export of the planner's, with its file on disk. */
   exportFileId: string;
+  /** A finished import of the planner's with its report and error file. */
+  importJobId: string;
+  /** A file in the organisation's upload directory (its server path, as the upload endpoint returns it). */
+  uploadPath: string;
 }
 
 const f = {} as Record<Org, OrgFixture>;
@@ -142,6 +153,7 @@ function markers(org: Org): string[] {
     x.deleteScheduleIds.cookie,
     x.deleteScheduleIds["api-key"],
     x.exportFileId,
+    x.importJobId,
   ];
 }
 
@@ -274,6 +286,24 @@ const rows: Row[] = [
     ok: [201],
     unknownIsMissing: true,
     request: (org) => post("/api/v1/exports", undefined, { entity: "sales", format: "csv", filters: { productId: f[org].product.id } }),
+  },
+  { route: "imports", method: "GET", handler: importsRoute.GET, access: "user", kind: "list", request: () => get("/api/v1/imports?limit=100"), marker: (org) => f[org].importJobId },
+  { route: "imports/[jobId]", method: "GET", handler: importById.GET, access: "user", kind: "item", request: (org) => get(`/api/v1/imports/${f[org].importJobId}`, { jobId: f[org].importJobId }) },
+  {
+    route: "imports/[jobId]/errors.csv",
+    method: "GET",
+    handler: importErrors.GET,
+    access: "user",
+    kind: "item",
+    request: (org) => get(`/api/v1/imports/${f[org].importJobId}/errors.csv`, { jobId: f[org].importJobId }),
+  },
+  {
+    route: "imports/mapping",
+    method: "POST",
+    handler: importMapping.POST,
+    access: "user",
+    kind: "item",
+    request: (org) => post("/api/v1/imports/mapping", undefined, { filePath: f[org].uploadPath, entityType: "sales" }),
   },
   { route: "reports", method: "GET", handler: reports.GET, access: "user", kind: "list", request: () => get("/api/v1/reports?limit=100"), marker: (org) => f[org].reportId },
   {
@@ -452,6 +482,7 @@ const rows: Row[] = [
   { route: "sse", method: "GET", handler: sse.GET, access: "user", kind: "stream", request: () => get("/api/v1/sse") },
   // ── the platform: queue-wide, no organisation's rows ───────────────────────────────────────
   { route: "health", method: "GET", handler: health.GET, access: "public", kind: "platform", ok: [200, 503], request: () => get("/api/v1/health"), why: "liveness" },
+  { route: "imports/entities", method: "GET", handler: importEntitiesRoute.GET, access: "user", kind: "platform", request: () => get("/api/v1/imports/entities"), why: "the same entity definitions for every organisation" },
   { route: "openapi.json", method: "GET", handler: openapi.GET, access: "public", kind: "platform", request: () => get("/api/v1/openapi.json"), why: "the API's own description, no rows" },
   { route: "health/redis", method: "GET", handler: healthRedis.GET, access: "user", kind: "platform", request: () => get("/api/v1/health/redis"), why: "Redis figures" },
   { route: "queues", method: "GET", handler: queues.GET, access: "user", kind: "platform", request: () => get("/api/v1/queues"), why: "queue counts and rates" },
@@ -657,6 +688,27 @@ async function failedRun(planner: TestUser, name: string, reason: string): Promi
 }
 
 /** A finished export of the planner's, its file written where the worker would have written it. */
+/** A finished import run of the planner's with its report and its error file, written as the import worker does. */
+async function importReport(planner: TestUser): Promise<string> {
+  const jobId = randomUUID();
+  const { organizationId } = planner;
+  await db().jobRun.create({ data: { id: jobId, queue: "import", name: "import:sales.csv", ownerId: planner.id, organizationId, state: "COMPLETED", data: { entityType: "sales" }, finishedAt: new Date() } });
+  const errorsPath = importErrorsPath(organizationId, jobId);
+  mkdirSync(dirname(errorsPath), { recursive: true });
+  writeFileSync(errorsPath, "row,sheet,column,field,value,message\r\n2,,SKU,sku,X,is required\r\n");
+  const outcome = { total: 1, valid: 0, invalid: 1, imported: 0, created: 0, updated: 0, unchanged: 0, written: false, errors: [] };
+  await saveImportReport({ jobId, organizationId, ownerId: planner.id, entityType: "sales", uploadId: null, fileName: "sales.csv", sheet: null, mode: "all-or-nothing", dryRun: false, mapping: {}, outcome, errorCount: 1, errorsPath: `${encodeURIComponent(organizationId)}/import-errors/${jobId}.csv` });
+  return jobId;
+}
+
+/** A file in the organisation's upload directory, as the upload endpoint stores one; its absolute path. */
+function upload(planner: TestUser, org: Org): string {
+  const dir = organizationUploadDir(planner.organizationId);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `isolation-${org}.csv`), "Item code,Date,Qty\n0017,2026-01-01,5\n");
+  return join(dir, `isolation-${org}.csv`);
+}
+
 async function exportFile(planner: TestUser, org: Org): Promise<string> {
   const jobId = randomUUID();
   const storedPath = `${encodeURIComponent(planner.organizationId)}/${jobId}.csv`;
@@ -739,6 +791,8 @@ beforeAll(async () => {
       scheduleId: await schedule(),
       deleteScheduleIds: { cookie: await schedule(), "api-key": await schedule() },
       exportFileId: await exportFile(planner, org),
+      importJobId: await importReport(planner),
+      uploadPath: upload(planner, org),
     };
     // An admin action about the organisation's run: the log files it under the run's organisation.
     await recordAudit({ actorId: admin.id, action: "job.retry", target: `export/${exportJobId}`, jobCount: 1 });

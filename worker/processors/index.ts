@@ -4,6 +4,7 @@ import type { TaskMap } from "../threads/pool";
 import { exportProcessor } from "./export.processor";
 import { analyticsProcessor } from "./analytics.processor";
 import { forecastProcessor } from "./forecast.processor";
+import { importProcessor } from "./import.processor";
 import { optimizationProcessor } from "./optimization.processor";
 
 /**
@@ -15,7 +16,7 @@ export const processors = {
   forecast: forecastProcessor,
   optimization: optimizationProcessor,
   sync: null,
-  import: null,
+  import: importProcessor,
   export: exportProcessor,
   notification: null,
   analytics: analyticsProcessor,
