@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { formatInteger } from "../format";
 import { Alert } from "../ui/alert";
 import { Card, CardHeader } from "../ui/card";
@@ -13,7 +12,7 @@ const SHOWN_ROWS = 100;
 const linkClass = "font-medium text-indigo-700 hover:underline dark:text-indigo-400";
 
 /** What happened, in one sentence a planner can act on. */
-function Outcome({ report, dryRun, mode }: { report: ImportReport; dryRun: boolean; mode: ImportMode | undefined }) {
+function Outcome({ report, dryRun, mode }: { report: ImportReport; dryRun: boolean; mode: ImportMode }) {
   const rows = (count: number) => `${formatInteger(count)} row${count === 1 ? "" : "s"}`;
   if (dryRun) {
     return report.invalid === 0 ? (
@@ -40,10 +39,9 @@ function Outcome({ report, dryRun, mode }: { report: ImportReport; dryRun: boole
 }
 
 /** An import's report: totals, each problem by row and column, the offending cells highlighted, and the full list to download. */
-export function ImportReportView({ report, dryRun, mode, errorsUrl, reportUrl }: { report: ImportReport; dryRun: boolean; mode: ImportMode | undefined; errorsUrl?: string | null; reportUrl?: string }) {
-  const breakdown = report.created !== undefined && report.updated !== undefined && report.unchanged !== undefined ? { created: report.created, updated: report.updated, unchanged: report.unchanged } : null;
+export function ImportReportView({ report, dryRun, mode, errorsUrl }: { report: ImportReport; dryRun: boolean; mode: ImportMode; errorsUrl: string | null }) {
   // A dry run writes nothing (its `imported` is 0); what it would write is its breakdown.
-  const wouldImport = breakdown ? breakdown.created + breakdown.updated + breakdown.unchanged : report.imported;
+  const wouldImport = report.created + report.updated + report.unchanged;
   const figures: [string, number][] = [
     ["Rows read", report.total],
     ["Valid", report.valid],
@@ -64,11 +62,7 @@ export function ImportReportView({ report, dryRun, mode, errorsUrl, reportUrl }:
   return (
     <div className="space-y-6">
       <Card aria-labelledby="import-report-title">
-        <CardHeader
-          titleId="import-report-title"
-          title={dryRun ? "Dry run report" : "Import report"}
-          actions={reportUrl ? <Link href={reportUrl} className={`${linkClass} text-sm`}>Open the report page</Link> : null}
-        />
+        <CardHeader titleId="import-report-title" title={dryRun ? "Dry run report" : "Import report"} />
         <div className="space-y-4 px-5 py-5">
           <Outcome report={report} dryRun={dryRun} mode={mode} />
           <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4" data-testid="import-totals">
@@ -79,13 +73,11 @@ export function ImportReportView({ report, dryRun, mode, errorsUrl, reportUrl }:
               </div>
             ))}
           </dl>
-          {breakdown ? (
-            <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="import-breakdown">
-              {dryRun
-                ? `An import would add ${formatInteger(breakdown.created)} new, change ${formatInteger(breakdown.updated)} and leave ${formatInteger(breakdown.unchanged)} already as stored.`
-                : `${formatInteger(breakdown.created)} new, ${formatInteger(breakdown.updated)} changed, ${formatInteger(breakdown.unchanged)} already as stored (not written again).`}
-            </p>
-          ) : null}
+          <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="import-breakdown">
+            {dryRun
+              ? `An import would add ${formatInteger(report.created)} new, change ${formatInteger(report.updated)} and leave ${formatInteger(report.unchanged)} already as stored.`
+              : `${formatInteger(report.created)} new, ${formatInteger(report.updated)} changed, ${formatInteger(report.unchanged)} already as stored (not written again).`}
+          </p>
         </div>
       </Card>
 
@@ -140,5 +132,5 @@ export function ImportReportView({ report, dryRun, mode, errorsUrl, reportUrl }:
 
 /** A completed import run on the shared run panel. */
 export function ImportResultView({ result }: { result: ImportResult }) {
-  return <ImportReportView report={result.report} dryRun={result.dryRun ?? false} mode={result.mode} errorsUrl={result.errorsUrl} reportUrl={result.reportUrl} />;
+  return <ImportReportView report={result.report} dryRun={result.dryRun} mode={result.mode} errorsUrl={result.errorsUrl} />;
 }

@@ -1,5 +1,4 @@
 import type { ImportErrorEntry } from "./import-api";
-import { cellText } from "./sheet-grid";
 
 export interface Problem {
   row: number;
@@ -12,14 +11,14 @@ export interface Problem {
 
 /** One line per problem: per issue where the report names the column, else per message. */
 export function problemsOf(entry: ImportErrorEntry): Problem[] {
-  const sheet = entry.sheet ?? null;
-  if (entry.issues && entry.issues.length > 0) {
+  const sheet = entry.sheet;
+  if (entry.issues.length > 0) {
     return entry.issues.map((issue) => ({
       row: entry.row,
       sheet,
       column: issue.column,
       field: issue.field,
-      value: issue.value ?? (issue.column ? cellText(entry.data[issue.column]) : ""),
+      value: issue.value,
       message: issue.message,
     }));
   }

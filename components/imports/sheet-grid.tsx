@@ -7,7 +7,7 @@ export interface GridRow {
 }
 
 /** A cell's value as the file holds it; an empty cell shows as empty, not as "undefined". */
-export function cellText(value: unknown): string {
+function cellText(value: unknown): string {
   if (value === null || value === undefined) return "";
   return typeof value === "string" ? value : JSON.stringify(value);
 }

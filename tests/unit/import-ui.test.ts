@@ -57,7 +57,7 @@ describe("report problems", () => {
   });
 
   it("falls back to the messages when a report names no columns", () => {
-    expect(problemsOf({ row: 3, data: { SKU: "X" }, errors: ["duplicate of row 2"] })).toEqual([{ row: 3, sheet: null, column: null, field: null, value: "", message: "duplicate of row 2" }]);
+    expect(problemsOf({ row: 3, sheet: null, data: { SKU: "X" }, errors: ["duplicate of row 2"], issues: [] })).toEqual([{ row: 3, sheet: null, column: null, field: null, value: "", message: "duplicate of row 2" }]);
   });
 
   it("outlines exactly the offending cells, joining two problems of one cell", () => {
@@ -69,6 +69,6 @@ describe("report problems", () => {
   });
 
   it("lists the columns of the error rows in the file's order, each once", () => {
-    expect(columnsOf([entry, { row: 9, data: { SKU: "1", Extra: "x" }, errors: [] }])).toEqual(["SKU", "Qty", "When", "Extra"]);
+    expect(columnsOf([entry, { row: 9, sheet: null, data: { SKU: "1", Extra: "x" }, errors: [], issues: [] }])).toEqual(["SKU", "Qty", "When", "Extra"]);
   });
 });
