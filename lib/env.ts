@@ -111,6 +111,8 @@ const envSchema = z.object({
   // Files
   /** Where the server keeps uploaded files; an import's filePath must name a file inside it. */
   UPLOAD_DIR: z.string().trim().min(1).default("./data/uploads"),
+  /** Largest file POST /api/v1/uploads stores; past it the answer is 413 and the partial file is deleted. */
+  UPLOAD_MAX_BYTES: positiveInt.default(100 * 1_048_576),
   /** Where the export worker writes files; downloads are served from here to their owners only. */
   EXPORT_DIR: z.string().trim().min(1).default("./data/exports"),
   // Realtime

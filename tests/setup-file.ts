@@ -11,6 +11,9 @@ process.env.REDIS_PREFIX = prefix;
 // And its own export directory, removed at the end, so no test writes into the checkout.
 const exportDir = path.join(tmpdir(), `capliquify-exports-${prefix.replace(/[^\w-]/g, "")}`);
 process.env.EXPORT_DIR = exportDir;
+// The same for uploads.
+const uploadDir = path.join(tmpdir(), `capliquify-uploads-${prefix.replace(/[^\w-]/g, "")}`);
+process.env.UPLOAD_DIR = uploadDir;
 
 afterAll(async () => {
   const globals = globalThis as Record<string, unknown> & {
@@ -26,4 +29,5 @@ afterAll(async () => {
   await Promise.all([closeSharedRedis(), closeDb()]);
   await removePrefix(prefix);
   rmSync(exportDir, { recursive: true, force: true });
+  rmSync(uploadDir, { recursive: true, force: true });
 });

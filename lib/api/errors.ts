@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   conflict: 409,
   gone: 410,
   "payload-too-large": 413,
+  "unsupported-media-type": 415,
   "unprocessable-entity": 422,
   "service-unavailable": 503,
   "internal-error": 500,

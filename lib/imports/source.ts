@@ -70,7 +70,8 @@ const isBlank = (cells: string[]) => cells.every((cell) => cell.trim() === "");
 
 type RawRecord = { row: number; cells: string[] };
 
-function records(filePath: string, detected: DetectedFile, sheetName: string | undefined, signal: AbortSignal | undefined): AsyncGenerator<RawRecord> {
+/** The file's records in batches (one promise per batch, not per row: it matters for a million rows). */
+function records(filePath: string, detected: DetectedFile, sheetName: string | undefined, signal: AbortSignal | undefined): AsyncGenerator<RawRecord[]> {
   if (detected.format === "xlsx") {
     return (async function* () {
       // The parts were inflated once to verify them when the file was detected; here the
@@ -106,10 +107,11 @@ export async function detectFile(filePath: string, options: { sheet?: string } =
   return detected;
 }
 
-async function firstHeaders(source: AsyncGenerator<RawRecord>): Promise<string[]> {
+async function firstHeaders(source: AsyncGenerator<RawRecord[]>): Promise<string[]> {
   try {
-    for await (const { cells } of source) {
-      if (!isBlank(cells)) return headerNames(cells);
+    for await (const batch of source) {
+      const header = batch.find(({ cells }) => !isBlank(cells));
+      if (header) return headerNames(header.cells);
     }
     return [];
   } finally {
@@ -127,17 +129,21 @@ export function readRows(filePath: string, detected: DetectedFile, options: { sh
   return {
     async *[Symbol.asyncIterator]() {
       let headers: string[] | null = null;
-      for await (const { row, cells } of records(filePath, detected, sheet ?? undefined, options.signal)) {
-        if (isBlank(cells)) continue;
-        if (!headers) {
-          headers = headerNames(cells);
-          continue;
+      for await (const batch of records(filePath, detected, sheet ?? undefined, options.signal)) {
+        for (const { row, cells } of batch) {
+          // Checked per row, not per batch: a cancelled import must not go on with a thousand rows.
+          options.signal?.throwIfAborted();
+          if (isBlank(cells)) continue;
+          if (!headers) {
+            headers = headerNames(cells);
+            continue;
+          }
+          const values: Record<string, string> = {};
+          headers.forEach((header, index) => {
+            values[header] = cells[index] ?? "";
+          });
+          yield { row, sheet, values };
         }
-        const values: Record<string, string> = {};
-        headers.forEach((header, index) => {
-          values[header] = cells[index] ?? "";
-        });
-        yield { row, sheet, values };
       }
     },
   };

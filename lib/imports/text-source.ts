@@ -1,4 +1,5 @@
 import { createReadStream } from "node:fs";
+import type { Readable } from "node:stream";
 import { open } from "node:fs/promises";
 import { parse as parseSync } from "csv-parse/sync";
 import { parse } from "csv-parse";
@@ -41,10 +42,8 @@ function bomlessUtf16(head: Buffer): TextEncoding | null {
   return null;
 }
 
-/** Control characters that never appear in text (all of C0 but tab, line feed, form feed and carriage return). */
-function isBinaryByte(byte: number): boolean {
-  return byte === 0 || (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0c && byte !== 0x0d) || byte === 0x7f;
-}
+/** Control characters that never appear in text (all of C0 but tab, line feed, form feed and carriage return, and DEL). */
+const BINARY_BYTE = /[\x00-\x08\x0b\x0e-\x1f\x7f]/;
 
 /**
  * Reads the whole file once: a NUL or other control byte anywhere means it is not text (a binary
@@ -56,12 +55,12 @@ async function scanSingleByteText(filePath: string, start: number): Promise<"utf
   let utf8 = true;
   let offset = start;
   for await (const chunk of createReadStream(filePath, { start, highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
-    for (let i = 0; i < chunk.length; i++) {
-      if (isBinaryByte(chunk[i])) {
-        throw new UnsupportedFileError(
-          `the file is not text (byte ${offset + i} is a control character, 0x${chunk[i].toString(16).padStart(2, "0")}): upload a CSV, TSV or XLSX file`,
-        );
-      }
+    // latin1 maps each byte to one character, so a regular expression finds the first control byte fast.
+    const at = chunk.toString("latin1").search(BINARY_BYTE);
+    if (at >= 0) {
+      throw new UnsupportedFileError(
+        `the file is not text (byte ${offset + at} is a control character, 0x${chunk[at].toString(16).padStart(2, "0")}): upload a CSV, TSV or XLSX file`,
+      );
     }
     offset += chunk.length;
     if (utf8) {
@@ -136,24 +135,55 @@ export async function detectDelimiter(filePath: string, encoding: TextEncoding):
 }
 
 /**
- * The records of a delimited file, decoded and parsed as a stream: memory stays flat however
- * long the file. csv-parse's `info.records` is the spreadsheet row (empty lines are kept as
- * records so the numbering matches what Excel shows).
+ * Reads an object-mode stream in batches: a `for await` per record costs a promise round per
+ * row, which made a million-row file take 40 s; `read()` in a loop drains what is buffered at once.
+ */
+async function* readBatches<T>(stream: Readable, size: number): AsyncGenerator<T[]> {
+  for (;;) {
+    const batch: T[] = [];
+    for (let item: T | null; batch.length < size && (item = stream.read() as T | null) !== null; ) batch.push(item);
+    if (batch.length > 0) {
+      yield batch;
+      continue;
+    }
+    if (stream.errored) throw stream.errored;
+    if (stream.readableEnded) return;
+    await new Promise<void>((resolve, reject) => {
+      const done = () => {
+        stream.off("readable", done).off("end", done).off("error", failed);
+        resolve();
+      };
+      const failed = (error: Error) => {
+        stream.off("readable", done).off("end", done).off("error", failed);
+        reject(error);
+      };
+      stream.on("readable", done).on("end", done).on("error", failed);
+    });
+  }
+}
+
+/**
+ * The records of a delimited file, decoded and parsed as a stream (in batches): memory stays
+ * flat however long the file. Each record is one spreadsheet row, whatever newlines its quoted
+ * fields hold; empty lines are kept as records so the numbering matches what Excel shows. Rows are
+ * counted here rather than with csv-parse's `info` option, which gives the same number but builds
+ * an info object per record and tripled the parse time of a million rows.
  */
 export async function* textRecords(
   filePath: string,
   { encoding, delimiter, signal }: { encoding: string; delimiter: string; signal?: AbortSignal },
-): AsyncGenerator<TextRecord> {
+): AsyncGenerator<TextRecord[]> {
   if (!iconv.encodingExists(encoding)) throw new UnsupportedFileError(`unknown text encoding "${encoding}"`);
   const file = createReadStream(filePath);
-  const parser = parse({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, info: true });
+  const parser = parse({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false });
   // iconv-lite drops a byte-order mark when it decodes, so the first header never starts with "\uFEFF".
   file.pipe(iconv.decodeStream(encoding)).pipe(parser);
   file.on("error", (error) => parser.destroy(error));
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { records: number } }>) {
+    let row = 0;
+    for await (const batch of readBatches<string[]>(parser, 1000)) {
       signal?.throwIfAborted();
-      yield { row: info.records, cells: record };
+      yield batch.map((cells) => ({ row: ++row, cells }));
     }
   } catch (error) {
     if (signal?.aborted || error instanceof UnsupportedFileError) throw error;

@@ -204,9 +204,9 @@ type SheetReader = AsyncIterable<ExcelJS.Row> & { id: number | string; name?: st
 
 /**
  * The rows of one worksheet, streamed by exceljs: cells become text as they come and the row is
- * dropped, so memory holds the shared strings and one row, not the sheet.
+ * dropped, so memory holds the shared strings and a batch of rows, not the sheet.
  */
-export async function* sheetRecords(filePath: string, sheet: WorkbookSheet, { signal }: { signal?: AbortSignal } = {}): AsyncGenerator<SheetRecord> {
+export async function* sheetRecords(filePath: string, sheet: WorkbookSheet, { signal }: { signal?: AbortSignal } = {}): AsyncGenerator<SheetRecord[]> {
   const input = createReadStream(filePath);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     worksheets: "emit",
@@ -225,15 +225,22 @@ export async function* sheetRecords(filePath: string, sheet: WorkbookSheet, { si
       if (!isWanted(worksheet)) continue;
       found = true;
       const date1904 = Boolean((reader as unknown as { properties?: { model?: { date1904?: boolean } } }).properties?.model?.date1904);
+      let batch: SheetRecord[] = [];
       for await (const row of worksheet) {
-        signal?.throwIfAborted();
         const cells: string[] = [];
         row.eachCell({ includeEmpty: false }, (cell, column) => {
           cells[column - 1] = cellText(cell as unknown as StreamCell, date1904);
         });
         for (let i = 0; i < cells.length; i++) cells[i] ??= "";
-        yield { row: row.number, cells };
+        batch.push({ row: row.number, cells });
+        if (batch.length === 1000) {
+          signal?.throwIfAborted();
+          yield batch;
+          batch = [];
+        }
       }
+      signal?.throwIfAborted();
+      if (batch.length > 0) yield batch;
       return;
     }
   } catch (error) {

@@ -59,5 +59,8 @@ export const routeModules: readonly RouteModule[] = [
   { path: "/api/v1/schedules", load: () => import("@/app/api/v1/schedules/route") },
   { path: "/api/v1/schedules/{id}", load: () => import("@/app/api/v1/schedules/[id]/route") },
   { path: "/api/v1/sse", load: () => import("@/app/api/v1/sse/route") },
+  { path: "/api/v1/uploads", load: () => import("@/app/api/v1/uploads/route") },
+  { path: "/api/v1/uploads/{id}", load: () => import("@/app/api/v1/uploads/[id]/route") },
+  { path: "/api/v1/uploads/{id}/preview", load: () => import("@/app/api/v1/uploads/[id]/preview/route") },
   { path: "/api/v1/workers/status", load: () => import("@/app/api/v1/workers/status/route") },
 ];

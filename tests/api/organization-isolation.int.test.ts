@@ -60,6 +60,10 @@ import * as scheduleById from "@/app/api/v1/schedules/[id]/route";
 import * as schedules from "@/app/api/v1/schedules/route";
 import * as sse from "@/app/api/v1/sse/route";
 import * as workers from "@/app/api/v1/workers/status/route";
+import * as uploadsRoute from "@/app/api/v1/uploads/route";
+import * as uploadById from "@/app/api/v1/uploads/[id]/route";
+import * as uploadPreview from "@/app/api/v1/uploads/[id]/preview/route";
+import { receiveUpload } from "@/lib/uploads/receive-upload";
 import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { exportFilePath, saveExportFile } from "@/lib/exports/export-store";
@@ -118,6 +122,8 @@ interface OrgFixture {
   importJobId: string;
   /** A file in the organisation's upload directory (its server path, as the upload endpoint returns it). */
   uploadPath: string;
+  /** A CSV the planner uploaded. */
+  uploadId: string;
 }
 
 const f = {} as Record<Org, OrgFixture>;
@@ -154,6 +160,7 @@ function markers(org: Org): string[] {
     x.deleteScheduleIds["api-key"],
     x.exportFileId,
     x.importJobId,
+    x.uploadId,
   ];
 }
 
@@ -304,6 +311,32 @@ const rows: Row[] = [
     access: "user",
     kind: "item",
     request: (org) => post("/api/v1/imports/mapping", undefined, { filePath: f[org].uploadPath, entityType: "sales" }),
+  },
+  {
+    route: "uploads/[id]",
+    method: "GET",
+    handler: uploadById.GET,
+    access: "user",
+    kind: "item",
+    request: (org) => get(`/api/v1/uploads/${f[org].uploadId}`, { id: f[org].uploadId }),
+  },
+  {
+    route: "uploads/[id]/preview",
+    method: "GET",
+    handler: uploadPreview.GET,
+    access: "user",
+    kind: "item",
+    request: (org) => get(`/api/v1/uploads/${f[org].uploadId}/preview`, { id: f[org].uploadId }),
+  },
+  {
+    route: "uploads",
+    method: "POST",
+    handler: uploadsRoute.POST,
+    access: "user",
+    kind: "platform",
+    ok: [201],
+    why: "stores the caller's file in the caller's organisation; the request names no one else's rows",
+    request: () => ({ method: "POST", path: "/api/v1/uploads", rawBody: multipartCsv("SKU\r\nISO-UPLOAD\r\n"), headers: { "content-type": `multipart/form-data; boundary=${UPLOAD_BOUNDARY}` } }),
   },
   { route: "reports", method: "GET", handler: reports.GET, access: "user", kind: "list", request: () => get("/api/v1/reports?limit=100"), marker: (org) => f[org].reportId },
   {
@@ -635,7 +668,7 @@ function send(row: Row, caller: Caller, options: CallOptions) {
   return invoke(row.handler, {
     ...options,
     auth: caller.via === "cookie" ? { cookie: user.cookie } : { apiKey: user.apiKey },
-    headers: caller.via === "cookie" ? SAME_ORIGIN : {},
+    headers: { ...options.headers, ...(caller.via === "cookie" ? SAME_ORIGIN : {}) },
   });
 }
 
@@ -685,6 +718,19 @@ async function failedRun(planner: TestUser, name: string, reason: string): Promi
     },
   });
   return id;
+}
+
+const UPLOAD_BOUNDARY = "isolation-boundary";
+const multipartCsv = (csv: string) => `--${UPLOAD_BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="iso.csv"\r\n\r\n${csv}\r\n--${UPLOAD_BOUNDARY}--\r\n`;
+
+/** A CSV the planner uploaded through the service the upload route calls. */
+async function uploadFile(planner: TestUser, org: Org): Promise<string> {
+  const request = new Request("http://localhost:3000/api/v1/uploads", {
+    method: "POST",
+    headers: { "content-type": `multipart/form-data; boundary=${UPLOAD_BOUNDARY}` },
+    body: multipartCsv(`SKU,Name\r\nISO-${org},Upload of ${org}\r\n`),
+  });
+  return (await receiveUpload(request, { id: planner.id, organizationId: planner.organizationId })).uploadId;
 }
 
 /** A finished export of the planner's, its file written where the worker would have written it. */
@@ -793,6 +839,7 @@ beforeAll(async () => {
       exportFileId: await exportFile(planner, org),
       importJobId: await importReport(planner),
       uploadPath: upload(planner, org),
+      uploadId: await uploadFile(planner, org),
     };
     // An admin action about the organisation's run: the log files it under the run's organisation.
     await recordAudit({ actorId: admin.id, action: "job.retry", target: `export/${exportJobId}`, jobCount: 1 });

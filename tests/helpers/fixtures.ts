@@ -111,7 +111,7 @@ export function buildRequest(options: CallOptions = {}, signal?: AbortSignal): R
   if (options.auth?.apiKey) headers.set("authorization", `Bearer ${options.auth.apiKey}`);
   if (options.auth?.cookie) headers.set("cookie", options.auth.cookie);
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  if (body !== undefined) headers.set("content-type", "application/json");
+  if (body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
   return new Request(`http://localhost:3000${options.path ?? "/"}`, { method: options.method ?? "GET", headers, body, signal });
 }
 

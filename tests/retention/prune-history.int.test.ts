@@ -1,10 +1,13 @@
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, sqlPool } from "@/lib/db";
 import { createRedis } from "@/lib/redis";
 import { pruneHistory } from "@/lib/retention/prune-history";
 import { MaintenanceWorker } from "@/worker/maintenance/maintenance-worker";
+import { receiveUpload } from "@/lib/uploads/receive-upload";
+import { uploadFilePath } from "@/lib/uploads/upload-store";
 import { createTestUser, type TestUser } from "../helpers/fixtures";
 import { waitFor } from "../helpers/worker";
 
@@ -17,6 +20,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db().notification.deleteMany({ where: { userId: user.id } });
+  await db().upload.deleteMany({ where: { ownerId: user.id } });
 });
 
 /** A notification and a timeline event of a made-up run, `ageDays` old; returns their ids. */
@@ -63,9 +67,22 @@ describe("history retention", () => {
     expect(await db().jobRunEvent.count({ where: { runId } })).toBe(0);
   });
 
-  it("runs on the maintenance worker's schedule", async () => {
+  it("runs on the maintenance worker's schedule, expired uploads included", async () => {
     const old = await history(120);
     const young = await history(1);
+    const upload = async (ageDays: number) => {
+      const boundary = "retention-boundary";
+      const request = new Request("http://localhost/api/v1/uploads", {
+        method: "POST",
+        headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+        body: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nSKU\r\n1\r\n--${boundary}--\r\n`,
+      });
+      const made = await receiveUpload(request, { id: user.id, organizationId: user.organizationId }, { now: () => new Date(Date.now() - ageDays * DAY) });
+      return { id: made.uploadId, file: uploadFilePath((await db().upload.findUniqueOrThrow({ where: { id: made.uploadId } })).path) };
+    };
+    // Uploads are kept 30 days (the import queue's failed-run retention).
+    const expiredUpload = await upload(31);
+    const keptUpload = await upload(1);
     const worker = new MaintenanceWorker({
       db: db(),
       createConnection: () => createRedis("worker"),
@@ -79,6 +96,10 @@ describe("history retention", () => {
     try {
       await waitFor(async () => !(await exists(old)).notification && !(await exists(old)).event, 15_000);
       expect(await exists(young)).toEqual({ notification: true, event: true });
+      await waitFor(async () => (await db().upload.findUnique({ where: { id: expiredUpload.id } })) === null, 15_000);
+      expect(existsSync(expiredUpload.file)).toBe(false);
+      expect(await db().upload.findUnique({ where: { id: keptUpload.id } })).not.toBeNull();
+      expect(existsSync(keptUpload.file)).toBe(true);
     } finally {
       await worker.stop(5_000);
     }

@@ -20,6 +20,7 @@ import { QueueManager } from "../../lib/jobs/queue-manager";
 import { reconcileLedger } from "../../lib/jobs/reconcile-ledger";
 import { deleteExpiredExports } from "../../lib/exports/export-store";
 import { pruneHistory, type RetentionPolicy } from "../../lib/retention/prune-history";
+import { deleteExpiredUploads } from "../../lib/uploads/upload-store";
 import { runScheduleTick } from "../../lib/schedules/run-schedule-tick";
 import { reconcileSchedulers, type SchedulerQueue } from "../../lib/schedules/schedulers";
 import { closeQueueWorkers, createQueueWorker } from "../queue-worker";
@@ -212,8 +213,12 @@ export class MaintenanceWorker {
     const pruned = await pruneHistory(policy, { db: this.options.db });
     // Export files expire with the export queue's retention; their rows stay, marked deleted.
     const exportFiles = await deleteExpiredExports({ db: this.options.db });
-    if (pruned.notifications + pruned.timelineEvents + exportFiles > 0) this.options.logger.info({ ...pruned, exportFiles }, "pruned old notifications, timeline events and expired export files");
-    return { ...pruned, exportFiles };
+    // Uploads expire with the import queue's retention; nothing refers to them after that, so file and row go.
+    const uploads = await deleteExpiredUploads({ db: this.options.db });
+    if (pruned.notifications + pruned.timelineEvents + exportFiles + uploads > 0) {
+      this.options.logger.info({ ...pruned, exportFiles, uploads }, "pruned old notifications, timeline events, expired export files and uploads");
+    }
+    return { ...pruned, exportFiles, uploads };
   }
 
   private async reconcileLedger(): Promise<unknown> {
