@@ -14,12 +14,13 @@ test("a planner uploads products, maps a column, dry-runs, reads the report, imp
   const stamp = Date.now().toString(36).toUpperCase();
   const sku = (number: string) => `${number}-${stamp}`;
   const fileName = `products-${stamp}.csv`;
+  // Semicolons and decimal commas, as a European spreadsheet writes them.
   const csv = [
     "Item code;Product name;Group;Valuation (EUR);Remarks",
-    `${sku("0042")};Imported widget;E2E Imports;12.50;first`,
+    `${sku("0042")};Imported widget;E2E Imports;12,50;first`,
     `${sku("0043")};Imported gear;E2E Imports;-3;a negative cost`,
-    `${sku("0044")};Imported shaft;E2E Imports;7.25;`,
-    `${sku("0045")};Imported cog;E2E Imports;0.99;last`,
+    `${sku("0044")};Imported shaft;E2E Imports;7,25;`,
+    `${sku("0045")};Imported cog;E2E Imports;0,99;last`,
   ].join("\r\n");
 
   await page.goto("/imports");

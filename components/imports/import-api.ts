@@ -59,7 +59,7 @@ export interface SuggestedMapping {
   missingRequired: string[];
 }
 
-/** One row of GET /api/v1/imports (the caller's organisation). */
+/** One row of GET /api/v1/imports (the caller's organisation); `state` is the ledger's ("COMPLETED"). */
 export interface ImportSummary {
   jobId: string;
   entityType: ImportEntityType;
@@ -67,7 +67,7 @@ export interface ImportSummary {
   fileName: string | null;
   mode: ImportMode;
   dryRun: boolean;
-  state: JobState;
+  state: string;
   total: number | null;
   valid: number | null;
   invalid: number | null;
@@ -76,42 +76,22 @@ export interface ImportSummary {
   finishedAt: string | null;
 }
 
-/** Where in the file a row's problem is. */
-export interface ImportIssue {
-  column: string | null;
-  field: string | null;
-  /** The cell as written. */
-  value?: string;
-  message: string;
-}
+/** The documented import result with the detail the catalogue adds beside it (sheet and issues per error, counts, URLs). */
+export type ImportResult = JobResult<"import">;
+export type ImportReport = ImportResult["report"];
+export type ImportErrorEntry = ImportReport["errors"][number];
 
-/**
- * The documented import result, read with the detail the contract adds beside it (sheet and issues
- * per error; where the full report and the error list are). Optional here so a result written
- * before that detail existed still shows.
- */
-export type ImportErrorEntry = JobResult<"import">["report"]["errors"][number] & { sheet?: string | null; issues?: ImportIssue[] };
-export type ImportReport = Omit<JobResult<"import">["report"], "errors"> & {
-  errors: ImportErrorEntry[];
-  /** Of the valid rows: added, changed, and equal to what is stored (in a dry run: would be). */
-  created?: number;
-  updated?: number;
-  unchanged?: number;
-};
-export type ImportResult = Omit<JobResult<"import">, "report"> & {
-  report: ImportReport;
-  entityType?: ImportEntityType;
-  dryRun?: boolean;
-  mode?: ImportMode;
-  /** null when there are no errors. */
-  errorsUrl?: string | null;
-  reportUrl?: string;
+/** GET /api/v1/imports/:jobId: the history row, its progress, and its saved report once it has one. */
+export type ImportDetail = ImportSummary & {
+  progress: number;
+  progressText: string | null;
+  failedReason: string | null;
+  report: (ImportReport & { success: boolean; sheet: string | null; errorsUrl: string | null; reportedAt: string }) | null;
 };
 
-/** GET /api/v1/imports/:jobId: the run as the history lists it, with its result once it has one. */
-export type ImportDetail = ImportSummary & { result?: ImportResult | null; report?: ImportReport | null; failedReason?: string | null; errorsUrl?: string | null };
+/** The ledger's state ("COMPLETED") as the job views name it ("completed"). */
+export const runState = (state: string) => state.toLowerCase() as JobState;
 
-export const errorsCsvUrl = (jobId: string) => `/api/v1/imports/${encodeURIComponent(jobId)}/errors.csv`;
 export const importReportHref = (jobId: string) => `/imports/${encodeURIComponent(jobId)}`;
 
 export const importApi = {

@@ -11,7 +11,7 @@ import { QueryError } from "../query-error";
 import { Alert } from "../ui/alert";
 import { Card, CardBody } from "../ui/card";
 import { Skeleton } from "../ui/skeleton";
-import { errorsCsvUrl, importApi } from "./import-api";
+import { importApi, runState, type ImportEntityType, type ImportMode } from "./import-api";
 import { describeImport } from "./import-options";
 import { ImportReportView } from "./import-report";
 
@@ -23,7 +23,7 @@ export function ImportDetail({ jobId }: { jobId: string }) {
     queryKey: queryKeys.imports.detail(jobId),
     queryFn: ({ signal }) => importApi.detail(jobId, { signal }),
     // A run still going gains its report when it ends; a finished one never changes.
-    refetchInterval: (query) => (query.state.data && !isTerminal(query.state.data.state) ? 3_000 : false),
+    refetchInterval: (query) => (query.state.data && !isTerminal(runState(query.state.data.state)) ? 3_000 : false),
   });
 
   if (detail.isError) {
@@ -48,7 +48,8 @@ export function ImportDetail({ jobId }: { jobId: string }) {
   }
 
   const run = detail.data;
-  const report = run.report ?? run.result?.report ?? null;
+  const report = run.report;
+  const state = runState(run.state);
   // Only a dry run or an all-or-nothing import is sure to have left the data as it was.
   const untouched = run.dryRun || run.mode === "all-or-nothing" ? " Nothing was written." : "";
   return (
@@ -60,11 +61,11 @@ export function ImportDetail({ jobId }: { jobId: string }) {
               {run.fileName ?? "Import"}
             </h2>
             <p className="mt-0.5 text-sm text-slate-600 dark:text-slate-400">
-              {[...describeImport(run), `started ${formatDateTime(run.createdAt)}`, run.finishedAt ? `finished ${formatDateTime(run.finishedAt)}` : null].filter(Boolean).join(" · ")}
+              {[...describeImport({ entityType: run.entityType as ImportEntityType, dryRun: run.dryRun, mode: run.mode as ImportMode }), `started ${formatDateTime(run.createdAt)}`, run.finishedAt ? `finished ${formatDateTime(run.finishedAt)}` : null].filter(Boolean).join(" · ")}
             </p>
           </div>
           <div className="flex items-center gap-3">
-            <JobStateBadge state={run.state} />
+            <JobStateBadge state={state} />
             <Link href={`/imports?job=${encodeURIComponent(jobId)}`} className={`${linkClass} text-sm`}>
               View the run
             </Link>
@@ -72,13 +73,13 @@ export function ImportDetail({ jobId }: { jobId: string }) {
         </CardBody>
       </Card>
       {report ? (
-        <ImportReportView report={report} dryRun={run.dryRun} mode={run.mode} errorsUrl={run.errorsUrl ?? run.result?.errorsUrl ?? errorsCsvUrl(jobId)} />
-      ) : run.state === "failed" || run.state === "lost" ? (
+        <ImportReportView report={report} dryRun={run.dryRun} mode={run.mode as ImportMode} errorsUrl={report.errorsUrl} />
+      ) : state === "failed" || state === "lost" ? (
         <Alert tone="error" title="The import failed before it could report">
           {run.failedReason ?? "No reason was recorded."}
           {untouched}
         </Alert>
-      ) : run.state === "cancelled" ? (
+      ) : state === "cancelled" ? (
         <Alert tone="info" title="The import was cancelled">
           It was stopped before it finished.{untouched}
         </Alert>

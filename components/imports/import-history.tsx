@@ -11,7 +11,7 @@ import { Badge } from "../ui/badge";
 import { EmptyState } from "../ui/empty-state";
 import { Skeleton } from "../ui/skeleton";
 import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
-import { importApi, importReportHref } from "./import-api";
+import { importApi, importReportHref, runState } from "./import-api";
 import { IMPORT_ENTITY_LABELS, IMPORT_MODE_LABELS } from "./import-options";
 
 const count = (value: number | null) => (value === null ? "—" : formatInteger(value));
@@ -66,7 +66,7 @@ export function ImportHistory({ selectedJobId }: { selectedJobId: string | null 
               <span className="text-xs text-slate-600 dark:text-slate-400">{IMPORT_MODE_LABELS[run.mode]?.label ?? run.mode}</span>
             </Td>
             <Td>
-              <JobStateBadge state={run.state} />
+              <JobStateBadge state={runState(run.state)} />
             </Td>
             <Td numeric>{count(run.total)}</Td>
             <Td numeric>{count(run.valid)}</Td>

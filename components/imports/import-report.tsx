@@ -1,9 +1,9 @@
-import Link from "next/link";
 import { formatInteger } from "../format";
 import { Alert } from "../ui/alert";
 import { Card, CardHeader } from "../ui/card";
 import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
-import type { ImportErrorEntry, ImportMode, ImportReport, ImportResult } from "./import-api";
+import type { ImportMode, ImportReport, ImportResult } from "./import-api";
+import { cellProblemsOf, columnsOf, problemsOf } from "./report-problems";
 import { SheetGrid } from "./sheet-grid";
 
 /** Rows shown on the page; the report keeps up to 1,000 inline and errors.csv has every one. */
@@ -11,42 +11,8 @@ const SHOWN_ROWS = 100;
 
 const linkClass = "font-medium text-indigo-700 hover:underline dark:text-indigo-400";
 
-interface Problem {
-  row: number;
-  sheet: string | null;
-  column: string | null;
-  field: string | null;
-  value: string;
-  message: string;
-}
-
-const valueText = (value: unknown) => (value === null || value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value));
-
-/** One line per problem: per issue where the report names the column, else per message. */
-function problemsOf(entry: ImportErrorEntry): Problem[] {
-  const sheet = entry.sheet ?? null;
-  if (entry.issues && entry.issues.length > 0) {
-    return entry.issues.map((issue) => ({
-      row: entry.row,
-      sheet,
-      column: issue.column,
-      field: issue.field,
-      value: issue.value ?? (issue.column ? valueText(entry.data[issue.column]) : ""),
-      message: issue.message,
-    }));
-  }
-  return entry.errors.map((message) => ({ row: entry.row, sheet, column: null, field: null, value: "", message }));
-}
-
-/** The file's columns as the error rows carry them, in the file's order. */
-function columnsOf(errors: readonly ImportErrorEntry[]): string[] {
-  const columns = new Set<string>();
-  for (const entry of errors) for (const column of Object.keys(entry.data)) columns.add(column);
-  return [...columns];
-}
-
 /** What happened, in one sentence a planner can act on. */
-function Outcome({ report, dryRun, mode }: { report: ImportReport; dryRun: boolean; mode: ImportMode | undefined }) {
+function Outcome({ report, dryRun, mode }: { report: ImportReport; dryRun: boolean; mode: ImportMode }) {
   const rows = (count: number) => `${formatInteger(count)} row${count === 1 ? "" : "s"}`;
   if (dryRun) {
     return report.invalid === 0 ? (
@@ -73,10 +39,9 @@ function Outcome({ report, dryRun, mode }: { report: ImportReport; dryRun: boole
 }
 
 /** An import's report: totals, each problem by row and column, the offending cells highlighted, and the full list to download. */
-export function ImportReportView({ report, dryRun, mode, errorsUrl, reportUrl }: { report: ImportReport; dryRun: boolean; mode: ImportMode | undefined; errorsUrl?: string | null; reportUrl?: string }) {
-  const breakdown = report.created !== undefined && report.updated !== undefined && report.unchanged !== undefined ? { created: report.created, updated: report.updated, unchanged: report.unchanged } : null;
+export function ImportReportView({ report, dryRun, mode, errorsUrl }: { report: ImportReport; dryRun: boolean; mode: ImportMode; errorsUrl: string | null }) {
   // A dry run writes nothing (its `imported` is 0); what it would write is its breakdown.
-  const wouldImport = breakdown ? breakdown.created + breakdown.updated + breakdown.unchanged : report.imported;
+  const wouldImport = report.created + report.updated + report.unchanged;
   const figures: [string, number][] = [
     ["Rows read", report.total],
     ["Valid", report.valid],
@@ -87,12 +52,7 @@ export function ImportReportView({ report, dryRun, mode, errorsUrl, reportUrl }:
   const problems = shown.flatMap(problemsOf);
   const columns = columnsOf(shown);
   const hasSheets = shown.some((entry) => entry.sheet);
-  const cellProblems = new Map<string, string>();
-  for (const problem of problems) {
-    if (!problem.column) continue;
-    const key = `${problem.row}\u0000${problem.column}`;
-    cellProblems.set(key, cellProblems.has(key) ? `${cellProblems.get(key)}; ${problem.message}` : problem.message);
-  }
+  const cellProblem = cellProblemsOf(problems);
   const download = errorsUrl && report.invalid > 0 ? (
     <a href={errorsUrl} download className={linkClass}>
       Download every error (CSV)
@@ -102,11 +62,7 @@ export function ImportReportView({ report, dryRun, mode, errorsUrl, reportUrl }:
   return (
     <div className="space-y-6">
       <Card aria-labelledby="import-report-title">
-        <CardHeader
-          titleId="import-report-title"
-          title={dryRun ? "Dry run report" : "Import report"}
-          actions={reportUrl ? <Link href={reportUrl} className={`${linkClass} text-sm`}>Open the report page</Link> : null}
-        />
+        <CardHeader titleId="import-report-title" title={dryRun ? "Dry run report" : "Import report"} />
         <div className="space-y-4 px-5 py-5">
           <Outcome report={report} dryRun={dryRun} mode={mode} />
           <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4" data-testid="import-totals">
@@ -117,13 +73,11 @@ export function ImportReportView({ report, dryRun, mode, errorsUrl, reportUrl }:
               </div>
             ))}
           </dl>
-          {breakdown ? (
-            <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="import-breakdown">
-              {dryRun
-                ? `An import would add ${formatInteger(breakdown.created)} new, change ${formatInteger(breakdown.updated)} and leave ${formatInteger(breakdown.unchanged)} already as stored.`
-                : `${formatInteger(breakdown.created)} new, ${formatInteger(breakdown.updated)} changed, ${formatInteger(breakdown.unchanged)} already as stored (not written again).`}
-            </p>
-          ) : null}
+          <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="import-breakdown">
+            {dryRun
+              ? `An import would add ${formatInteger(report.created)} new, change ${formatInteger(report.updated)} and leave ${formatInteger(report.unchanged)} already as stored.`
+              : `${formatInteger(report.created)} new, ${formatInteger(report.updated)} changed, ${formatInteger(report.unchanged)} already as stored (not written again).`}
+          </p>
         </div>
       </Card>
 
@@ -165,7 +119,7 @@ export function ImportReportView({ report, dryRun, mode, errorsUrl, reportUrl }:
           {columns.length > 0 ? (
             <div className="border-t border-slate-200 dark:border-slate-800">
               <p className="px-5 pt-4 pb-2 text-sm font-medium text-slate-900 dark:text-slate-100">The invalid rows, offending cells outlined</p>
-              <SheetGrid caption="Invalid rows with the offending cells marked" headers={columns} rows={shown.map((entry) => ({ row: entry.row, values: entry.data }))} problem={(row, column) => cellProblems.get(`${row}\u0000${column}`)} />
+              <SheetGrid caption="Invalid rows with the offending cells marked" headers={columns} rows={shown.map((entry) => ({ row: entry.row, values: entry.data }))} problem={cellProblem} />
             </div>
           ) : null}
         </Card>
@@ -178,5 +132,5 @@ export function ImportReportView({ report, dryRun, mode, errorsUrl, reportUrl }:
 
 /** A completed import run on the shared run panel. */
 export function ImportResultView({ result }: { result: ImportResult }) {
-  return <ImportReportView report={result.report} dryRun={result.dryRun ?? false} mode={result.mode} errorsUrl={result.errorsUrl} reportUrl={result.reportUrl} />;
+  return <ImportReportView report={result.report} dryRun={result.dryRun} mode={result.mode} errorsUrl={result.errorsUrl} />;
 }

@@ -1,9 +1,11 @@
 "use client";
 
+import Link from "next/link";
 import { useRef, useState } from "react";
 import { RunPanel } from "../runs/run-panel";
 import { rememberJob } from "../runs/run-workbench";
 import { Card, CardHeader } from "../ui/card";
+import { importReportHref } from "./import-api";
 import { ImportForm } from "./import-form";
 import { ImportHistory } from "./import-history";
 
@@ -26,7 +28,16 @@ export function ImportWorkbench({ initialJobId }: { initialJobId: string | null 
       <ImportForm onLaunched={select} />
       <div ref={run} className="scroll-mt-6">
         {/* Keyed by job so switching runs starts from that run's own state. */}
-        {jobId ? <RunPanel key={jobId} queue="import" jobId={jobId} /> : null}
+        {jobId ? (
+          <div className="space-y-2">
+            <RunPanel key={jobId} queue="import" jobId={jobId} />
+            <p className="text-right text-sm">
+              <Link href={importReportHref(jobId)} className="font-medium text-indigo-700 hover:underline dark:text-indigo-400">
+                Open this run&apos;s report page
+              </Link>
+            </p>
+          </div>
+        ) : null}
       </div>
       <Card aria-labelledby="import-history-title">
         <CardHeader titleId="import-history-title" title="Import history" description="Your organisation's imports and dry runs, newest first." />

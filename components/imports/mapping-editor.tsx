@@ -14,16 +14,7 @@ import { Table, TBody, Td, Th, THead, Tr } from "../ui/table";
 import { importApi, type ColumnMapping, type ImportEntity, type ImportEntityType, type ImportMode, type SuggestedMapping, type UploadPreview, type UploadView } from "./import-api";
 import { useUploadPreview } from "./upload-preview";
 import { importJobName, IMPORT_MODE_LABELS } from "./import-options";
-
-const NOT_IMPORTED = "";
-
-/** What stops a run: required fields no column feeds, and fields fed by more than one column. */
-function mappingProblems(entity: ImportEntity, mapping: ColumnMapping): { missing: string[]; doubled: string[] } {
-  const mapped = Object.values(mapping).filter((field) => field !== NOT_IMPORTED);
-  const missing = entity.fields.filter((field) => field.required && !mapped.includes(field.field)).map((field) => field.label);
-  const doubled = entity.fields.filter((field) => mapped.filter((candidate) => candidate === field.field).length > 1).map((field) => field.label);
-  return { missing, doubled };
-}
+import { mappingProblems, mappingToSend, NOT_IMPORTED } from "./mapping-problems";
 
 /** Pick the data the file holds; its columns are then matched to that data's fields. */
 export function ImportSetup({ upload, sheet, onLaunched }: { upload: UploadView; sheet: string | null; onLaunched(jobId: string): void }) {
@@ -99,8 +90,7 @@ function MappingForm({
       importApi.launch(importJobName(upload.name), {
         uploadId: upload.uploadId,
         entityType: entity.entityType,
-        // Only the columns given a field: a column left out is not imported.
-        mapping: Object.fromEntries(Object.entries(mapping).filter(([, field]) => field !== NOT_IMPORTED)),
+        mapping: mappingToSend(mapping),
         mode,
         dryRun,
         ...(sheet ? { sheet } : {}),
