@@ -7,6 +7,7 @@ import pg from "pg";
 import { buildNext, nextBin } from "../../bench/next-build";
 import { assertPortFree, sleep, startChild, stopChild, waitForHttp, type Child } from "../../bench/processes";
 import { root } from "../services.mjs";
+import { QUEUE_KEYS } from "../../lib/jobs/queue-keys";
 
 /**
  * A private stack for fault runs: its own redis-server (AOF on) and PostgreSQL cluster (initdb)
@@ -233,6 +234,9 @@ export class ChaosStack {
       ["--import", "tsx", "worker/main.ts"],
       this.appEnv({
         QUEUE_CONCURRENCY_FORECAST: String(this.options.concurrency),
+        // The load's notification jobs are the kind no worker takes: accepted jobs held by their
+        // queue through every fault, which the ledger must keep as waiting.
+        WORKER_QUEUES: QUEUE_KEYS.filter((key) => key !== "notification").join(","),
         WORKER_LOCK_DURATION: String(this.options.lockDurationMs),
         WORKER_STALLED_INTERVAL: String(this.options.stalledIntervalMs),
         WORKER_MAX_STALLED_COUNT: String(this.options.maxStalledCount),

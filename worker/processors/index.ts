@@ -5,6 +5,7 @@ import { exportProcessor } from "./export.processor";
 import { analyticsProcessor } from "./analytics.processor";
 import { forecastProcessor } from "./forecast.processor";
 import { importProcessor } from "./import.processor";
+import { notificationProcessor } from "./notification.processor";
 import { optimizationProcessor } from "./optimization.processor";
 import { syncProcessor } from "./sync.processor";
 
@@ -19,6 +20,6 @@ export const processors = {
   sync: syncProcessor,
   import: importProcessor,
   export: exportProcessor,
-  notification: null,
+  notification: notificationProcessor,
   analytics: analyticsProcessor,
 } satisfies { [K in QueueKey]: Processor<K, TaskMap> | null };

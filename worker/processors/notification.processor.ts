@@ -4,6 +4,7 @@ import { buildDelivery } from "../../lib/notifications/build-delivery";
 import { deliverOnce } from "../../lib/notifications/deliver";
 import { emailChannel } from "../../lib/notifications/email";
 import { inAppChannel } from "../../lib/notifications/in-app";
+import { createPushChannel } from "../../lib/push/push-channel";
 import type { Processor } from "../processor";
 
 /** The channels this installation has; a job for one it lacks fails for good, saying which. */
@@ -40,5 +41,5 @@ export function createNotificationProcessor(channels: () => ChannelMap): Process
 
 let defaults: ChannelMap | undefined;
 
-/** The channels from the environment, made on the first job (a pooled SMTP transport per process). */
-export const notificationProcessor = createNotificationProcessor(() => (defaults ??= { IN_APP: inAppChannel(), EMAIL: emailChannel() }));
+/** The channels from the environment, made on the first job (a pooled SMTP transport per process). SMS has no provider yet: its jobs fail saying so. */
+export const notificationProcessor = createNotificationProcessor(() => (defaults ??= { IN_APP: inAppChannel(), EMAIL: emailChannel(), PUSH: createPushChannel() }));
