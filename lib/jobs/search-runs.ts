@@ -3,7 +3,7 @@ import { db as defaultDb, sqlPool } from "../db";
 import type { JobState } from "../generated/prisma/client";
 import { QUEUE_KEYS, type QueueKey } from "./catalog";
 import { encodeKeysetCursor, type KeysetCursor } from "../api/keyset-cursor";
-import type { RunStateFilter } from "./job-status";
+import { LEDGER_STATES, type RunStateFilter } from "./run-states";
 import { describeSubjects, searchSubjects, searchUsers, type Subject } from "./subjects";
 
 /** Search across every queue through the ledger, so jobs Redis no longer holds are found too. */
@@ -54,15 +54,6 @@ export interface RunSearchPage {
   nextCursor: string | null;
 }
 
-const LEDGER_STATES: Record<RunStateFilter, JobState[]> = {
-  waiting: ["WAITING", "PRIORITIZED"],
-  active: ["ACTIVE"],
-  delayed: ["DELAYED"],
-  completed: ["COMPLETED"],
-  failed: ["FAILED"],
-  cancelled: ["CANCELLED"],
-  lost: ["LOST"],
-};
 
 function userStateOf(state: JobState) {
   return (state === "PRIORITIZED" ? "waiting" : state.toLowerCase()) as "waiting" | "delayed" | "active" | "completed" | "failed" | "cancelled" | "lost";
