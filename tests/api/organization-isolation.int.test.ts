@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createECDH, randomUUID } from "node:crypto";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,6 +27,16 @@ import * as importEntitiesRoute from "@/app/api/v1/imports/entities/route";
 import * as importMapping from "@/app/api/v1/imports/mapping/route";
 import * as importsRoute from "@/app/api/v1/imports/route";
 import * as inventoryReorder from "@/app/api/v1/inventory/reorder/route";
+import * as integrationById from "@/app/api/v1/integrations/[id]/route";
+import * as integrationSync from "@/app/api/v1/integrations/[id]/sync/route";
+import * as integrationTest from "@/app/api/v1/integrations/[id]/test/route";
+import * as integrationWebhooks from "@/app/api/v1/integrations/[id]/webhooks/route";
+import * as integrations from "@/app/api/v1/integrations/route";
+import * as notificationPreferences from "@/app/api/v1/me/notification-preferences/route";
+import * as testNotification from "@/app/api/v1/me/notifications/test/route";
+import * as pushSubscriptions from "@/app/api/v1/me/push-subscriptions/route";
+import * as optOut from "@/app/api/v1/notifications/opt-out/route";
+import * as vapidPublicKey from "@/app/api/v1/push/vapid-public-key/route";
 import * as health from "@/app/api/v1/health/route";
 import * as jobsList from "@/app/api/v1/jobs/route";
 import * as metrics from "@/app/api/v1/metrics/route";
@@ -69,9 +79,14 @@ import { db } from "@/lib/db";
 import { exportFilePath, saveExportFile } from "@/lib/exports/export-store";
 import { importErrorsPath, saveImportReport } from "@/lib/imports/import-store";
 import { failureFingerprint } from "@/lib/jobs/failure-fingerprint";
+import { createIntegration } from "@/lib/integrations/integrations";
+import { optOutToken } from "@/lib/notifications/opt-out";
+import { notificationSettingsOf, updateNotificationSettings } from "@/lib/notifications/preferences";
+import { savePushSubscription } from "@/lib/push/subscriptions";
 import { publishJobEvent, type JobEventPayload } from "@/lib/realtime/events";
 import { createSchedule } from "@/lib/schedules/schedules";
 import { createRedis, type RedisClient } from "@/lib/redis";
+import { FakeShopify, signWebhook } from "@/scripts/fakes/shopify";
 import { openStream, type OpenStream } from "../realtime/sse-client";
 import { createTestOrganization, createTestProduct, createTestUser, type CallOptions, type TestUser } from "../helpers/fixtures";
 import { createTestOptimizationResult } from "../helpers/inventory-fixtures";
@@ -121,6 +136,14 @@ interface OrgFixture {
   importJobId: string;
   /** A CSV the planner uploaded. */
   uploadId: string;
+  /** A Shopify integration of the organisation's (pointing at the fake shop) and its webhook secret. */
+  integrationId: string;
+  webhookSecret: string;
+  /** The planner's phone number in their notification settings. */
+  phoneNumber: string;
+  /** A browser the planner subscribed to web push, and ones the matrix may unsubscribe, one per way of calling. */
+  pushEndpoint: string;
+  deleteEndpoints: Record<Via, string>;
 }
 
 const f = {} as Record<Org, OrgFixture>;
@@ -158,6 +181,12 @@ function markers(org: Org): string[] {
     x.exportFileId,
     x.importJobId,
     x.uploadId,
+    x.integrationId,
+    x.webhookSecret,
+    x.phoneNumber,
+    x.pushEndpoint,
+    x.deleteEndpoints.cookie,
+    x.deleteEndpoints["api-key"],
   ];
 }
 
@@ -172,10 +201,13 @@ type Handler = Parameters<typeof invoke>[0];
  * - action: acts on one run by id; on another organisation's, a planner gets 404.
  * - launch: starts a run about a product; another organisation's product is refused as unknown (422) to a planner.
  * - own: the caller's own rows (notifications), whatever their role.
+ * - self: the caller's own settings and devices (me/*): the request names no one, the answer is the caller's.
+ * - signed: public, authorised by a signature over the request (a provider's webhook, an email's opt-out link): one
+ *   made for another organisation's row with what the caller holds of their own is refused.
  * - platform: queue-wide figures and operations with no rows of any organisation in them.
  * - stream: the SSE stream, checked event by event below.
  */
-type Kind = "list" | "admin-list" | "item" | "action" | "launch" | "own" | "platform" | "stream";
+type Kind = "list" | "admin-list" | "item" | "action" | "launch" | "own" | "self" | "signed" | "platform" | "stream";
 
 interface Row {
   /** Route file under app/api/v1, e.g. "products/[id]". */
@@ -186,7 +218,7 @@ interface Row {
   kind: Kind;
   /** The request, naming organisation `org`'s rows where it names any. */
   request: (org: Org, via?: Via) => CallOptions;
-  /** For lists: what of `org`'s data the list shows when it may. */
+  /** For lists: what of `org`'s data the list shows when it may; for self rows, what `org`'s planner's answer shows. */
   marker?: (org: Org) => string;
   /** Statuses of an allowed call. @defaultValue [200] */
   ok?: number[];
@@ -200,6 +232,14 @@ interface Row {
   launchedId?: (json: any) => string;
   /** For launches that create something other than a run: its owner and organisation. @defaultValue the run's */
   launched?: (json: any) => Promise<{ ownerId: string | null; organizationId: string | null }>;
+  /** For signed rows: the request for `org`'s row, signed with what `signer` holds of its own. */
+  forged?: (org: Org, signer: Org) => CallOptions;
+  /** For signed rows: the status of a forged request. */
+  refused?: number;
+  /** For self and signed rows: what an allowed call (its first `ok` status) did, as `org`'s planner. */
+  verify?: (json: any, org: Org) => Promise<void>;
+  /** `org`'s data as the fixtures left it, after the other organisation's planner called. */
+  unchanged?: (org: Org) => Promise<void>;
 }
 
 const get = (path: string, params?: Record<string, string>): CallOptions => ({ path, params });
@@ -478,6 +518,81 @@ const rows: Row[] = [
     kind: "action",
     request: (org, via = "cookie") => ({ method: "DELETE", path: `/api/v1/schedules/${f[org].deleteScheduleIds[via]}`, params: { id: f[org].deleteScheduleIds[via] } }),
   },
+  // ── integrations: an organisation's connected systems; planners read them, admins manage them ──
+  { route: "integrations", method: "GET", handler: integrations.GET, access: "user", kind: "list", request: () => get("/api/v1/integrations"), marker: (org) => f[org].integrationId },
+  {
+    route: "integrations/[id]",
+    method: "GET",
+    handler: integrationById.GET,
+    access: "user",
+    kind: "item",
+    request: (org) => get(`/api/v1/integrations/${f[org].integrationId}`, { id: f[org].integrationId }),
+  },
+  {
+    route: "integrations",
+    method: "POST",
+    handler: integrations.POST,
+    access: "admin",
+    kind: "platform",
+    ok: [201],
+    request: (org) => post("/api/v1/integrations", undefined, { kind: "SHOPIFY", name: "Planner's shop", baseUrl: "https://iso.example.invalid", credentials: { accessToken: "shpat_iso" }, organizationId: f[org].organization.id }),
+    why: "admin-only; the admin adds an integration to any organisation (tested below)",
+    unchanged: async (org) => expect(await db().integration.count({ where: { organizationId: f[org].organization.id } })).toBe(1),
+  },
+  {
+    route: "integrations/[id]",
+    method: "PATCH",
+    handler: integrationById.PATCH,
+    access: "admin",
+    kind: "platform",
+    request: (org) => ({ method: "PATCH", path: `/api/v1/integrations/${f[org].integrationId}`, params: { id: f[org].integrationId }, body: { name: "Renamed", status: "DISABLED" } }),
+    why: "admin-only; the admin edits any organisation's integration (tested below)",
+    unchanged: async (org) => expect(await db().integration.findUniqueOrThrow({ where: { id: f[org].integrationId } })).toMatchObject({ name: `iso-${org}-${token}`, status: "ACTIVE" }),
+  },
+  {
+    route: "integrations/[id]",
+    method: "DELETE",
+    handler: integrationById.DELETE,
+    access: "admin",
+    kind: "platform",
+    request: (org) => ({ method: "DELETE", path: `/api/v1/integrations/${f[org].integrationId}`, params: { id: f[org].integrationId } }),
+    why: "admin-only; the admin removes any organisation's integration (tested below)",
+    unchanged: async (org) => expect(await db().integration.count({ where: { id: f[org].integrationId } })).toBe(1),
+  },
+  {
+    route: "integrations/[id]/test",
+    method: "POST",
+    handler: integrationTest.POST,
+    access: "admin",
+    kind: "platform",
+    request: (org) => post(`/api/v1/integrations/${f[org].integrationId}/test`, { id: f[org].integrationId }),
+    why: "admin-only; the admin checks any organisation's connection (tested below)",
+  },
+  {
+    route: "integrations/[id]/sync",
+    method: "POST",
+    handler: integrationSync.POST,
+    access: "admin",
+    kind: "platform",
+    ok: [201],
+    request: (org) => post(`/api/v1/integrations/${f[org].integrationId}/sync`, { id: f[org].integrationId }, {}),
+    why: "admin-only; the admin's sync works for the integration's organisation (tested below)",
+    unchanged: async (org) => expect(await syncRuns(org)).toBe(0),
+  },
+  {
+    // Signed by the provider with the integration's webhook secret; the topic is one the sync does not pull, so nothing is queued.
+    route: "integrations/[id]/webhooks",
+    method: "POST",
+    handler: integrationWebhooks.POST,
+    access: "public",
+    kind: "signed",
+    refused: 401,
+    request: (org) => webhook(org, org, "products/update"),
+    // A topic that would queue a sync, had the signature been accepted.
+    forged: (org, signer) => webhook(org, signer, "orders/create"),
+    verify: async (json) => expect(json).toMatchObject({ received: true, duplicate: false, jobId: null, note: "topic not synced" }),
+    unchanged: async (org) => expect(await syncRuns(org)).toBe(0),
+  },
   // ── admin lists: every organisation, or one ────────────────────────────────────────────────
   {
     route: "failed-groups",
@@ -508,11 +623,103 @@ const rows: Row[] = [
     kind: "own",
     request: (org) => post("/api/v1/notifications/read", undefined, { ids: [f[org].notificationId] }),
   },
+  {
+    route: "me/notification-preferences",
+    method: "GET",
+    handler: notificationPreferences.GET,
+    access: "user",
+    kind: "self",
+    request: () => get("/api/v1/me/notification-preferences"),
+    marker: (org) => f[org].phoneNumber,
+  },
+  {
+    route: "me/notification-preferences",
+    method: "PUT",
+    handler: notificationPreferences.PUT,
+    access: "user",
+    kind: "self",
+    request: () => ({ method: "PUT", path: "/api/v1/me/notification-preferences", body: { preferences: { "report-ready": { PUSH: true } } } }),
+    marker: (org) => f[org].phoneNumber,
+    verify: async (json, org) => {
+      expect(json.preferences["report-ready"].PUSH).toBe(true);
+      expect((await notificationSettingsOf(f[org].planner.id)).preferences["report-ready"].PUSH).toBe(true);
+    },
+    unchanged: async (org) => expect((await notificationSettingsOf(f[org].planner.id)).phoneNumber).toBe(f[org].phoneNumber),
+  },
+  {
+    // One test a minute per user: the planner's second way of calling is told to wait (409).
+    route: "me/notifications/test",
+    method: "POST",
+    handler: testNotification.POST,
+    access: "user",
+    kind: "self",
+    ok: [201, 409],
+    request: () => post("/api/v1/me/notifications/test", undefined, { channels: ["IN_APP"] }),
+    verify: async (json, org) => {
+      expect(json.jobs).toHaveLength(1);
+      const run = await db().jobRun.findUniqueOrThrow({ where: { id: json.jobs[0].jobId } });
+      expect(run).toMatchObject({ queue: "notification", ownerId: f[org].planner.id, organizationId: f[org].organization.id, data: expect.objectContaining({ userId: f[org].planner.id }) });
+    },
+  },
+  { route: "me/push-subscriptions", method: "GET", handler: pushSubscriptions.GET, access: "user", kind: "self", request: () => get("/api/v1/me/push-subscriptions"), marker: (org) => f[org].pushEndpoint },
+  {
+    route: "me/push-subscriptions",
+    method: "POST",
+    handler: pushSubscriptions.POST,
+    access: "user",
+    kind: "self",
+    ok: [201],
+    request: () => post("/api/v1/me/push-subscriptions", undefined, { endpoint: `https://push.example.invalid/iso-new-${randomUUID()}`, expirationTime: null, keys: PUSH_KEYS }),
+    verify: async (json, org) => expect(await db().pushSubscription.findUniqueOrThrow({ where: { endpoint: json.device.endpoint } })).toMatchObject({ userId: f[org].planner.id }),
+  },
+  {
+    // By endpoint: another organisation's planner's browser is not the caller's (404) and stays subscribed.
+    route: "me/push-subscriptions",
+    method: "DELETE",
+    handler: pushSubscriptions.DELETE,
+    access: "user",
+    kind: "action",
+    ok: [204],
+    request: (org, via = "cookie") => ({ method: "DELETE", path: "/api/v1/me/push-subscriptions", body: { endpoint: f[org].deleteEndpoints[via] } }),
+    unchanged: async (org) => expect(await db().pushSubscription.findUniqueOrThrow({ where: { endpoint: f[org].pushEndpoint } })).toMatchObject({ userId: f[org].planner.id }),
+  },
+  // ── an email's opt-out link: a token signed for one user, event and channel ───────────────────
+  {
+    route: "notifications/opt-out",
+    method: "GET",
+    handler: optOut.GET,
+    access: "public",
+    kind: "signed",
+    refused: 404,
+    request: (org) => get(`/api/v1/notifications/opt-out?token=${encodeURIComponent(optOutToken(optOutOf(org, "job-failed")))}`),
+    forged: (org, signer) => get(`/api/v1/notifications/opt-out?token=${encodeURIComponent(forgedOptOut(org, signer))}`),
+  },
+  {
+    route: "notifications/opt-out",
+    method: "POST",
+    handler: optOut.POST,
+    access: "public",
+    kind: "signed",
+    refused: 404,
+    request: (org) => post(`/api/v1/notifications/opt-out?token=${encodeURIComponent(optOutToken(optOutOf(org, "job-failed")))}`),
+    forged: (org, signer) => post(`/api/v1/notifications/opt-out?token=${encodeURIComponent(forgedOptOut(org, signer))}`),
+    verify: async (_json, org) => expect((await notificationSettingsOf(f[org].planner.id)).preferences["job-failed"].EMAIL).toBe(false),
+    unchanged: async (org) => expect((await notificationSettingsOf(f[org].planner.id)).preferences["import-report"].EMAIL).toBe(true),
+  },
   // ── realtime ───────────────────────────────────────────────────────────────────────────────
   { route: "sse", method: "GET", handler: sse.GET, access: "user", kind: "stream", request: () => get("/api/v1/sse") },
   // ── the platform: queue-wide, no organisation's rows ───────────────────────────────────────
   { route: "health", method: "GET", handler: health.GET, access: "public", kind: "platform", ok: [200, 503], request: () => get("/api/v1/health"), why: "liveness" },
   { route: "imports/entities", method: "GET", handler: importEntitiesRoute.GET, access: "user", kind: "platform", request: () => get("/api/v1/imports/entities"), why: "the same entity definitions for every organisation" },
+  {
+    route: "push/vapid-public-key",
+    method: "GET",
+    handler: vapidPublicKey.GET,
+    access: "public",
+    kind: "platform",
+    request: () => get("/api/v1/push/vapid-public-key"),
+    why: "the server's one VAPID public key, the same for every browser",
+  },
   { route: "openapi.json", method: "GET", handler: openapi.GET, access: "public", kind: "platform", request: () => get("/api/v1/openapi.json"), why: "the API's own description, no rows" },
   { route: "health/redis", method: "GET", handler: healthRedis.GET, access: "user", kind: "platform", request: () => get("/api/v1/health/redis"), why: "Redis figures" },
   { route: "queues", method: "GET", handler: queues.GET, access: "user", kind: "platform", request: () => get("/api/v1/queues"), why: "queue counts and rates" },
@@ -766,10 +973,51 @@ async function exportFile(planner: TestUser, org: Org): Promise<string> {
   return saved.id;
 }
 
+/** The fake shop every integration of this file points at, and the token it accepts. */
+let shop: FakeShopify;
+const SHOP_TOKEN = "shpat_isolation-0123456789";
+
+/** Runs of the sync queue for `org`'s integration. */
+function syncRuns(org: Org): Promise<number> {
+  return db().jobRun.count({ where: { queue: "sync", data: { path: ["integrationId"], equals: f[org].integrationId } } });
+}
+
+/** A Shopify webhook for `org`'s integration, signed with `signer`'s integration's secret. */
+function webhook(org: Org, signer: Org, topic: string): CallOptions {
+  const rawBody = JSON.stringify({ id: 1, topic });
+  return {
+    method: "POST",
+    path: `/api/v1/integrations/${f[org].integrationId}/webhooks`,
+    params: { id: f[org].integrationId },
+    rawBody,
+    headers: { "x-shopify-hmac-sha256": signWebhook(rawBody, f[signer].webhookSecret), "x-shopify-webhook-id": randomUUID(), "x-shopify-topic": topic },
+  };
+}
+
+const optOutOf = (org: Org, event: "job-failed" | "import-report") => ({ userId: f[org].planner.id, event, channel: "EMAIL" as const });
+
+/** An opt-out token naming `org`'s planner, carrying the signature of `signer`'s planner's token for the same opt-out. */
+function forgedOptOut(org: Org, signer: Org): string {
+  const [payload] = optOutToken(optOutOf(org, "import-report")).split(".");
+  const [, signature] = optOutToken(optOutOf(signer, "import-report")).split(".");
+  return `${payload}.${signature}`;
+}
+
+/** A browser's push subscription keys: only their lengths are checked. */
+const PUSH_KEYS = { p256dh: createECDH("prime256v1").generateKeys().toString("base64url"), auth: Buffer.alloc(16, 7).toString("base64url") };
+
+async function subscribe(planner: TestUser, org: Org): Promise<string> {
+  const endpoint = `https://push.example.invalid/iso-${org}-${randomUUID()}`;
+  await savePushSubscription(planner.id, { endpoint, expirationTime: null, keys: PUSH_KEYS }, "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0");
+  return endpoint;
+}
+
 let redis: RedisClient;
 
 beforeAll(async () => {
   redis = createRedis("producer");
+  shop = new FakeShopify({ accessToken: SHOP_TOKEN });
+  await shop.start();
   const [organizationA, organizationB] = await Promise.all([createTestOrganization("Isolation A"), createTestOrganization("Isolation B")]);
   admin = await createTestUser("ADMIN", { organizationId: organizationA.id });
   const sharedName = `iso-${token}-shared`;
@@ -808,6 +1056,14 @@ beforeAll(async () => {
       if (!created.ok) throw new Error(`could not create the schedule: ${JSON.stringify(created)}`);
       return created.schedule.id;
     };
+    const integration = await createIntegration(
+      admin.principal,
+      { kind: "SHOPIFY", name: `iso-${org}-${token}`, baseUrl: shop.baseUrl, credentials: { accessToken: SHOP_TOKEN }, settings: {}, organizationId: organization.id },
+      "http://localhost:3000",
+    );
+    if (!integration.ok) throw new Error(`could not create the integration: ${JSON.stringify(integration)}`);
+    const phone = await updateNotificationSettings(planner.id, { phoneNumber: `+49151${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}` });
+    if (!phone.ok) throw new Error(`could not set the phone number: ${JSON.stringify(phone)}`);
     f[org] = {
       organization,
       planner,
@@ -828,6 +1084,11 @@ beforeAll(async () => {
       exportFileId: await exportFile(planner, org),
       importJobId: await importReport(planner),
       uploadId: await uploadFile(planner, org),
+      integrationId: integration.integration.id,
+      webhookSecret: integration.integration.webhookSecret!,
+      phoneNumber: phone.settings.phoneNumber!,
+      pushEndpoint: await subscribe(planner, org),
+      deleteEndpoints: { cookie: await subscribe(planner, org), "api-key": await subscribe(planner, org) },
     };
     // An admin action about the organisation's run: the log files it under the run's organisation.
     await recordAudit({ actorId: admin.id, action: "job.retry", target: `export/${exportJobId}`, jobCount: 1 });
@@ -836,6 +1097,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   redis.disconnect();
+  await shop?.stop();
 });
 
 // ── completeness ────────────────────────────────────────────────────────────────────────────
@@ -929,10 +1191,23 @@ describe.each(rows.filter((row) => row.kind !== "stream"))("$method $route ($kin
       } else {
         expect(response.text).toContain(f[mine].notificationId);
       }
+    } else if (row.kind === "self") {
+      const response = await call(row.request(mine, caller.via));
+      expect(ok, response.text).toContain(response.status);
+      if (row.marker) expect(response.text).toContain(row.marker(mine));
+      if (row.verify && response.status === ok[0]) await row.verify(response.json, mine);
+    } else if (row.kind === "signed") {
+      const own = await call(row.request(mine, caller.via));
+      expect(ok, own.text).toContain(own.status);
+      if (row.verify) await row.verify(own.json, mine);
+      // The other organisation's row, signed with what the caller holds of their own.
+      const forged = await call(row.forged!(theirs, mine));
+      expect(forged.status, forged.text).toBe(row.refused);
     } else {
       const response = await call(row.request(mine));
       expect(ok, response.text).toContain(response.status);
     }
+    if (row.unchanged) await row.unchanged(theirs);
     for (const response of responses) expectNothingOf(theirs, response, response.options);
   });
 });
@@ -1037,6 +1312,43 @@ describe("the admin and one organisation's rows", () => {
     );
     const own = await invoke(organizations.GET, { auth: { apiKey: f.B.planner.apiKey } });
     expect(own.json.organizations).toEqual([{ ...f.B.organization, createdAt: expect.any(String), users: 1, products: 1 }]);
+  });
+});
+
+describe("the admin and another organisation's integration", () => {
+  const asAdmin = (handler: Handler, options: CallOptions) => invoke(handler, { ...options, auth: { apiKey: admin.apiKey } });
+
+  it("adds one to another organisation, edits, checks, syncs and removes it there; only that organisation's planner sees it", async () => {
+    const created = await asAdmin(integrations.POST, post("/api/v1/integrations", undefined, { kind: "SHOPIFY", name: `iso-admin-${token}`, baseUrl: shop.baseUrl, credentials: { accessToken: SHOP_TOKEN }, organizationId: f.B.organization.id }));
+    expect(created.status, created.text).toBe(201);
+    const id: string = created.json.integration.id;
+    expect(created.json.integration).toMatchObject({ organizationId: f.B.organization.id, hasCredentials: true });
+    expect(created.text).not.toContain(SHOP_TOKEN);
+    const path = `/api/v1/integrations/${id}`;
+
+    const seenByB = await invoke(integrationById.GET, { path, params: { id }, auth: { apiKey: f.B.planner.apiKey } });
+    expect(seenByB.status, seenByB.text).toBe(200);
+    expect(seenByB.json.integration.webhookSecret).toBeUndefined();
+    expect((await invoke(integrationById.GET, { path, params: { id }, auth: { apiKey: f.A.planner.apiKey } })).status).toBe(404);
+    expect((await invoke(integrations.GET, { path: "/api/v1/integrations", auth: { apiKey: f.A.planner.apiKey } })).text).not.toContain(id);
+
+    const edited = await asAdmin(integrationById.PATCH, { method: "PATCH", path, params: { id }, body: { name: "Renamed by the admin" } });
+    expect(edited.status, edited.text).toBe(200);
+    expect(edited.json.integration).toMatchObject({ name: "Renamed by the admin", organizationId: f.B.organization.id });
+
+    const checked = await asAdmin(integrationTest.POST, post(`${path}/test`, { id }));
+    expect(checked.status, checked.text).toBe(200);
+    expect(checked.json).toMatchObject({ ok: true, status: "ACTIVE" });
+
+    const synced = await asAdmin(integrationSync.POST, post(`${path}/sync`, { id }, {}));
+    expect(synced.status, synced.text).toBe(201);
+    expect(await db().jobRun.findUniqueOrThrow({ where: { id: synced.json.jobId } })).toMatchObject({ queue: "sync", ownerId: admin.id, organizationId: f.B.organization.id });
+
+    const removed = await asAdmin(integrationById.DELETE, { method: "DELETE", path, params: { id } });
+    expect(removed.status, removed.text).toBe(200);
+    expect(await db().integration.count({ where: { id } })).toBe(0);
+    // The matrix's integration of B's is still there.
+    expect(await db().integration.count({ where: { id: f.B.integrationId } })).toBe(1);
   });
 });
 
