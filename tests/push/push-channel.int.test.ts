@@ -120,7 +120,7 @@ describe("the PUSH channel", () => {
   it("fails for good when the recipient has no device, or the server has no VAPID keys", async () => {
     const user = await createTestUser("PLANNER");
     await expect(channel.send(delivery(user))).rejects.toThrow(new PermanentDeliveryError(`${user.email} has no device subscribed to push notifications`));
-    const unconfigured = createPushChannel({ vapid: () => vapidDetails(parseEnv({ NODE_ENV: "production", NEXTAUTH_SECRET: "a-long-enough-production-secret" })) });
+    const unconfigured = createPushChannel({ vapid: () => vapidDetails(parseEnv({ NODE_ENV: "production", NEXTAUTH_SECRET: "a-long-enough-production-secret", INTEGRATION_SECRET_KEY: "ab".repeat(32) })) });
     await expect(unconfigured.send(delivery(user))).rejects.toThrow(/Web push is not configured/);
   });
 });
