@@ -47,8 +47,15 @@ export function RunPanel<K extends ViewedQueue>({ queue, jobId, initialStatus }:
     initialData: initialStatus,
     // Shown at once from the recent-runs list, but treated as stale so the API's view replaces it.
     initialDataUpdatedAt: 0,
-    // Events drive updates; polling is only a safety net, tighter while the stream is down.
-    refetchInterval: (query) => (isTerminal(query.state.data?.state) ? false : live ? 15_000 : 2_000),
+    // Events drive updates; polling is only a safety net, tighter while the stream is down. A run
+    // known as completed before its result could be read (the event won the race with a fetch
+    // begun earlier) is read again until the result is there.
+    refetchInterval: (query) => {
+      const data = query.state.data;
+      const justFinished = data?.finishedAt ? Date.now() - Date.parse(data.finishedAt) < 60_000 : true;
+      if (data?.state === "completed" && data.result == null && justFinished) return 1_000;
+      return isTerminal(data?.state) ? false : live ? 15_000 : 2_000;
+    },
   });
 
   const settle = () => {

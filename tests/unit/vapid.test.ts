@@ -46,7 +46,7 @@ describe("VAPID keys", () => {
   });
 
   it("never derives keys in production: push is unavailable there until all three are set", () => {
-    const secret = { NODE_ENV: "production", NEXTAUTH_SECRET: "a-long-enough-production-secret" };
+    const secret = { NODE_ENV: "production", NEXTAUTH_SECRET: "a-long-enough-production-secret", INTEGRATION_SECRET_KEY: "ab".repeat(32) };
     expect(vapidDetails(parseEnv(secret))).toEqual({ ok: false, reason: expect.stringMatching(/set VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT/) });
     expect(vapidDetails(parseEnv({ ...secret, VAPID_PUBLIC_KEY: pair.publicKey, VAPID_PRIVATE_KEY: pair.privateKey })).ok).toBe(false);
     expect(vapidDetails(parseEnv({ ...secret, VAPID_PUBLIC_KEY: pair.publicKey, VAPID_PRIVATE_KEY: pair.privateKey, VAPID_SUBJECT: "mailto:ops@example.com" })).ok).toBe(true);
