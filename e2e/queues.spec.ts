@@ -37,8 +37,10 @@ test("an admin sees queue counts change live, without a reload", async ({ page }
 });
 
 test("the overview shows rates, charts, workers, Redis and bull-board, and fits a tablet", async ({ page }) => {
-  // Forecasts run by the suite's worker feed the metrics history the charts read.
-  const { products } = await (await page.request.get("/api/v1/products?limit=3")).json();
+  // Forecasts run by the suite's worker feed the metrics history the charts read. Seeded products
+  // with sales history: other specs add products of their own (imports) that have none.
+  const { products } = await (await page.request.get("/api/v1/products?search=bearing&limit=3")).json();
+  expect(products).toHaveLength(3);
   const jobIds: string[] = [];
   for (const product of products as { id: string }[]) {
     const response = await page.request.post("/api/v1/forecasts", { data: { productId: product.id, horizon: 14, models: ["ma"] }, headers: { origin: BASE_URL } });
