@@ -283,7 +283,9 @@ describe("the allocation LP in the queue's task threads", () => {
       const heavyJob = (await queueManager().queue("optimization").add("optimise", { productId: "heavy", constraints: {}, ownerId: owner.id, organizationId }, { attempts: 1 })).id!;
       const failed = await waitFor(async () => {
         const view = await queueManager().jobView("optimization", heavyJob);
-        return view?.state === "failed" ? view : null;
+        // The view reads the job's state and its hash in two calls, so a moment may show the
+        // state before the reason: wait for both.
+        return view?.state === "failed" && view.failedReason ? view : null;
       }, 30_000);
       expect(failed.failedReason).toMatch(/timed out after 8 s/);
       expect(Date.now() - started).toBeLessThan(25_000);
