@@ -30,7 +30,7 @@ export interface QueueOverview extends QueueStats, QueueLimits {
   failedLastHour: number;
   /** When the oldest job still waiting was created; null when nothing waits. */
   oldestWaitingAt: string | null;
-  /** Time to run the waiting jobs at the current out-rate; null when nothing is coming out ("not draining"). */
+  /** Time to run the waiting jobs at the current out-rate; null when nothing is coming out or no worker serves the queue ("not draining"). */
   drainMs: number | null;
 }
 
@@ -69,7 +69,8 @@ export async function queueOverview({ queues = defaultQueueManager(), db = defau
       workerConcurrency: serving.reduce((sum, worker) => sum + (worker.concurrency[definition.key] ?? 0), 0),
       ...rate,
       oldestWaitingAt: oldestAt ? oldestAt.toISOString() : null,
-      drainMs: drainTime(queueStats.waiting, rate.outPerMinute),
+      // No live worker, no draining: the recent out-rate is a worker's that has gone.
+      drainMs: serving.length === 0 ? null : drainTime(queueStats.waiting, rate.outPerMinute),
     };
   });
 }
