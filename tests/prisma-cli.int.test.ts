@@ -27,7 +27,19 @@ async function sql<T extends pg.QueryResultRow>(url: string, text: string): Prom
   }
 }
 
-function prisma(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Runs the CLI; a run whose wasm schema engine did not start (seen twice in CI, under load, with
+ * nothing on stdout) is run again, up to twice: that is no answer about the schema at all.
+ */
+async function prisma(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  for (let attempt = 1; ; attempt++) {
+    const result = await prismaOnce(...args);
+    const engineDidNotStart = result.code !== 0 && result.stdout.trim() === "" && /Starting schema-engine-wasm/.test(result.stderr);
+    if (!engineDidNotStart || attempt === 3) return result;
+  }
+}
+
+function prismaOnce(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
