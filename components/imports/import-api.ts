@@ -2,6 +2,7 @@
  * The imports' HTTP contract as the page reads it (uploads, preview, entities, mapping, history,
  * report), and the calls that read and write it. Job data and results come from the catalogue.
  */
+import type { ImportListItem } from "@/lib/imports/import-store";
 import { getJson, postJson, uploadFile, type UploadProgress } from "../api/api-client";
 import type { JobPayload, JobPayloadInput, JobResult, JobState, LaunchResponse } from "../api/types";
 
@@ -59,22 +60,8 @@ export interface SuggestedMapping {
   missingRequired: string[];
 }
 
-/** One row of GET /api/v1/imports (the caller's organisation); `state` is the ledger's ("COMPLETED"). */
-export interface ImportSummary {
-  jobId: string;
-  entityType: ImportEntityType;
-  uploadId: string | null;
-  fileName: string | null;
-  mode: ImportMode;
-  dryRun: boolean;
-  state: string;
-  total: number | null;
-  valid: number | null;
-  invalid: number | null;
-  imported: number | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
+/** One row of GET /api/v1/imports (the caller's organisation); `state` is the ledger's ("COMPLETED"). The server's row, its type and mode narrowed. */
+export type ImportSummary = Omit<ImportListItem, "entityType" | "mode"> & { entityType: ImportEntityType; mode: ImportMode };
 
 /** The documented import result with the detail the catalogue adds beside it (sheet and issues per error, counts, URLs). */
 export type ImportResult = JobResult<"import">;
